@@ -1,0 +1,4 @@
+from sponsortrack.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""Shows, episodes, sponsors and agencies."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sponsortrack.store import base
+from sponsortrack.store.db import Store
+from sponsortrack.store.models import Agency, Episode, Show, Sponsor, from_row
+
+# -- shows ----------------------------------------------------------------------------------
+
+
+def list_shows(store: Store) -> list[Show]:
+    return [from_row(Show, r) for r in store.query("SELECT * FROM shows ORDER BY name COLLATE NOCASE")]
+
+
+def get_show(store: Store, show_id: int) -> Show | None:
+    r = base.get(store, "shows", show_id)
+    return from_row(Show, r) if r else None
+
+
+def find_show(store: Store, name: str) -> Show | None:
+    r = store.query_one("SELECT * FROM shows WHERE name = ? COLLATE NOCASE", [name.strip()])
+    return from_row(Show, r) if r else None
+
+
+def insert_show(store: Store, values: dict[str, Any]) -> int:
+    return base.insert(store, "shows", values)
+
+
+def update_show(store: Store, show_id: int, values: dict[str, Any]) -> None:
+    base.update(store, "shows", show_id, values)
+
+
+def delete_show(store: Store, show_id: int) -> None:
+    base.delete(store, "shows", show_id)
+
+
+def show_usage(store: Store, show_id: int) -> int:
+    return int(store.scalar("SELECT count(*) FROM episodes WHERE show_id = ?", [show_id]) or 0)
+
+
+# -- episodes -------------------------------------------------------------------------------
+
+_EPISODE_SELECT = """
+SELECT e.*, s.name AS show_name,
+       (SELECT count(*) FROM ad_reads r WHERE r.episode_id = e.id) AS read_count
+FROM episodes e JOIN shows s ON s.id = e.show_id
+"""
+
+
+def list_episodes(store: Store, show_id: int | None = None, search: str | None = None,
+                  limit: int | None = None, offset: int = 0, descending: bool = True) -> list[Episode]:
+    where, params = [], []
+    if show_id is not None:
+        where.append("e.show_id = ?")
+        params.append(show_id)
+    if search:
+        like = f"%{search}%"
+        where.append("(e.title LIKE ? OR CAST(e.number AS TEXT) = ? OR e.guid = ?)")
+        params += [like, search.strip().lstrip("#"), search]
+    sql = _EPISODE_SELECT
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    order = "DESC" if descending else "ASC"
+    sql += f" ORDER BY coalesce(e.published_on, e.recorded_on) {order}, e.number {order}, e.id {order}"
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    return [from_row(Episode, r) for r in store.query(sql, params)]
+
+
+def count_episodes(store: Store, show_id: int | None = None) -> int:
+    if show_id is None:
+        return int(store.scalar("SELECT count(*) FROM episodes") or 0)
+    return int(store.scalar("SELECT count(*) FROM episodes WHERE show_id = ?", [show_id]) or 0)
+
+
+def get_episode(store: Store, episode_id: int) -> Episode | None:
+    r = store.query_one(_EPISODE_SELECT + " WHERE e.id = ?", [episode_id])
+    return from_row(Episode, r) if r else None
+
+
+def find_episode(store: Store, show_id: int, number: int) -> Episode | None:
+    r = store.query_one(_EPISODE_SELECT + " WHERE e.show_id = ? AND e.number = ?", [show_id, number])
+    return from_row(Episode, r) if r else None
+
+
+def find_episode_by_guid(store: Store, show_id: int, guid: str) -> Episode | None:
+    r = store.query_one(_EPISODE_SELECT + " WHERE e.show_id = ? AND e.guid = ?", [show_id, guid])
+    return from_row(Episode, r) if r else None
+
+
+def next_episode_number(store: Store, show_id: int) -> int:
+    return int(store.scalar("SELECT coalesce(max(number), 0) + 1 FROM episodes WHERE show_id = ?",
+                            [show_id]) or 1)
+
+
+def insert_episode(store: Store, values: dict[str, Any]) -> int:
+    return base.insert(store, "episodes", values)
+
+
+def update_episode(store: Store, episode_id: int, values: dict[str, Any]) -> None:
+    base.update(store, "episodes", episode_id, values)
+
+
+def delete_episode(store: Store, episode_id: int) -> None:
+    base.delete(store, "episodes", episode_id)
+
+
+# -- sponsors -------------------------------------------------------------------------------
+
+
+def _sponsor_values(values: dict[str, Any]) -> dict[str, Any]:
+    values = dict(values)
+    if "domains" in values and not isinstance(values["domains"], str):
+        values["domains"] = json.dumps(list(values["domains"] or []))
+    return values
+
+
+def list_sponsors(store: Store) -> list[Sponsor]:
+    return [from_row(Sponsor, r) for r in store.query("SELECT * FROM sponsors ORDER BY name COLLATE NOCASE")]
+
+
+def get_sponsor(store: Store, sponsor_id: int) -> Sponsor | None:
+    r = base.get(store, "sponsors", sponsor_id)
+    return from_row(Sponsor, r) if r else None
+
+
+def find_sponsor(store: Store, name: str) -> Sponsor | None:
+    r = store.query_one("SELECT * FROM sponsors WHERE name = ? COLLATE NOCASE", [name.strip()])
+    return from_row(Sponsor, r) if r else None
+
+
+def insert_sponsor(store: Store, values: dict[str, Any]) -> int:
+    return base.insert(store, "sponsors", _sponsor_values(values))
+
+
+def update_sponsor(store: Store, sponsor_id: int, values: dict[str, Any]) -> None:
+    base.update(store, "sponsors", sponsor_id, _sponsor_values(values))
+
+
+def delete_sponsor(store: Store, sponsor_id: int) -> None:
+    base.delete(store, "sponsors", sponsor_id)
+
+
+def sponsor_usage(store: Store, sponsor_id: int) -> dict[str, int]:
+    row = store.query_one(
+        """SELECT (SELECT count(*) FROM ad_reads WHERE sponsor_id = :id) AS reads,
+                  (SELECT count(*) FROM campaigns WHERE sponsor_id = :id) AS campaigns,
+                  (SELECT count(*) FROM invoices WHERE sponsor_id = :id) AS invoices""",
+        {"id": sponsor_id},
+    )
+    return dict(row or {})
+
+
+# -- agencies -------------------------------------------------------------------------------
+
+
+def list_agencies(store: Store) -> list[Agency]:
+    return [from_row(Agency, r) for r in store.query("SELECT * FROM agencies ORDER BY name COLLATE NOCASE")]
+
+
+def get_agency(store: Store, agency_id: int) -> Agency | None:
+    r = base.get(store, "agencies", agency_id)
+    return from_row(Agency, r) if r else None
+
+
+def find_agency(store: Store, name: str) -> Agency | None:
+    r = store.query_one("SELECT * FROM agencies WHERE name = ? COLLATE NOCASE", [name.strip()])
+    return from_row(Agency, r) if r else None
+
+
+def insert_agency(store: Store, values: dict[str, Any]) -> int:
+    return base.insert(store, "agencies", values)
+
+
+def update_agency(store: Store, agency_id: int, values: dict[str, Any]) -> None:
+    base.update(store, "agencies", agency_id, values)
+
+
+def delete_agency(store: Store, agency_id: int) -> None:
+    base.delete(store, "agencies", agency_id)

@@ -1,0 +1,259 @@
+"""Schema, as sqlite-utils ``Migrations``. Append new migrations; never edit an applied one.
+
+Every table is created explicitly with its keys, checks and defaults. Timestamps are UTC
+ISO-8601 strings (``2026-11-26T08:00:00.000Z``); dates are ``YYYY-MM-DD``; money is an
+integer number of minor units beside a three-letter currency.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("sponsortrack")
+
+NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
+
+
+def _in(col: str, values: tuple[str, ...]) -> str:
+    return f"CHECK ({col} IN ({', '.join(repr(v) for v in values)}))"
+
+
+# Tables whose every change is recorded in change_log, with the columns recorded.
+AUDITED = {
+    "ad_reads": "read",
+    "campaigns": "campaign",
+    "invoices": "invoice",
+}
+
+
+def _audit_triggers(db: Database, table: str, entity: str) -> None:
+    cols = [c.name for c in db[table].columns]
+    def obj(prefix: str) -> str:
+        return "json_object(" + ", ".join(f"'{c}', {prefix}.{c}" for c in cols) + ")"
+    for action, when, before, after, key in (
+        ("create", "AFTER INSERT", "NULL", obj("NEW"), "NEW.id"),
+        ("update", "AFTER UPDATE", obj("OLD"), obj("NEW"), "NEW.id"),
+        ("delete", "AFTER DELETE", obj("OLD"), "NULL", "OLD.id"),
+    ):
+        db.execute(f"DROP TRIGGER IF EXISTS audit_{table}_{action}")
+        db.execute(
+            f"""CREATE TRIGGER audit_{table}_{action} {when} ON {table}
+            BEGIN
+              INSERT INTO change_log (at, entity, entity_id, action, before, after)
+              VALUES ({NOW}, '{entity}', {key}, '{action}', {before}, {after});
+            END"""
+        )
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    ex = db.execute
+    ex(f"""CREATE TABLE settings (
+        key TEXT PRIMARY KEY NOT NULL,
+        value TEXT,
+        updated_at TEXT NOT NULL DEFAULT {NOW}
+    )""")
+    ex(f"""CREATE TABLE shows (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(name) BETWEEN 1 AND 200),
+        website TEXT,
+        feed_url TEXT,
+        description TEXT,
+        created_at TEXT NOT NULL DEFAULT {NOW},
+        updated_at TEXT NOT NULL DEFAULT {NOW}
+    )""")
+    ex(f"""CREATE TABLE episodes (
+        id INTEGER PRIMARY KEY,
+        show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE RESTRICT,
+        number INTEGER CHECK (number IS NULL OR number > 0),
+        title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 500),
+        guid TEXT,
+        recorded_on TEXT CHECK (recorded_on IS NULL OR date(recorded_on) = recorded_on),
+        published_on TEXT CHECK (published_on IS NULL OR date(published_on) = published_on),
+        link TEXT,
+        show_notes TEXT,
+        created_at TEXT NOT NULL DEFAULT {NOW},
+        updated_at TEXT NOT NULL DEFAULT {NOW}
+    )""")
+    ex("CREATE UNIQUE INDEX episodes_show_number ON episodes(show_id, number) WHERE number IS NOT NULL")
+    ex("CREATE UNIQUE INDEX episodes_show_guid ON episodes(show_id, guid) WHERE guid IS NOT NULL")
+    ex("CREATE INDEX episodes_published ON episodes(published_on)")
+    ex(f"""CREATE TABLE agencies (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(name) BETWEEN 1 AND 200),
+        commission_bp INTEGER NOT NULL DEFAULT 1500 CHECK (commission_bp BETWEEN 0 AND 10000),
+        contact_name TEXT,
+        contact_email TEXT,
+        billing_address TEXT,
+        terms_days INTEGER CHECK (terms_days IS NULL OR terms_days BETWEEN 0 AND 365),
+        notes TEXT,
+        created_at TEXT NOT NULL DEFAULT {NOW},
+        updated_at TEXT NOT NULL DEFAULT {NOW}
+    )""")
+    ex(f"""CREATE TABLE sponsors (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(name) BETWEEN 1 AND 200),
+        domains TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(domains) AND json_type(domains) = 'array'),
+        contact_name TEXT,
+        contact_email TEXT,
+        billing_address TEXT,
+        terms_days INTEGER CHECK (terms_days IS NULL OR terms_days BETWEEN 0 AND 365),
+        agency_id INTEGER REFERENCES agencies(id) ON DELETE SET NULL,
+        notes TEXT,
+        created_at TEXT NOT NULL DEFAULT {NOW},
+        updated_at TEXT NOT NULL DEFAULT {NOW}
+    )""")
+    ex(f"""CREATE TABLE campaigns (
+        id INTEGER PRIMARY KEY,
+        sponsor_id INTEGER NOT NULL REFERENCES sponsors(id) ON DELETE RESTRICT,
+        agency_id INTEGER REFERENCES agencies(id) ON DELETE RESTRICT,
+        show_id INTEGER REFERENCES shows(id) ON DELETE RESTRICT,
+        name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+        io_number TEXT,
+        po_number TEXT,
+        start_date TEXT NOT NULL CHECK (date(start_date) = start_date),
+        end_date TEXT NOT NULL CHECK (date(end_date) = end_date),
+        pricing TEXT NOT NULL {_in('pricing', ('flat', 'per_episode', 'cpm'))},
+        rate_minor INTEGER NOT NULL CHECK (rate_minor >= 0),
+        currency TEXT NOT NULL DEFAULT 'USD' CHECK (length(currency) = 3 AND currency = upper(currency)),
+        booked_reads INTEGER CHECK (booked_reads IS NULL OR booked_reads >= 0),
+        booked_impressions INTEGER CHECK (booked_impressions IS NULL OR booked_impressions >= 0),
+        download_window_days INTEGER NOT NULL DEFAULT 30 CHECK (download_window_days BETWEEN 1 AND 3650),
+        default_placement TEXT NOT NULL DEFAULT 'mid' {_in('default_placement', ('pre', 'mid', 'post'))},
+        default_read_type TEXT NOT NULL DEFAULT 'host' {_in('default_read_type', ('host', 'produced'))},
+        promo_url TEXT,
+        promo_code TEXT,
+        talking_points TEXT,
+        status TEXT NOT NULL DEFAULT 'active'
+            {_in('status', ('draft', 'active', 'paused', 'completed', 'cancelled'))},
+        notes TEXT,
+        created_at TEXT NOT NULL DEFAULT {NOW},
+        updated_at TEXT NOT NULL DEFAULT {NOW},
+        CHECK (end_date >= start_date)
+    )""")
+    ex("CREATE INDEX campaigns_sponsor ON campaigns(sponsor_id)")
+    ex("CREATE INDEX campaigns_flight ON campaigns(start_date, end_date)")
+    ex(f"""CREATE TABLE invoices (
+        id INTEGER PRIMARY KEY,
+        number TEXT UNIQUE,
+        kind TEXT NOT NULL DEFAULT 'invoice' {_in('kind', ('invoice', 'credit_note'))},
+        credit_of INTEGER REFERENCES invoices(id) ON DELETE RESTRICT,
+        sponsor_id INTEGER NOT NULL REFERENCES sponsors(id) ON DELETE RESTRICT,
+        agency_id INTEGER REFERENCES agencies(id) ON DELETE RESTRICT,
+        campaign_id INTEGER REFERENCES campaigns(id) ON DELETE RESTRICT,
+        status TEXT NOT NULL DEFAULT 'draft' {_in('status', ('draft', 'issued', 'paid', 'void'))},
+        currency TEXT NOT NULL DEFAULT 'USD' CHECK (length(currency) = 3),
+        period_start TEXT CHECK (period_start IS NULL OR date(period_start) = period_start),
+        period_end TEXT CHECK (period_end IS NULL OR date(period_end) = period_end),
+        issue_date TEXT CHECK (issue_date IS NULL OR date(issue_date) = issue_date),
+        due_date TEXT CHECK (due_date IS NULL OR date(due_date) = due_date),
+        terms_days INTEGER CHECK (terms_days IS NULL OR terms_days BETWEEN 0 AND 365),
+        commission_bp INTEGER NOT NULL DEFAULT 0 CHECK (commission_bp BETWEEN 0 AND 10000),
+        tax_bp INTEGER NOT NULL DEFAULT 0 CHECK (tax_bp BETWEEN 0 AND 10000),
+        subtotal_minor INTEGER NOT NULL DEFAULT 0,
+        commission_minor INTEGER NOT NULL DEFAULT 0,
+        net_minor INTEGER NOT NULL DEFAULT 0,
+        tax_minor INTEGER NOT NULL DEFAULT 0,
+        total_minor INTEGER NOT NULL DEFAULT 0,
+        seller_snapshot TEXT CHECK (seller_snapshot IS NULL OR json_valid(seller_snapshot)),
+        bill_to_snapshot TEXT CHECK (bill_to_snapshot IS NULL OR json_valid(bill_to_snapshot)),
+        notes TEXT,
+        paid_on TEXT CHECK (paid_on IS NULL OR date(paid_on) = paid_on),
+        created_at TEXT NOT NULL DEFAULT {NOW},
+        issued_at TEXT,
+        voided_at TEXT
+    )""")
+    ex("CREATE INDEX invoices_sponsor ON invoices(sponsor_id)")
+    ex(f"""CREATE TABLE ad_reads (
+        id INTEGER PRIMARY KEY,
+        episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE RESTRICT,
+        sponsor_id INTEGER NOT NULL REFERENCES sponsors(id) ON DELETE RESTRICT,
+        campaign_id INTEGER REFERENCES campaigns(id) ON DELETE RESTRICT,
+        placement TEXT NOT NULL {_in('placement', ('pre', 'mid', 'post'))},
+        position INTEGER NOT NULL DEFAULT 1 CHECK (position >= 1),
+        read_type TEXT NOT NULL DEFAULT 'host' {_in('read_type', ('host', 'produced'))},
+        start_seconds INTEGER CHECK (start_seconds IS NULL OR start_seconds >= 0),
+        length_seconds INTEGER CHECK (length_seconds IS NULL OR length_seconds >= 0),
+        promo_url TEXT,
+        promo_code TEXT,
+        status TEXT NOT NULL DEFAULT 'recorded'
+            {_in('status', ('scheduled', 'recorded', 'aired', 'verified', 'flagged'))},
+        make_good_of INTEGER REFERENCES ad_reads(id) ON DELETE RESTRICT,
+        units INTEGER CHECK (units IS NULL OR units >= 0),
+        units_source TEXT,
+        units_window_days INTEGER CHECK (units_window_days IS NULL OR units_window_days >= 1),
+        price_override_minor INTEGER CHECK (price_override_minor IS NULL OR price_override_minor >= 0),
+        invoice_id INTEGER REFERENCES invoices(id) ON DELETE SET NULL,
+        source TEXT NOT NULL DEFAULT 'manual',
+        notes TEXT,
+        created_at TEXT NOT NULL DEFAULT {NOW},
+        updated_at TEXT NOT NULL DEFAULT {NOW},
+        CHECK (make_good_of IS NULL OR make_good_of <> id)
+    )""")
+    ex("CREATE INDEX ad_reads_episode ON ad_reads(episode_id)")
+    ex("CREATE INDEX ad_reads_sponsor ON ad_reads(sponsor_id)")
+    ex("CREATE INDEX ad_reads_campaign ON ad_reads(campaign_id)")
+    ex("CREATE INDEX ad_reads_invoice ON ad_reads(invoice_id)")
+    ex("CREATE INDEX ad_reads_promo_url ON ad_reads(promo_url)")
+    ex(f"""CREATE TABLE invoice_lines (
+        id INTEGER PRIMARY KEY,
+        invoice_id INTEGER NOT NULL REFERENCES invoices(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL CHECK (position >= 1),
+        kind TEXT NOT NULL DEFAULT 'charge' {_in('kind', ('charge', 'make_good', 'credit', 'adjustment'))},
+        read_id INTEGER REFERENCES ad_reads(id) ON DELETE RESTRICT,
+        description TEXT NOT NULL,
+        show_name TEXT,
+        episode_number INTEGER,
+        episode_title TEXT,
+        air_date TEXT,
+        placement TEXT,
+        read_type TEXT,
+        promo TEXT,
+        pricing TEXT,
+        units INTEGER,
+        rate_minor INTEGER,
+        amount_minor INTEGER NOT NULL,
+        UNIQUE (invoice_id, position)
+    )""")
+    ex("CREATE INDEX invoice_lines_read ON invoice_lines(read_id)")
+    ex(f"""CREATE TABLE invoice_sequences (
+        key TEXT PRIMARY KEY NOT NULL,
+        last INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL DEFAULT {NOW}
+    )""")
+    ex(f"""CREATE TABLE download_snapshots (
+        id INTEGER PRIMARY KEY,
+        episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+        day INTEGER NOT NULL CHECK (day BETWEEN 0 AND 3650),
+        downloads INTEGER NOT NULL CHECK (downloads >= 0),
+        source TEXT NOT NULL DEFAULT 'manual',
+        recorded_at TEXT NOT NULL DEFAULT {NOW},
+        UNIQUE (episode_id, day, source)
+    )""")
+    ex(f"""CREATE TABLE link_checks (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL CHECK (length(url) BETWEEN 1 AND 4096),
+        checked_at TEXT NOT NULL DEFAULT {NOW},
+        verdict TEXT NOT NULL {_in('verdict', (
+            'ok', 'redirected', 'broken', 'timeout', 'connection_error', 'tls_error', 'redirect_loop',
+            'too_many_redirects', 'wrong_destination', 'code_lost', 'invalid_url'))},
+        status_code INTEGER CHECK (status_code IS NULL OR status_code BETWEEN 100 AND 999),
+        chain TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(chain)),
+        final_url TEXT,
+        elapsed_ms INTEGER CHECK (elapsed_ms IS NULL OR elapsed_ms >= 0),
+        explanation TEXT,
+        sponsor_id INTEGER REFERENCES sponsors(id) ON DELETE SET NULL
+    )""")
+    ex("CREATE INDEX link_checks_url_time ON link_checks(url, checked_at)")
+    ex(f"""CREATE TABLE change_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL DEFAULT {NOW},
+        entity TEXT NOT NULL,
+        entity_id INTEGER NOT NULL,
+        action TEXT NOT NULL {_in('action', ('create', 'update', 'delete'))},
+        before TEXT,
+        after TEXT
+    )""")
+    ex("CREATE INDEX change_log_entity ON change_log(entity, entity_id)")
+    for table, entity in AUDITED.items():
+        _audit_triggers(db, table, entity)

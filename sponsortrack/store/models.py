@@ -1,0 +1,257 @@
+"""Plain dataclasses the store returns. No behaviour beyond small derived values."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sponsortrack.pricing import read_amount
+
+T = TypeVar("T")
+
+
+def from_row(cls: type[T], row: dict[str, Any]) -> T:
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in row.items() if k in names})
+
+
+def as_dict(obj: Any) -> dict[str, Any]:
+    return dataclasses.asdict(obj)
+
+
+@dataclass
+class Show:
+    id: int
+    name: str
+    website: str | None = None
+    feed_url: str | None = None
+    description: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass
+class Episode:
+    id: int
+    show_id: int
+    title: str
+    number: int | None = None
+    guid: str | None = None
+    recorded_on: str | None = None
+    published_on: str | None = None
+    link: str | None = None
+    show_notes: str | None = None
+    show_name: str | None = None
+    read_count: int = 0
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    @property
+    def air_date(self) -> str | None:
+        return self.published_on or self.recorded_on
+
+    @property
+    def label(self) -> str:
+        num = f"#{self.number} " if self.number is not None else ""
+        return f"{num}{self.title}"
+
+
+@dataclass
+class Agency:
+    id: int
+    name: str
+    commission_bp: int = 1500
+    contact_name: str | None = None
+    contact_email: str | None = None
+    billing_address: str | None = None
+    terms_days: int | None = None
+    notes: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass
+class Sponsor:
+    id: int
+    name: str
+    domains: list[str] = field(default_factory=list)
+    contact_name: str | None = None
+    contact_email: str | None = None
+    billing_address: str | None = None
+    terms_days: int | None = None
+    agency_id: int | None = None
+    notes: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.domains, str):
+            self.domains = json.loads(self.domains)
+
+
+@dataclass
+class Campaign:
+    id: int
+    sponsor_id: int
+    name: str
+    start_date: str
+    end_date: str
+    pricing: str
+    rate_minor: int
+    currency: str = "USD"
+    agency_id: int | None = None
+    show_id: int | None = None
+    io_number: str | None = None
+    po_number: str | None = None
+    booked_reads: int | None = None
+    booked_impressions: int | None = None
+    download_window_days: int = 30
+    default_placement: str = "mid"
+    default_read_type: str = "host"
+    promo_url: str | None = None
+    promo_code: str | None = None
+    talking_points: str | None = None
+    status: str = "active"
+    notes: str | None = None
+    sponsor_name: str | None = None
+    agency_name: str | None = None
+    show_name: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass
+class AdRead:
+    id: int
+    episode_id: int
+    sponsor_id: int
+    placement: str
+    campaign_id: int | None = None
+    position: int = 1
+    read_type: str = "host"
+    start_seconds: int | None = None
+    length_seconds: int | None = None
+    promo_url: str | None = None
+    promo_code: str | None = None
+    status: str = "recorded"
+    make_good_of: int | None = None
+    units: int | None = None
+    units_source: str | None = None
+    units_window_days: int | None = None
+    price_override_minor: int | None = None
+    invoice_id: int | None = None
+    source: str = "manual"
+    notes: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass
+class ReadRow:
+    """One read joined with its episode, show, sponsor and campaign: what lists and reports show."""
+
+    id: int
+    episode_id: int
+    show_id: int
+    show_name: str
+    episode_number: int | None
+    episode_title: str
+    air_date: str | None
+    sponsor_id: int
+    sponsor_name: str
+    campaign_id: int | None
+    campaign_name: str | None
+    placement: str
+    position: int
+    read_type: str
+    start_seconds: int | None
+    length_seconds: int | None
+    promo_url: str | None
+    promo_code: str | None
+    status: str
+    make_good_of: int | None
+    units: int | None
+    invoice_id: int | None
+    pricing: str | None = None
+    rate_minor: int | None = None
+    currency: str | None = None
+    price_override_minor: int | None = None
+    first_in_episode: bool = True
+    invoice_number: str | None = None
+    invoice_status: str | None = None
+    notes: str | None = None
+    source: str = "manual"
+
+    @property
+    def price_minor(self) -> int | None:
+        return read_amount(self.pricing, self.rate_minor, self.units, status=self.status,
+                           make_good=self.make_good_of is not None,
+                           override_minor=self.price_override_minor,
+                           first_in_episode=bool(self.first_in_episode))
+
+    def to_json(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["first_in_episode"] = bool(self.first_in_episode)
+        d["price_minor"] = self.price_minor
+        return d
+
+
+@dataclass
+class DownloadSnapshot:
+    id: int
+    episode_id: int
+    day: int
+    downloads: int
+    source: str = "manual"
+    recorded_at: str | None = None
+
+
+@dataclass
+class ChangeLogEntry:
+    id: int
+    at: str
+    entity: str
+    entity_id: int
+    action: str
+    before: dict | None
+    after: dict | None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.before, str):
+            self.before = json.loads(self.before)
+        if isinstance(self.after, str):
+            self.after = json.loads(self.after)
+
+
+@dataclass
+class Pacing:
+    campaign_id: int
+    campaign_name: str
+    sponsor_name: str
+    pricing: str
+    start_date: str
+    end_date: str
+    booked_reads: int | None
+    delivered_reads: int
+    make_goods_owed: int
+    make_goods_delivered: int
+    booked_impressions: int | None
+    delivered_impressions: int
+    elapsed_fraction: float
+    status: str
+
+    @property
+    def delivered_fraction(self) -> float | None:
+        if self.pricing == "cpm" and self.booked_impressions:
+            return self.delivered_impressions / self.booked_impressions
+        if self.booked_reads:
+            return self.delivered_reads / self.booked_reads
+        return None
+
+    @property
+    def behind(self) -> bool:
+        """Behind pace: delivered share trails elapsed share of the flight by more than 10 points."""
+        frac = self.delivered_fraction
+        return frac is not None and self.status == "active" and frac + 0.10 < self.elapsed_fraction

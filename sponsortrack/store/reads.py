@@ -1,0 +1,270 @@
+"""Ad reads: writes in one transaction, paged and filtered reads, aggregates."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from sponsortrack.errors import ConflictError
+from sponsortrack.store import base
+from sponsortrack.store.db import Store, utc_now
+from sponsortrack.store.models import AdRead, ReadRow, from_row
+
+READ_COLUMNS = (
+    "episode_id", "sponsor_id", "campaign_id", "placement", "position", "read_type", "start_seconds",
+    "length_seconds", "promo_url", "promo_code", "status", "make_good_of", "units", "units_source",
+    "units_window_days", "price_override_minor", "source", "notes",
+)
+
+AIR_DATE = "coalesce(e.published_on, e.recorded_on)"
+
+_ROW_SELECT = f"""
+SELECT r.id, r.episode_id, e.show_id, sh.name AS show_name, e.number AS episode_number,
+       e.title AS episode_title, {AIR_DATE} AS air_date, r.sponsor_id, sp.name AS sponsor_name,
+       r.campaign_id, c.name AS campaign_name, r.placement, r.position, r.read_type, r.start_seconds,
+       r.length_seconds, r.promo_url, r.promo_code, r.status, r.make_good_of,
+       coalesce(r.units, CASE WHEN c.pricing = 'cpm' THEN (
+           SELECT d.downloads FROM download_snapshots d
+           WHERE d.episode_id = r.episode_id AND d.day <= c.download_window_days
+           ORDER BY d.day DESC, d.recorded_at DESC LIMIT 1) END) AS units,
+       r.invoice_id, c.pricing, c.rate_minor, c.currency, r.price_override_minor,
+       CASE WHEN c.pricing = 'per_episode' THEN NOT EXISTS (
+           SELECT 1 FROM ad_reads r2 WHERE r2.episode_id = r.episode_id AND r2.campaign_id = r.campaign_id
+             AND r2.id < r.id AND r2.make_good_of IS NULL AND r2.status <> 'flagged') ELSE 1 END
+         AS first_in_episode,
+       i.number AS invoice_number, i.status AS invoice_status, r.notes, r.source
+FROM ad_reads r
+JOIN episodes e ON e.id = r.episode_id
+JOIN shows sh ON sh.id = e.show_id
+JOIN sponsors sp ON sp.id = r.sponsor_id
+LEFT JOIN campaigns c ON c.id = r.campaign_id
+LEFT JOIN invoices i ON i.id = r.invoice_id
+"""
+
+# Sort keys the lists accept, mapped to SQL expressions (never user text in SQL).
+SORTS = {
+    "id": "r.id",
+    "air_date": AIR_DATE,
+    "show": "sh.name COLLATE NOCASE",
+    "episode": "e.number",
+    "title": "e.title COLLATE NOCASE",
+    "sponsor": "sp.name COLLATE NOCASE",
+    "placement": "CASE r.placement WHEN 'pre' THEN 0 WHEN 'mid' THEN 1 ELSE 2 END",
+    "read_type": "r.read_type",
+    "promo_url": "r.promo_url",
+    "promo_code": "r.promo_code",
+    "status": "r.status",
+    "price": "coalesce(r.price_override_minor, c.rate_minor)",
+    "campaign": "c.name COLLATE NOCASE",
+    "invoice": "i.number",
+}
+
+
+@dataclass
+class ReadFilter:
+    date_from: str | None = None   # inclusive ISO dates, on the episode's air date
+    date_to: str | None = None
+    sponsor_id: int | None = None
+    show_id: int | None = None
+    campaign_id: int | None = None
+    episode_id: int | None = None
+    status: str | None = None
+    search: str | None = None
+    unbilled: bool = False
+
+    def where(self) -> tuple[str, list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if self.date_from:
+            where.append(f"{AIR_DATE} >= ?")
+            params.append(self.date_from)
+        if self.date_to:
+            where.append(f"{AIR_DATE} <= ?")
+            params.append(self.date_to)
+        for col, value in (("r.sponsor_id", self.sponsor_id), ("e.show_id", self.show_id),
+                           ("r.campaign_id", self.campaign_id), ("r.episode_id", self.episode_id),
+                           ("r.status", self.status)):
+            if value is not None:
+                where.append(f"{col} = ?")
+                params.append(value)
+        if self.unbilled:
+            where.append("r.invoice_id IS NULL")
+        if self.search and self.search.strip():
+            like = "%" + self.search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where.append(
+                "(sp.name LIKE :q ESCAPE '\\' OR e.title LIKE :q ESCAPE '\\' OR r.promo_url LIKE :q ESCAPE '\\'"
+                " OR r.promo_code LIKE :q ESCAPE '\\' OR r.notes LIKE :q ESCAPE '\\' OR sh.name LIKE :q ESCAPE '\\')"
+            )
+            params.append({"q": like})
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def _bind(sql_where: str, params: list[Any]) -> tuple[str, dict[str, Any]]:
+    """Turn the positional ``?`` and one optional named ``:q`` into a single named mapping."""
+    named: dict[str, Any] = {}
+    out, i = [], 0
+    for p in params:
+        if isinstance(p, dict):
+            named.update(p)
+    positional = [p for p in params if not isinstance(p, dict)]
+    for ch in sql_where:
+        if ch == "?":
+            key = f"p{i}"
+            named[key] = positional[i]
+            out.append(f":{key}")
+            i += 1
+        else:
+            out.append(ch)
+    return "".join(out), named
+
+
+def list_reads(store: Store, flt: ReadFilter | None = None, *, sort: str = "air_date", descending: bool = True,
+               limit: int | None = None, offset: int = 0) -> list[ReadRow]:
+    flt = flt or ReadFilter()
+    where, params = flt.where()
+    where, named = _bind(where, params)
+    order = SORTS.get(sort, SORTS["air_date"])
+    direction = "DESC" if descending else "ASC"
+    sql = f"{_ROW_SELECT}{where} ORDER BY {order} {direction}, sh.name, e.number {direction}, " \
+          f"CASE r.placement WHEN 'pre' THEN 0 WHEN 'mid' THEN 1 ELSE 2 END, r.position, r.id"
+    if limit is not None:
+        sql += " LIMIT :limit OFFSET :offset"
+        named.update(limit=limit, offset=offset)
+    cur = store.conn.execute(sql, named)
+    cols = [d[0] for d in cur.description]
+    return [ReadRow(**dict(zip(cols, row, strict=True))) for row in cur]
+
+
+def count_reads(store: Store, flt: ReadFilter | None = None) -> int:
+    flt = flt or ReadFilter()
+    where, params = flt.where()
+    where, named = _bind(where, params)
+    sql = ("SELECT count(*) FROM ad_reads r JOIN episodes e ON e.id = r.episode_id "
+           "JOIN shows sh ON sh.id = e.show_id JOIN sponsors sp ON sp.id = r.sponsor_id "
+           "LEFT JOIN campaigns c ON c.id = r.campaign_id LEFT JOIN invoices i ON i.id = r.invoice_id" + where)
+    return int(store.conn.execute(sql, named).fetchone()[0])
+
+
+def get_read(store: Store, read_id: int) -> AdRead | None:
+    r = base.get(store, "ad_reads", read_id)
+    return from_row(AdRead, r) if r else None
+
+
+def get_read_row(store: Store, read_id: int) -> ReadRow | None:
+    cur = store.conn.execute(_ROW_SELECT + " WHERE r.id = ?", [read_id])
+    cols = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    return ReadRow(**dict(zip(cols, row, strict=True))) if row else None
+
+
+def reads_for_episode(store: Store, episode_id: int) -> list[ReadRow]:
+    return list_reads(store, ReadFilter(episode_id=episode_id), sort="placement", descending=False)
+
+
+def insert_reads(store: Store, reads: list[dict[str, Any]]) -> list[int]:
+    """Insert many reads in one transaction: all are written, or none."""
+    ids: list[int] = []
+    try:
+        with store.write():
+            for values in reads:
+                cols = [c for c in READ_COLUMNS if c in values]
+                cur = store.conn.execute(
+                    f"INSERT INTO ad_reads ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                    [values[c] for c in cols])
+                ids.append(int(cur.lastrowid))  # type: ignore[arg-type]
+    except sqlite3.IntegrityError as exc:
+        raise base._conflict("ad_reads", exc) from None
+    return ids
+
+
+def update_read(store: Store, read_id: int, values: dict[str, Any]) -> None:
+    base.update(store, "ad_reads", read_id, values)
+
+
+def delete_reads(store: Store, read_ids: list[int]) -> None:
+    try:
+        with store.write():
+            for rid in read_ids:
+                store.conn.execute("DELETE FROM ad_reads WHERE id = ?", [rid])
+    except sqlite3.IntegrityError:
+        raise ConflictError("read: another read is a make-good of it, or an invoice line names it") from None
+
+
+def restore_reads(store: Store, rows: list[dict[str, Any]]) -> None:
+    """Re-insert full rows (undo of a delete) in one transaction."""
+    with store.write():
+        for row in rows:
+            base.restore_row(store, "ad_reads", row)
+
+
+def raw_reads(store: Store, read_ids: list[int]) -> list[dict[str, Any]]:
+    if not read_ids:
+        return []
+    marks = ", ".join("?" for _ in read_ids)
+    return store.query(f"SELECT * FROM ad_reads WHERE id IN ({marks}) ORDER BY id", list(read_ids))
+
+
+def set_reads_status(store: Store, read_ids: list[int], status: str) -> None:
+    now = utc_now()
+    with store.write():
+        for rid in read_ids:
+            store.conn.execute("UPDATE ad_reads SET status = ?, updated_at = ? WHERE id = ?", [status, now, rid])
+
+
+def invoice_status_of_read(store: Store, read_id: int) -> dict | None:
+    """The invoice that locks a read, if any (issued or paid)."""
+    return store.query_one(
+        "SELECT i.id, i.number, i.status FROM ad_reads r JOIN invoices i ON i.id = r.invoice_id "
+        "WHERE r.id = ? AND i.status IN ('issued', 'paid')", [read_id])
+
+
+def next_position(store: Store, episode_id: int, placement: str) -> int:
+    return int(store.scalar(
+        "SELECT coalesce(max(position), 0) + 1 FROM ad_reads WHERE episode_id = ? AND placement = ?",
+        [episode_id, placement]) or 1)
+
+
+# -- aggregates -----------------------------------------------------------------------------
+
+
+def reads_per_sponsor_month(store: Store, date_from: str, date_to: str) -> list[dict]:
+    """``{month, sponsor_id, sponsor_name, reads}`` for delivered reads in the date range."""
+    return store.query(
+        f"""SELECT substr({AIR_DATE}, 1, 7) AS month, sp.id AS sponsor_id, sp.name AS sponsor_name,
+                   count(*) AS reads
+            FROM ad_reads r JOIN episodes e ON e.id = r.episode_id JOIN sponsors sp ON sp.id = r.sponsor_id
+            WHERE {AIR_DATE} BETWEEN ? AND ? AND r.status IN ('recorded', 'aired', 'verified')
+            GROUP BY month, sp.id ORDER BY month, sp.name COLLATE NOCASE""",
+        [date_from, date_to])
+
+
+def campaign_delivery(store: Store, campaign_ids: list[int] | None = None, as_of: str | None = None) -> list[dict]:
+    """Per campaign: delivered reads, flagged reads, make-goods delivered, delivered units."""
+    where = ""
+    params: list[Any] = []
+    if campaign_ids is not None:
+        if not campaign_ids:
+            return []
+        where = f"WHERE c.id IN ({', '.join('?' for _ in campaign_ids)})"
+        params += campaign_ids
+    date_cond = f"AND {AIR_DATE} <= ?" if as_of else ""
+    date_params = [as_of] if as_of else []
+    return store.query(
+        f"""SELECT c.id AS campaign_id,
+              count(CASE WHEN r.status IN ('recorded','aired','verified') THEN 1 END) AS delivered_reads,
+              count(CASE WHEN r.status = 'flagged' THEN 1 END) AS flagged_reads,
+              count(CASE WHEN r.make_good_of IS NOT NULL AND r.status IN ('recorded','aired','verified')
+                         THEN 1 END) AS make_goods_delivered,
+              count(CASE WHEN r.status = 'flagged' AND NOT EXISTS (
+                      SELECT 1 FROM ad_reads m WHERE m.make_good_of = r.id) THEN 1 END) AS make_goods_owed,
+              coalesce(sum(CASE WHEN r.status IN ('recorded','aired','verified') THEN coalesce(r.units, (
+                  SELECT d.downloads FROM download_snapshots d
+                  WHERE d.episode_id = r.episode_id AND d.day <= c.download_window_days
+                  ORDER BY d.day DESC, d.recorded_at DESC LIMIT 1)) END), 0) AS delivered_units
+            FROM campaigns c
+            LEFT JOIN ad_reads r ON r.campaign_id = c.id
+              AND r.episode_id IN (SELECT e.id FROM episodes e WHERE 1 {date_cond})
+            {where}
+            GROUP BY c.id""",
+        date_params + params)
