@@ -122,3 +122,14 @@ def parse_percent(text: str | int | Decimal, field: str = "percent") -> int:
 def format_percent(basis_points: int) -> str:
     value = Decimal(basis_points) / 100
     return f"{value.normalize():f} %"
+
+
+def minor_units(value: object, field: str = "amount", allow_negative: bool = False) -> int:
+    """Validate an amount already given in integer minor units (from code or JSON, never a float)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(field, "must be an integer number of minor units (cents)")
+    if value < 0 and not allow_negative:
+        raise ValidationError(field, "must not be negative")
+    if abs(value) >= MAX_MINOR:
+        raise ValidationError(field, "is implausibly large")
+    return value

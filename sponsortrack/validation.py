@@ -164,10 +164,9 @@ def normalize_url(value: object, field: str = "promo_url", *, allow_none: bool =
     if any(c.isspace() for c in s):
         raise ValidationError(field, "must not contain spaces")
     scheme_m = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", s)
-    if scheme_m and not s.lower().startswith(("http://", "https://")):
-        # "localhost:8000/x" or "do.co:443/x" look like a scheme but are host:port
-        if not re.match(r"^[a-zA-Z0-9.-]+:\d+(/|$)", s):
-            raise ValidationError(field, f"scheme {scheme_m.group(1)!r} is not http or https")
+    # "localhost:8000/x" or "do.co:443/x" look like a scheme but are host:port
+    if scheme_m and not s.lower().startswith(("http://", "https://")) and not re.match(r"^[a-zA-Z0-9.-]+:\d+(/|$)", s):
+        raise ValidationError(field, f"scheme {scheme_m.group(1)!r} is not http or https")
     if s.startswith("//"):
         s = "https:" + s
     elif not s.lower().startswith(("http://", "https://")):

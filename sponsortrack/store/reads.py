@@ -228,6 +228,11 @@ def next_position(store: Store, episode_id: int, placement: str) -> int:
 # -- aggregates -----------------------------------------------------------------------------
 
 
+def latest_air_date(store: Store) -> str | None:
+    v = store.scalar(f"SELECT max({AIR_DATE}) FROM ad_reads r JOIN episodes e ON e.id = r.episode_id")
+    return str(v) if v else None
+
+
 def reads_per_sponsor_month(store: Store, date_from: str, date_to: str) -> list[dict]:
     """``{month, sponsor_id, sponsor_name, reads}`` for delivered reads in the date range."""
     return store.query(

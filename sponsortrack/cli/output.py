@@ -1,0 +1,59 @@
+"""Printing lists as an aligned table, CSV or JSON (stable snake_case keys)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+FORMATS = ("table", "csv", "json")
+
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                             help="Output format.")
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formula injection: a text cell starting with = + - @ tab or CR is prefixed
+    with an apostrophe. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, *,
+         headers: dict[str, str] | None = None) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([safe_cell("" if r.get(c) is None else r.get(c)) for c in columns])
+        click.echo(buf.getvalue(), nl=False)
+        return
+    headers = headers or {}
+    titles = [headers.get(c, c.replace("_", " ")) for c in columns]
+    cells = [["" if r.get(c) is None else str(r.get(c)).replace("\n", " ") for c in columns] for r in rows]
+    widths = [max([len(t)] + [min(len(row[i]), 48) for row in cells]) for i, t in enumerate(titles)]
+
+    def line(values: list[str]) -> str:
+        out = []
+        for v, w in zip(values, widths, strict=True):
+            v = v if len(v) <= 48 else v[:47] + "…"
+            out.append(v.ljust(w))
+        return "  ".join(out).rstrip()
+
+    click.echo(line(titles))
+    click.echo("  ".join("-" * w for w in widths))
+    for row in cells:
+        click.echo(line(row))
+    if not rows:
+        click.echo("(none)")

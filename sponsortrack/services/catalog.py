@@ -1,0 +1,327 @@
+"""Shows, episodes, sponsors and agencies: validated create, edit, delete and lookup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sponsortrack import validation as v
+from sponsortrack.errors import ConflictError, NotFoundError, ValidationError
+from sponsortrack.money import parse_percent
+from sponsortrack.store import Store, catalog
+from sponsortrack.store.models import Agency, Episode, Show, Sponsor
+
+
+def _only(values: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a field that can be set here")
+    return values
+
+
+# -- shows ----------------------------------------------------------------------------------
+
+SHOW_FIELDS = {"name", "website", "feed_url", "description"}
+
+
+def clean_show(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    _only(values, SHOW_FIELDS)
+    out: dict[str, Any] = {}
+    if "name" in values or not partial:
+        out["name"] = v.name(values.get("name"), "name")
+    if "website" in values:
+        out["website"] = v.normalize_url(values["website"], "website")
+    if "feed_url" in values:
+        out["feed_url"] = v.normalize_url(values["feed_url"], "feed_url")
+    if "description" in values:
+        out["description"] = v.text(values["description"], "description")
+    return out
+
+
+def add_show(store: Store, **values: Any) -> Show:
+    clean = clean_show(values)
+    if catalog.find_show(store, clean["name"]):
+        raise ValidationError("name", f"a show named {clean['name']!r} already exists")
+    show_id = catalog.insert_show(store, clean)
+    return catalog.get_show(store, show_id)  # type: ignore[return-value]
+
+
+def edit_show(store: Store, show_id: int, **changes: Any) -> Show:
+    show = get_show(store, show_id)
+    clean = clean_show(changes, partial=True)
+    if "name" in clean:
+        other = catalog.find_show(store, clean["name"])
+        if other and other.id != show.id:
+            raise ValidationError("name", f"a show named {clean['name']!r} already exists")
+    catalog.update_show(store, show_id, clean)
+    return catalog.get_show(store, show_id)  # type: ignore[return-value]
+
+
+def delete_show(store: Store, show_id: int) -> None:
+    show = get_show(store, show_id)
+    used = catalog.show_usage(store, show_id)
+    if used:
+        raise ConflictError(f"show {show.name!r} has {used} episodes; delete them first")
+    catalog.delete_show(store, show_id)
+
+
+def get_show(store: Store, show_id: int) -> Show:
+    show = catalog.get_show(store, show_id)
+    if show is None:
+        raise NotFoundError("show", f"no show with id {show_id}")
+    return show
+
+
+def resolve_show(store: Store, name: str | int | Show) -> Show:
+    if isinstance(name, Show):
+        return name
+    if isinstance(name, int):
+        return get_show(store, name)
+    clean = v.text(name, "show", required=True, max_len=v.MAX_NAME) or ""
+    show = catalog.find_show(store, clean)
+    if show is None:
+        raise NotFoundError("show", f"no show named {clean!r}")
+    return show
+
+
+def list_shows(store: Store) -> list[Show]:
+    return catalog.list_shows(store)
+
+
+# -- episodes -------------------------------------------------------------------------------
+
+EPISODE_FIELDS = {"number", "title", "guid", "recorded_on", "published_on", "link", "show_notes"}
+
+
+def clean_episode(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    _only(values, EPISODE_FIELDS)
+    out: dict[str, Any] = {}
+    if "number" in values:
+        out["number"] = v.positive_int(values["number"], "number", allow_none=True, maximum=100_000)
+    if "title" in values or not partial:
+        out["title"] = v.text(values.get("title"), "title", required=True, max_len=500)
+    if "guid" in values:
+        out["guid"] = v.text(values["guid"], "guid", max_len=1000)
+    for f in ("recorded_on", "published_on"):
+        if f in values:
+            out[f] = v.parse_date(values[f], f, allow_none=True)
+    if "link" in values:
+        out["link"] = v.normalize_url(values["link"], "link")
+    if "show_notes" in values:
+        out["show_notes"] = v.text(values["show_notes"], "show_notes", max_len=200_000)
+    return out
+
+
+def add_episode(store: Store, show: str | int | Show, **values: Any) -> Episode:
+    sh = resolve_show(store, show)
+    clean = clean_episode(values)
+    if clean.get("number") is not None and catalog.find_episode(store, sh.id, clean["number"]):
+        raise ValidationError("number", f"{sh.name} already has episode {clean['number']}")
+    clean["show_id"] = sh.id
+    eid = catalog.insert_episode(store, clean)
+    return catalog.get_episode(store, eid)  # type: ignore[return-value]
+
+
+def edit_episode(store: Store, episode_id: int, **changes: Any) -> Episode:
+    ep = get_episode(store, episode_id)
+    clean = clean_episode(changes, partial=True)
+    if clean.get("number") is not None:
+        other = catalog.find_episode(store, ep.show_id, clean["number"])
+        if other and other.id != ep.id:
+            raise ValidationError("number", f"{ep.show_name} already has episode {clean['number']}")
+    catalog.update_episode(store, episode_id, clean)
+    return catalog.get_episode(store, episode_id)  # type: ignore[return-value]
+
+
+def delete_episode(store: Store, episode_id: int) -> None:
+    ep = get_episode(store, episode_id)
+    if ep.read_count:
+        raise ConflictError(f"episode {ep.label!r} has {ep.read_count} reads; delete them first")
+    catalog.delete_episode(store, episode_id)
+
+
+def get_episode(store: Store, episode_id: int) -> Episode:
+    ep = catalog.get_episode(store, episode_id)
+    if ep is None:
+        raise NotFoundError("episode", f"no episode with id {episode_id}")
+    return ep
+
+
+def resolve_episode(store: Store, show: str | int | Show, number: object) -> Episode:
+    sh = resolve_show(store, show)
+    n = v.positive_int(number, "episode", maximum=100_000)
+    ep = catalog.find_episode(store, sh.id, n)  # type: ignore[arg-type]
+    if ep is None:
+        raise NotFoundError("episode", f"{sh.name} has no episode {n}")
+    return ep
+
+
+def list_episodes(store: Store, show: str | int | Show | None = None, search: str | None = None,
+                  limit: int | None = None) -> list[Episode]:
+    show_id = resolve_show(store, show).id if show is not None else None
+    return catalog.list_episodes(store, show_id=show_id, search=search, limit=limit)
+
+
+def next_episode_number(store: Store, show: str | int | Show) -> int:
+    return catalog.next_episode_number(store, resolve_show(store, show).id)
+
+
+# -- agencies -------------------------------------------------------------------------------
+
+AGENCY_FIELDS = {"name", "commission", "commission_bp", "contact_name", "contact_email",
+                 "billing_address", "terms_days", "notes"}
+
+
+def clean_agency(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    _only(values, AGENCY_FIELDS)
+    out: dict[str, Any] = {}
+    if "name" in values or not partial:
+        out["name"] = v.name(values.get("name"), "name")
+    if "commission" in values:
+        out["commission_bp"] = parse_percent(values["commission"], "commission")
+    elif "commission_bp" in values:
+        bp = v.non_negative_int(values["commission_bp"], "commission", allow_none=False, maximum=10_000)
+        out["commission_bp"] = bp
+    for f in ("contact_name", "billing_address", "notes"):
+        if f in values:
+            out[f] = v.text(values[f], f, max_len=v.MAX_NAME if f == "contact_name" else 2000)
+    if "contact_email" in values:
+        out["contact_email"] = _email(values["contact_email"])
+    if "terms_days" in values:
+        out["terms_days"] = v.non_negative_int(values["terms_days"], "terms_days", maximum=365)
+    return out
+
+
+def _email(value: object) -> str | None:
+    s = v.text(value, "contact_email", max_len=254)
+    if s is not None and ("@" not in s or " " in s or s.startswith("@") or s.endswith("@")):
+        raise ValidationError("contact_email", f"{s!r} is not an e-mail address")
+    return s
+
+
+def add_agency(store: Store, **values: Any) -> Agency:
+    clean = clean_agency(values)
+    if catalog.find_agency(store, clean["name"]):
+        raise ValidationError("name", f"an agency named {clean['name']!r} already exists")
+    aid = catalog.insert_agency(store, clean)
+    return catalog.get_agency(store, aid)  # type: ignore[return-value]
+
+
+def edit_agency(store: Store, agency_id: int, **changes: Any) -> Agency:
+    get_agency(store, agency_id)
+    clean = clean_agency(changes, partial=True)
+    if "name" in clean:
+        other = catalog.find_agency(store, clean["name"])
+        if other and other.id != agency_id:
+            raise ValidationError("name", f"an agency named {clean['name']!r} already exists")
+    catalog.update_agency(store, agency_id, clean)
+    return catalog.get_agency(store, agency_id)  # type: ignore[return-value]
+
+
+def delete_agency(store: Store, agency_id: int) -> None:
+    ag = get_agency(store, agency_id)
+    try:
+        catalog.delete_agency(store, agency_id)
+    except ConflictError:
+        raise ConflictError(f"agency {ag.name!r} still buys campaigns or is on invoices") from None
+
+
+def get_agency(store: Store, agency_id: int) -> Agency:
+    ag = catalog.get_agency(store, agency_id)
+    if ag is None:
+        raise NotFoundError("agency", f"no agency with id {agency_id}")
+    return ag
+
+
+def resolve_agency(store: Store, name: str | int | Agency) -> Agency:
+    if isinstance(name, Agency):
+        return name
+    if isinstance(name, int):
+        return get_agency(store, name)
+    clean = v.text(name, "agency", required=True, max_len=v.MAX_NAME) or ""
+    ag = catalog.find_agency(store, clean)
+    if ag is None:
+        raise NotFoundError("agency", f"no agency named {clean!r}")
+    return ag
+
+
+def list_agencies(store: Store) -> list[Agency]:
+    return catalog.list_agencies(store)
+
+
+# -- sponsors -------------------------------------------------------------------------------
+
+SPONSOR_FIELDS = {"name", "domains", "contact_name", "contact_email", "billing_address", "terms_days",
+                  "agency", "agency_id", "notes"}
+
+
+def clean_sponsor(store: Store, values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    _only(values, SPONSOR_FIELDS)
+    out: dict[str, Any] = {}
+    if "name" in values or not partial:
+        out["name"] = v.name(values.get("name"), "name")
+    if "domains" in values:
+        out["domains"] = v.parse_domains(values["domains"], "domains")
+    for f in ("contact_name", "billing_address", "notes"):
+        if f in values:
+            out[f] = v.text(values[f], f, max_len=v.MAX_NAME if f == "contact_name" else 2000)
+    if "contact_email" in values:
+        out["contact_email"] = _email(values["contact_email"])
+    if "terms_days" in values:
+        out["terms_days"] = v.non_negative_int(values["terms_days"], "terms_days", maximum=365)
+    if "agency" in values:
+        out["agency_id"] = resolve_agency(store, values["agency"]).id if values["agency"] else None
+    elif "agency_id" in values:
+        out["agency_id"] = get_agency(store, values["agency_id"]).id if values["agency_id"] else None
+    return out
+
+
+def add_sponsor(store: Store, **values: Any) -> Sponsor:
+    clean = clean_sponsor(store, values)
+    if catalog.find_sponsor(store, clean["name"]):
+        raise ValidationError("name", f"a sponsor named {clean['name']!r} already exists")
+    sid = catalog.insert_sponsor(store, clean)
+    return catalog.get_sponsor(store, sid)  # type: ignore[return-value]
+
+
+def edit_sponsor(store: Store, sponsor_id: int, **changes: Any) -> Sponsor:
+    get_sponsor(store, sponsor_id)
+    clean = clean_sponsor(store, changes, partial=True)
+    if "name" in clean:
+        other = catalog.find_sponsor(store, clean["name"])
+        if other and other.id != sponsor_id:
+            raise ValidationError("name", f"a sponsor named {clean['name']!r} already exists")
+    catalog.update_sponsor(store, sponsor_id, clean)
+    return catalog.get_sponsor(store, sponsor_id)  # type: ignore[return-value]
+
+
+def delete_sponsor(store: Store, sponsor_id: int) -> None:
+    sp = get_sponsor(store, sponsor_id)
+    usage = catalog.sponsor_usage(store, sponsor_id)
+    used = {k: n for k, n in usage.items() if n}
+    if used:
+        what = ", ".join(f"{n} {k}" for k, n in used.items())
+        raise ConflictError(f"sponsor {sp.name!r} is used by {what}; it cannot be deleted")
+    catalog.delete_sponsor(store, sponsor_id)
+
+
+def get_sponsor(store: Store, sponsor_id: int) -> Sponsor:
+    sp = catalog.get_sponsor(store, sponsor_id)
+    if sp is None:
+        raise NotFoundError("sponsor", f"no sponsor with id {sponsor_id}")
+    return sp
+
+
+def resolve_sponsor(store: Store, name: str | int | Sponsor) -> Sponsor:
+    if isinstance(name, Sponsor):
+        return name
+    if isinstance(name, int):
+        return get_sponsor(store, name)
+    clean = v.text(name, "sponsor", required=True, max_len=v.MAX_NAME) or ""
+    sp = catalog.find_sponsor(store, clean)
+    if sp is None:
+        raise NotFoundError("sponsor", f"no sponsor named {clean!r}")
+    return sp
+
+
+def list_sponsors(store: Store) -> list[Sponsor]:
+    return catalog.list_sponsors(store)
