@@ -447,9 +447,9 @@ _OFFER_RES = (  # (hint that must be in the lowercased text, pattern)
     ("%", re.compile(
         r"\d{1,3}\s?%\s+off(?:\s+(?:your|the)\s+first\s+(?:\w+\s+)?(?:month|year|order|purchase)s?)?", re.I)),
     ("free", re.compile(
-        r"\b(?:first|a|an|" + _NUM_WORD + r")[\s-]+" + _PERIOD + r"\s+(?:for\s+)?free\b"
+        r"\b" + _NUM_WORD + r"[\s-]+(?:days?|weeks?|months?)\s+free\s+trial\b"
+        r"|\b(?:first|a|an|" + _NUM_WORD + r")[\s-]+" + _PERIOD + r"\s+(?:for\s+)?free\b"
         r"|\bfree\s+for\s+(?:the\s+first\s+)?" + _NUM_WORD + r"[\s-]+" + _PERIOD + r"\b"
-        r"|\b" + _NUM_WORD + r"[\s-]+(?:days?|weeks?|months?)\s+free\s+trial\b"
         r"|\bfree\s+(?:\w+\s+)?trial\s+(?:of|for)\s+" + _NUM_WORD + r"\s+(?:days?|weeks?|months?)\b", re.I)),
     ("", re.compile(
         r"\b\d[\d,]{0,12}(?:\.\d{1,2})?\s?(?:usd|eur|gbp|dollars)\s+(?:(?:in|of|worth of)\s+)?(?:free\s+)?"
