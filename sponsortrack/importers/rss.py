@@ -1,0 +1,221 @@
+"""Reading a podcast's RSS (or Atom) feed with feedparser: the show and its items.
+
+``parse_feed(data)`` takes the feed's bytes (the service reads the file or fetches the URL) and
+returns a ``ParsedFeed``: the show, every item that can be imported, and one ``FeedProblem`` per
+item that cannot (no GUID, no or bad date, duplicate GUID...). A document that is not a feed, or is
+not well-formed XML (a truncated download), raises ``ValidationError`` naming the line.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import feedparser
+
+from sponsortrack import validation
+from sponsortrack.errors import ValidationError
+
+MAX_FEED_BYTES = 100 * 1024 * 1024
+
+_TITLE_NUMBER_RES = (
+    re.compile(r"^\s*(?:#|no\.?\s*|ep(?:isode)?\.?\s*)?(\d{1,5})\s*(?:[:.|\-–—]|\s-\s)", re.I),
+    re.compile(r"\b(?:episode|ep\.?)\s*#?\s*(\d{1,5})\b", re.I),
+    re.compile(r"(?:^|\s)#(\d{1,5})\b"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedShow:
+    title: str
+    link: str | None = None
+    description: str | None = None
+    language: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    index: int  # 1-based position in the feed, for messages
+    guid: str
+    title: str
+    number: int | None
+    published_on: str  # YYYY-MM-DD (UTC)
+    link: str | None = None
+    notes: str | None = None
+    season: int | None = None
+    episode_type: str | None = None  # full / trailer / bonus
+    duration_seconds: int | None = None
+    number_explicit: bool = False  # from <itunes:episode>, not guessed from the title
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__}
+
+
+@dataclass(frozen=True, slots=True)
+class FeedProblem:
+    index: int
+    label: str  # the item's title or GUID, whatever it has
+    problem: str
+
+    def __str__(self) -> str:
+        return f"item {self.index} ({self.label}): {self.problem}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"item": self.index, "label": self.label, "problem": self.problem}
+
+
+@dataclass
+class ParsedFeed:
+    show: FeedShow
+    items: list[FeedItem] = field(default_factory=list)
+    problems: list[FeedProblem] = field(default_factory=list)
+
+
+def number_from_title(title: str) -> int | None:
+    """``"#59: China's AI blacklist"`` or ``"Episode 59 - ..."`` -> 59."""
+    for rx in _TITLE_NUMBER_RES:
+        m = rx.search(title or "")
+        if m:
+            n = int(m.group(1))
+            return n if n > 0 else None
+    return None
+
+
+def _int(value: object) -> int | None:
+    if value is None:
+        return None
+    s = str(value).strip()
+    return int(s) if re.fullmatch(r"\d{1,6}", s) and int(s) > 0 else None
+
+
+def _duration(value: object) -> int | None:
+    try:
+        return validation.parse_duration(value, "duration")
+    except ValidationError:
+        return None
+
+
+def _url(value: object) -> str | None:
+    try:
+        return validation.normalize_url(value, "link")
+    except ValidationError:
+        return None
+
+
+def _clean(text: object, limit: int) -> str | None:
+    if text is None:
+        return None
+    s = str(text).replace("\x00", "").strip()
+    return s[:limit] or None
+
+
+def parse_feed(data: bytes) -> ParsedFeed:
+    """Parse feed bytes. Raises ``ValidationError("feed", ...)`` if it is not a usable feed."""
+    if not isinstance(data, bytes):
+        raise TypeError("parse_feed takes the feed's bytes")
+    if not data.strip():
+        raise ValidationError("feed", "is empty")
+    if len(data) > MAX_FEED_BYTES:
+        raise ValidationError("feed", f"is larger than {MAX_FEED_BYTES // (1024 * 1024)} MB")
+    # bytes, never a str: feedparser would treat a str as a file name or URL to fetch
+    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    if parsed.get("bozo"):
+        exc = parsed.get("bozo_exception")
+        if exc is not None and not isinstance(exc, feedparser.CharacterEncodingOverride):
+            line = getattr(exc, "getLineNumber", lambda: None)()
+            where = f" at line {line}" if line else ""
+            msg = getattr(exc, "getMessage", lambda: str(exc))()
+            if "no element found" in str(msg):
+                raise ValidationError("feed", f"is truncated{where}: the XML ends before the feed does")
+            raise ValidationError("feed", f"is not well-formed XML{where} ({msg})")
+    if not parsed.get("version") and not parsed.entries:
+        raise ValidationError("feed", "is not an RSS or Atom feed (no <rss>/<feed> element)")
+    meta = parsed.feed
+    title = _clean(meta.get("title"), 200)
+    if not title:
+        raise ValidationError("feed", "has no channel title")
+    show = FeedShow(
+        title=title,
+        link=_url(meta.get("link")),
+        description=_clean(meta.get("subtitle") or meta.get("description"), 20_000),
+        language=_clean(meta.get("language"), 20),
+        author=_clean(meta.get("author") or meta.get("itunes_author"), 200),
+    )
+    out = ParsedFeed(show)
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(parsed.entries, start=1):
+        item_title = _clean(entry.get("title"), 500)
+        guid = _clean(entry.get("id") or entry.get("guid"), 1000)
+        label = (item_title or guid or "untitled")[:80]
+        problems: list[str] = []
+        if not guid:
+            problems.append("has no <guid>: it cannot be matched on re-import")
+        elif guid in seen:
+            problems.append(f"has the same GUID as item {seen[guid]}")
+        if not item_title:
+            problems.append("has no title")
+        # dict.get: feedparser's own get() maps missing keys onto others with a DeprecationWarning
+        published = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
+        published_on = None
+        if published is None:
+            raw_date = dict.get(entry, "published") or dict.get(entry, "updated")
+            problems.append(f"has a publication date that is not a date: {raw_date[:60]!r}" if raw_date
+                            else "has no publication date (<pubDate>)")
+        else:
+            published_on = _utc_date(published)
+        if problems:
+            out.problems.extend(FeedProblem(index, label, p) for p in problems)
+            if guid and guid not in seen:
+                seen[guid] = index
+            continue
+        assert guid and item_title and published_on
+        seen[guid] = index
+        number = _int(entry.get("itunes_episode"))
+        explicit = number is not None
+        if number is None:
+            number = number_from_title(item_title)
+        content = entry.get("content") or []
+        notes = content[0].get("value") if content else None
+        notes = notes or entry.get("summary") or entry.get("description")
+        link = entry.get("link")
+        if link and link == guid and entry.get("guidislink"):
+            link = None
+        out.items.append(FeedItem(
+            index=index, guid=guid, title=item_title, number=number, published_on=published_on,
+            link=_url(link), notes=_clean(notes, 200_000), season=_int(entry.get("itunes_season")),
+            episode_type=_clean(entry.get("itunes_episodetype"), 20),
+            duration_seconds=_duration(entry.get("itunes_duration")), number_explicit=explicit,
+        ))
+    _check_numbers(out)
+    return out
+
+
+def _utc_date(value: time.struct_time) -> str:
+    return dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC).date().isoformat()
+
+
+def _check_numbers(feed: ParsedFeed) -> None:
+    """Two items with one episode number: an explicit <itunes:episode> twice is a problem; a number
+    guessed from a title ("Part 2 of #12") is dropped from the later item instead."""
+    first: dict[int, FeedItem] = {}
+    for item in sorted(feed.items, key=lambda i: not i.number_explicit):
+        if item.number is None:
+            continue
+        if item.number not in first:
+            first[item.number] = item
+        elif item.number_explicit:
+            feed.problems.append(FeedProblem(
+                item.index, item.title[:80],
+                f"has <itunes:episode> {item.number}, like item {first[item.number].index}"))
+    keep = {id(i) for i in first.values()}
+    feed.items = [
+        i if i.number is None or id(i) in keep else dataclasses.replace(i, number=None)
+        for i in feed.items
+        if not (i.number_explicit and i.number is not None and id(i) not in keep)
+    ]
