@@ -1,0 +1,212 @@
+"""Start the desktop app: QApplication, palette, the database (with a clear dialog when it is bad),
+the main window — or render one page to a PNG (``--screenshot``) and exit."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+from sponsortrack.errors import DatabaseError
+from sponsortrack.store import Store
+
+SCREENSHOT_SIZE = (1360, 860)
+_windows: list[QWidget] = []  # keep top-level windows alive
+
+
+def dark_palette() -> QPalette:
+    p = QPalette()
+    base, alt, window, text = QColor(30, 32, 36), QColor(38, 41, 46), QColor(42, 45, 50), QColor(228, 230, 235)
+    p.setColor(QPalette.ColorRole.Window, window)
+    p.setColor(QPalette.ColorRole.WindowText, text)
+    p.setColor(QPalette.ColorRole.Base, base)
+    p.setColor(QPalette.ColorRole.AlternateBase, alt)
+    p.setColor(QPalette.ColorRole.ToolTipBase, QColor(55, 58, 64))
+    p.setColor(QPalette.ColorRole.ToolTipText, text)
+    p.setColor(QPalette.ColorRole.PlaceholderText, QColor(140, 145, 152))
+    p.setColor(QPalette.ColorRole.Text, text)
+    p.setColor(QPalette.ColorRole.Button, QColor(50, 53, 59))
+    p.setColor(QPalette.ColorRole.ButtonText, text)
+    p.setColor(QPalette.ColorRole.BrightText, QColor(255, 110, 110))
+    p.setColor(QPalette.ColorRole.Link, QColor(110, 170, 255))
+    p.setColor(QPalette.ColorRole.LinkVisited, QColor(170, 140, 255))
+    p.setColor(QPalette.ColorRole.Highlight, QColor(52, 110, 200))
+    p.setColor(QPalette.ColorRole.HighlightedText, QColor(255, 255, 255))
+    p.setColor(QPalette.ColorRole.Mid, QColor(70, 74, 80))
+    p.setColor(QPalette.ColorRole.Midlight, QColor(60, 63, 69))
+    p.setColor(QPalette.ColorRole.Dark, QColor(22, 23, 26))
+    p.setColor(QPalette.ColorRole.Light, QColor(80, 84, 92))
+    p.setColor(QPalette.ColorRole.Shadow, QColor(0, 0, 0))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(120, 124, 130))
+    return p
+
+
+def light_palette() -> QPalette:
+    p = QApplication.style().standardPalette()
+    p.setColor(QPalette.ColorRole.Highlight, QColor(40, 100, 200))
+    p.setColor(QPalette.ColorRole.AlternateBase, QColor(244, 246, 249))
+    p.setColor(QPalette.ColorRole.Base, QColor(255, 255, 255))
+    p.setColor(QPalette.ColorRole.Window, QColor(246, 247, 249))
+    return p
+
+
+STYLE_SHEET = """
+QListWidget#sidebar { border: none; padding-top: 8px; font-size: 10.5pt; background: palette(window); }
+QListWidget#sidebar::item { padding-left: 14px; border-left: 3px solid transparent; }
+QListWidget#sidebar::item:selected { background: palette(highlight); color: palette(highlighted-text);
+                                     border-left: 3px solid palette(link); }
+QLabel[role="error"] { color: #d64545; }
+QLabel[role="muted"] { color: palette(placeholder-text); }
+QLabel[role="h1"] { font-size: 15pt; font-weight: 600; }
+QLabel[role="h2"] { font-size: 11pt; font-weight: 600; }
+QFrame[role="card"] { background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }
+QLabel[role="figure"] { font-size: 17pt; font-weight: 600; }
+QTableView { gridline-color: palette(midlight); }
+"""
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    app.setStyle("Fusion")
+    if theme == "dark" or (theme == "system" and QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark):
+        app.setPalette(dark_palette())
+        app.setProperty("st_dark", True)
+    else:
+        app.setPalette(light_palette())
+        app.setProperty("st_dark", False)
+    app.setStyleSheet(STYLE_SHEET)
+
+
+def make_app() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setOrganizationName("sponsortrack")
+        QCoreApplication.setApplicationName("sponsortrack")
+        QGuiApplication.setDesktopFileName("sponsortrack")
+        app = QApplication(sys.argv[:1])
+    from sponsortrack.ui.icons import app_icon
+
+    app.setWindowIcon(app_icon())
+    return app  # type: ignore[return-value]
+
+
+def make_config():
+    from sponsortrack.ui.config import Config
+
+    return Config(os.environ.get("SPONSORTRACK_SETTINGS") or None)
+
+
+def open_store(path: Path, explicit: bool) -> Store:
+    if not explicit:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return Store(path)
+
+
+def open_with_dialog(path: Path, explicit: bool, parent: QWidget | None = None, config=None) -> Store | None:
+    """Open the database; on a bad file ask what to do (open another, restore a backup, quit)."""
+    from sponsortrack.ui.dialogs.dbproblem import DatabaseProblemDialog
+
+    while True:
+        try:
+            return open_store(path, explicit)
+        except DatabaseError as exc:
+            dlg = DatabaseProblemDialog(path, str(exc), parent, config=config)
+            if not dlg.exec() or dlg.choice is None:
+                return None
+            path = dlg.choice
+            explicit = True
+
+
+def build_window(store: Store, config):
+    from sponsortrack.ui.context import AppContext
+    from sponsortrack.ui.mainwindow import MainWindow
+
+    ctx = AppContext(store, config)
+    win = MainWindow(ctx)
+    config.add_recent_database(str(store.path))
+    return win
+
+
+def relaunch_on(old: QWidget, path: Path) -> None:
+    """Open another database in a new window and close the old one (File ▸ Open Database)."""
+    config = old.ctx.config  # type: ignore[attr-defined]
+    store = open_with_dialog(path, True, old, config)
+    if store is None:
+        return
+    win = build_window(store, config)
+    win.show()
+    win.show_page("dashboard")
+    _windows.append(win)
+    old.close()
+    old.ctx.store.close()  # type: ignore[attr-defined]
+    if old in _windows:
+        _windows.remove(old)
+
+
+def screenshot_widget(widget: QWidget, target: Path) -> None:
+    app = QApplication.instance()
+    for _ in range(5):
+        app.processEvents()  # type: ignore[union-attr]
+    pix = widget.grab()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not pix.save(str(target)):
+        raise OSError(f"cannot write {target}")
+
+
+def run_gui(db_path: str | os.PathLike[str], screenshot: str | None = None, page: str | None = None,
+            explicit_db: bool = True) -> int:
+    """Open the window on the database; returns the process exit code."""
+    if screenshot and "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from sponsortrack.ui.pages import page_keys
+
+    if page is not None and page not in page_keys():
+        print(f"error: --page must be one of {', '.join(page_keys())}", file=sys.stderr)
+        return 2
+    app = make_app()
+    config = make_config()
+    apply_theme(app, os.environ.get("SPONSORTRACK_THEME") or config.theme)
+    path = Path(db_path).expanduser()
+
+    if screenshot:
+        try:
+            store = open_store(path, explicit_db)
+        except DatabaseError as exc:
+            from sponsortrack.ui.dialogs.dbproblem import DatabaseProblemDialog
+
+            dlg = DatabaseProblemDialog(path, str(exc), None, config=config)
+            dlg.show()
+            screenshot_widget(dlg, Path(screenshot))
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        win = build_window(store, config)
+        win.resize(*SCREENSHOT_SIZE)
+        win.show()
+        win.show_page(page or "dashboard")
+        screenshot_widget(win, Path(screenshot))
+        win.close()
+        store.close()
+        return 0
+
+    store = open_with_dialog(path, explicit_db, None, config)
+    if store is None:
+        return 1
+    win = build_window(store, config)
+    win.restore_state()
+    win.show()
+    win.show_page(page or "dashboard")
+    _windows.append(win)
+    if os.environ.get("SPONSORTRACK_QUIT_WHEN_IDLE"):  # used by the start-up benchmark
+        QTimer.singleShot(0, lambda: (print("idle", flush=True), app.quit()))
+    code = app.exec()
+    for w in _windows:
+        ctx = getattr(w, "ctx", None)
+        if ctx is not None:
+            ctx.tasks.wait(5000)
+            ctx.store.close()
+    _windows.clear()
+    return int(code)

@@ -1,0 +1,83 @@
+"""One typed wrapper over QSettings: user preferences apart from persisted window state (Picard-style).
+
+Business settings that travel with the data live in the database, not here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+ORG = "sponsortrack"
+APP = "sponsortrack"
+
+
+class Config:
+    """``Config()`` uses the user's settings; tests pass ``Config(path)`` (an INI file in a temp dir)."""
+
+    def __init__(self, path: str | None = None):
+        if path is None:
+            self.qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORG, APP)
+        else:
+            self.qs = QSettings(str(path), QSettings.Format.IniFormat)
+
+    # -- preferences (what the user chose) ----------------------------------------------------
+    @property
+    def theme(self) -> str:
+        """``system``, ``light`` or ``dark``."""
+        v = str(self.qs.value("preferences/theme", "system"))
+        return v if v in ("system", "light", "dark") else "system"
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self.qs.setValue("preferences/theme", value)
+
+    # -- persisted state (what the window remembers) ------------------------------------------
+    def geometry(self) -> QByteArray | None:
+        v = self.qs.value("state/geometry")
+        return v if isinstance(v, QByteArray) else None
+
+    def set_geometry(self, value: QByteArray) -> None:
+        self.qs.setValue("state/geometry", value)
+
+    def window_state(self) -> QByteArray | None:
+        v = self.qs.value("state/window_state")
+        return v if isinstance(v, QByteArray) else None
+
+    def set_window_state(self, value: QByteArray) -> None:
+        self.qs.setValue("state/window_state", value)
+
+    def last_folder(self, purpose: str, default: str = "") -> str:
+        """The folder last used for a kind of file dialog (``database``, ``export``, ``import`` ...)."""
+        return str(self.qs.value(f"folders/{purpose}", default) or default)
+
+    def set_last_folder(self, purpose: str, folder: str) -> None:
+        self.qs.setValue(f"folders/{purpose}", folder)
+
+    def last_page(self) -> str:
+        return str(self.qs.value("state/last_page", "") or "")
+
+    def set_last_page(self, key: str) -> None:
+        self.qs.setValue("state/last_page", key)
+
+    def last_show_id(self) -> int | None:
+        v = self.qs.value("state/last_show_id")
+        try:
+            return int(v) if v not in (None, "") else None  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+
+    def set_last_show_id(self, show_id: int) -> None:
+        self.qs.setValue("state/last_show_id", int(show_id))
+
+    def recent_databases(self) -> list[str]:
+        v = self.qs.value("state/recent_databases", [])
+        if isinstance(v, str):
+            return [v]
+        return [str(x) for x in (v or [])]
+
+    def add_recent_database(self, path: str) -> None:
+        items = [p for p in self.recent_databases() if p != path]
+        self.qs.setValue("state/recent_databases", [path, *items][:8])
+
+    def sync(self) -> None:
+        self.qs.sync()

@@ -1,0 +1,165 @@
+"""The app context every page gets: the open store, the undo stack, the task runner, change notices.
+
+Pages never poke each other. A page that changes data goes through :meth:`AppContext.perform` (one undo
+command that calls the services) and the context emits :attr:`AppContext.changed` with the set of
+entities touched (``{"reads", "episodes"}`` ...); each page refreshes only when it shows one of them —
+Anki's "operation did execute".
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QApplication
+
+from sponsortrack.errors import SponsortrackError
+from sponsortrack.store import Store
+from sponsortrack.store import session as ssession
+
+if TYPE_CHECKING:
+    from sponsortrack.ui.config import Config
+    from sponsortrack.ui.tasks import TaskRunner
+
+T = TypeVar("T")
+
+# Entities named in change notices.
+READS = "reads"
+EPISODES = "episodes"
+SHOWS = "shows"
+SPONSORS = "sponsors"
+AGENCIES = "agencies"
+CAMPAIGNS = "campaigns"
+SETTINGS = "settings"
+INVOICES = "invoices"
+LINKS = "links"
+ALL = frozenset({READS, EPISODES, SHOWS, SPONSORS, AGENCIES, CAMPAIGNS, SETTINGS, INVOICES, LINKS})
+
+LOCK_RETRIES = 6
+LOCK_WAIT_MS = 150  # busy timeout per attempt; the window stays responsive between attempts
+
+
+class DatabaseLocked(SponsortrackError):
+    """Another program holds the write lock for longer than the retries allow."""
+
+
+def is_locked(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
+class AppContext(QObject):
+    """What every page gets. ``changed`` carries a ``frozenset`` of entity names."""
+
+    changed = Signal(object)
+    message = Signal(str)          # one line for the status bar
+    error = Signal(str, str)       # title, text: shown by the main window in a message box
+
+    def __init__(self, store: Store, config: Config, tasks: TaskRunner | None = None,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.db_path: Path = store.path
+        self.config = config
+        self.undo_stack = QUndoStack(self)
+        if tasks is None:
+            from sponsortrack.ui.tasks import TaskRunner
+
+            tasks = TaskRunner(self)
+        self.tasks = tasks
+        ssession.set_busy_timeout(store, LOCK_WAIT_MS)
+
+    # -- writes -----------------------------------------------------------------------------
+    def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a store/service write, retrying while another process holds the lock.
+
+        Between attempts the event loop runs, so the window repaints. After the last attempt a
+        :class:`DatabaseLocked` is raised; the caller keeps the user's edit (dialogs stay open)."""
+        for attempt in range(LOCK_RETRIES):
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                if not is_locked(exc):
+                    raise
+                if attempt == LOCK_RETRIES - 1:
+                    break
+                deadline = time.monotonic() + 0.1 * (attempt + 1)
+                while time.monotonic() < deadline:
+                    app = QApplication.instance()
+                    if app is not None:
+                        app.processEvents()
+                    QThread.msleep(10)
+        raise DatabaseLocked(
+            f"the database {self.db_path} is locked by another program (another sponsortrack window or a "
+            "sync tool?). Your changes are kept here: close the other program and try again.")
+
+    def perform(self, command: UndoCommand) -> bool:
+        """Do a command now and put it on the undo stack. Returns False (and reports) on failure."""
+        try:
+            self.call(command.first_redo)
+        except SponsortrackError as exc:
+            self.report(exc, command.text())
+            return False
+        command.done_first = True
+        self.undo_stack.push(command)
+        self.notify(command.entities)
+        if command.done_message:
+            self.message.emit(command.done_message)
+        return True
+
+    def report(self, exc: BaseException, what: str = "") -> None:
+        title = "Database locked" if isinstance(exc, DatabaseLocked) else (what or "Cannot do that")
+        self.error.emit(title, str(exc))
+
+    def notify(self, entities: set[str] | frozenset[str]) -> None:
+        self.changed.emit(frozenset(entities))
+
+
+class UndoCommand(QUndoCommand):
+    """A domain change that can be undone. Subclasses implement ``do``, ``undo_do`` and ``redo_do``.
+
+    ``first_redo`` runs the change through the services (validation included) before the command is
+    pushed; Qt's own first ``redo()`` call on push is then skipped. Undo and redo afterwards change the
+    database back and forth through the store, never widgets."""
+
+    entities: frozenset[str] = frozenset()
+
+    def __init__(self, ctx: AppContext, text: str):
+        super().__init__(text)
+        self.ctx = ctx
+        self.done_first = False
+        self.done_message = ""
+
+    # to implement
+    def do(self) -> None:
+        raise NotImplementedError
+
+    def undo_do(self) -> None:
+        raise NotImplementedError
+
+    def redo_do(self) -> None:
+        raise NotImplementedError
+
+    def first_redo(self) -> None:
+        self.do()
+
+    def redo(self) -> None:
+        if not self.done_first:
+            return
+        self._safely(self.redo_do)
+
+    def undo(self) -> None:
+        self._safely(self.undo_do)
+
+    def _safely(self, fn: Callable[[], None]) -> None:
+        try:
+            self.ctx.call(fn)
+        except (SponsortrackError, sqlite3.Error) as exc:
+            self.setObsolete(True)
+            self.ctx.report(exc, f"Cannot undo/redo “{self.text()}”")
+            return
+        self.ctx.notify(self.entities)

@@ -1,0 +1,1 @@
+"""Dialogs: record editors (with validation next to the field), settings, database problems."""

@@ -1,0 +1,309 @@
+"""The main window: sidebar of pages, menus and toolbar from the action registry, status bar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from sponsortrack import __version__
+from sponsortrack.ui.actions import MENUS, TOOLBAR, Act, build_action_map
+from sponsortrack.ui.context import AppContext
+from sponsortrack.ui.pages import PAGES, create_page
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("MainWindow")
+        self.pages: dict[str, QWidget] = {}
+        self.stale: set[str] = set()
+        self.current_key = ""
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sidebar.setFixedWidth(168)
+        self.sidebar.setIconSize(QSize(18, 18))
+        self.stack = QStackedWidget()
+        for key, title, _target in PAGES:
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(150, 36))
+            self.sidebar.addItem(item)
+            holder = QWidget()
+            holder.setObjectName(f"holder_{key}")
+            QHBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self.stack.addWidget(holder)
+        self.sidebar.currentRowChanged.connect(self._row_changed)
+
+        central = QWidget()
+        lay = QHBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.sidebar)
+        lay.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.actions_map = build_action_map(self)
+        self._build_menus()
+        self._build_status_bar()
+        for seq in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(seq), self, activated=self.save_current)
+
+        ctx.changed.connect(self._on_changed)
+        ctx.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        ctx.error.connect(self._show_error)
+        ctx.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        ctx.tasks.started.connect(self._task_started)
+        ctx.tasks.stopped.connect(self._task_stopped)
+
+        self.resize(1280, 800)
+        self._update_title()
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        for title, names in MENUS:
+            menu = bar.addMenu(title)
+            for name in names:
+                if name is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(self.actions_map[name])
+        tb = QToolBar("Main")
+        tb.setObjectName("main_toolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tb.setIconSize(QSize(16, 16))
+        for name in TOOLBAR:
+            if name is None:
+                tb.addSeparator()
+            else:
+                tb.addAction(self.actions_map[name])
+        self.addToolBar(tb)
+        self.toolbar = tb
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.db_label = QLabel()
+        self.db_label.setObjectName("db_label")
+        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.task_label = QLabel()
+        self.task_bar = QProgressBar()
+        self.task_bar.setMaximumWidth(180)
+        self.task_bar.setTextVisible(False)
+        self.task_cancel = QPushButton("Cancel")
+        self.task_cancel.clicked.connect(self.ctx.tasks.cancel_all)
+        for w in (self.task_label, self.task_bar, self.task_cancel):
+            w.hide()
+            sb.addPermanentWidget(w)
+        sb.addPermanentWidget(self.db_label)
+        self.db_label.setText(f"Database: {self.ctx.db_path}")
+        self.db_label.setToolTip(str(self.ctx.db_path))
+
+    def _update_title(self) -> None:
+        dirty = "" if self.ctx.undo_stack.isClean() else " •"
+        self.setWindowTitle(f"{Path(self.ctx.db_path).name}{dirty} — sponsortrack")
+
+    # -- pages ----------------------------------------------------------------------------------
+    def page_keys(self) -> list[str]:
+        return [k for k, _t, _m in PAGES]
+
+    def page(self, key: str) -> QWidget:
+        """The page widget, built on first use."""
+        if key not in self.pages:
+            idx = self.page_keys().index(key)
+            holder = self.stack.widget(idx)
+            page = create_page(key, self.ctx, holder)
+            page.setObjectName(f"page_{key}")
+            holder.layout().addWidget(page)
+            self.pages[key] = page
+            self.stale.add(key)
+        return self.pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        idx = self.page_keys().index(key)
+        if self.sidebar.currentRow() != idx:
+            self.sidebar.setCurrentRow(idx)  # -> _row_changed
+        return self.pages[key]
+
+    @Slot(int)
+    def _row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.page_keys()[row]
+        page = self.page(key)
+        self.stack.setCurrentIndex(row)
+        self.current_key = key
+        if key in self.stale:
+            self.stale.discard(key)
+            page.refresh()
+        for name, act in self.actions_map.items():
+            if name.name.startswith("GO_"):
+                act.setChecked(name.name == f"GO_{key.upper()}")
+        self.ctx.config.set_last_page(key)
+        enter = getattr(page, "entered", None)
+        if callable(enter):
+            enter()
+
+    def current_page(self) -> QWidget | None:
+        return self.pages.get(self.current_key)
+
+    @Slot(object)
+    def _on_changed(self, entities: frozenset[str]) -> None:
+        for key, page in self.pages.items():
+            watches = getattr(page, "WATCHES", None)
+            if watches is not None and not (set(watches) & set(entities)):
+                continue
+            if key == self.current_key and self.isVisible():
+                page.refresh()
+            else:
+                self.stale.add(key)
+        self._update_title()
+
+    # -- action slots ---------------------------------------------------------------------------
+    def new_item(self) -> None:
+        page = self.current_page()
+        if page is not None and self.current_key != "log" and callable(getattr(page, "new_item", None)):
+            page.new_item()
+            return
+        log = self.show_page("log")
+        log.new_episode()  # type: ignore[attr-defined]
+
+    def save_current(self) -> None:
+        page = self.current_page()
+        save = getattr(page, "save", None)
+        if callable(save):
+            save()
+
+    def delete_current(self) -> None:
+        page = self.current_page()
+        fn = getattr(page, "delete_selected", None)
+        if callable(fn):
+            fn()
+
+    def find(self) -> None:
+        page = self.current_page()
+        if page is not None and callable(getattr(page, "focus_search", None)) and self.current_key != "dashboard":
+            page.focus_search()
+            return
+        self.show_page("history").focus_search()  # type: ignore[attr-defined]
+
+    def refresh_current(self) -> None:
+        page = self.current_page()
+        if page is not None:
+            page.refresh()
+
+    def open_preferences(self) -> None:
+        from sponsortrack.ui.dialogs.settings import SettingsDialog
+
+        SettingsDialog(self.ctx, self).exec()
+
+    def open_import(self) -> None:
+        try:
+            from sponsortrack.ui import import_wizard  # type: ignore[attr-defined]
+        except ModuleNotFoundError:
+            QMessageBox.information(self, "Import", "Importing feeds and spreadsheets is not available in "
+                                                   "this build.")
+            return
+        import_wizard.open_wizard(self.ctx, self)
+
+    def open_database(self) -> None:
+        folder = self.ctx.config.last_folder("database", str(Path(self.ctx.db_path).parent))
+        path, _ = QFileDialog.getOpenFileName(self, "Open Database", folder,
+                                              "sponsortrack databases (*.db *.sqlite);;All files (*)")
+        if not path:
+            return
+        self.ctx.config.set_last_folder("database", str(Path(path).parent))
+        from sponsortrack.ui.app import relaunch_on
+
+        relaunch_on(self, Path(path))
+
+    def backup_database(self) -> None:
+        folder = self.ctx.config.last_folder("backup", str(Path(self.ctx.db_path).parent))
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        suggested = str(Path(folder) / f"{Path(self.ctx.db_path).stem}-copy-{stamp}.db")
+        path, _ = QFileDialog.getSaveFileName(self, "Back Up Database", suggested, "SQLite database (*.db)")
+        if not path:
+            return
+        if Path(path).resolve() == Path(self.ctx.db_path).resolve():
+            QMessageBox.warning(self, "Back up", "Choose a different file than the database itself.")
+            return
+        self.ctx.config.set_last_folder("backup", str(Path(path).parent))
+        try:
+            target = self.ctx.call(self.ctx.store.backup, path)
+        except Exception as exc:
+            QMessageBox.warning(self, "Back up", str(exc))
+            return
+        self.statusBar().showMessage(f"Backed up to {target}.", 6000)
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About sponsortrack",
+                          f"<b>sponsortrack {__version__}</b><p>Log host-read sponsor spots, invoice sponsors, "
+                          f"prove what aired, check promo links.</p><p>Database: {self.ctx.db_path}</p>")
+
+    @Slot(str, str)
+    def _show_error(self, title: str, text: str) -> None:
+        if self.isVisible():
+            QMessageBox.warning(self, title, text)
+        else:
+            self.statusBar().showMessage(f"{title}: {text}", 10000)
+
+    # -- long tasks -----------------------------------------------------------------------------
+    def _task_started(self, task) -> None:
+        self.task_label.setText(task.title)
+        self.task_bar.setRange(0, 0)
+        task.signals.progress.connect(self._task_progress)
+        for w in (self.task_label, self.task_bar, self.task_cancel):
+            w.show()
+        self.actions_map[Act.CANCEL_TASKS].setEnabled(True)
+
+    def _task_progress(self, done: int, total: int, text: str) -> None:
+        if total > 0:
+            self.task_bar.setRange(0, total)
+            self.task_bar.setValue(done)
+        if text:
+            self.task_label.setText(text[:60])
+
+    def _task_stopped(self, _task) -> None:
+        if not self.ctx.tasks.running:
+            for w in (self.task_label, self.task_bar, self.task_cancel):
+                w.hide()
+            self.actions_map[Act.CANCEL_TASKS].setEnabled(False)
+
+    # -- state ------------------------------------------------------------------------------------
+    def restore_state(self) -> None:
+        geo = self.ctx.config.geometry()
+        if geo is not None:
+            self.restoreGeometry(geo)
+        st = self.ctx.config.window_state()
+        if st is not None:
+            self.restoreState(st)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.ctx.config.set_geometry(self.saveGeometry())
+        self.ctx.config.set_window_state(self.saveState())
+        self.ctx.config.sync()
+        self.ctx.tasks.cancel_all()
+        super().closeEvent(event)
+
+    def idle_then(self, fn) -> None:
+        QTimer.singleShot(0, fn)

@@ -1,0 +1,19 @@
+"""The dashboard page."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from sponsortrack.ui import context as c
+
+
+class DashboardPage(QWidget):
+    WATCHES = c.ALL
+
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        QVBoxLayout(self).addWidget(QLabel("dashboard"))
+
+    def refresh(self) -> None:
+        pass
