@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sponsortrack.store import Store  # noqa: E402
-from sponsortrack.store.bulk import analyze, insert_rows  # noqa: E402
+from sponsortrack.store import Store
+from sponsortrack.store.bulk import analyze, insert_rows
 
 SHOW_NAMES = [
     "Practical AI", "The Changelog", "JS Party", "Go Time", "Founders Talk", "Ship It", "Brain Science",

@@ -53,7 +53,11 @@ def parse_money(text: str | int | Decimal, currency: str = "USD", field: str = "
         value = text
     else:
         raw = str(text).strip()
-        cleaned = re.sub(r"^[^\d\-+.]+", "", raw.replace(",", "").replace("_", "").replace(" ", ""))
+        compact = raw.replace(",", "").replace("_", "").replace(" ", "")
+        # A leading currency code or symbol is allowed ("USD50", "$50", "CA$50"), nothing else.
+        code = re.escape(currency.upper())
+        cleaned = re.sub(rf"^(?:(?i:{code})|[A-Z]{{1,2}}\$|[$€£¥₹])", "", compact, count=1)
+        cleaned = re.sub(rf"(?<=\d)(?i:{code})$", "", cleaned)
         if not cleaned:
             raise ValidationError(field, f"{raw!r} is not an amount")
         try:

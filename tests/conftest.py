@@ -6,11 +6,11 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from sponsortrack.store import Store  # noqa: E402
+from sponsortrack.store import Store
 
 
 @pytest.fixture(autouse=True)

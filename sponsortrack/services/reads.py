@@ -146,7 +146,7 @@ def log_reads(store: Store, episode_id: int, reads: list[dict[str, Any]]) -> lis
             prefix = f"read {i} " if len(reads) > 1 else ""
             field = getattr(exc, "field", None)
             if field is not None:
-                raise ValidationError(f"{prefix}{field}", exc.problem) from None  # type: ignore[attr-defined]
+                raise type(exc)(f"{prefix}{field}", exc.problem) from None  # type: ignore[call-arg,attr-defined]
             raise
         if "position" not in clean:
             p = clean["placement"]

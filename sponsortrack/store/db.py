@@ -8,11 +8,13 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from sponsortrack.errors import DatabaseError
-from sponsortrack.store.migrations import migrations
+from sponsortrack.store.version import MIGRATION_NAMES, MIGRATION_SET
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -67,6 +69,13 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
     return target
 
 
+_savepoints = iter(range(1, 1 << 62))
+
+
+def _next_savepoint() -> int:
+    return next(_savepoints)
+
+
 class Store:
     """One open database. Owned by the thread that opened it."""
 
@@ -82,16 +91,23 @@ class Store:
             except sqlite3.Error as exc:
                 raise DatabaseError(f"database {self.path}: cannot be opened ({exc})") from None
         self.conn = conn
+        self._db: Database | None = None
         try:
-            self.db = Database(conn, execute_plugins=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if str(path) != ":memory:":
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if mode.lower() != "wal":
                     raise DatabaseError(f"database {self.path}: cannot switch to WAL mode ({mode})")
             conn.execute("PRAGMA synchronous = FULL")
-            if migrate:
-                self.migrate()
+            if migrate and not self._up_to_date():
+                try:
+                    self.migrate()
+                except (DatabaseError, sqlite3.DatabaseError):
+                    raise
+                except Exception as exc:
+                    where = f"; a backup is at {self.backups[-1]}" if self.backups else ""
+                    raise DatabaseError(f"database {self.path}: upgrading the schema failed ({exc}); "
+                                        f"the file is unchanged{where}") from exc
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -105,20 +121,51 @@ class Store:
             conn.close()
             raise
 
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils view of the connection, made on first use (its import is not free)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
+
     # -- schema ---------------------------------------------------------------------------
+    def _up_to_date(self) -> bool:
+        """Cheap check, without sqlite-utils, that every known migration is applied."""
+        try:
+            rows = self.conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return False
+            raise
+        applied = {r[0] for r in rows}
+        unknown = applied - set(MIGRATION_NAMES)
+        if unknown:
+            raise DatabaseError(f"database {self.path}: was written by a newer sponsortrack "
+                                f"(schema {sorted(unknown)[-1]}); upgrade the app")
+        return applied >= set(MIGRATION_NAMES)
+
     def pending_migrations(self) -> list[str]:
+        from sponsortrack.store.migrations import migrations
+
         return [m.name for m in migrations.pending(self.db)]
 
     def schema_version(self) -> int:
+        from sponsortrack.store.migrations import migrations
+
         return len(migrations.applied(self.db))
 
     def migrate(self) -> Path | None:
         """Apply pending migrations, backing the file up first when it already holds data."""
+        from sponsortrack.store.migrations import migrations
+
         pending = migrations.pending(self.db)
         if not pending:
             return None
         backup = None
-        has_data = bool(self.db.table_names())
+        has_data = bool(self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
         if has_data and str(self.path) != ":memory:":
             stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
             backup = self.path.with_name(f"{self.path.stem}.backup-{stamp}-before-{pending[0].name}.db")
@@ -131,16 +178,25 @@ class Store:
 
     # -- transactions ---------------------------------------------------------------------
     @contextlib.contextmanager
-    def write(self) -> Iterator[Database]:
+    def write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction. ``BEGIN IMMEDIATE`` takes the write lock up front, so two
         processes writing at once queue on the busy timeout instead of deadlocking."""
         if self.conn.in_transaction:
-            with self.db.atomic():
-                yield self.db
+            name = f"sp_{id(self)}_{_next_savepoint()}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    self.conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            else:
+                self.conn.execute(f"RELEASE SAVEPOINT {name}")
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
+            yield self.conn
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -154,11 +210,14 @@ class Store:
                 raise
 
     def query(self, sql: str, params: object = None) -> list[dict]:
-        return list(self.db.query(sql, params))  # type: ignore[arg-type]
+        cur = self.conn.execute(sql, params or ())  # type: ignore[arg-type]
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur]
 
     def query_one(self, sql: str, params: object = None) -> dict | None:
-        rows = self.db.query(sql, params)  # type: ignore[arg-type]
-        return next(iter(rows), None)
+        cur = self.conn.execute(sql, params or ())  # type: ignore[arg-type]
+        row = cur.fetchone()
+        return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
 
     def scalar(self, sql: str, params: object = None) -> object:
         row = self.conn.execute(sql, params or ()).fetchone()  # type: ignore[arg-type]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-migrations = Migrations("sponsortrack")
+from sponsortrack.store.version import MIGRATION_SET
+
+migrations = Migrations(MIGRATION_SET)
 
 NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
 
@@ -68,8 +70,8 @@ def m001_initial(db: Database) -> None:
         number INTEGER CHECK (number IS NULL OR number > 0),
         title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 500),
         guid TEXT,
-        recorded_on TEXT CHECK (recorded_on IS NULL OR date(recorded_on) = recorded_on),
-        published_on TEXT CHECK (published_on IS NULL OR date(published_on) = published_on),
+        recorded_on TEXT CHECK (recorded_on IS NULL OR date(recorded_on) IS recorded_on),
+        published_on TEXT CHECK (published_on IS NULL OR date(published_on) IS published_on),
         link TEXT,
         show_notes TEXT,
         created_at TEXT NOT NULL DEFAULT {NOW},
@@ -111,8 +113,8 @@ def m001_initial(db: Database) -> None:
         name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
         io_number TEXT,
         po_number TEXT,
-        start_date TEXT NOT NULL CHECK (date(start_date) = start_date),
-        end_date TEXT NOT NULL CHECK (date(end_date) = end_date),
+        start_date TEXT NOT NULL CHECK (date(start_date) IS start_date),
+        end_date TEXT NOT NULL CHECK (date(end_date) IS end_date),
         pricing TEXT NOT NULL {_in('pricing', ('flat', 'per_episode', 'cpm'))},
         rate_minor INTEGER NOT NULL CHECK (rate_minor >= 0),
         currency TEXT NOT NULL DEFAULT 'USD' CHECK (length(currency) = 3 AND currency = upper(currency)),
@@ -143,10 +145,10 @@ def m001_initial(db: Database) -> None:
         campaign_id INTEGER REFERENCES campaigns(id) ON DELETE RESTRICT,
         status TEXT NOT NULL DEFAULT 'draft' {_in('status', ('draft', 'issued', 'paid', 'void'))},
         currency TEXT NOT NULL DEFAULT 'USD' CHECK (length(currency) = 3),
-        period_start TEXT CHECK (period_start IS NULL OR date(period_start) = period_start),
-        period_end TEXT CHECK (period_end IS NULL OR date(period_end) = period_end),
-        issue_date TEXT CHECK (issue_date IS NULL OR date(issue_date) = issue_date),
-        due_date TEXT CHECK (due_date IS NULL OR date(due_date) = due_date),
+        period_start TEXT CHECK (period_start IS NULL OR date(period_start) IS period_start),
+        period_end TEXT CHECK (period_end IS NULL OR date(period_end) IS period_end),
+        issue_date TEXT CHECK (issue_date IS NULL OR date(issue_date) IS issue_date),
+        due_date TEXT CHECK (due_date IS NULL OR date(due_date) IS due_date),
         terms_days INTEGER CHECK (terms_days IS NULL OR terms_days BETWEEN 0 AND 365),
         commission_bp INTEGER NOT NULL DEFAULT 0 CHECK (commission_bp BETWEEN 0 AND 10000),
         tax_bp INTEGER NOT NULL DEFAULT 0 CHECK (tax_bp BETWEEN 0 AND 10000),
@@ -158,7 +160,7 @@ def m001_initial(db: Database) -> None:
         seller_snapshot TEXT CHECK (seller_snapshot IS NULL OR json_valid(seller_snapshot)),
         bill_to_snapshot TEXT CHECK (bill_to_snapshot IS NULL OR json_valid(bill_to_snapshot)),
         notes TEXT,
-        paid_on TEXT CHECK (paid_on IS NULL OR date(paid_on) = paid_on),
+        paid_on TEXT CHECK (paid_on IS NULL OR date(paid_on) IS paid_on),
         created_at TEXT NOT NULL DEFAULT {NOW},
         issued_at TEXT,
         voided_at TEXT

@@ -1,0 +1,106 @@
+"""Upgrading committed databases of earlier schema versions loses nothing, and backs up first."""
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Migrations
+
+from sponsortrack.errors import DatabaseError
+from sponsortrack.services import reads as rsvc
+from sponsortrack.store import Store
+from sponsortrack.store import db as dbmod
+from sponsortrack.store import migrations as migmod
+
+FIXTURES = Path(__file__).parent / "fixtures" / "db"
+
+
+def table_dump(path: Path) -> dict[str, list[tuple]]:
+    con = sqlite3.connect(path)
+    tables = [r[0] for r in con.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND name <> '_sqlite_migrations'")]
+    out = {t: con.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+    con.close()
+    return out
+
+
+@pytest.fixture
+def v1_copy(tmp_path):
+    target = tmp_path / "producer.db"
+    shutil.copy(FIXTURES / "schema_v1.db", target)
+    return target
+
+
+def test_v1_opens_with_every_record(v1_copy):
+    before = table_dump(v1_copy)
+    store = Store(v1_copy)
+    assert store.pending_migrations() == []
+    reads = rsvc.list_reads(store, show="Practical AI", search="Blacklisted")
+    assert {r.sponsor_name for r in reads} == {"DigitalOcean", "Brave", "Fastly"}
+    store.close()
+    after = table_dump(v1_copy)
+    assert after == before
+
+
+@pytest.fixture
+def pending_v2(monkeypatch):
+    """Pretend a v2 migration exists: a new column on sponsors and a renamed-by-transform table."""
+    m = Migrations(migmod.MIGRATION_SET)
+    for mig in migmod.migrations._migrations:
+        m._migrations.append(mig)
+
+    @m()
+    def m002_test_upgrade(db):
+        db["sponsors"].add_column("website", str)
+        db["ad_reads"].transform(types={"notes": str})  # a table rebuild, as real migrations do
+        for table, entity in migmod.AUDITED.items():
+            migmod._audit_triggers(db, table, entity)
+
+    monkeypatch.setattr(migmod, "migrations", m)
+    monkeypatch.setattr(dbmod, "MIGRATION_NAMES", (*dbmod.MIGRATION_NAMES, "m002_test_upgrade"))
+    return m
+
+
+def test_upgrade_backs_up_first_and_loses_nothing(v1_copy, pending_v2):
+    before = table_dump(v1_copy)
+    store = Store(v1_copy)
+    assert store.pending_migrations() == []
+    assert len(store.backups) == 1
+    backup = store.backups[0]
+    assert backup.exists() and "before-m002_test_upgrade" in backup.name
+    assert table_dump(backup) == before  # the backup is the file as it was
+    store.close()
+    after = table_dump(v1_copy)
+    for table, rows in before.items():
+        if table == "sponsors":
+            assert [r[:len(rows[0])] for r in after[table]] != []
+            assert len(after[table]) == len(rows)
+        else:
+            assert after[table] == rows, table
+    store = Store(v1_copy)
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store.close()
+
+
+def test_failed_migration_leaves_file_as_it_was(v1_copy, monkeypatch):
+    m = Migrations(migmod.MIGRATION_SET)
+    for mig in migmod.migrations._migrations:
+        m._migrations.append(mig)
+
+    @m()
+    def m002_broken(db):
+        db.execute("ALTER TABLE sponsors ADD COLUMN website TEXT")
+        raise RuntimeError("migration bug")
+
+    monkeypatch.setattr(migmod, "migrations", m)
+    monkeypatch.setattr(dbmod, "MIGRATION_NAMES", (*dbmod.MIGRATION_NAMES, "m002_broken"))
+    before = table_dump(v1_copy)
+    with pytest.raises(DatabaseError, match="upgrading the schema failed .migration bug.; the file is unchanged"):
+        Store(v1_copy)
+    assert table_dump(v1_copy) == before
+    cols = [r[1] for r in sqlite3.connect(v1_copy).execute("PRAGMA table_info(sponsors)")]
+    assert "website" not in cols
