@@ -18,6 +18,7 @@ from sponsortrack import __version__
 from sponsortrack.errors import DatabaseError, SponsortrackError
 
 FEATURES = ["core"]
+FEATURES.append("imports")  # import shownotes|rss|csv|downloads, reconcile
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1

@@ -1,0 +1,214 @@
+"""Import commands: ``import shownotes|rss|csv|downloads`` and ``reconcile``.
+
+Bad input prints one line per problem (with its row or feed item) on stderr and exits 2; nothing is
+written then.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from sponsortrack.cli.output import emit, format_option
+
+EXIT_BAD_INPUT = 2
+
+
+def register(main: click.Group) -> None:
+    main.add_command(import_group)
+    main.add_command(reconcile_cmd)
+
+
+def _store(ctx: click.Context):
+    return ctx.find_root().obj.store
+
+
+def _fail(problems: list[str], what: str) -> None:
+    for p in problems[:200]:
+        click.echo(f"error: {p}", err=True)
+    if len(problems) > 200:
+        click.echo(f"error: ... and {len(problems) - 200} more problems", err=True)
+    click.echo(f"{what}: {len(problems)} problem{'s' if len(problems) != 1 else ''}; nothing was imported.",
+               err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _parse_mapping(items: tuple[str, ...]) -> dict[str, str] | None:
+    if not items:
+        return None
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise click.BadParameter(f"{item!r}: use FIELD=COLUMN, e.g. sponsor=Advertiser", param_hint="--map")
+        k, _, val = item.partition("=")
+        out[k.strip()] = val.strip()
+    return out
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import show notes, an RSS feed, or spreadsheets (CSV) of reads, campaigns and downloads."""
+
+
+@import_group.command("shownotes")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--show", help="Show of the episode these notes belong to.")
+@click.option("--episode", help="Episode number (with --show).")
+@click.option("--apply", is_flag=True, help="Log the sponsors found as reads of that episode (status aired).")
+@format_option
+@click.pass_context
+def import_shownotes(ctx: click.Context, file: str, show: str | None, episode: str | None, apply: bool,
+                     fmt: str) -> None:
+    """Print the sponsors found in show notes (plain text, Markdown or HTML)."""
+    from sponsortrack.importers.tabular import read_bytes
+    from sponsortrack.services.imports import import_show_notes
+
+    data = sys.stdin.buffer.read() if file == "-" else read_bytes(Path(file).expanduser())
+    result = import_show_notes(_store(ctx), data, show=show, episode=episode, apply=apply)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    rows = []
+    for p, known in zip(result.sponsors, result.matches, strict=True):
+        rows.append({"sponsor": p.name, "matches": known or "(new)", "promo_url": p.promo_url,
+                     "promo_code": p.promo_code, "offer": p.offer,
+                     "start": p.start_seconds, "length": p.length_seconds})
+    emit(rows, ["sponsor", "matches", "promo_url", "promo_code", "offer", "start", "length"], fmt)
+    if result.episode_label and fmt == "table":
+        if result.applied:
+            made = f" (new sponsors: {', '.join(result.sponsors_created)})" if result.sponsors_created else ""
+            click.echo(f"Logged {result.reads_created} reads on {result.episode_label}{made}.")
+        else:
+            click.echo(f"{len(result.proposed)} reads proposed for {result.episode_label}; "
+                       "add --apply to log them.")
+
+
+@import_group.command("rss")
+@click.argument("feed")
+@click.option("--show", "show_name", help="Import into this show (default: the feed's title).")
+@click.option("--apply", is_flag=True, help="Also log the sponsors found in the show notes as reads.")
+@format_option
+@click.pass_context
+def import_rss_cmd(ctx: click.Context, feed: str, show_name: str | None, apply: bool, fmt: str) -> None:
+    """Create or update a show and its episodes from an RSS feed (a file or an http(s) URL)."""
+    from sponsortrack.services.imports import import_rss
+
+    result = import_rss(_store(ctx), feed, apply=apply, show_name=show_name)
+    if result.problems:
+        _fail(result.problems, f"feed {feed}")
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        emit([p.to_dict() for p in result.proposed],
+             ["episode_label", "air_date", "sponsor_name", "is_new_sponsor", "campaign_name", "placement",
+              "promo_url", "promo_code", "offer"], fmt)
+        return
+    verb = "Created" if result.show_created else "Updated"
+    click.echo(f"{verb} show {result.show_name}: {len(result.added)} episodes added, {len(result.changed)} "
+               f"changed, {result.unchanged} unchanged.")
+    for label, fields in result.changed[:20]:
+        click.echo(f"  changed {label}: {', '.join(fields)}")
+    if len(result.changed) > 20:
+        click.echo(f"  ... and {len(result.changed) - 20} more")
+    if apply:
+        made = f"; new sponsors: {', '.join(result.sponsors_created)}" if result.sponsors_created else ""
+        click.echo(f"Logged {result.reads_created} reads from the show notes{made}.")
+    elif result.proposed:
+        new = sorted({p.sponsor_name for p in result.proposed if p.is_new_sponsor})
+        extra = f" ({len(new)} new sponsors: {', '.join(new[:10])})" if new else ""
+        click.echo(f"{len(result.proposed)} reads found in the show notes{extra}; "
+                   "run again with --apply to log them.")
+
+
+@import_group.command("csv")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--kind", type=click.Choice(["reads", "campaigns"]), required=True, help="What the rows are.")
+@click.option("--dry-run", is_flag=True, help="Check every row and preview; write nothing.")
+@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
+              help="Read FIELD from COLUMN (repeatable), e.g. --map sponsor=Advertiser.")
+@format_option
+@click.pass_context
+def import_csv_cmd(ctx: click.Context, file: str, kind: str, dry_run: bool, mapping: tuple[str, ...],
+                   fmt: str) -> None:
+    """Import reads or campaigns from a spreadsheet saved as CSV (all rows, or none)."""
+    from sponsortrack.services.imports import import_campaigns_csv, import_reads_csv
+
+    fn = import_reads_csv if kind == "reads" else import_campaigns_csv
+    result = fn(_store(ctx), file, mapping=_parse_mapping(mapping), dry_run=dry_run)
+    _table_result(result, file, fmt)
+
+
+@import_group.command("downloads")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--source", "source_name", help="Where the counts come from (default: a Source column, or 'import').")
+@click.option("--dry-run", is_flag=True, help="Check every row and preview; write nothing.")
+@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN", help="Read FIELD from COLUMN.")
+@format_option
+@click.pass_context
+def import_downloads_cmd(ctx: click.Context, file: str, source_name: str | None, dry_run: bool,
+                         mapping: tuple[str, ...], fmt: str) -> None:
+    """Import downloads per episode at day N (a hosting provider's CSV export)."""
+    from sponsortrack.services.imports import import_downloads_csv
+
+    result = import_downloads_csv(_store(ctx), file, source_name=source_name, mapping=_parse_mapping(mapping),
+                                  dry_run=dry_run)
+    _table_result(result, file, fmt)
+
+
+def _table_result(result, file: str, fmt: str) -> None:
+    if result.problems:
+        _fail([str(p) for p in result.problems], file)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    if result.dry_run and result.preview:
+        cols = list(result.preview[0])
+        emit(result.preview[:50], cols, fmt)
+        if fmt == "csv":
+            return
+    if fmt == "csv":
+        return
+    what = ", ".join(f"{n:,} {k}" for k, n in result.created.items())
+    if result.unused_columns:
+        click.echo(f"Columns not imported: {', '.join(result.unused_columns)}")
+    skipped = f"; {result.skipped:,} rows already in the database were skipped" if result.skipped else ""
+    if result.dry_run:
+        click.echo(f"Dry run: {result.rows:,} rows are fine and would add {what}{skipped}. Nothing was written.")
+    else:
+        click.echo(f"Imported {result.rows:,} rows from {file}: {what}{skipped}.")
+
+
+@click.command("reconcile")
+@click.option("--month", help="Month to check (YYYY-MM).")
+@click.option("--campaign", "campaign_id", type=int, help="Check one campaign over its flight (campaign id).")
+@click.option("--show", help="Only this show.")
+@format_option
+@click.pass_context
+def reconcile_cmd(ctx: click.Context, month: str | None, campaign_id: int | None, show: str | None,
+                  fmt: str) -> None:
+    """Compare published show notes with the reads logged: what is missing on either side, and promo
+    URLs or codes in the notes that differ from the campaign's."""
+    from sponsortrack.services.imports import reconcile
+
+    if month is None and campaign_id is None:
+        raise click.UsageError("give --month YYYY-MM or --campaign ID")
+    rec = reconcile(_store(ctx), month=month, campaign_id=campaign_id, show=show)
+    if fmt == "json":
+        click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
+        return
+    rows = [{"air_date": e.air_date, "show": e.show_name, "episode": e.episode_number, "sponsor": e.sponsor_name,
+             "problem": e.kind.replace("_", " "), "in_notes": e.in_notes, "expected": e.expected,
+             "read": e.read_id} for e in rec.exceptions]
+    if fmt == "csv":
+        emit(rows, ["air_date", "show", "episode", "sponsor", "problem", "in_notes", "expected", "read"], fmt)
+        return
+    click.echo(f"Checked {rec.episodes_checked} episodes and {rec.reads_checked} reads, "
+               f"{rec.date_from} to {rec.date_to}.")
+    if rec.clean:
+        click.echo("Show notes and logged reads agree.")
+        return
+    emit(rows, ["air_date", "show", "episode", "sponsor", "problem", "in_notes", "expected", "read"], fmt)

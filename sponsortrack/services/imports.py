@@ -1,0 +1,1019 @@
+"""Imports and reconciliation: RSS feeds, show notes, spreadsheets of reads and campaigns, downloads.
+
+Every import validates everything first and then writes in ONE transaction: a problem anywhere
+(per row or per feed item, each reported with its row/item) means nothing is written. Each import
+has a preview: ``dry_run=True`` for spreadsheets, ``apply=False`` for the proposed reads of feeds
+and show notes.
+
+``reconcile(store, month=..., campaign_id=...)`` compares the published show notes with the reads
+logged and returns plain data (``Reconciliation``) for the GUI, the CLI and the proof-of-performance
+report's exceptions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sponsortrack import validation as v
+from sponsortrack.errors import NotFoundError, SponsortrackError, ValidationError
+from sponsortrack.importers import rss, tabular
+from sponsortrack.importers.shownotes import ParsedSponsor, SponsorMatcher, name_key, parse_show_notes
+from sponsortrack.importers.tabular import RowProblem
+from sponsortrack.store import Store
+from sponsortrack.store import imports as istore
+
+SOURCE_SHOW_NOTES = "show notes"
+SOURCE_CSV = "csv import"
+PREVIEW_ROWS = 200
+
+Progress = Callable[[int, int, str], None]  # (done, total, message)
+Cancelled = Callable[[], bool]
+
+
+class ImportCancelled(SponsortrackError):
+    """The producer cancelled the import before anything was written."""
+
+
+def _noop_progress(done: int, total: int, message: str) -> None:
+    return None
+
+
+def _check_cancel(cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        raise ImportCancelled("import cancelled; nothing was written")
+
+
+# --------------------------------------------------------------------------- shared indexes
+
+class _Sponsors:
+    """Known sponsors by exact name, fuzzy name (SponsorMatcher) and promo-link domain."""
+
+    def __init__(self, rows: list[dict]):
+        self.by_id = {r["id"]: r for r in rows}
+        self.by_name = {r["name"].casefold(): r for r in rows}
+        self.matcher = SponsorMatcher(r["name"] for r in rows)
+        self.by_domain: dict[str, dict] = {}
+        for r in rows:
+            for d in r.get("domains") or []:
+                self.by_domain.setdefault(d, r)
+        self._cache: dict[str, dict | None] = {}
+
+    def find(self, name: str, url: str | None = None) -> dict | None:
+        key = name.casefold()
+        if key in self._cache and url is None:
+            return self._cache[key]
+        hit = self.by_name.get(key)
+        if hit is None:
+            known = self.matcher.match(name)
+            hit = self.by_name.get(known.casefold()) if known else None
+        if hit is None and url:
+            host = _host(url)
+            labels = host.split(".")
+            for i in range(len(labels) - 1):
+                hit = self.by_domain.get(".".join(labels[i:]))
+                if hit:
+                    break
+        if url is None:
+            self._cache[key] = hit
+        return hit
+
+
+class _Campaigns:
+    def __init__(self, rows: list[dict]):
+        self.by_sponsor: dict[int, list[dict]] = defaultdict(list)
+        for r in rows:
+            self.by_sponsor[r["sponsor_id"]].append(r)
+        self._running: dict[tuple[int, str | None, int | None], dict | None] = {}
+
+    def running(self, sponsor_id: int, on: str | None, show_id: int | None) -> dict | None:
+        """The sponsor's one campaign running on that day for that show (None if none or several)."""
+        key = (sponsor_id, on, show_id)
+        if key not in self._running:
+            hits = [c for c in self.by_sponsor.get(sponsor_id, ())
+                    if on and c["start_date"] <= on <= c["end_date"]
+                    and c["status"] not in ("cancelled", "draft")
+                    and (c["show_id"] is None or c["show_id"] == show_id)]
+            self._running[key] = hits[0] if len(hits) == 1 else None
+        return self._running[key]
+
+    def named(self, sponsor_id: int, name: str) -> list[dict]:
+        low = name.strip().casefold()
+        return [c for c in self.by_sponsor.get(sponsor_id, ()) if c["name"].casefold() == low]
+
+
+def _host(url: str) -> str:
+    s = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip(), flags=re.I)
+    host = re.split(r"[/?#:]", s, maxsplit=1)[0].lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _same_url(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return True
+
+    def norm(u: str) -> str:
+        s = re.sub(r"^https?://(www\.)?", "", u.strip(), flags=re.I)
+        host, _, rest = s.partition("/")
+        return host.lower() + "/" + rest.rstrip("/")
+
+    return norm(a) == norm(b)
+
+
+# --------------------------------------------------------------------------- loading sources
+
+MAX_DOWNLOAD = 50 * 1024 * 1024
+
+
+def load_source(source: bytes | str | Path, what: str = "feed", *, timeout: float = 30.0) -> tuple[bytes, str | None]:
+    """Bytes of a file path or an http(s) URL (returned as second value, for the show's feed_url)."""
+    if isinstance(source, bytes):
+        return source, None
+    text = str(source)
+    if re.match(r"^https?://", text, re.I):
+        url = v.normalize_url(text, what, allow_none=False)
+        import httpx
+
+        from sponsortrack import USER_AGENT
+
+        try:
+            with httpx.Client(timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}) as client, \
+                    client.stream("GET", url) as resp:  # type: ignore[arg-type]
+                if resp.status_code >= 400:
+                    raise ValidationError(what, f"{url} answered HTTP {resp.status_code}")
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in resp.iter_bytes():
+                    size += len(chunk)
+                    if size > MAX_DOWNLOAD:
+                        raise ValidationError(what, f"{url} is larger than {MAX_DOWNLOAD // (1024 * 1024)} MB")
+                    chunks.append(chunk)
+        except httpx.TimeoutException:
+            raise ValidationError(what, f"{url} did not answer within {timeout:.0f} s") from None
+        except httpx.HTTPError as exc:
+            raise ValidationError(what, f"{url} cannot be fetched ({exc.__class__.__name__}: {exc})") from None
+        return b"".join(chunks), url
+    return tabular.read_bytes(Path(text).expanduser()), None
+
+
+# --------------------------------------------------------------------------- proposed reads
+
+@dataclass
+class ProposedRead:
+    """A read proposed from show notes, to be confirmed (``selected``) and applied."""
+
+    episode_key: Any  # episode id, or ("guid", guid) for an episode created by the same import
+    episode_label: str
+    air_date: str | None
+    sponsor_name: str  # the known sponsor's name, or the parsed name when new
+    parsed_name: str
+    sponsor_id: int | None  # None: a new sponsor, created when applied
+    campaign_id: int | None
+    campaign_name: str | None
+    placement: str
+    promo_url: str | None
+    promo_code: str | None
+    offer: str | None
+    start_seconds: int | None
+    length_seconds: int | None
+    selected: bool = True
+
+    @property
+    def is_new_sponsor(self) -> bool:
+        return self.sponsor_id is None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["episode_key"] = self.episode_key if isinstance(self.episode_key, int) else str(self.episode_key[1])
+        d["is_new_sponsor"] = self.is_new_sponsor
+        return d
+
+
+def _propose(parsed: list[ParsedSponsor], *, episode_key: Any, label: str, air_date: str | None,
+             show_id: int | None, sponsors: _Sponsors, campaigns: _Campaigns,
+             already: Counter[int] | None = None) -> list[ProposedRead]:
+    """Proposals for one episode's parsed sponsors, minus reads already logged for them."""
+    left = Counter(already or {})
+    out: list[ProposedRead] = []
+    for p in parsed:
+        known = sponsors.find(p.name, p.promo_url)
+        sid = known["id"] if known else None
+        if sid is not None and left[sid] > 0:
+            left[sid] -= 1
+            continue
+        camp = campaigns.running(sid, air_date, show_id) if sid is not None else None
+        out.append(ProposedRead(
+            episode_key=episode_key, episode_label=label, air_date=air_date,
+            sponsor_name=known["name"] if known else p.name, parsed_name=p.name, sponsor_id=sid,
+            campaign_id=camp["id"] if camp else None, campaign_name=camp["name"] if camp else None,
+            placement=(camp["default_placement"] if camp else "mid"),
+            promo_url=p.promo_url or (camp["promo_url"] if camp else None),
+            promo_code=p.promo_code or (camp["promo_code"] if camp else None),
+            offer=p.offer, start_seconds=p.start_seconds, length_seconds=p.length_seconds,
+        ))
+    return out
+
+
+def _reads_from_proposals(proposals: list[ProposedRead], batch: istore.Batch,
+                          positions: dict[tuple[Any, str], int], sponsors: _Sponsors) -> list[str]:
+    """Add the selected proposals (and the new sponsors they need) to ``batch``."""
+    new_sponsors: dict[str, dict[str, Any]] = {}
+    for pr in proposals:
+        if not pr.selected:
+            continue
+        if pr.sponsor_id is None:
+            key = name_key(pr.sponsor_name)
+            if key not in new_sponsors:
+                domains = []
+                if pr.promo_url:
+                    try:
+                        domains = v.parse_domains(_host(pr.promo_url))
+                    except ValidationError:
+                        domains = []
+                new_sponsors[key] = {"key": key, "name": v.name(pr.sponsor_name, "sponsor"), "domains": domains}
+            sponsor_ref: Any = ("new", key)
+        else:
+            sponsor_ref = pr.sponsor_id
+        ep_ref = pr.episode_key if isinstance(pr.episode_key, int) else ("new", pr.episode_key)
+        pos_key = (pr.episode_key, pr.placement)
+        positions[pos_key] = positions.get(pos_key, 0) + 1
+        batch.reads.append({
+            "episode_id": ep_ref, "sponsor_id": sponsor_ref, "campaign_id": pr.campaign_id,
+            "placement": pr.placement, "position": positions[pos_key], "read_type": "host",
+            "start_seconds": pr.start_seconds, "length_seconds": pr.length_seconds,
+            "promo_url": pr.promo_url, "promo_code": v.promo_code(pr.promo_code) if pr.promo_code else None,
+            "status": "aired", "source": SOURCE_SHOW_NOTES,
+        })
+    batch.sponsors_insert.extend(new_sponsors.values())
+    return [s["name"] for s in new_sponsors.values()]
+
+
+def _positions(store: Store, episode_ids: list[int]) -> dict[tuple[Any, str], int]:
+    out: dict[tuple[Any, str], int] = {}
+    for r in istore.read_summaries(store, episode_ids):
+        key = (r["episode_id"], r["placement"])
+        out[key] = max(out.get(key, 0), r["position"])
+    return out
+
+
+# --------------------------------------------------------------------------- RSS
+
+@dataclass
+class FeedImportResult:
+    show_name: str
+    show_created: bool = False
+    added: list[str] = field(default_factory=list)  # episode labels
+    changed: list[tuple[str, list[str]]] = field(default_factory=list)  # (label, changed fields)
+    unchanged: int = 0
+    proposed: list[ProposedRead] = field(default_factory=list)
+    reads_created: int = 0
+    sponsors_created: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    applied: bool = False
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "show": self.show_name, "show_created": self.show_created, "added": self.added,
+            "changed": [{"episode": lbl, "fields": f} for lbl, f in self.changed], "unchanged": self.unchanged,
+            "proposed_reads": [p.to_dict() for p in self.proposed], "reads_created": self.reads_created,
+            "sponsors_created": self.sponsors_created, "problems": self.problems, "applied": self.applied,
+            "written": self.written,
+        }
+
+
+def _episode_label(number: int | None, title: str) -> str:
+    return f"#{number} {title}" if number is not None else title
+
+
+def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False, show_name: str | None = None,
+               progress: Progress | None = None, cancelled: Cancelled | None = None,
+               selection: Callable[[list[ProposedRead]], list[ProposedRead]] | None = None) -> FeedImportResult:
+    """Create or update a show and its episodes from a feed (keyed by GUID, idempotent).
+
+    The sponsors in each episode's notes become proposed reads (status ``aired``, source "show
+    notes"); they are written only with ``apply=True`` (``selection`` may narrow them first).
+    Problems in the feed (per item) mean nothing is written.
+    """
+    progress = progress or _noop_progress
+    progress(0, 0, "Reading the feed")
+    data, url = load_source(source, "feed")
+    _check_cancel(cancelled)
+    progress(0, 0, "Parsing the feed")
+    feed = rss.parse_feed(data)
+    name = v.name(show_name or feed.show.title, "show")
+    result = FeedImportResult(show_name=name)
+    result.problems = [str(p) for p in feed.problems]
+
+    shows = istore.shows(store)
+    show = next((s for s in shows if s["name"].casefold() == name.casefold()), None)
+    if show is None and url:
+        show = next((s for s in shows if s["feed_url"] and _same_url(s["feed_url"], url)), None)
+    batch = istore.Batch()
+    if show is None:
+        result.show_created = True
+        batch.show_insert = {"name": name, "website": feed.show.link, "feed_url": url,
+                             "description": feed.show.description}
+        show_id = istore.NEW_SHOW
+        existing: list[dict] = []
+    else:
+        show_id = show["id"]
+        result.show_name = show["name"]
+        upd = {}
+        if url and not show["feed_url"]:
+            upd["feed_url"] = url
+        if feed.show.link and not show["website"]:
+            upd["website"] = feed.show.link
+        if upd:
+            batch.show_update = (show_id, upd)
+        existing = istore.episodes_of_shows(store, [show_id])
+    by_guid = {e["guid"]: e for e in existing if e["guid"]}
+    by_number = {e["number"]: e for e in existing if e["number"] is not None}
+    website = (show or {}).get("website") or feed.show.link
+    exclude = [d for d in (website, url, feed.show.link) if d]
+
+    sponsors = _Sponsors(istore.sponsors(store))
+    campaigns = _Campaigns(istore.campaigns(store))
+    reads_by_episode: dict[int, Counter[int]] = defaultdict(Counter)
+    if existing:
+        for r in istore.read_summaries(store, [e["id"] for e in existing]):
+            reads_by_episode[r["episode_id"]][r["sponsor_id"]] += 1
+
+    total = len(feed.items)
+    numbers_taken: dict[int, str] = {}
+    for n, item in enumerate(feed.items, start=1):
+        if n % 50 == 0:
+            _check_cancel(cancelled)
+            progress(n, total, f"Episode {n} of {total}")
+        try:
+            values = _episode_values(item)
+        except ValidationError as exc:
+            result.problems.append(f"item {item.index} ({item.title[:60]}): {exc}")
+            continue
+        current = by_guid.get(item.guid)
+        number = values["number"]
+        if current is None and number is not None and number in by_number:
+            other = by_number[number]
+            if other["guid"] in (None, ""):
+                current = other  # an episode logged by hand before the import: attach its GUID
+            elif other["guid"] != item.guid:
+                values["number"] = None  # the number belongs to another GUID; keep the episode unnumbered
+        if values["number"] is not None:
+            if values["number"] in numbers_taken and numbers_taken[values["number"]] != item.guid:
+                values["number"] = None
+            else:
+                numbers_taken[values["number"]] = item.guid
+        label = _episode_label(values["number"], values["title"])
+        parsed = parse_show_notes(item.notes or "", exclude_domains=exclude)
+        if current is None:
+            key = ("guid", item.guid)
+            batch.episodes_insert.append({"key": key, "show_id": show_id, **values})
+            result.added.append(label)
+            result.proposed += _propose(parsed, episode_key=key, label=label, air_date=values["published_on"],
+                                        show_id=None if show_id == istore.NEW_SHOW else show_id,
+                                        sponsors=sponsors, campaigns=campaigns)
+        else:
+            diff = {k: val for k, val in values.items() if current.get(k) != val and not (
+                k == "number" and val is None)}
+            if diff:
+                batch.episodes_update.append((current["id"], diff))
+                result.changed.append((label, sorted(diff)))
+            else:
+                result.unchanged += 1
+            result.proposed += _propose(parsed, episode_key=current["id"], label=label,
+                                        air_date=values["published_on"], show_id=show_id, sponsors=sponsors,
+                                        campaigns=campaigns, already=reads_by_episode.get(current["id"]))
+    if result.problems:
+        return result
+    _check_cancel(cancelled)
+    if apply:
+        chosen = selection(result.proposed) if selection else result.proposed
+        for p in result.proposed:
+            p.selected = p in chosen and p.selected
+        positions = _positions(store, [e["id"] for e in existing])
+        result.sponsors_created = _reads_from_proposals(result.proposed, batch, positions, sponsors)
+        result.applied = True
+    progress(total, total, "Writing")
+    res = istore.write_batch(store, batch)
+    result.reads_created = res.reads
+    result.written = True
+    progress(total, total, "Done")
+    return result
+
+
+def _episode_values(item: rss.FeedItem) -> dict[str, Any]:
+    return {
+        "number": item.number,
+        "title": v.text(item.title, "title", required=True, max_len=500),
+        "guid": item.guid,
+        "published_on": item.published_on,
+        "link": item.link,
+        "show_notes": v.text(item.notes, "show_notes", max_len=200_000),
+    }
+
+
+# --------------------------------------------------------------------------- show notes
+
+@dataclass
+class ShowNotesResult:
+    sponsors: list[ParsedSponsor]
+    matches: list[str | None]  # the known sponsor each one matched, or None (new)
+    proposed: list[ProposedRead] = field(default_factory=list)
+    episode_label: str | None = None
+    reads_created: int = 0
+    sponsors_created: list[str] = field(default_factory=list)
+    applied: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "episode": self.episode_label,
+            "sponsors": [{**p.to_dict(), "known_sponsor": m, "is_new": m is None}
+                         for p, m in zip(self.sponsors, self.matches, strict=True)],
+            "proposed_reads": [p.to_dict() for p in self.proposed],
+            "reads_created": self.reads_created, "sponsors_created": self.sponsors_created, "applied": self.applied,
+        }
+
+
+def import_show_notes(store: Store, text: str | bytes, *, show: str | None = None, episode: object = None,
+                      apply: bool = False, save_notes: bool = True) -> ShowNotesResult:
+    """Parse show notes; with a show and episode, propose reads for it (written with ``apply``)."""
+    from sponsortrack.services import catalog as cat
+
+    if isinstance(text, bytes):
+        text, _enc = tabular.decode(text)
+    sponsors = _Sponsors(istore.sponsors(store))
+    ep = None
+    exclude: list[str] = []
+    if show is not None or episode is not None:
+        if show is None or episode is None:
+            raise ValidationError("episode", "give both --show and --episode to attach the reads to an episode")
+        ep = cat.resolve_episode(store, show, episode)
+        sh = cat.get_show(store, ep.show_id)
+        exclude = [d for d in (sh.website, sh.feed_url) if d]
+    elif apply:
+        raise ValidationError("apply", "needs --show and --episode: which episode aired these sponsors?")
+    parsed = parse_show_notes(text, exclude_domains=exclude)
+    matches = [(sponsors.find(p.name, p.promo_url) or {}).get("name") for p in parsed]
+    result = ShowNotesResult(parsed, matches)
+    if ep is None:
+        return result
+    result.episode_label = f"{ep.show_name} {ep.label}"
+    already: Counter[int] = Counter(r["sponsor_id"] for r in istore.read_summaries(store, [ep.id]))
+    campaigns = _Campaigns(istore.campaigns(store))
+    result.proposed = _propose(parsed, episode_key=ep.id, label=result.episode_label, air_date=ep.air_date,
+                               show_id=ep.show_id, sponsors=sponsors, campaigns=campaigns, already=already)
+    if apply:
+        batch = istore.Batch()
+        if save_notes and not (ep.show_notes or "").strip():
+            batch.episodes_update.append((ep.id, {"show_notes": v.text(text, "show_notes", max_len=200_000)}))
+        result.sponsors_created = _reads_from_proposals(result.proposed, batch, _positions(store, [ep.id]),
+                                                        sponsors)
+        res = istore.write_batch(store, batch)
+        result.reads_created = res.reads
+        result.applied = True
+    return result
+
+
+# --------------------------------------------------------------------------- spreadsheets
+
+@dataclass
+class TableImportResult:
+    kind: str
+    rows: int = 0
+    encoding: str = "utf-8"
+    unused_columns: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)  # field -> header
+    problems: list[RowProblem] = field(default_factory=list)
+    preview: list[dict[str, Any]] = field(default_factory=list)  # first rows, cleaned
+    created: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0  # rows already in the database (re-import)
+    dry_run: bool = False
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "rows": self.rows, "encoding": self.encoding, "mapping": self.mapping,
+            "unused_columns": self.unused_columns, "problems": [p.to_dict() for p in self.problems],
+            "preview": self.preview, "created": self.created, "skipped": self.skipped, "dry_run": self.dry_run,
+            "written": self.written,
+        }
+
+
+def _problem(row: int, exc: SponsortrackError) -> RowProblem:
+    fld = getattr(exc, "field", None)
+    problem = getattr(exc, "problem", None)
+    if fld is not None and problem is not None:
+        return RowProblem(row, fld, problem)
+    return RowProblem(row, "row", str(exc))
+
+
+def _open_table(source: bytes | str | Path, kind: tabular.Kind, mapping: Mapping[str, str] | None,
+                result: TableImportResult) -> tuple[tabular.Table, tabular.ColumnMap]:
+    table = tabular.read_table(source if isinstance(source, bytes) else Path(str(source)).expanduser())
+    cmap = tabular.map_columns(kind, table.headers, mapping)
+    result.rows = len(table.rows)
+    result.encoding = table.encoding
+    result.unused_columns = cmap.unused
+    result.mapping = {f: table.headers[i] for f, i in cmap.fields.items()}
+    result.mapping.update({f"day {d}": table.headers[i] for d, i in cmap.wide_days.items()})
+    result.problems.extend(table.problems)
+    if not table.rows:
+        raise ValidationError("file", "has a header row but no data rows")
+    return table, cmap
+
+
+class _Memo:
+    """Validation results of repeated cell values (a spreadsheet repeats sponsors, URLs, placements)."""
+
+    def __init__(self) -> None:
+        self.cache: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, fn: Callable[[str], Any], tag: str, raw: str) -> Any:
+        key = (tag, raw)
+        try:
+            hit = self.cache[key]
+        except KeyError:
+            try:
+                hit = fn(raw)
+            except SponsortrackError as exc:
+                hit = exc
+            self.cache[key] = hit
+        if isinstance(hit, SponsortrackError):
+            raise hit
+        return hit
+
+
+def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mapping[str, str] | None = None,
+                     dry_run: bool = False, default_status: str = "aired", progress: Progress | None = None,
+                     cancelled: Cancelled | None = None) -> TableImportResult:
+    """Reads from a spreadsheet: show, episode number and sponsor per row (plus optional columns).
+
+    Episodes missing from the database are created when the row gives an air date. Rows already
+    logged (same episode, sponsor, placement and position) are skipped, so a re-import adds nothing.
+    """
+    progress = progress or _noop_progress
+    result = TableImportResult(kind="reads", dry_run=dry_run)
+    table, cmap = _open_table(source, tabular.READS, mapping, result)
+    status_default = v.choice(default_status, "status", v.READ_STATUSES)
+    shows = {s["name"].casefold(): s for s in istore.shows(store)}
+    sponsors = _Sponsors(istore.sponsors(store))
+    campaigns = _Campaigns(istore.campaigns(store))
+    memo = _Memo()
+
+    # first pass over shows, to load only their episodes
+    show_col = cmap.fields["show"]
+    wanted_shows = {shows[c[show_col].strip().casefold()]["id"] for _, c in table.rows
+                    if show_col < len(c) and c[show_col].strip().casefold() in shows}
+    episodes = {(e["show_id"], e["number"]): e for e in istore.episodes_of_shows(store, wanted_shows,
+                                                                                  with_notes=False)
+                if e["number"] is not None}
+    existing_reads = istore.read_summaries(store, [e["id"] for e in episodes.values()]) if episodes else []
+    taken: set[tuple[Any, int, str, int]] = set()
+    positions: dict[tuple[Any, str], int] = {}
+    logged: Counter[tuple[Any, int, str]] = Counter()
+    for r in existing_reads:
+        taken.add((r["episode_id"], r["sponsor_id"], r["placement"], r["position"]))
+        logged[(r["episode_id"], r["sponsor_id"], r["placement"])] += 1
+        key = (r["episode_id"], r["placement"])
+        positions[key] = max(positions.get(key, 0), r["position"])
+
+    new_episodes: dict[tuple[int, int], dict[str, Any]] = {}
+    seen_in_file: Counter[tuple[Any, int, str]] = Counter()
+    reads: list[dict[str, Any]] = []
+    problems = result.problems
+    total = len(table.rows)
+    f = cmap.fields
+    has = {k: k in f for k in ("campaign", "placement", "position", "read_type", "start", "length", "promo_url",
+                               "promo_code", "status", "units", "episode_title", "air_date", "notes")}
+
+    def parse_placement(raw: str) -> str:
+        return v.choice(raw, "placement", v.PLACEMENTS)
+
+    for n, (row, rec) in enumerate(table.records(f), start=1):
+        if n % 5000 == 0:
+            _check_cancel(cancelled)
+            progress(n, total, f"Checked {n:,} of {total:,} rows")
+        try:
+            show_raw = rec["show"]
+            if not show_raw:
+                raise ValidationError("show", "is required")
+            show = shows.get(show_raw.casefold())
+            if show is None:
+                raise NotFoundError("show", f"no show named {show_raw[:60]!r}")
+            number = memo(lambda s: v.positive_int(s, "episode", maximum=100_000), "ep", rec["episode"])
+            sponsor_raw = rec["sponsor"]
+            if not sponsor_raw:
+                raise ValidationError("sponsor", "is required")
+            sponsor = sponsors.find(sponsor_raw)
+            if sponsor is None:
+                raise NotFoundError("sponsor", f"no sponsor named {sponsor_raw[:60]!r} (add it first)")
+            air_date = memo(lambda s: v.parse_date(s, "air_date", allow_none=True), "date",
+                            rec["air_date"]) if has["air_date"] else None
+            ep = episodes.get((show["id"], number))
+            if ep is not None:
+                ep_ref: Any = ep["id"]
+                on = ep["published_on"] or ep["recorded_on"]
+            else:
+                key = (show["id"], number)
+                if key not in new_episodes:
+                    if not air_date:
+                        raise NotFoundError("episode", f"{show['name']} has no episode {number} (give an air "
+                                                       f"date column to create it)")
+                    title = (v.text(rec["episode_title"], "episode_title", max_len=500)
+                             if has["episode_title"] else None) or f"Episode {number}"
+                    new_episodes[key] = {"key": key, "show_id": show["id"], "number": number, "title": title,
+                                         "published_on": air_date}
+                ep_ref = ("new", key)
+                on = new_episodes[key]["published_on"]
+            campaign = None
+            if has["campaign"] and rec["campaign"]:
+                named = campaigns.named(sponsor["id"], rec["campaign"])
+                if not named:
+                    raise NotFoundError("campaign", f"{sponsor['name']} has no campaign named "
+                                                    f"{rec['campaign'][:60]!r}")
+                campaign = named[0]
+            else:
+                campaign = campaigns.running(sponsor["id"], on, show["id"])
+            if has["placement"] and rec["placement"]:
+                placement = memo(parse_placement, "pl", rec["placement"])
+            else:
+                placement = campaign["default_placement"] if campaign else "mid"
+            read_type = memo(lambda s: v.choice(s, "read_type", v.READ_TYPES), "rt", rec["read_type"]) \
+                if has["read_type"] and rec["read_type"] else (campaign["default_read_type"] if campaign else "host")
+            status = memo(lambda s: v.choice(s, "status", v.READ_STATUSES), "st", rec["status"]) \
+                if has["status"] and rec["status"] else status_default
+            position = memo(lambda s: v.positive_int(s, "position", maximum=99), "pos", rec["position"]) \
+                if has["position"] and rec["position"] else None
+            start = memo(lambda s: v.parse_duration(s, "start"), "dur", rec["start"]) if has["start"] else None
+            length = memo(lambda s: v.parse_duration(s, "length"), "dur", rec["length"]) if has["length"] else None
+            if has["promo_url"] and rec["promo_url"]:
+                promo_url = memo(lambda s: v.normalize_url(s, "promo_url"), "url", rec["promo_url"])
+            else:
+                promo_url = campaign["promo_url"] if campaign else None
+            if has["promo_code"] and rec["promo_code"]:
+                promo_code = memo(lambda s: v.promo_code(s, "promo_code"), "code", rec["promo_code"])
+            else:
+                promo_code = campaign["promo_code"] if campaign else None
+            units = memo(lambda s: v.non_negative_int(s, "units", maximum=10**11), "units", rec["units"]) \
+                if has["units"] else None
+            notes = v.text(rec["notes"], "notes", max_len=10_000) if has["notes"] else None
+        except SponsortrackError as exc:
+            problems.append(_problem(row, exc))
+            continue
+        dup_key = (ep_ref if isinstance(ep_ref, int) else ep_ref[1], sponsor["id"], placement)
+        seen_in_file[dup_key] += 1
+        if isinstance(ep_ref, int):
+            if position is not None and (ep_ref, sponsor["id"], placement, position) in taken:
+                result.skipped += 1
+                continue
+            if position is None and seen_in_file[dup_key] <= logged[dup_key]:
+                result.skipped += 1
+                continue
+        pos_key = (dup_key[0], placement)
+        if position is None:
+            position = positions.get(pos_key, 0) + 1
+        positions[pos_key] = max(positions.get(pos_key, 0), position)
+        reads.append({
+            "episode_id": ep_ref, "sponsor_id": sponsor["id"], "campaign_id": campaign["id"] if campaign else None,
+            "placement": placement, "position": position, "read_type": read_type, "start_seconds": start,
+            "length_seconds": length, "promo_url": promo_url, "promo_code": promo_code, "status": status,
+            "units": units, "source": SOURCE_CSV, "notes": notes,
+            "_row": row, "_labels": (show["name"], number, sponsor["name"],
+                                     campaign["name"] if campaign else None),
+        })
+    problems.sort(key=lambda p: p.row)
+    result.preview = [_read_preview(r) for r in reads[:PREVIEW_ROWS]]
+    result.created = {"episodes": len(new_episodes), "reads": len(reads)}
+    if problems or dry_run:
+        return result
+    _check_cancel(cancelled)
+    progress(total, total, f"Writing {len(reads):,} reads")
+    batch = istore.Batch(episodes_insert=list(new_episodes.values()), reads=reads)
+    istore.write_batch(store, batch)
+    result.written = True
+    progress(total, total, "Done")
+    return result
+
+
+def _read_preview(r: dict[str, Any]) -> dict[str, Any]:
+    show, number, sponsor, campaign = r["_labels"]
+    return {"row": r["_row"], "show": show, "episode": number, "sponsor": sponsor, "campaign": campaign,
+            "placement": r["placement"], "position": r["position"], "read_type": r["read_type"],
+            "promo_url": r["promo_url"], "promo_code": r["promo_code"], "status": r["status"],
+            "new_episode": not isinstance(r["episode_id"], int)}
+
+
+def import_campaigns_csv(store: Store, source: bytes | str | Path, *, mapping: Mapping[str, str] | None = None,
+                         dry_run: bool = False, progress: Progress | None = None,
+                         cancelled: Cancelled | None = None) -> TableImportResult:
+    """Campaigns (insertion orders) from a spreadsheet, validated like the campaign form."""
+    from sponsortrack.services import campaigns as camp_service
+
+    progress = progress or _noop_progress
+    result = TableImportResult(kind="campaigns", dry_run=dry_run)
+    table, cmap = _open_table(source, tabular.CAMPAIGNS, mapping, result)
+    existing = {(c["sponsor_id"], c["name"].casefold()) for c in istore.campaigns(store)}
+    seen: dict[tuple[int, str], int] = {}
+    rows: list[dict[str, Any]] = []
+    total = len(table.rows)
+    for n, (row, rec) in enumerate(table.records(cmap.fields), start=1):
+        if n % 200 == 0:
+            _check_cancel(cancelled)
+            progress(n, total, f"Checked {n} of {total} rows")
+        values = {k: val for k, val in rec.items() if val != ""}
+        for k in ("sponsor", "name", "start_date", "end_date", "pricing", "rate"):
+            values.setdefault(k, "")
+        try:
+            clean = camp_service.clean_campaign(store, values)
+        except SponsortrackError as exc:
+            result.problems.append(_problem(row, exc))
+            continue
+        key = (clean["sponsor_id"], clean["name"].casefold())
+        if key in existing:
+            result.problems.append(RowProblem(row, "name", f"this sponsor already has a campaign named "
+                                                           f"{clean['name']!r}"))
+            continue
+        if key in seen:
+            result.problems.append(RowProblem(row, "name", f"the same campaign is on row {seen[key]}"))
+            continue
+        seen[key] = row
+        rows.append(clean)
+        if len(result.preview) < PREVIEW_ROWS:
+            result.preview.append({"row": row, "sponsor": rec.get("sponsor"), **{
+                k: clean.get(k) for k in ("name", "start_date", "end_date", "pricing", "rate_minor", "currency",
+                                          "booked_reads", "promo_url", "promo_code")}})
+    result.problems.sort(key=lambda p: p.row)
+    result.created = {"campaigns": len(rows)}
+    if result.problems or dry_run:
+        return result
+    istore.write_batch(store, istore.Batch(campaigns_insert=rows))
+    result.written = True
+    progress(total, total, "Done")
+    return result
+
+
+def import_downloads_csv(store: Store, source: bytes | str | Path, *, source_name: str | None = None,
+                         mapping: Mapping[str, str] | None = None, dry_run: bool = False,
+                         progress: Progress | None = None, cancelled: Cancelled | None = None) -> TableImportResult:
+    """Download snapshots (episode, day N, downloads, source) from a hosting provider's export.
+
+    Episodes are named by show and number, or by GUID. Long format (a Day and a Downloads column)
+    or wide (one column per day: "Day 7", "Day 30"). Re-importing replaces the same snapshots.
+    """
+    progress = progress or _noop_progress
+    result = TableImportResult(kind="downloads", dry_run=dry_run)
+    table, cmap = _open_table(source, tabular.DOWNLOADS, mapping, result)
+    default_source = v.text(source_name, "source", max_len=50) or "import"
+    f = cmap.fields
+    shows = {s["name"].casefold(): s for s in istore.shows(store)}
+    by_number: dict[tuple[int, int], dict] = {}
+    if "show" in f and "episode" in f:
+        ids = [s["id"] for s in shows.values()]
+        by_number = {(e["show_id"], e["number"]): e for e in istore.episodes_of_shows(store, ids, with_notes=False)
+                     if e["number"] is not None}
+    by_guid: dict[str, list[dict]] = defaultdict(list)
+    if "guid" in f:
+        guids = [c[f["guid"]].strip() for _, c in table.rows if f["guid"] < len(c) and c[f["guid"]].strip()]
+        for e in istore.episodes_with_guid(store, guids):
+            by_guid[e["guid"]].append(e)
+    snapshots: dict[tuple[int, int, str], dict[str, Any]] = {}
+    first_row: dict[tuple[int, int, str], int] = {}
+    for row, cells in table.rows:
+        rec = {k: (cells[i].strip() if i < len(cells) else "") for k, i in f.items()}
+        try:
+            ep = None
+            show = None
+            if rec.get("show"):
+                show = shows.get(rec["show"].casefold())
+                if show is None:
+                    raise NotFoundError("show", f"no show named {rec['show'][:60]!r}")
+            if rec.get("guid"):
+                hits = [e for e in by_guid.get(rec["guid"], []) if show is None or e["show_id"] == show["id"]]
+                if len(hits) > 1:
+                    raise ValidationError("guid", f"{rec['guid'][:60]!r} names episodes of several shows; "
+                                                  "add a Show column")
+                ep = hits[0] if hits else None
+                if ep is None and not rec.get("episode"):
+                    raise NotFoundError("guid", f"no episode with GUID {rec['guid'][:60]!r}")
+            if ep is None:
+                if show is None:
+                    raise ValidationError("show", "is required to find an episode by number")
+                number = v.positive_int(rec.get("episode"), "episode", maximum=100_000)
+                ep = by_number.get((show["id"], number))  # type: ignore[arg-type]
+                if ep is None:
+                    raise NotFoundError("episode", f"{show['name']} has no episode {number}")
+            src = v.text(rec.get("source"), "source", max_len=50) if rec.get("source") else default_source
+            pairs: list[tuple[int, str, str]] = []  # (day, raw downloads, field)
+            if "downloads" in f:
+                day = v.non_negative_int(rec.get("day"), "day", allow_none=False, maximum=3650)
+                pairs.append((day, rec["downloads"], "downloads"))  # type: ignore[arg-type]
+            for day, idx in cmap.wide_days.items():
+                pairs.append((day, cells[idx].strip() if idx < len(cells) else "", table.headers[idx]))
+            for day, raw, fld in pairs:
+                if raw == "" and fld != "downloads":
+                    continue  # an empty wide cell: not counted yet
+                downloads = v.non_negative_int(raw, fld, allow_none=False, maximum=10**11)
+                key = (ep["id"], day, src)
+                if key in snapshots:
+                    raise ValidationError(fld, f"day {day} of this episode is also on row {first_row[key]}")
+                first_row[key] = row
+                snapshots[key] = {"episode_id": ep["id"], "day": day, "downloads": downloads, "source": src}
+        except SponsortrackError as exc:
+            result.problems.append(_problem(row, exc))
+    result.problems.sort(key=lambda p: p.row)
+    existing = istore.download_keys(store, {k[0] for k in snapshots})
+    result.created = {"snapshots": sum(1 for k in snapshots if k not in existing),
+                      "replaced": sum(1 for k in snapshots if k in existing)}
+    result.preview = list(snapshots.values())[:PREVIEW_ROWS]
+    if result.problems or dry_run:
+        return result
+    _check_cancel(cancelled)
+    istore.write_batch(store, istore.Batch(snapshots=list(snapshots.values())))
+    result.written = True
+    progress(len(table.rows), len(table.rows), "Done")
+    return result
+
+
+# --------------------------------------------------------------------------- reconciliation
+
+RECON_KINDS = {
+    "logged_not_in_notes": "read logged, sponsor not in the show notes",
+    "in_notes_not_logged": "sponsor in the show notes, no read logged",
+    "promo_url_differs": "promo URL in the show notes differs from the campaign's",
+    "promo_code_differs": "promo code in the show notes differs from the campaign's",
+    "no_show_notes": "episode has reads but no show notes to compare",
+}
+
+
+@dataclass(frozen=True)
+class ReconException:
+    kind: str
+    episode_id: int
+    show_name: str
+    episode_number: int | None
+    episode_title: str
+    air_date: str | None
+    sponsor_id: int | None
+    sponsor_name: str
+    read_id: int | None = None
+    campaign_id: int | None = None
+    in_notes: str | None = None
+    expected: str | None = None
+
+    @property
+    def message(self) -> str:
+        ep = f"{self.show_name} #{self.episode_number}" if self.episode_number else \
+            f"{self.show_name} “{self.episode_title}”"
+        base = f"{ep} ({self.air_date or 'no date'}): {self.sponsor_name}: {RECON_KINDS[self.kind]}"
+        if self.kind in ("promo_url_differs", "promo_code_differs"):
+            base += f" (notes: {self.in_notes}; campaign: {self.expected})"
+        return base
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["message"] = self.message
+        return d
+
+
+@dataclass
+class Reconciliation:
+    date_from: str
+    date_to: str
+    campaign_id: int | None
+    episodes_checked: int
+    reads_checked: int
+    exceptions: list[ReconException]
+
+    @property
+    def clean(self) -> bool:
+        return not self.exceptions
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(e.kind for e in self.exceptions))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date_from": self.date_from, "date_to": self.date_to, "campaign_id": self.campaign_id,
+                "episodes_checked": self.episodes_checked, "reads_checked": self.reads_checked,
+                "counts": self.counts(), "exceptions": [e.to_dict() for e in self.exceptions]}
+
+
+def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None = None,
+              date_from: str | None = None, date_to: str | None = None, show: str | int | None = None,
+              sponsor_id: int | None = None) -> Reconciliation:
+    """Compare published show notes with logged reads for a month, a campaign or a date range.
+
+    Exceptions: reads logged whose sponsor the notes do not name; sponsors the notes name with no
+    read logged; a promo URL or code in the notes that differs from the campaign's. For a campaign,
+    only its sponsor is checked, over its flight (and its show, when it has one).
+    """
+    from sponsortrack.services import catalog as cat
+
+    show_id = cat.resolve_show(store, show).id if show not in (None, "") else None  # type: ignore[arg-type]
+    camp = None
+    if campaign_id is not None:
+        camp = istore.campaign_row(store, int(campaign_id))
+        if camp is None:
+            raise NotFoundError("campaign", f"no campaign with id {campaign_id}")
+        sponsor_id = camp["sponsor_id"]
+        show_id = show_id or camp["show_id"]
+    if month is not None:
+        lo, hi = v.month_bounds(v.parse_month(month))
+    elif date_from or date_to:
+        lo = v.parse_date(date_from or "1900-01-01", "from") or "1900-01-01"
+        hi = v.parse_date(date_to or "2999-12-31", "to") or "2999-12-31"
+    elif camp is not None:
+        lo, hi = camp["start_date"], camp["end_date"]
+    else:
+        raise ValidationError("month", "give a month (YYYY-MM), a campaign or a date range")
+    if camp is not None:
+        lo, hi = max(lo, camp["start_date"]), min(hi, camp["end_date"])
+
+    episodes = istore.reconciliation_episodes(store, lo, hi, show_id) if lo <= hi else []
+    reads = istore.reconciliation_reads(store, [e["id"] for e in episodes])
+    sponsors = _Sponsors(istore.sponsors(store))
+    campaigns = _Campaigns(istore.campaigns(store))
+    camp_by_id = {c["id"]: c for cs in campaigns.by_sponsor.values() for c in cs}
+    reads_by_ep: dict[int, list[dict]] = defaultdict(list)
+    for r in reads:
+        if sponsor_id is not None and r["sponsor_id"] != sponsor_id:
+            continue
+        if r["status"] in ("scheduled", "flagged"):
+            continue  # not aired (yet) or already flagged as wrong
+        reads_by_ep[r["episode_id"]].append(r)
+    out: list[ReconException] = []
+    checked_reads = 0
+    for ep in episodes:
+        ep_reads = reads_by_ep.get(ep["id"], [])
+        checked_reads += len(ep_reads)
+
+        def exc(kind: str, sid: int | None, sname: str, ep: dict = ep, **extra: Any) -> ReconException:
+            return ReconException(kind=kind, episode_id=ep["id"], show_name=ep["show_name"],
+                                  episode_number=ep["number"], episode_title=ep["title"], air_date=ep["air_date"],
+                                  sponsor_id=sid, sponsor_name=sname, **extra)
+
+        notes = (ep["show_notes"] or "").strip()
+        if not notes:
+            if ep_reads:
+                names = sorted({r["sponsor_name"] for r in ep_reads})
+                out.append(exc("no_show_notes", None, ", ".join(names)))
+            continue
+        parsed = parse_show_notes(notes, exclude_domains=[ep["website"]] if ep["website"] else [])
+        in_notes: dict[int | str, ParsedSponsor] = {}
+        for p in parsed:
+            known = sponsors.find(p.name, p.promo_url)
+            key: int | str = known["id"] if known else name_key(p.name)
+            if sponsor_id is not None and key != sponsor_id:
+                continue
+            in_notes.setdefault(key, p)
+        logged_sponsors = {r["sponsor_id"] for r in ep_reads}
+        for r in ep_reads:
+            if r["sponsor_id"] not in in_notes:
+                out.append(exc("logged_not_in_notes", r["sponsor_id"], r["sponsor_name"], read_id=r["id"],
+                               campaign_id=r["campaign_id"]))
+        for key, p in in_notes.items():
+            if isinstance(key, str) or key not in logged_sponsors:
+                sid = key if isinstance(key, int) else None
+                sname = sponsors.by_id[key]["name"] if isinstance(key, int) else p.name
+                out.append(exc("in_notes_not_logged", sid, sname, in_notes=p.promo_url))
+                continue
+            # compare with the campaign: the read's, else the one running that day
+            read_camps = [camp_by_id[r["campaign_id"]] for r in ep_reads
+                          if r["sponsor_id"] == key and r["campaign_id"] in camp_by_id]
+            c = read_camps[0] if read_camps else campaigns.running(key, ep["air_date"], ep["show_id"])
+            if c is None:
+                continue
+            sname = sponsors.by_id[key]["name"]
+            if p.promo_url and c["promo_url"] and not _same_url(p.promo_url, c["promo_url"]):
+                out.append(exc("promo_url_differs", key, sname, campaign_id=c["id"], in_notes=p.promo_url,
+                               expected=c["promo_url"]))
+            if p.promo_code and c["promo_code"] and p.promo_code.casefold() != c["promo_code"].casefold():
+                out.append(exc("promo_code_differs", key, sname, campaign_id=c["id"], in_notes=p.promo_code,
+                               expected=c["promo_code"]))
+    return Reconciliation(lo, hi, camp["id"] if camp else None, len(episodes), checked_reads, out)
+
+
+def reconcile_for_pop(store: Store, sponsor_id: int, month: str) -> list[dict[str, Any]]:
+    """The exceptions of one sponsor for a month, as plain dicts for the proof-of-performance report."""
+    rec = reconcile(store, month=month, sponsor_id=sponsor_id)
+    return [e.to_dict() for e in rec.exceptions]
+
+
+__all__ = [
+    "SOURCE_CSV", "SOURCE_SHOW_NOTES", "FeedImportResult", "ImportCancelled", "ProposedRead", "ReconException",
+    "Reconciliation", "ShowNotesResult", "TableImportResult", "import_campaigns_csv", "import_downloads_csv",
+    "import_reads_csv", "import_rss", "import_show_notes", "load_source", "reconcile",
+    "reconcile_for_pop",
+]
