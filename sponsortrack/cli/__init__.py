@@ -17,7 +17,7 @@ import click
 from sponsortrack import __version__
 from sponsortrack.errors import DatabaseError, SponsortrackError
 
-FEATURES = ["core"]
+FEATURES = ["core", "invoicing"]
 FEATURES.append("imports")  # import shownotes|rss|csv|downloads, reconcile
 
 EXIT_BAD_INPUT = 2

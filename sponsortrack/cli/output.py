@@ -10,21 +10,12 @@ from typing import Any
 
 import click
 
+from sponsortrack.services.export import safe_cell
+
 FORMATS = ("table", "csv", "json")
 
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                              help="Output format.")
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection: a text cell starting with = + - @ tab or CR is prefixed
-    with an apostrophe. Numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
 
 def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, *,
          headers: dict[str, str] | None = None) -> None:

@@ -1,0 +1,246 @@
+"""Invoices, monthly reports and CSV export: ``invoice ...``, ``report monthly``, ``export csv``.
+
+reportlab is imported inside the commands that render, so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from sponsortrack.cli.output import emit, format_option
+from sponsortrack.money import format_money
+
+
+def _store(ctx: click.Context):
+    return ctx.find_root().obj.store
+
+
+def _group(main: click.Group, name: str, help_text: str) -> click.Group:
+    """The group ``name`` of ``main``, made when no other feature made it first."""
+    existing = main.commands.get(name)
+    if isinstance(existing, click.Group):
+        return existing
+    grp = click.Group(name, help=help_text)
+    main.add_command(grp)
+    return grp
+
+
+def register(main: click.Group) -> None:
+    inv = _group(main, "invoice", "Invoices: draft from delivered reads, issue, PDF, paid, void, credit notes.")
+    for cmd in (invoice_create, invoice_issue, invoice_pdf, invoice_list, invoice_show, invoice_paid, invoice_void,
+                invoice_credit, invoice_delete):
+        inv.add_command(cmd)
+    _group(main, "report", "PDF reports: proof of performance and the network summary.").add_command(report_monthly)
+    _group(main, "export", "Export data for spreadsheets and accounting.").add_command(export_csv)
+
+
+def _describe(inv) -> str:
+    period = inv.period_start[:7] if inv.period_start else ""
+    to = f" to {inv.bill_to_name}" if inv.bill_to_name and inv.bill_to_name != inv.sponsor_name else ""
+    return (f"{inv.label} for {inv.sponsor_name}{to}, {period}: {inv.line_count or len(inv.lines)} line(s), "
+            f"total {format_money(inv.total_minor, inv.currency)}")
+
+
+# -- invoice ---------------------------------------------------------------------------------------
+
+
+@click.command("create")
+@click.option("--sponsor", required=True, help="Sponsor name or id.")
+@click.option("--month", required=True, help="Air month to bill, YYYY-MM.")
+@click.pass_context
+def invoice_create(ctx: click.Context, sponsor: str, month: str) -> None:
+    """Draft invoice(s) from the sponsor's unbilled delivered reads of the month (one per campaign).
+
+    Prints the id of each draft on its own line (stdout); notes go to stderr.
+    """
+    from sponsortrack.services import invoicing
+
+    res = invoicing.create_drafts(_store(ctx), sponsor, month)
+    for inv in res.invoices:
+        verb = "Updated" if inv.id in res.updated else "Created"
+        click.echo(f"{verb} {_describe(inv)}.", err=True)
+        click.echo(inv.id)
+    for w in res.warnings:
+        click.echo(f"note: {w}", err=True)
+
+
+@click.command("issue")
+@click.argument("invoice")
+@click.option("--date", "issue_date", help="Issue date, YYYY-MM-DD (default today).")
+@click.pass_context
+def invoice_issue(ctx: click.Context, invoice: str, issue_date: str | None) -> None:
+    """Issue a draft: give it the next number, fix its dates and terms. It never changes again."""
+    from sponsortrack.services import invoicing
+
+    inv = invoicing.issue_invoice(_store(ctx), invoice, issue_date=issue_date)
+    click.echo(f"Issued {inv.label}: {format_money(inv.total_minor, inv.currency)} to {inv.bill_to_name}, "
+               f"due {inv.due_date}.")
+
+
+@click.command("pdf")
+@click.argument("invoice")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PDF file to write.")
+@click.pass_context
+def invoice_pdf(ctx: click.Context, invoice: str, output: str) -> None:
+    """Write an invoice (or credit note, or draft) as PDF. INVOICE is its number or id."""
+    from sponsortrack.reports.invoice import write_invoice_pdf
+    from sponsortrack.services import invoicing
+
+    doc = invoicing.invoice_document(_store(ctx), invoice)
+    path = write_invoice_pdf(doc, output)
+    click.echo(f"Wrote {doc.invoice.label} to {path}.")
+    for gap in doc.gaps:
+        click.echo(f"note: {gap}", err=True)
+
+
+@click.command("list")
+@click.option("--status", help="draft, issued, paid or void.")
+@click.option("--sponsor")
+@click.option("--month", help="Billing month, YYYY-MM.")
+@format_option
+@click.pass_context
+def invoice_list(ctx: click.Context, status: str | None, sponsor: str | None, month: str | None, fmt: str) -> None:
+    """Invoices and credit notes."""
+    from sponsortrack.services import invoicing
+
+    rows = [invoicing.invoice_summary(i) for i in invoicing.list_invoices(_store(ctx), status=status,
+                                                                           sponsor=sponsor, month=month)]
+    if fmt == "json":
+        for r in rows:
+            r.pop("total")
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        r["number"] = r["number"] or f"(draft {r['id']})"
+    emit(rows, ["id", "number", "kind", "status", "sponsor", "bill_to", "period_start", "issue_date", "due_date",
+                "lines", "total", "paid_on"], fmt, headers={"period_start": "period", "bill_to": "bill to"})
+
+
+@click.command("show")
+@click.argument("invoice")
+@format_option
+@click.pass_context
+def invoice_show(ctx: click.Context, invoice: str, fmt: str) -> None:
+    """One invoice with its lines."""
+    from dataclasses import asdict
+
+    from sponsortrack.services import invoicing
+
+    store = _store(ctx)
+    inv = invoicing.resolve_invoice(store, invoice)
+    if fmt == "json":
+        d = invoicing.invoice_summary(inv)
+        d.pop("total")
+        d["lines"] = [asdict(ln) for ln in inv.lines]
+        d["gaps"] = invoicing.gaps(inv, store) if inv.status == "draft" else []
+        click.echo(json.dumps(d, ensure_ascii=False, indent=2))
+        return
+    click.echo(_describe(inv) + f" [{inv.status}]")
+    rows = [{"pos": ln.position, "kind": ln.kind, "aired": ln.air_date, "description": ln.description,
+             "units": ln.units, "amount": format_money(ln.amount_minor, inv.currency)} for ln in inv.lines]
+    emit(rows, ["pos", "kind", "aired", "description", "units", "amount"], fmt)
+    if inv.status == "draft":
+        for gap in invoicing.gaps(inv, store):
+            click.echo(f"note: {gap}", err=True)
+
+
+@click.command("paid")
+@click.argument("invoice")
+@click.option("--on", "paid_on", help="Payment date, YYYY-MM-DD (default today).")
+@click.pass_context
+def invoice_paid(ctx: click.Context, invoice: str, paid_on: str | None) -> None:
+    """Mark an issued invoice paid."""
+    from sponsortrack.services import invoicing
+
+    inv = invoicing.mark_paid(_store(ctx), invoice, paid_on)
+    click.echo(f"Marked {inv.label} paid on {inv.paid_on}.")
+
+
+@click.command("void")
+@click.argument("invoice")
+@click.option("--reason", help="Why (kept in the invoice's notes).")
+@click.pass_context
+def invoice_void(ctx: click.Context, invoice: str, reason: str | None) -> None:
+    """Void an issued invoice; its reads can be billed again. Its number stays used."""
+    from sponsortrack.services import invoicing
+
+    inv = invoicing.void_invoice(_store(ctx), invoice, reason)
+    click.echo(f"Voided {inv.label}; its reads are free to bill again.")
+
+
+@click.command("credit")
+@click.argument("invoice")
+@click.option("--line", "lines", type=int, multiple=True, help="Line number to credit (repeat; default all).")
+@click.option("--reason", help="Why (printed on the credit note).")
+@click.pass_context
+def invoice_credit(ctx: click.Context, invoice: str, lines: tuple[int, ...], reason: str | None) -> None:
+    """Draft a credit note against an issued or paid invoice (then issue it). Prints its id."""
+    from sponsortrack.services import invoicing
+
+    note = invoicing.create_credit_note(_store(ctx), invoice, positions=list(lines) or None, reason=reason)
+    click.echo(f"Created {_describe(note)}.", err=True)
+    click.echo(note.id)
+
+
+@click.command("delete")
+@click.argument("invoice")
+@click.pass_context
+def invoice_delete(ctx: click.Context, invoice: str) -> None:
+    """Delete a draft (its reads are freed). Issued invoices are voided or credited, never deleted."""
+    from sponsortrack.services import invoicing
+
+    store = _store(ctx)
+    inv = invoicing.resolve_invoice(store, invoice)
+    invoicing.delete_draft(store, inv.id)
+    click.echo(f"Deleted {inv.label}.")
+
+
+# -- report, export --------------------------------------------------------------------------------
+
+
+@click.command("monthly")
+@click.option("--month", required=True, help="YYYY-MM.")
+@click.option("--sponsor", help="The sponsor's proof of performance (without: the network summary).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PDF file to write.")
+@click.pass_context
+def report_monthly(ctx: click.Context, month: str, sponsor: str | None, output: str) -> None:
+    """Monthly PDF: a sponsor's proof of performance, or the network summary."""
+    from sponsortrack.services import reporting
+
+    store = _store(ctx)
+    if sponsor:
+        from sponsortrack.reports.pop import write_pop_pdf
+
+        data = reporting.pop_data(store, sponsor, month)
+        path = write_pop_pdf(data, output)
+        click.echo(f"Wrote the proof of performance for {data.sponsor.name}, {month}, to {path} "
+                   f"({len(data.reads)} reads).")
+    else:
+        from sponsortrack.reports.summary import write_summary_pdf
+
+        data = reporting.network_summary_data(store, month)
+        path = write_summary_pdf(data, output)
+        click.echo(f"Wrote the network summary for {month} to {path}.")
+
+
+@click.command("csv")
+@click.option("--what", type=click.Choice(["reads", "invoices"]), required=True)
+@click.option("--month", help="Air month (reads) or billing month (invoices), YYYY-MM.")
+@click.option("--sponsor")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="CSV file to write.")
+@click.pass_context
+def export_csv(ctx: click.Context, what: str, month: str | None, sponsor: str | None, output: str) -> None:
+    """Reads or invoices as CSV, safe to open in a spreadsheet (formulas neutralised)."""
+    from sponsortrack.services import export
+
+    store = _store(ctx)
+    if what == "reads":
+        filters = {k: val for k, val in (("month", month), ("sponsor", sponsor)) if val}
+        rows = export.read_rows(store, **filters)
+        path = export.write_csv(rows, export.READ_COLUMNS, output)
+    else:
+        rows = export.invoice_rows(store, month=month, sponsor=sponsor)
+        path = export.write_csv(rows, export.INVOICE_COLUMNS, output)
+    click.echo(f"Wrote {len(rows)} {what} to {path}.")

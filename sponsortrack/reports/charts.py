@@ -1,0 +1,157 @@
+"""Charts as reportlab ``Drawing``s, placed straight into a story. Values are integers (counts, minor
+units); axis labels are formatted by the caller's function, so no float reaches a printed amount."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+
+from sponsortrack.reports import fonts
+from sponsortrack.reports.styles import INK, MUTED, RULE, SERIES
+
+
+def _nice_max(value: int) -> int:
+    """A round axis top with room above the tallest bar for its label."""
+    if value <= 0:
+        return 1
+    value = value + max(value // 8, 1)
+    step = 1
+    while step * 10 <= value:
+        step *= 10
+    for m in (1, 2, 2.5, 5, 10):
+        top = int(step * m)
+        if top >= value and top > 0:
+            return top
+    return value
+
+
+def _label_font(labels: Sequence[str]) -> str:
+    return fonts.font_for(" ".join(labels))
+
+
+def vertical_bars(categories: list[str], series: list[list[int]], names: list[str], *, width: float,
+                  height: float, fmt: Callable[[int], str] = lambda n: f"{n:,}", title: str = "") -> Drawing:
+    """Grouped vertical bars (e.g. reads per week), one colour per series, with a legend."""
+    fonts.register()
+    d = Drawing(width, height)
+    top_pad = 18 if title else 6
+    chart = VerticalBarChart()
+    chart.x, chart.y = 46, 28
+    chart.width, chart.height = width - chart.x - 10, height - chart.y - top_pad - (12 if len(series) > 1 else 0)
+    chart.data = [list(s) for s in series] or [[0]]
+    top = _nice_max(max([max(s) if s else 0 for s in series] + [0]))
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, top
+    chart.valueAxis.valueStep = max(top // 4, 1)
+    chart.valueAxis.labelTextFormat = lambda v: fmt(int(v))
+    chart.valueAxis.labels.fontName = fonts.FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fillColor = MUTED
+    chart.valueAxis.strokeColor = RULE
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = RULE
+    chart.valueAxis.gridStrokeWidth = 0.3
+    chart.categoryAxis.categoryNames = list(categories) or [""]
+    chart.categoryAxis.labels.fontName = _label_font(categories)
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.fillColor = INK
+    chart.categoryAxis.strokeColor = RULE
+    chart.categoryAxis.labels.dy = -2
+    chart.barSpacing = 1
+    chart.groupSpacing = 6
+    for i in range(len(chart.data)):
+        chart.bars[i].fillColor = SERIES[i % len(SERIES)]
+        chart.bars[i].strokeColor = None
+    chart.barLabelFormat = lambda v: fmt(int(v)) if v else ""
+    chart.barLabels.fontName = fonts.FONT
+    chart.barLabels.fontSize = 6.5
+    chart.barLabels.fillColor = INK
+    chart.barLabels.nudge = 6
+    d.add(chart)
+    if title:
+        d.add(String(0, height - 11, title, fontName=fonts.font_for(title, bold=True), fontSize=9, fillColor=INK))
+    if len(series) > 1:
+        x = chart.x
+        y = height - top_pad - 8
+        for i, name in enumerate(names):
+            d.add(Rect(x, y, 7, 7, fillColor=SERIES[i % len(SERIES)], strokeColor=None))
+            d.add(String(x + 10, y + 1, name, fontName=fonts.font_for(name), fontSize=7, fillColor=INK))
+            x += 20 + len(name) * 4.2
+    return d
+
+
+def horizontal_bars(labels: list[str], values: list[int], *, width: float, fmt: Callable[[int], str],
+                    title: str = "", bar_height: float = 11) -> Drawing:
+    """One horizontal bar per label (e.g. revenue by sponsor), largest first, value printed at the end."""
+    fonts.register()
+    n = max(len(labels), 1)
+    label_w = min(max([fonts_width(lbl) for lbl in labels] + [40]) + 8, width * 0.38)
+    top_pad = 18 if title else 4
+    height = n * (bar_height + 5) + 22 + top_pad
+    d = Drawing(width, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = label_w, 16
+    chart.width, chart.height = width - label_w - 60, height - 16 - top_pad
+    chart.data = [list(reversed(values)) or [0]]
+    top = _nice_max(max([*values, 0]))
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, top
+    chart.valueAxis.valueStep = max(top // 4, 1)
+    chart.valueAxis.labelTextFormat = lambda v: fmt(int(v))
+    chart.valueAxis.labels.fontName = fonts.FONT
+    chart.valueAxis.labels.fontSize = 6.5
+    chart.valueAxis.labels.fillColor = MUTED
+    chart.valueAxis.strokeColor = RULE
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = RULE
+    chart.valueAxis.gridStrokeWidth = 0.3
+    names = [_clip(lbl, label_w - 8) for lbl in reversed(labels)] or [""]
+    chart.categoryAxis.categoryNames = names
+    chart.categoryAxis.labels.fontName = _label_font(names)
+    chart.categoryAxis.labels.fontSize = 7.5
+    chart.categoryAxis.labels.fillColor = INK
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.labels.dx = -4
+    chart.categoryAxis.strokeColor = RULE
+    chart.bars[0].fillColor = SERIES[0]
+    chart.bars[0].strokeColor = None
+    chart.barLabelFormat = lambda v: fmt(int(v))
+    chart.barLabels.fontName = fonts.FONT
+    chart.barLabels.fontSize = 7
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    chart.barLabels.fillColor = INK
+    chart.barSpacing = 2
+    chart.groupSpacing = 5
+    d.add(chart)
+    if title:
+        d.add(String(0, height - 11, title, fontName=fonts.font_for(title, bold=True), fontSize=9, fillColor=INK))
+    return d
+
+
+def progress_bar(fraction_delivered: float | None, fraction_elapsed: float, *, width: float = 60,
+                 height: float = 8) -> Drawing:
+    """Delivered share as a bar, elapsed share of the flight as a tick (pacing at a glance)."""
+    d = Drawing(width, height)
+    d.add(Rect(0, 0, width, height, fillColor=RULE, strokeColor=None))
+    if fraction_delivered is not None:
+        w = max(0.0, min(fraction_delivered, 1.0)) * width
+        behind = fraction_delivered + 0.10 < fraction_elapsed
+        d.add(Rect(0, 0, w, height, fillColor=SERIES[4] if behind else SERIES[2], strokeColor=None))
+    x = max(0.0, min(fraction_elapsed, 1.0)) * width
+    d.add(Line(x, -1.5, x, height + 1.5, strokeColor=INK, strokeWidth=1))
+    return d
+
+
+def fonts_width(text: str, size: float = 7.5) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(text, fonts.font_for(text), size)
+
+
+def _clip(text: str, max_w: float, size: float = 7.5) -> str:
+    if fonts_width(text, size) <= max_w:
+        return text
+    while text and fonts_width(text + "…", size) > max_w:
+        text = text[:-1]
+    return text + "…"

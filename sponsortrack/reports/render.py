@@ -1,0 +1,149 @@
+"""One render call: flowables → PDF bytes (page furniture, "Page X of Y", metadata) → an atomic file."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.pagesizes import A4, letter
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import SimpleDocTemplate
+
+from sponsortrack.errors import ValidationError
+from sponsortrack.reports import fonts
+from sponsortrack.reports.styles import MUTED, RULE
+
+MARGIN = 16 * mm
+
+
+def page_size_for(currency: str | None) -> tuple[float, float]:
+    """US Letter for North American currencies, A4 elsewhere."""
+    return letter if (currency or "").upper() in ("USD", "CAD") else A4
+
+
+@dataclass
+class DocSpec:
+    """A document ready to render: its story and what goes around it."""
+
+    story: list[Any]
+    title: str
+    author: str = ""
+    subject: str = ""
+    keywords: str = ""
+    footer: str = ""                      # plain text, bottom left of every page
+    pagesize: tuple[float, float] = letter
+    watermark: str | None = None          # e.g. "DRAFT", drawn across every page
+    invariant: bool = True                # byte-identical output for identical input
+    first_page_footer: bool = True
+    on_page: Callable[[Any, int, int], None] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _canvas_class(spec: DocSpec):
+    class NumberedCanvas(rl_canvas.Canvas):
+        """Keeps every page until the end so the footer can say "Page X of Y"."""
+
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                _furniture(self, spec, self._pageNumber, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _furniture(c: rl_canvas.Canvas, spec: DocSpec, page: int, total: int) -> None:
+    width, height = spec.pagesize
+    c.saveState()
+    if spec.watermark:
+        c.setFont(fonts.FONT_BOLD, 96)
+        c.setFillColorRGB(0.85, 0.85, 0.85, alpha=0.35)
+        c.translate(width / 2, height / 2)
+        c.rotate(35)
+        c.drawCentredString(0, -30, spec.watermark)
+        c.rotate(-35)
+        c.translate(-width / 2, -height / 2)
+    if spec.on_page is not None:
+        spec.on_page(c, page, total)
+    if page > 1 or spec.first_page_footer:
+        y = MARGIN - 7 * mm
+        c.setStrokeColor(RULE)
+        c.setLineWidth(0.5)
+        c.line(MARGIN, y + 9, width - MARGIN, y + 9)
+        c.setFillColor(MUTED)
+        c.setFont(fonts.font_for(spec.footer), 7.5)
+        footer = spec.footer
+        max_w = width - 2 * MARGIN - 70
+        while footer and c.stringWidth(footer, fonts.font_for(spec.footer), 7.5) > max_w:
+            footer = footer[:-2] + "…"
+        c.drawString(MARGIN, y, footer)
+        c.setFont(fonts.FONT, 7.5)
+        c.drawRightString(width - MARGIN, y, f"Page {page} of {total}")
+    c.restoreState()
+
+
+def render_bytes(spec: DocSpec) -> bytes:
+    """Build the story into PDF bytes (nothing touches the disk)."""
+    fonts.register()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf, pagesize=spec.pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm, title=spec.title, author=spec.author, subject=spec.subject,
+        keywords=spec.keywords, creator="sponsortrack", invariant=1 if spec.invariant else 0,
+        pageCompression=1,
+    )
+    doc.build(list(spec.story), canvasmaker=_canvas_class(spec))
+    return buf.getvalue()
+
+
+def write_atomic(data: bytes, path: str | os.PathLike[str]) -> Path:
+    """Write bytes to ``path`` through a temporary file in the same folder and a rename: the file is
+    either the whole new document or untouched; an unwritable path is one clear message."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise ValidationError("output", f"{target} is a folder; give a file name")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.exists():
+        raise ValidationError("output", f"folder {parent} does not exist")
+    if not parent.is_dir():
+        raise ValidationError("output", f"{parent} is not a folder")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise ValidationError("output", f"{target} is read-only")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=parent)
+    except OSError as exc:
+        raise ValidationError("output", f"cannot write in {parent} ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise ValidationError("output", f"cannot write {target} ({exc.strerror or exc})") from None
+    with contextlib.suppress(OSError):
+        os.chmod(target, 0o644)
+    return target
+
+
+def render(spec: DocSpec, path: str | os.PathLike[str]) -> Path:
+    return write_atomic(render_bytes(spec), path)

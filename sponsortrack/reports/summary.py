@@ -1,0 +1,170 @@
+"""The monthly network summary for the producer: revenue by sponsor and by show, pacing of every
+running campaign, reads delivered but not invoiced, overdue invoices; with charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table
+
+from sponsortrack.money import format_money
+from sponsortrack.reports.charts import horizontal_bars, progress_bar
+from sponsortrack.reports.common import long_date, month_title
+from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render, render_bytes
+from sponsortrack.reports.styles import grid_style, styles
+from sponsortrack.reports.text import Markup, bold, esc, para
+from sponsortrack.services.reporting import RevenueRow, SummaryData
+
+
+def main_currency(data: SummaryData) -> str:
+    if not data.totals:
+        return "USD"
+    return max(data.totals.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def _money_fmt(currency: str):
+    def fmt(minor: int) -> str:
+        text = format_money(minor, currency)
+        return text[:-3] if text.endswith((".00",)) else text
+    return fmt
+
+
+def revenue_rows(rows: list[RevenueRow], first: str) -> list[list]:
+    st = styles()
+    out: list[list] = [[para(first, st.head), para("Reads", st.head_right), para("Value", st.head_right)]]
+    for r in rows:
+        value = format_money(r.amount_minor, r.currency)
+        if r.unpriced:
+            value += f" (+{r.unpriced} not priced)"
+        out.append([para(r.name, st.cell), f"{r.reads:,}", value])
+    return out
+
+
+def _table(rows: list[list], widths_mm: list[float], width: float, right: tuple[int, ...]) -> Table:
+    scale = width / (sum(widths_mm) * mm)
+    t = Table(rows, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1)
+    t.setStyle(grid_style(right_cols=right))
+    return t
+
+
+def build_story(data: SummaryData) -> list:
+    st = styles()
+    cur = main_currency(data)
+    width = page_size_for(cur)[0] - 2 * MARGIN
+    fmt = _money_fmt(cur)
+    story: list = [
+        para(f"Network summary · {month_title(data.month)}", st.h1),
+        para([esc(data.seller.get("name") or ""), Markup(" · prepared on "), esc(long_date(data.prepared_on))],
+             st.muted),
+        Spacer(1, 4 * mm),
+    ]
+    totals = ", ".join(format_money(a, c) for c, a in sorted(data.totals.items())) or format_money(0, cur)
+    unbilled = sum(r.reads for r in data.unbilled)
+    unbilled_value = ", ".join(f"{format_money(sum(r.amount_minor for r in data.unbilled if r.currency == c), c)}"
+                               for c in sorted({r.currency for r in data.unbilled})) or format_money(0, cur)
+    overdue_value = ", ".join(
+        format_money(sum(i.total_minor for i in data.overdue if i.currency == c), c)
+        for c in sorted({i.currency for i in data.overdue}))
+    kpis = [("Delivered value", totals), ("Reads delivered", f"{data.reads_total:,}"),
+            ("Flagged reads", f"{data.flagged:,}"), ("Not yet invoiced", f"{unbilled:,} reads · {unbilled_value}"),
+            ("Overdue invoices", f"{len(data.overdue)}" + (f" · {overdue_value}" if overdue_value else ""))]
+    cells = [[para(Markup(str(esc(k.upper()))), st.label) for k, _ in kpis],
+             [para(bold(v), st.body) for _, v in kpis]]
+    kt = Table(cells, colWidths=[width / len(kpis)] * len(kpis))
+    kt.setStyle(grid_style(zebra=False))
+    story += [kt, Spacer(1, 6 * mm)]
+
+    story.append(para("Revenue by sponsor", st.h2))
+    if data.by_sponsor:
+        main = [r for r in data.by_sponsor if r.currency == cur][:12]
+        story.append(horizontal_bars([r.name for r in main], [r.amount_minor for r in main], width=width, fmt=fmt,
+                                     title=f"Delivered value by sponsor ({cur})"
+                                     + (", top 12" if len(data.by_sponsor) > 12 else "")))
+        story += [Spacer(1, 2 * mm), _table(revenue_rows(data.by_sponsor, "Sponsor"), [110, 25, 45], width, (1, 2))]
+    else:
+        story.append(para("Nothing was delivered this month.", st.body))
+
+    story += [CondPageBreak(60 * mm), para("Revenue by show", st.h2)]
+    if data.by_show:
+        main = [r for r in data.by_show if r.currency == cur][:12]
+        story.append(horizontal_bars([r.name for r in main], [r.amount_minor for r in main], width=width, fmt=fmt,
+                                     title=f"Delivered value by show ({cur})"))
+        story += [Spacer(1, 2 * mm), _table(revenue_rows(data.by_show, "Show"), [110, 25, 45], width, (1, 2))]
+    else:
+        story.append(para("Nothing was delivered this month.", st.body))
+
+    story += [CondPageBreak(50 * mm), para("Pacing of running campaigns", st.h2),
+              para(f"Delivered against booked, to {long_date(data.period_end)}. The bar is the delivered share; "
+                   f"the tick is how much of the flight has passed.", st.muted), Spacer(1, 2 * mm)]
+    if data.pacing:
+        rows: list[list] = [[para(h, st.head) for h in ("Sponsor · campaign", "Flight", "Delivered / booked",
+                                                          "Pacing", "Make-goods owed")]]
+        for p in data.pacing:
+            frac = p.delivered_fraction
+            if p.pricing == "cpm":
+                booked = f"{p.delivered_impressions:,} / {p.booked_impressions:,} impr." if p.booked_impressions \
+                    else f"{p.delivered_impressions:,} impr."
+            else:
+                booked = f"{p.delivered_reads:,} / {p.booked_reads:,} reads" if p.booked_reads \
+                    else f"{p.delivered_reads:,} reads"
+            pct = "" if frac is None else f" {100 * frac:.0f} %" + (" · behind" if p.behind else "")
+            rows.append([para([bold(p.sponsor_name), Markup("<br/>"), esc(p.campaign_name)], st.cell),
+                         f"{p.start_date} – {p.end_date}", booked + pct,
+                         progress_bar(frac, p.elapsed_fraction, width=62), str(p.make_goods_owed or "")])
+        story.append(_table(rows, [52, 36, 46, 26, 20], width, (4,)))
+    else:
+        story.append(para("No campaign is running.", st.body))
+
+    story += [CondPageBreak(40 * mm), para("Delivered but not yet invoiced", st.h2)]
+    if data.unbilled:
+        story.append(_table(revenue_rows(data.unbilled, "Sponsor"), [110, 25, 45], width, (1, 2)))
+    else:
+        story.append(para(f"Every read delivered in {month_title(data.month)} is on an invoice.", st.body))
+    if data.unbilled_earlier:
+        n = sum(r["reads"] for r in data.unbilled_earlier)
+        names = ", ".join(f"{r['sponsor_name']} ({r['reads']})" for r in data.unbilled_earlier[:8])
+        more = "" if len(data.unbilled_earlier) <= 8 else f" and {len(data.unbilled_earlier) - 8} more"
+        story += [Spacer(1, 2 * mm),
+                  para(f"Before {month_title(data.month)}: {n:,} delivered reads are on no invoice: {names}{more}.",
+                       st.muted)]
+
+    story += [CondPageBreak(40 * mm), para("Overdue invoices", st.h2)]
+    if data.overdue:
+        rows = [[para(h, st.head) for h in ("Invoice", "Bill to", "Issued", "Due", "Days late", "Total")]]
+        for inv in data.overdue:
+            late = (dt.date.fromisoformat(data.prepared_on) - dt.date.fromisoformat(inv.due_date or data.prepared_on))
+            rows.append([inv.number or "", para(inv.bill_to_name, st.cell), inv.issue_date or "", inv.due_date or "",
+                         str(late.days), format_money(inv.total_minor, inv.currency)])
+        story.append(_table(rows, [25, 60, 22, 22, 18, 30], width, (4, 5)))
+    else:
+        story.append(para(f"No invoice is overdue on {long_date(data.prepared_on)}.", st.body))
+
+    if data.invoiced:
+        rows = [[para(h, st.head) for h in ("Number", "Kind", "Bill to", "Issued", "Status", "Total")]]
+        for inv in data.invoiced:
+            rows.append([inv.number or "", "credit note" if inv.kind == "credit_note" else "invoice",
+                         para(inv.bill_to_name, st.cell), inv.issue_date or "", inv.status,
+                         format_money(inv.total_minor, inv.currency)])
+        story += [KeepTogether([para(f"Issued in {month_title(data.month)}", st.h2),
+                                _table(rows, [25, 22, 65, 22, 18, 30], width, (5,))])]
+    return story
+
+
+def doc_spec(data: SummaryData) -> DocSpec:
+    seller = data.seller.get("name") or ""
+    title = f"Network summary, {month_title(data.month)}"
+    return DocSpec(story=build_story(data), title=title, author=seller,
+                   subject=f"Revenue, pacing, unbilled reads and overdue invoices for {month_title(data.month)}",
+                   keywords=f"network summary, {data.month}",
+                   footer=" · ".join(p for p in (seller, title) if p), pagesize=page_size_for(main_currency(data)))
+
+
+def summary_pdf_bytes(data: SummaryData) -> bytes:
+    return render_bytes(doc_spec(data))
+
+
+def write_summary_pdf(data: SummaryData, path: str | os.PathLike[str]) -> Path:
+    return render(doc_spec(data), path)

@@ -1,0 +1,82 @@
+"""The one door through which text enters a ``Paragraph``.
+
+``Paragraph`` text is markup: ``Use code <PODCAST20>`` would print as "Use code" and ``AT&T`` as
+"AT&T;". Every piece of user text goes through :func:`esc` (``html.escape(text, quote=False)``), which
+also switches the font for each run of characters DejaVu Sans lacks (CJK) and turns new lines into
+``<br/>``. Our own markup is written as :class:`Markup`, and :func:`para` is the only place a
+``Paragraph`` is made: it escapes every plain ``str`` it is given and trusts only ``Markup``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from reportlab.platypus import Paragraph
+
+from sponsortrack.reports import fonts
+
+
+class Markup(str):
+    """Paragraph markup written by this package (tags, already-escaped text). Never user text."""
+
+    __slots__ = ()
+
+    def __add__(self, other: str) -> Markup:
+        return Markup(str.__add__(self, other if isinstance(other, Markup) else esc(other)))
+
+
+def esc(text: object) -> Markup:
+    """User text → safe paragraph markup: escaped, CJK runs in the fallback font, new lines kept."""
+    if isinstance(text, Markup):
+        return text
+    s = "" if text is None else str(text)
+    if not s:
+        return Markup("")
+    if s.isascii():
+        out = html.escape(s, quote=False)
+    else:
+        parts: list[str] = []
+        run: list[str] = []
+        run_fb = False
+        for ch in s:
+            fb = not fonts.covered(ch) and fonts.needs_fallback(ch)
+            if fb != run_fb and run:
+                parts.append(_run("".join(run), run_fb))
+                run = []
+            run_fb = fb
+            run.append(ch)
+        if run:
+            parts.append(_run("".join(run), run_fb))
+        out = "".join(parts)
+    if "\n" in out or "\r" in out:
+        out = "<br/>".join(line.strip() for line in out.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return Markup(out)
+
+
+def _run(chunk: str, fallback: bool) -> str:
+    escaped = html.escape(chunk, quote=False)
+    if fallback:
+        return f'<font face="{fonts.fallback()}">{escaped}</font>'
+    return escaped
+
+
+def tag(name: str, content: object, **attrs: str) -> Markup:
+    """``<name attr="...">escaped content</name>`` (attribute values are ours, not user text)."""
+    attr = "".join(f' {k.rstrip("_")}="{html.escape(v)}"' for k, v in attrs.items())
+    return Markup(f"<{name}{attr}>{esc(content)}</{name}>")
+
+
+def bold(content: object) -> Markup:
+    return tag("b", content)
+
+
+def join(parts: Iterable[object], sep: object = Markup("<br/>")) -> Markup:
+    sep_m = esc(sep)
+    return Markup(sep_m.join(esc(p) for p in parts if p not in (None, "")))
+
+
+def para(content: object | Iterable[object], style) -> Paragraph:
+    """The only way a Paragraph is made: plain strings are escaped, ``Markup`` is trusted."""
+    markup = Markup("".join(esc(c) for c in content)) if isinstance(content, (list, tuple)) else esc(content)
+    return Paragraph(markup, style)

@@ -1,0 +1,259 @@
+"""The data behind the monthly proof of performance (per sponsor) and the network summary.
+
+Plain Python, no Qt, no reportlab: the documents in :mod:`sponsortrack.reports` turn these into PDFs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sponsortrack import validation as v
+from sponsortrack.errors import ValidationError
+from sponsortrack.pricing import DELIVERED_STATUSES
+from sponsortrack.services import campaigns as camp
+from sponsortrack.services import catalog as cat
+from sponsortrack.services import settings as ssvc
+from sponsortrack.store import Store, campaigns
+from sponsortrack.store import invoices as istore
+from sponsortrack.store import reads as rstore
+from sponsortrack.store.invoices import Invoice
+from sponsortrack.store.models import Campaign, Pacing, ReadRow, Sponsor
+from sponsortrack.store.reads import ReadFilter
+
+
+@dataclass
+class CampaignDelivery:
+    """One insertion order in a POP: booked against delivered, this month and to date."""
+
+    campaign: Campaign
+    month_reads: int
+    month_impressions: int
+    to_date_reads: int
+    to_date_impressions: int
+    make_goods_owed: int
+    make_goods_delivered: int
+    month_amount_minor: int
+    unpriced_reads: int = 0
+
+    @property
+    def booked(self) -> int | None:
+        return self.campaign.booked_impressions if self.campaign.pricing == "cpm" else self.campaign.booked_reads
+
+    @property
+    def unit(self) -> str:
+        return "impressions" if self.campaign.pricing == "cpm" else "reads"
+
+    @property
+    def delivered_to_date(self) -> int:
+        return self.to_date_impressions if self.campaign.pricing == "cpm" else self.to_date_reads
+
+    @property
+    def delivered_month(self) -> int:
+        return self.month_impressions if self.campaign.pricing == "cpm" else self.month_reads
+
+    @property
+    def percent_delivered(self) -> float | None:
+        """For display only (never on the money path)."""
+        return None if not self.booked else 100 * self.delivered_to_date / self.booked
+
+
+@dataclass
+class WeekBar:
+    start: str       # Monday of the week (ISO)
+    label: str       # e.g. "7 Oct"
+    reads: int = 0
+    impressions: int = 0
+
+
+@dataclass
+class LinkHealth:
+    url: str
+    reads: int
+    checked_at: str | None = None
+    verdict: str | None = None
+    status_code: int | None = None
+    final_url: str | None = None
+    explanation: str | None = None
+
+
+@dataclass
+class PopData:
+    sponsor: Sponsor
+    month: str
+    period_start: str
+    period_end: str
+    prepared_on: str
+    seller: dict
+    agencies: list[str]
+    campaigns: list[CampaignDelivery]
+    reads: list[ReadRow]
+    weeks: list[WeekBar]
+    links: list[LinkHealth]
+    link_checks_exist: bool
+    amounts: dict[str, int] = field(default_factory=dict)   # currency -> delivered value this month
+
+    @property
+    def delivered(self) -> list[ReadRow]:
+        return [r for r in self.reads if r.status in DELIVERED_STATUSES]
+
+    @property
+    def any_cpm(self) -> bool:
+        return any(c.campaign.pricing == "cpm" for c in self.campaigns)
+
+
+def _today(today: dt.date | str | None) -> str:
+    if today is None:
+        return dt.date.today().isoformat()
+    return today if isinstance(today, str) else today.isoformat()
+
+
+def _weeks(start: str, end: str) -> list[WeekBar]:
+    first = dt.date.fromisoformat(start)
+    last = dt.date.fromisoformat(end)
+    monday = first - dt.timedelta(days=first.weekday())
+    out = []
+    while monday <= last:
+        shown = max(monday, first)
+        out.append(WeekBar(start=monday.isoformat(), label=f"{shown.day} {shown.strftime('%b')}"))
+        monday += dt.timedelta(days=7)
+    return out
+
+
+def _week_index(weeks: list[WeekBar], day: str) -> int:
+    d = dt.date.fromisoformat(day)
+    monday = (d - dt.timedelta(days=d.weekday())).isoformat()
+    for i, w in enumerate(weeks):
+        if w.start == monday:
+            return i
+    return len(weeks) - 1
+
+
+def pop_data(store: Store, sponsor: str | int | Sponsor, month: str, *,
+             today: dt.date | str | None = None) -> PopData:
+    """What aired for a sponsor in a month, against its insertion orders, with link health."""
+    sp = sponsor if isinstance(sponsor, Sponsor) else cat.resolve_sponsor(store, sponsor)
+    month = v.parse_month(month)
+    start, end = v.month_bounds(month)
+    reads = rstore.list_reads(store, ReadFilter(sponsor_id=sp.id, date_from=start, date_to=end),
+                              sort="air_date", descending=False)
+    running = [c for c in campaigns.list_campaigns(store, sponsor_id=sp.id)
+               if c.start_date <= end and c.end_date >= start and c.status not in ("draft", "cancelled")]
+    ids = sorted({c.id for c in running} | {r.campaign_id for r in reads if r.campaign_id})
+    if not reads and not running:
+        raise ValidationError("month", f"{sp.name} has no reads and no running campaign in {month}")
+    by_id = {c.id: c for c in campaigns.list_campaigns(store, sponsor_id=sp.id)}
+    pacing = {p.campaign_id: p for p in camp.pacing(store, ids, as_of=end)}
+    lines = []
+    amounts: dict[str, int] = defaultdict(int)
+    for cid in ids:
+        c = by_id[cid]
+        mine = [r for r in reads if r.campaign_id == cid and r.status in DELIVERED_STATUSES]
+        priced = [r.price_minor for r in mine]
+        amount = sum(p for p in priced if p is not None)
+        amounts[c.currency] += amount
+        p = pacing.get(cid)
+        lines.append(CampaignDelivery(
+            campaign=c, month_reads=len(mine), month_impressions=sum(r.units or 0 for r in mine),
+            to_date_reads=p.delivered_reads if p else 0, to_date_impressions=p.delivered_impressions if p else 0,
+            make_goods_owed=p.make_goods_owed if p else 0, make_goods_delivered=p.make_goods_delivered if p else 0,
+            month_amount_minor=amount, unpriced_reads=sum(1 for x in priced if x is None)))
+    for r in reads:
+        if r.campaign_id is None and r.status in DELIVERED_STATUSES and r.price_minor is not None:
+            amounts[r.currency or "USD"] += r.price_minor
+    weeks = _weeks(start, end)
+    for r in reads:
+        if r.status in DELIVERED_STATUSES and r.air_date:
+            w = weeks[_week_index(weeks, r.air_date)]
+            w.reads += 1
+            w.impressions += (r.units or 0) if r.pricing == "cpm" else 0
+    url_reads: dict[str, int] = defaultdict(int)
+    for r in reads:
+        if r.promo_url:
+            url_reads[r.promo_url] += 1
+    checks = istore.latest_link_checks(store, sorted(url_reads))
+    links = []
+    for url in sorted(url_reads):
+        chk = checks.get(url) or {}
+        links.append(LinkHealth(url=url, reads=url_reads[url], checked_at=chk.get("checked_at"),
+                                verdict=chk.get("verdict"), status_code=chk.get("status_code"),
+                                final_url=chk.get("final_url"), explanation=chk.get("explanation")))
+    agencies = sorted({c.campaign.agency_name for c in lines if c.campaign.agency_name})
+    seller = ssvc.get_settings(store)
+    return PopData(sponsor=sp, month=month, period_start=start, period_end=end, prepared_on=_today(today),
+                   seller={"name": seller.get("seller_name"), "address": seller.get("seller_address"),
+                           "email": seller.get("seller_email")},
+                   agencies=agencies, campaigns=lines, reads=reads, weeks=weeks, links=links,
+                   link_checks_exist=istore.any_link_checks(store), amounts=dict(amounts))
+
+
+# -- network summary -----------------------------------------------------------------------------
+
+
+@dataclass
+class RevenueRow:
+    name: str
+    currency: str
+    reads: int
+    amount_minor: int
+    unpriced: int = 0
+
+
+@dataclass
+class SummaryData:
+    month: str
+    period_start: str
+    period_end: str
+    prepared_on: str
+    seller: dict
+    by_sponsor: list[RevenueRow]
+    by_show: list[RevenueRow]
+    pacing: list[Pacing]
+    unbilled: list[RevenueRow]           # delivered this month, on no invoice
+    unbilled_earlier: list[dict]         # {sponsor_name, reads, first_air} before this month
+    overdue: list[Invoice]
+    invoiced: list[Invoice]              # issued in the month
+    totals: dict[str, int] = field(default_factory=dict)
+    reads_total: int = 0
+    flagged: int = 0
+
+
+def _revenue(rows: list[ReadRow], key) -> list[RevenueRow]:
+    acc: dict[tuple[str, str], RevenueRow] = {}
+    for r in rows:
+        k = (key(r), r.currency or "USD")
+        row = acc.setdefault(k, RevenueRow(name=k[0], currency=k[1], reads=0, amount_minor=0))
+        row.reads += 1
+        price = r.price_minor
+        if price is None:
+            row.unpriced += 1
+        else:
+            row.amount_minor += price
+    return sorted(acc.values(), key=lambda x: (-x.amount_minor, x.name.lower()))
+
+
+def network_summary_data(store: Store, month: str, *, today: dt.date | str | None = None) -> SummaryData:
+    month = v.parse_month(month)
+    start, end = v.month_bounds(month)
+    prepared = _today(today)
+    reads = rstore.list_reads(store, ReadFilter(date_from=start, date_to=end), sort="air_date", descending=False)
+    delivered = [r for r in reads if r.status in DELIVERED_STATUSES]
+    totals: dict[str, int] = defaultdict(int)
+    for r in delivered:
+        if r.price_minor is not None:
+            totals[r.currency or "USD"] += r.price_minor
+    pacing = [p for p in camp.pacing(store, as_of=end, only_running=True) if p.end_date >= start]
+    seller = ssvc.get_settings(store)
+    return SummaryData(
+        month=month, period_start=start, period_end=end, prepared_on=prepared,
+        seller={"name": seller.get("seller_name"), "address": seller.get("seller_address")},
+        by_sponsor=_revenue(delivered, lambda r: r.sponsor_name),
+        by_show=_revenue(delivered, lambda r: r.show_name),
+        pacing=pacing,
+        unbilled=_revenue([r for r in delivered if r.invoice_id is None], lambda r: r.sponsor_name),
+        unbilled_earlier=istore.unbilled_before(store, start),
+        overdue=istore.overdue(store, prepared),
+        invoiced=istore.invoiced_in_period(store, start, end),
+        totals=dict(totals), reads_total=len(delivered), flagged=sum(1 for r in reads if r.status == "flagged"),
+    )

@@ -1,0 +1,423 @@
+"""Invoices, credit notes, their lines and the gapless number sequences; report aggregates.
+
+Every statement that touches ``invoices``, ``invoice_lines``, ``invoice_sequences`` or the
+``ad_reads.invoice_id`` claim lives here. Writes that must be atomic take a ``Store.write()``
+transaction (``BEGIN IMMEDIATE``): issuing reads and bumps the sequence and stamps the number in one
+transaction, so two processes issuing at once get distinct, consecutive numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from sponsortrack.errors import ConflictError
+from sponsortrack.store.db import Store, utc_now
+from sponsortrack.store.models import from_row
+from sponsortrack.store.reads import AIR_DATE
+
+DELIVERED = "('recorded', 'aired', 'verified')"
+
+
+@dataclass
+class InvoiceLine:
+    id: int
+    invoice_id: int
+    position: int
+    kind: str
+    description: str
+    amount_minor: int
+    read_id: int | None = None
+    show_name: str | None = None
+    episode_number: int | None = None
+    episode_title: str | None = None
+    air_date: str | None = None
+    placement: str | None = None
+    read_type: str | None = None
+    promo: str | None = None
+    pricing: str | None = None
+    units: int | None = None
+    rate_minor: int | None = None
+
+
+@dataclass
+class Invoice:
+    id: int
+    sponsor_id: int
+    status: str
+    currency: str
+    number: str | None = None
+    kind: str = "invoice"
+    credit_of: int | None = None
+    agency_id: int | None = None
+    campaign_id: int | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    issue_date: str | None = None
+    due_date: str | None = None
+    terms_days: int | None = None
+    commission_bp: int = 0
+    tax_bp: int = 0
+    subtotal_minor: int = 0
+    commission_minor: int = 0
+    net_minor: int = 0
+    tax_minor: int = 0
+    total_minor: int = 0
+    seller_snapshot: dict | None = None
+    bill_to_snapshot: dict | None = None
+    notes: str | None = None
+    paid_on: str | None = None
+    created_at: str | None = None
+    issued_at: str | None = None
+    voided_at: str | None = None
+    sponsor_name: str | None = None
+    agency_name: str | None = None
+    campaign_name: str | None = None
+    credit_of_number: str | None = None
+    line_count: int = 0
+    lines: list[InvoiceLine] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for name in ("seller_snapshot", "bill_to_snapshot"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, json.loads(value))
+
+    @property
+    def label(self) -> str:
+        what = "credit note" if self.kind == "credit_note" else "invoice"
+        return f"{what} {self.number}" if self.number else f"draft {what} {self.id}"
+
+    @property
+    def bill_to_name(self) -> str:
+        snap = self.bill_to_snapshot or {}
+        return snap.get("name") or self.agency_name or self.sponsor_name or ""
+
+
+_SELECT = """
+SELECT i.*, s.name AS sponsor_name, a.name AS agency_name, c.name AS campaign_name,
+       o.number AS credit_of_number,
+       (SELECT count(*) FROM invoice_lines l WHERE l.invoice_id = i.id) AS line_count
+FROM invoices i
+JOIN sponsors s ON s.id = i.sponsor_id
+LEFT JOIN agencies a ON a.id = i.agency_id
+LEFT JOIN campaigns c ON c.id = i.campaign_id
+LEFT JOIN invoices o ON o.id = i.credit_of
+"""
+
+LINE_COLUMNS = ("position", "kind", "read_id", "description", "show_name", "episode_number", "episode_title",
+                "air_date", "placement", "read_type", "promo", "pricing", "units", "rate_minor", "amount_minor")
+
+
+def _invoice(row: dict, lines: bool) -> Invoice:
+    inv = from_row(Invoice, row)
+    if lines:
+        inv.lines = []
+    return inv
+
+
+def get_invoice(store: Store, invoice_id: int, *, with_lines: bool = True) -> Invoice | None:
+    row = store.query_one(_SELECT + " WHERE i.id = ?", [invoice_id])
+    if row is None:
+        return None
+    inv = _invoice(row, with_lines)
+    if with_lines:
+        inv.lines = list_lines(store, invoice_id)
+    return inv
+
+
+def find_by_number(store: Store, number: str) -> Invoice | None:
+    row = store.query_one(_SELECT + " WHERE i.number = ?", [number])
+    if row is None:
+        return None
+    inv = _invoice(row, True)
+    inv.lines = list_lines(store, inv.id)
+    return inv
+
+
+def list_lines(store: Store, invoice_id: int) -> list[InvoiceLine]:
+    return [from_row(InvoiceLine, r) for r in store.query(
+        "SELECT * FROM invoice_lines WHERE invoice_id = ? ORDER BY position", [invoice_id])]
+
+
+def list_invoices(store: Store, *, status: str | None = None, sponsor_id: int | None = None,
+                  period_from: str | None = None, period_to: str | None = None, kind: str | None = None,
+                  limit: int | None = None) -> list[Invoice]:
+    where, params = [], []
+    if status is not None:
+        where.append("i.status = ?")
+        params.append(status)
+    if sponsor_id is not None:
+        where.append("i.sponsor_id = ?")
+        params.append(sponsor_id)
+    if kind is not None:
+        where.append("i.kind = ?")
+        params.append(kind)
+    if period_from is not None:
+        where.append("coalesce(i.period_end, i.issue_date, substr(i.created_at, 1, 10)) >= ?")
+        params.append(period_from)
+    if period_to is not None:
+        where.append("coalesce(i.period_start, i.issue_date, substr(i.created_at, 1, 10)) <= ?")
+        params.append(period_to)
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    sql += (" ORDER BY CASE WHEN i.number IS NULL THEN 1 ELSE 0 END, i.issue_date, i.number, i.id")
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [_invoice(r, False) for r in store.query(sql, params)]
+
+
+def find_drafts(store: Store, sponsor_id: int, campaign_id: int | None, period_start: str,
+                currency: str) -> list[Invoice]:
+    rows = store.query(
+        _SELECT + " WHERE i.status = 'draft' AND i.kind = 'invoice' AND i.sponsor_id = ? "
+                  "AND i.campaign_id IS ? AND i.period_start = ? AND i.currency = ? ORDER BY i.id",
+        [sponsor_id, campaign_id, period_start, currency])
+    return [_invoice(r, False) for r in rows]
+
+
+def claimed_read_ids(store: Store, invoice_id: int) -> list[int]:
+    return [r["id"] for r in store.query("SELECT id FROM ad_reads WHERE invoice_id = ? ORDER BY id",
+                                         [invoice_id])]
+
+
+def snapshot_days(store: Store, read_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """For CPM reads without units of their own: the download snapshot the units come from,
+    ``{read_id: (day, source)}`` (the latest one on or before the campaign's window)."""
+    if not read_ids:
+        return {}
+    marks = ", ".join("?" for _ in read_ids)
+    rows = store.query(
+        f"""SELECT r.id AS read_id, (
+                SELECT d.day || '|' || d.source FROM download_snapshots d
+                WHERE d.episode_id = r.episode_id AND d.day <= c.download_window_days
+                ORDER BY d.day DESC, d.recorded_at DESC LIMIT 1) AS snap
+            FROM ad_reads r JOIN campaigns c ON c.id = r.campaign_id
+            WHERE r.id IN ({marks}) AND r.units IS NULL""", list(read_ids))
+    out = {}
+    for r in rows:
+        if r["snap"]:
+            day, source = r["snap"].split("|", 1)
+            out[r["read_id"]] = (int(day), source)
+    return out
+
+
+# -- writes ---------------------------------------------------------------------------------------
+
+
+def _insert_lines(store: Store, invoice_id: int, lines: list[dict[str, Any]]) -> None:
+    for pos, line in enumerate(lines, start=1):
+        values = {c: line.get(c) for c in LINE_COLUMNS}
+        values["position"] = pos
+        values["kind"] = line.get("kind") or "charge"
+        store.conn.execute(
+            f"INSERT INTO invoice_lines (invoice_id, {', '.join(LINE_COLUMNS)}) "
+            f"VALUES (?, {', '.join('?' for _ in LINE_COLUMNS)})",
+            [invoice_id, *(values[c] for c in LINE_COLUMNS)])
+
+
+def _claim(store: Store, invoice_id: int, read_ids: list[int]) -> None:
+    for rid in read_ids:
+        cur = store.conn.execute(
+            "UPDATE ad_reads SET invoice_id = ? WHERE id = ? AND (invoice_id IS NULL OR invoice_id = ?)",
+            [invoice_id, rid, invoice_id])
+        if cur.rowcount != 1:
+            raise ConflictError(f"read {rid} is already on another invoice")
+
+
+def create_invoice(store: Store, values: dict[str, Any], lines: list[dict[str, Any]]) -> int:
+    """Insert an invoice (draft) with its lines and claim the lines' reads, all at once."""
+    values = dict(values)
+    for key in ("seller_snapshot", "bill_to_snapshot"):
+        if isinstance(values.get(key), dict):
+            values[key] = json.dumps(values[key], sort_keys=True, ensure_ascii=False)
+    cols = list(values)
+    try:
+        with store.write():
+            cur = store.conn.execute(
+                f"INSERT INTO invoices ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                [values[c] for c in cols])
+            invoice_id = int(cur.lastrowid)  # type: ignore[arg-type]
+            _insert_lines(store, invoice_id, lines)
+            if values.get("kind", "invoice") == "invoice":
+                _claim(store, invoice_id, [ln["read_id"] for ln in lines if ln.get("read_id")])
+    except sqlite3.IntegrityError as exc:
+        raise ConflictError(f"invoice: {exc}") from None
+    return invoice_id
+
+
+def replace_draft(store: Store, invoice_id: int, values: dict[str, Any], lines: list[dict[str, Any]],
+                  read_ids: list[int]) -> None:
+    """Rewrite a draft's header and lines; the draft then claims exactly ``read_ids``."""
+    values = dict(values)
+    for key in ("seller_snapshot", "bill_to_snapshot"):
+        if isinstance(values.get(key), dict):
+            values[key] = json.dumps(values[key], sort_keys=True, ensure_ascii=False)
+    with store.write():
+        status = store.scalar("SELECT status FROM invoices WHERE id = ?", [invoice_id])
+        if status != "draft":
+            raise ConflictError(f"invoice {invoice_id} is {status}; only a draft can change")
+        if values:
+            sets = ", ".join(f"{c} = ?" for c in values)
+            store.conn.execute(f"UPDATE invoices SET {sets} WHERE id = ?", [*values.values(), invoice_id])
+        store.conn.execute("DELETE FROM invoice_lines WHERE invoice_id = ?", [invoice_id])
+        _insert_lines(store, invoice_id, lines)
+        keep = set(read_ids)
+        for rid in claimed_read_ids(store, invoice_id):
+            if rid not in keep:
+                store.conn.execute("UPDATE ad_reads SET invoice_id = NULL WHERE id = ?", [rid])
+        _claim(store, invoice_id, sorted(keep))
+
+
+def update_header(store: Store, invoice_id: int, values: dict[str, Any], *, only_status: str = "draft") -> None:
+    values = dict(values)
+    for key in ("seller_snapshot", "bill_to_snapshot"):
+        if isinstance(values.get(key), dict):
+            values[key] = json.dumps(values[key], sort_keys=True, ensure_ascii=False)
+    with store.write():
+        status = store.scalar("SELECT status FROM invoices WHERE id = ?", [invoice_id])
+        if status != only_status:
+            raise ConflictError(f"invoice {invoice_id} is {status}, not {only_status}")
+        sets = ", ".join(f"{c} = ?" for c in values)
+        store.conn.execute(f"UPDATE invoices SET {sets} WHERE id = ?", [*values.values(), invoice_id])
+
+
+def sequence_key(pattern: str, year: int, month: int) -> str:
+    """The series a number belongs to: the pattern with its date fields filled, ``{seq}`` left in."""
+    key = pattern
+    for name, value in (("year", year), ("month", month)):
+        while "{" + name in key:
+            start = key.index("{" + name)
+            end = key.index("}", start)
+            key = key[:start] + format(value, key[start + len(name) + 1:end].lstrip(":") or "") + key[end + 1:]
+    return key
+
+
+def issue(store: Store, invoice_id: int, *, pattern: str, issue_date: str, header: dict[str, Any]) -> str:
+    """Number and issue a draft in one write transaction (BEGIN IMMEDIATE): the sequence of the
+    pattern's series is bumped, the number stamped and the header frozen, or nothing happens.
+    A number that already exists (the pattern was changed back and forth) is skipped."""
+    header = dict(header)
+    for key in ("seller_snapshot", "bill_to_snapshot"):
+        if isinstance(header.get(key), dict):
+            header[key] = json.dumps(header[key], sort_keys=True, ensure_ascii=False)
+    year, month = int(issue_date[:4]), int(issue_date[5:7])
+    key = sequence_key(pattern, year, month)
+    with store.write():
+        status = store.scalar("SELECT status FROM invoices WHERE id = ?", [invoice_id])
+        if status != "draft":
+            raise ConflictError(f"invoice {invoice_id} is {status}; only a draft can be issued")
+        store.conn.execute("INSERT OR IGNORE INTO invoice_sequences (key, last) VALUES (?, 0)", [key])
+        last = int(store.scalar("SELECT last FROM invoice_sequences WHERE key = ?", [key]) or 0)
+        while True:
+            last += 1
+            number = pattern.format(year=year, month=month, seq=last)
+            if not store.scalar("SELECT 1 FROM invoices WHERE number = ?", [number]):
+                break
+        store.conn.execute("UPDATE invoice_sequences SET last = ?, updated_at = ? WHERE key = ?",
+                           [last, utc_now(), key])
+        values = {**header, "number": number, "status": "issued", "issue_date": issue_date,
+                  "issued_at": utc_now()}
+        sets = ", ".join(f"{c} = ?" for c in values)
+        store.conn.execute(f"UPDATE invoices SET {sets} WHERE id = ?", [*values.values(), invoice_id])
+    return number
+
+
+def release_credited_reads(store: Store, original_id: int, read_ids: list[int]) -> None:
+    """After a credit note is issued: the credited reads are free to be corrected and billed again."""
+    with store.write():
+        for rid in read_ids:
+            store.conn.execute("UPDATE ad_reads SET invoice_id = NULL WHERE id = ? AND invoice_id = ?",
+                               [rid, original_id])
+
+
+def set_paid(store: Store, invoice_id: int, paid_on: str | None) -> None:
+    with store.write():
+        status = store.scalar("SELECT status FROM invoices WHERE id = ?", [invoice_id])
+        if paid_on is None:
+            if status != "paid":
+                raise ConflictError(f"invoice {invoice_id} is {status}, not paid")
+            store.conn.execute("UPDATE invoices SET status = 'issued', paid_on = NULL WHERE id = ?", [invoice_id])
+            return
+        if status != "issued":
+            raise ConflictError(f"invoice {invoice_id} is {status}; only an issued invoice can be paid")
+        store.conn.execute("UPDATE invoices SET status = 'paid', paid_on = ? WHERE id = ?", [paid_on, invoice_id])
+
+
+def void(store: Store, invoice_id: int, note: str | None) -> None:
+    """Void an issued invoice (its number stays used) and free its reads."""
+    with store.write():
+        status = store.scalar("SELECT status FROM invoices WHERE id = ?", [invoice_id])
+        if status != "issued":
+            raise ConflictError(f"invoice {invoice_id} is {status}; only an issued invoice can be voided")
+        store.conn.execute(
+            "UPDATE invoices SET status = 'void', voided_at = ?, "
+            "notes = CASE WHEN ? IS NULL THEN notes ELSE trim(coalesce(notes, '') || char(10) || ?) END "
+            "WHERE id = ?", [utc_now(), note, note, invoice_id])
+        store.conn.execute("UPDATE ad_reads SET invoice_id = NULL WHERE invoice_id = ?", [invoice_id])
+
+
+def delete_draft(store: Store, invoice_id: int) -> None:
+    with store.write():
+        status = store.scalar("SELECT status FROM invoices WHERE id = ?", [invoice_id])
+        if status != "draft":
+            raise ConflictError(f"invoice {invoice_id} is {status}; only a draft can be deleted")
+        store.conn.execute("UPDATE ad_reads SET invoice_id = NULL WHERE invoice_id = ?", [invoice_id])
+        store.conn.execute("DELETE FROM invoice_lines WHERE invoice_id = ?", [invoice_id])
+        store.conn.execute("DELETE FROM invoices WHERE id = ?", [invoice_id])
+
+
+def credited_read_ids(store: Store, original_id: int) -> set[int]:
+    """Reads of an invoice already credited by a credit note that is not void."""
+    return {r["read_id"] for r in store.query(
+        "SELECT l.read_id FROM invoice_lines l JOIN invoices n ON n.id = l.invoice_id "
+        "WHERE n.credit_of = ? AND n.status <> 'void' AND l.read_id IS NOT NULL", [original_id])}
+
+
+# -- report aggregates ----------------------------------------------------------------------------
+
+
+def overdue(store: Store, as_of: str) -> list[Invoice]:
+    return [_invoice(r, False) for r in store.query(
+        _SELECT + " WHERE i.status = 'issued' AND i.kind = 'invoice' AND i.due_date < ? "
+                  "ORDER BY i.due_date, i.number", [as_of])]
+
+
+def unbilled_before(store: Store, before: str) -> list[dict]:
+    """Delivered reads not on any invoice that aired before ``before``: ``{sponsor_name, reads}``."""
+    return store.query(
+        f"""SELECT sp.name AS sponsor_name, count(*) AS reads, min({AIR_DATE}) AS first_air
+            FROM ad_reads r JOIN episodes e ON e.id = r.episode_id JOIN sponsors sp ON sp.id = r.sponsor_id
+            WHERE r.invoice_id IS NULL AND r.status IN {DELIVERED} AND {AIR_DATE} < ?
+            GROUP BY sp.id ORDER BY reads DESC, sp.name COLLATE NOCASE""", [before])
+
+
+def invoiced_in_period(store: Store, date_from: str, date_to: str) -> list[Invoice]:
+    """Issued or paid invoices and credit notes dated in the period."""
+    return [_invoice(r, False) for r in store.query(
+        _SELECT + " WHERE i.status IN ('issued', 'paid') AND i.issue_date BETWEEN ? AND ? "
+                  "ORDER BY i.issue_date, i.number", [date_from, date_to])]
+
+
+def latest_link_checks(store: Store, urls: list[str]) -> dict[str, dict]:
+    """The latest link check of each URL (by exact URL), or nothing for a URL never checked."""
+    if not urls:
+        return {}
+    out: dict[str, dict] = {}
+    for i in range(0, len(urls), 500):
+        chunk = urls[i:i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for r in store.query(
+                f"""SELECT lc.url, lc.checked_at, lc.verdict, lc.status_code, lc.final_url, lc.explanation
+                    FROM link_checks lc
+                    WHERE lc.url IN ({marks}) AND lc.id = (
+                        SELECT l2.id FROM link_checks l2 WHERE l2.url = lc.url
+                        ORDER BY l2.checked_at DESC, l2.id DESC LIMIT 1)""", chunk):
+            out[r["url"]] = r
+    return out
+
+
+def any_link_checks(store: Store) -> bool:
+    return bool(store.scalar("SELECT EXISTS (SELECT 1 FROM link_checks)"))
