@@ -296,13 +296,13 @@ def _episode_label(number: int | None, title: str) -> str:
 
 
 def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False, show_name: str | None = None,
-               progress: Progress | None = None, cancelled: Cancelled | None = None,
+               dry_run: bool = False, progress: Progress | None = None, cancelled: Cancelled | None = None,
                selection: Callable[[list[ProposedRead]], list[ProposedRead]] | None = None) -> FeedImportResult:
     """Create or update a show and its episodes from a feed (keyed by GUID, idempotent).
 
     The sponsors in each episode's notes become proposed reads (status ``aired``, source "show
     notes"); they are written only with ``apply=True`` (``selection`` may narrow them first).
-    Problems in the feed (per item) mean nothing is written.
+    Problems in the feed (per item) mean nothing is written; ``dry_run`` previews without writing.
     """
     progress = progress or _noop_progress
     progress(0, 0, "Reading the feed")
@@ -392,13 +392,13 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
             result.proposed += _propose(parsed, episode_key=current["id"], label=label,
                                         air_date=values["published_on"], show_id=show_id, sponsors=sponsors,
                                         campaigns=campaigns, already=reads_by_episode.get(current["id"]))
-    if result.problems:
+    if result.problems or dry_run:
         return result
     _check_cancel(cancelled)
     if apply:
-        chosen = selection(result.proposed) if selection else result.proposed
+        chosen_ids = {id(p) for p in (selection(result.proposed) if selection else result.proposed)}
         for p in result.proposed:
-            p.selected = p in chosen and p.selected
+            p.selected = id(p) in chosen_ids and p.selected
         positions = _positions(store, [e["id"] for e in existing])
         result.sponsors_created = _reads_from_proposals(result.proposed, batch, positions, sponsors)
         result.applied = True
@@ -444,7 +444,9 @@ class ShowNotesResult:
 
 
 def import_show_notes(store: Store, text: str | bytes, *, show: str | None = None, episode: object = None,
-                      apply: bool = False, save_notes: bool = True) -> ShowNotesResult:
+                      apply: bool = False, save_notes: bool = True,
+                      selection: Callable[[list[ProposedRead]], list[ProposedRead]] | None = None,
+                      ) -> ShowNotesResult:
     """Parse show notes; with a show and episode, propose reads for it (written with ``apply``)."""
     from sponsortrack.services import catalog as cat
 
@@ -472,6 +474,10 @@ def import_show_notes(store: Store, text: str | bytes, *, show: str | None = Non
     result.proposed = _propose(parsed, episode_key=ep.id, label=result.episode_label, air_date=ep.air_date,
                                show_id=ep.show_id, sponsors=sponsors, campaigns=campaigns, already=already)
     if apply:
+        if selection is not None:
+            chosen_ids = {id(p) for p in selection(result.proposed)}
+            for p in result.proposed:
+                p.selected = id(p) in chosen_ids
         batch = istore.Batch()
         if save_notes and not (ep.show_notes or "").strip():
             batch.episodes_update.append((ep.id, {"show_notes": v.text(text, "show_notes", max_len=200_000)}))
