@@ -10,7 +10,8 @@ from sponsortrack.services import reads as rsvc
 from sponsortrack.services import settings as ssvc
 from sponsortrack.store import downloads
 
-SELLER = {"seller_name": "Zoë Müller Media GmbH", "seller_address": "Zoë Müller Media GmbH\nMusterstraße 1\n東京 100-0001",
+SELLER = {"seller_name": "Zoë Müller Media GmbH",
+          "seller_address": "Zoë Müller Media GmbH\nMusterstraße 1\n東京 100-0001",
           "seller_email": "billing@zoe.example", "payment_instructions": "IBAN DE00 0000 0000 0000 0000 00",
           "tax_label": "VAT", "tax_bp": 825}
 
@@ -33,9 +34,10 @@ def network(store, *, sponsor="AT&T <Labs>", pricing="flat", rate="1200.00", cur
                           agency=ag.id if ag else None, io_number="IO-<1>", promo_code=code, promo_url=url,
                           booked_reads=10, download_window_days=window, **campaign_kw)
     read_ids = []
+    step = 7 if episodes <= 4 else 1
     for i in range(episodes):
         ep = cat.add_episode(store, show.id, number=i + 1, title=f"Episode {i + 1}: AT&T <Labs> & 東京",
-                             published_on=f"{month}-{7 * i + 1:02d}")
+                             published_on=f"{month}-{step * i + 1:02d}")
         for _ in range(reads_per_episode):
             read_ids.append(rsvc.log_read(store, ep.id, sponsor=sp.id, campaign=c.id, placement="mid",
                                           status="aired"))

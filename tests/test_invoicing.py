@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-
 from invoicing_helpers import network, seller, snapshots
+
 from sponsortrack.cli import main
 from sponsortrack.errors import ConflictError, NotFoundError, ValidationError
 from sponsortrack.money import cpm_amount, percent_of

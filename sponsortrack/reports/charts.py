@@ -20,7 +20,7 @@ def _nice_max(value: int) -> int:
     step = 1
     while step * 10 <= value:
         step *= 10
-    for m in (1, 2, 2.5, 5, 10):
+    for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         top = int(step * m)
         if top >= value and top > 0:
             return top

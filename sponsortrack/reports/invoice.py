@@ -225,8 +225,10 @@ def payment_block(doc: InvoiceDocument, width: float) -> list:
         lines = [para(Markup(str(esc("PAYMENT"))), st.label)]
         if instructions:
             lines.append(para(instructions, st.body))
-        ref = f"Please quote invoice number {inv.number}" if inv.number else "Please quote the invoice number"
-        lines.append(para(f"{ref}" + (f" and pay by {due}." if due else "."), st.body))
+        if inv.number and due:
+            lines.append(para(f"Due {due}. Reference: invoice {inv.number}.", st.body))
+        elif inv.terms_days:
+            lines.append(para(f"Due {inv.terms_days} days after the issue date.", st.body))
         if inv.commission_bp:
             lines.append(para(f"Payable by the agency of record: the net amount after its "
                               f"{format_percent(inv.commission_bp)} commission.", st.muted))

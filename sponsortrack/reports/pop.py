@@ -20,7 +20,7 @@ from sponsortrack.services.reporting import PopData
 from sponsortrack.validation import format_duration
 
 LOG_HEADERS = ["Aired", "Show", "Ep.", "Spot", "Type", "Start", "Length", "Promo URL", "Code", "Status"]
-LOG_WIDTHS_MM = [17, 28, 9, 17, 13, 11, 12, 35, 20, 24]
+LOG_WIDTHS_MM = [17, 26, 8, 16, 15, 11, 13, 31, 24, 22]
 FINE = {"ok", "redirected"}
 
 
@@ -142,15 +142,20 @@ def build_story(data: PopData) -> list:
     else:
         story.append(para("No insertion order of this sponsor runs this month.", st.body))
 
-    charts = [vertical_bars([w.label for w in data.weeks], [[w.reads for w in data.weeks]], ["Reads"],
-                            width=width, height=46 * mm, title="Reads aired per week (weeks starting Monday)")]
-    if data.any_cpm:
-        charts.append(vertical_bars([w.label for w in data.weeks], [[w.impressions for w in data.weeks]],
-                                    ["Impressions"], width=width, height=46 * mm,
-                                    title="Impressions per week (downloads at the campaign's window)"))
-    story += [Spacer(1, 6 * mm)]
-    for ch in charts:
-        story += [KeepTogether([ch]), Spacer(1, 4 * mm)]
+    labels = [w.label for w in data.weeks]
+    if data.any_cpm:   # two charts side by side: reads and impressions
+        half = (width - 8 * mm) / 2
+        pair = Table([[vertical_bars(labels, [[w.reads for w in data.weeks]], ["Reads"], width=half,
+                                     height=52 * mm, title="Reads aired per week"),
+                       vertical_bars(labels, [[w.impressions for w in data.weeks]], ["Impressions"], width=half,
+                                     height=52 * mm, title="Impressions per week (downloads)")]],
+                     colWidths=[half + 8 * mm, half])
+        pair.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        chart = pair
+    else:
+        chart = vertical_bars(labels, [[w.reads for w in data.weeks]], ["Reads"], width=width, height=48 * mm,
+                              title="Reads aired per week (weeks starting Monday)")
+    story += [Spacer(1, 6 * mm), KeepTogether([chart]), Spacer(1, 2 * mm)]
 
     story += [CondPageBreak(40 * mm), para("Airing log", st.h1),
               para("Every read of the month, as it aired. Start is the offset into the episode.", st.muted),

@@ -69,7 +69,8 @@ def build_story(data: SummaryData) -> list:
         format_money(sum(i.total_minor for i in data.overdue if i.currency == c), c)
         for c in sorted({i.currency for i in data.overdue}))
     kpis = [("Delivered value", totals), ("Reads delivered", f"{data.reads_total:,}"),
-            ("Flagged reads", f"{data.flagged:,}"), ("Not yet invoiced", f"{unbilled:,} reads · {unbilled_value}"),
+            ("Flagged reads", f"{data.flagged:,}"), ("Not yet invoiced",
+             f"{unbilled:,} {'read' if unbilled == 1 else 'reads'} · {unbilled_value}"),
             ("Overdue invoices", f"{len(data.overdue)}" + (f" · {overdue_value}" if overdue_value else ""))]
     cells = [[para(Markup(str(esc(k.upper()))), st.label) for k, _ in kpis],
              [para(bold(v), st.body) for _, v in kpis]]
@@ -100,8 +101,9 @@ def build_story(data: SummaryData) -> list:
               para(f"Delivered against booked, to {long_date(data.period_end)}. The bar is the delivered share; "
                    f"the tick is how much of the flight has passed.", st.muted), Spacer(1, 2 * mm)]
     if data.pacing:
-        rows: list[list] = [[para(h, st.head) for h in ("Sponsor · campaign", "Flight", "Delivered / booked",
-                                                          "Pacing", "Make-goods owed")]]
+        rows: list[list] = [[para(h, st.head_right if i == 4 else st.head)
+                             for i, h in enumerate(("Sponsor · campaign", "Flight", "Delivered / booked", "Pacing",
+                                                    "Make-goods owed"))]]
         for p in data.pacing:
             frac = p.delivered_fraction
             if p.pricing == "cpm":
@@ -133,7 +135,8 @@ def build_story(data: SummaryData) -> list:
 
     story += [CondPageBreak(40 * mm), para("Overdue invoices", st.h2)]
     if data.overdue:
-        rows = [[para(h, st.head) for h in ("Invoice", "Bill to", "Issued", "Due", "Days late", "Total")]]
+        rows = [[para(h, st.head_right if i >= 4 else st.head)
+                 for i, h in enumerate(("Invoice", "Bill to", "Issued", "Due", "Days late", "Total"))]]
         for inv in data.overdue:
             late = (dt.date.fromisoformat(data.prepared_on) - dt.date.fromisoformat(inv.due_date or data.prepared_on))
             rows.append([inv.number or "", para(inv.bill_to_name, st.cell), inv.issue_date or "", inv.due_date or "",
@@ -143,7 +146,8 @@ def build_story(data: SummaryData) -> list:
         story.append(para(f"No invoice is overdue on {long_date(data.prepared_on)}.", st.body))
 
     if data.invoiced:
-        rows = [[para(h, st.head) for h in ("Number", "Kind", "Bill to", "Issued", "Status", "Total")]]
+        rows = [[para(h, st.head_right if i == 5 else st.head)
+                 for i, h in enumerate(("Number", "Kind", "Bill to", "Issued", "Status", "Total"))]]
         for inv in data.invoiced:
             rows.append([inv.number or "", "credit note" if inv.kind == "credit_note" else "invoice",
                          para(inv.bill_to_name, st.cell), inv.issue_date or "", inv.status,
