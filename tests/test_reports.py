@@ -237,3 +237,17 @@ def test_reports_and_services_do_not_import_qt():
 def test_cli_startup_does_not_import_reportlab():
     code = "import sys, sponsortrack.cli; assert 'reportlab' not in sys.modules, 'reportlab imported'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_pop_to_date_figures_match_campaign_pacing(demo_store):
+    from sponsortrack.services import campaigns as camp
+
+    for sponsor in ("DigitalOcean", "Brave", "Fastly"):
+        for month in ("2019-09", "2019-10", "2019-12"):
+            data = reporting.pop_data(demo_store, sponsor, month)
+            pacing = {p.campaign_id: p for p in camp.pacing(demo_store, [c.campaign.id for c in data.campaigns],
+                                                            as_of=data.period_end)}
+            for c in data.campaigns:
+                p = pacing[c.campaign.id]
+                assert (c.to_date_reads, c.to_date_impressions, c.make_goods_owed, c.make_goods_delivered) == \
+                    (p.delivered_reads, p.delivered_impressions, p.make_goods_owed, p.make_goods_delivered)

@@ -144,7 +144,7 @@ def pop_data(store: Store, sponsor: str | int | Sponsor, month: str, *,
     if not reads and not running:
         raise ValidationError("month", f"{sp.name} has no reads and no running campaign in {month}")
     by_id = {c.id: c for c in campaigns.list_campaigns(store, sponsor_id=sp.id)}
-    pacing = {p.campaign_id: p for p in camp.pacing(store, ids, as_of=end)}
+    to_date = istore.sponsor_delivery(store, sp.id, ids, end)
     lines = []
     amounts: dict[str, int] = defaultdict(int)
     for cid in ids:
@@ -153,11 +153,11 @@ def pop_data(store: Store, sponsor: str | int | Sponsor, month: str, *,
         priced = [r.price_minor for r in mine]
         amount = sum(p for p in priced if p is not None)
         amounts[c.currency] += amount
-        p = pacing.get(cid)
+        d = to_date[cid]
         lines.append(CampaignDelivery(
             campaign=c, month_reads=len(mine), month_impressions=sum(r.units or 0 for r in mine),
-            to_date_reads=p.delivered_reads if p else 0, to_date_impressions=p.delivered_impressions if p else 0,
-            make_goods_owed=p.make_goods_owed if p else 0, make_goods_delivered=p.make_goods_delivered if p else 0,
+            to_date_reads=d["delivered_reads"], to_date_impressions=d["delivered_units"],
+            make_goods_owed=d["make_goods_owed"], make_goods_delivered=d["make_goods_delivered"],
             month_amount_minor=amount, unpriced_reads=sum(1 for x in priced if x is None)))
     for r in reads:
         if r.campaign_id is None and r.status in DELIVERED_STATUSES and r.price_minor is not None:

@@ -421,3 +421,34 @@ def latest_link_checks(store: Store, urls: list[str]) -> dict[str, dict]:
 
 def any_link_checks(store: Store) -> bool:
     return bool(store.scalar("SELECT EXISTS (SELECT 1 FROM link_checks)"))
+
+
+def sponsor_delivery(store: Store, sponsor_id: int, campaign_ids: list[int], as_of: str) -> dict[int, dict]:
+    """Per campaign of one sponsor, up to ``as_of``: the figures of ``reads.campaign_delivery`` (delivered
+    reads, make-goods delivered and owed, delivered units), computed without its per-flagged-read scan
+    of every read (``ad_reads.make_good_of`` has no index; a make-good is always the same sponsor's read,
+    so the sponsor's make-goods are looked up once through ``ad_reads_sponsor``)."""
+    if not campaign_ids:
+        return {}
+    marks = ", ".join("?" for _ in campaign_ids)
+    made_good = {r[0] for r in store.conn.execute(
+        "SELECT make_good_of FROM ad_reads WHERE sponsor_id = ? AND make_good_of IS NOT NULL", [sponsor_id])}
+    out: dict[int, dict] = {cid: {"delivered_reads": 0, "make_goods_delivered": 0, "make_goods_owed": 0,
+                                  "delivered_units": 0} for cid in campaign_ids}
+    rows = store.conn.execute(
+        f"""SELECT r.id, r.campaign_id, r.status, r.make_good_of,
+                   coalesce(r.units, (SELECT d.downloads FROM download_snapshots d
+                       WHERE d.episode_id = r.episode_id AND d.day <= c.download_window_days
+                       ORDER BY d.day DESC, d.recorded_at DESC LIMIT 1)) AS units
+            FROM ad_reads r JOIN campaigns c ON c.id = r.campaign_id JOIN episodes e ON e.id = r.episode_id
+            WHERE r.campaign_id IN ({marks}) AND {AIR_DATE} <= ?""", [*campaign_ids, as_of])
+    for rid, cid, status, make_good_of, units in rows:
+        d = out[cid]
+        if status in ("recorded", "aired", "verified"):
+            d["delivered_reads"] += 1
+            d["delivered_units"] += units or 0
+            if make_good_of is not None:
+                d["make_goods_delivered"] += 1
+        elif status == "flagged" and rid not in made_good:
+            d["make_goods_owed"] += 1
+    return out
