@@ -1,0 +1,189 @@
+"""The Reports page: a sponsor's monthly proof of performance, or the network summary, as PDF —
+generated off the GUI thread with progress, then opened in the system viewer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sponsortrack.ui import context as c
+from sponsortrack.ui.pages.invoices import default_month
+
+NETWORK = "(network summary)"
+
+
+def render_report_task(control, db_path: Path, month: str, sponsor_id: int | None, path: str) -> str:
+    """Worker: gather the month's data with its own store, render, write atomically."""
+    from sponsortrack.services import reporting
+    from sponsortrack.store import Store
+
+    control.progress(0, 3, "Gathering the month's reads")
+    with Store(db_path) as store:
+        if sponsor_id is None:
+            data = reporting.network_summary_data(store, month)
+        else:
+            data = reporting.pop_data(store, sponsor_id, month)
+    if control.cancelled:
+        return ""
+    control.progress(1, 3, "Laying out the PDF")
+    if sponsor_id is None:
+        from sponsortrack.reports.summary import write_summary_pdf as write
+    else:
+        from sponsortrack.reports.pop import write_pop_pdf as write
+    out = write(data, path)  # type: ignore[arg-type]
+    control.progress(3, 3, "Done")
+    return str(out)
+
+
+def file_stem(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip("-") or "report"
+
+
+class ReportsPage(QWidget):
+    WATCHES = frozenset({c.SPONSORS})
+    title = "Reports"
+
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.opener: Callable[[str], object] = lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(p))
+        self.last_pdf: str | None = None
+        self.task = None
+
+        self.what = QComboBox()
+        self.month = QLineEdit(default_month())
+        self.month.setPlaceholderText("YYYY-MM")
+        self.month.setMaximumWidth(100)
+        self.folder = QLineEdit(ctx.config.last_folder("reports", str(Path.home())))
+        browse = QPushButton("Choose…")
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        self.open_after = QCheckBox("Open the PDF when it is ready")
+        self.open_after.setChecked(True)
+        form = QFormLayout()
+        form.addRow("Report", self.what)
+        form.addRow("Month", self.month)
+        form.addRow("Save in folder", row)
+        form.addRow("", self.open_after)
+
+        self.generate_btn = QPushButton("Generate PDF")
+        self.cancel_btn = QPushButton("Cancel")
+        self.cancel_btn.setEnabled(False)
+        self.open_btn = QPushButton("Open last PDF")
+        self.open_btn.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 3)
+        self.progress.setValue(0)
+        self.state = QLabel("A sponsor's proof of performance (what aired, pacing against the IO, link health), "
+                            "or the network summary (revenue, pacing, unbilled reads, overdue invoices).")
+        self.state.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.generate_btn)
+        buttons.addWidget(self.cancel_btn)
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_btn)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addLayout(buttons)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.state)
+        lay.addStretch(1)
+
+        browse.clicked.connect(self._browse)
+        self.generate_btn.clicked.connect(self.generate)
+        self.cancel_btn.clicked.connect(self._cancel)
+        self.open_btn.clicked.connect(lambda: self.last_pdf and self.opener(self.last_pdf))
+
+    def refresh(self) -> None:
+        from sponsortrack.services import catalog
+
+        keep = self.what.currentData()
+        self.what.clear()
+        self.what.addItem(NETWORK, None)
+        for sp in catalog.list_sponsors(self.ctx.store):
+            self.what.addItem(f"Proof of performance: {sp.name}", sp.id)
+        idx = self.what.findData(keep)
+        self.what.setCurrentIndex(max(idx, 0))
+
+    @Slot()
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Save reports in", self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def output_path(self) -> str:
+        sponsor = self.what.currentText().removeprefix("Proof of performance: ")
+        name = "network-summary" if self.what.currentData() is None else f"pop-{file_stem(sponsor)}"
+        return str(Path(self.folder.text()).expanduser() / f"{name}-{self.month.text().strip()}.pdf")
+
+    @Slot()
+    def generate(self):
+        from sponsortrack.errors import ValidationError
+        from sponsortrack.validation import parse_month
+
+        try:
+            month = parse_month(self.month.text(), "month")
+        except ValidationError as exc:
+            self.ctx.report(exc, "Report")
+            return None
+        path = self.output_path()
+        self.ctx.config.set_last_folder("reports", self.folder.text())
+        self.generate_btn.setEnabled(False)
+        self.cancel_btn.setEnabled(True)
+        self.progress.setValue(0)
+        self.state.setText(f"Generating {Path(path).name}…")
+        self.task = self.ctx.tasks.start("Report PDF", render_report_task, month, self.what.currentData(), path,
+                                         on_done=self._done, on_error=self._failed, on_progress=self._progress)
+        return self.task
+
+    @Slot()
+    def _cancel(self) -> None:
+        if self.task is not None:
+            self.task.control.cancel()
+        self.state.setText("Cancelled.")
+        self._idle()
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.state.setText(text)
+
+    def _done(self, result: str | None) -> None:
+        self._idle()
+        if not result:
+            return
+        self.last_pdf = result
+        self.open_btn.setEnabled(True)
+        self.state.setText(f"Wrote {result}")
+        self.ctx.message.emit(f"Wrote {result}")
+        if self.open_after.isChecked():
+            self.opener(result)
+
+    def _failed(self, message: str) -> None:
+        self._idle()
+        self.state.setText(message)
+        self.ctx.error.emit("Report", message)
+
+    def _idle(self) -> None:
+        self.generate_btn.setEnabled(True)
+        self.cancel_btn.setEnabled(False)
+        self.task = None
