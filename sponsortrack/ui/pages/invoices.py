@@ -74,11 +74,18 @@ def line_columns(currency: Callable[[], str]) -> list[Column]:
     ]
 
 
-def default_month(today: dt.date | None = None) -> str:
-    """Last month: what a producer bills at the start of a month."""
+def default_month(today: dt.date | None = None, store=None) -> str:
+    """Last month (what a producer bills at the start of a month), or the month of the latest read when
+    the history ends earlier (an archive)."""
     today = today or dt.date.today()
-    first = today.replace(day=1) - dt.timedelta(days=1)
-    return first.strftime("%Y-%m")
+    month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    if store is not None:
+        from sponsortrack.store import reads as rstore
+
+        latest = rstore.latest_air_date(store)
+        if latest and latest[:7] < month:
+            month = latest[:7]
+    return month
 
 
 def render_invoice_task(control, db_path: Path, invoice_id: int, path: str) -> str:
@@ -112,7 +119,7 @@ class InvoicesPage(QWidget):
 
         self.sponsor = QComboBox()
         self.sponsor.setMinimumWidth(180)
-        self.month = QLineEdit(default_month())
+        self.month = QLineEdit(default_month(store=ctx.store))
         self.month.setPlaceholderText("YYYY-MM")
         self.month.setMaximumWidth(90)
         self.create_btn = QPushButton("Create draft")

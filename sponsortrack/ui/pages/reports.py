@@ -68,7 +68,7 @@ class ReportsPage(QWidget):
         self.task = None
 
         self.what = QComboBox()
-        self.month = QLineEdit(default_month())
+        self.month = QLineEdit(default_month(store=ctx.store))
         self.month.setPlaceholderText("YYYY-MM")
         self.month.setMaximumWidth(100)
         self.folder = QLineEdit(ctx.config.last_folder("reports", str(Path.home())))
