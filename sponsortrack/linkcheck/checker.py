@@ -13,12 +13,13 @@ and at most ``max_body`` bytes are read.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http
 import re
 import ssl
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
@@ -238,25 +239,54 @@ class LinkChecker:
         self.options = options or CheckOptions()
         self._transport = transport
         self._host_sems: dict[str, asyncio.Semaphore] = {}
-        self._client: httpx.AsyncClient | None = None
+        self._busy: dict[str, int] = {}
+        # One small client per host (httpcore scans its whole pool on every request, so one big
+        # pool over hundreds of hosts costs more than the requests), at most ``_max_clients`` kept.
+        self._clients: OrderedDict[str, httpx.AsyncClient] = OrderedDict()
+        self._max_clients = max(64, 2 * self.options.concurrency)
+        self._ssl: ssl.SSLContext | None = None
 
-    # -- the client -------------------------------------------------------------------------------
+    # -- the clients ------------------------------------------------------------------------------
     def _make_client(self) -> httpx.AsyncClient:
         o = self.options
+        if self._ssl is None:
+            self._ssl = o.verify if isinstance(o.verify, ssl.SSLContext) \
+                else httpx.create_ssl_context(verify=o.verify, trust_env=o.trust_env)
         return httpx.AsyncClient(
             follow_redirects=False,
             timeout=httpx.Timeout(o.timeout),
-            verify=o.verify,
+            verify=self._ssl,
             trust_env=o.trust_env,
             cookies=_NoCookies(),
             headers={
                 "User-Agent": o.user_agent,
                 "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
             },
-            limits=httpx.Limits(max_connections=None, max_keepalive_connections=o.concurrency,
+            limits=httpx.Limits(max_connections=None, max_keepalive_connections=o.per_host,
                                 keepalive_expiry=5.0),
             transport=self._transport,
         )
+
+    async def _client_for(self, host: str) -> httpx.AsyncClient:
+        """The host's client (called with the host's slot held); closes idle ones beyond the limit."""
+        key = "*" if self._transport is not None else host  # an injected transport serves every host
+        client = self._clients.get(key)
+        if client is not None:
+            self._clients.move_to_end(key)
+            return client
+        client = self._clients[key] = self._make_client()
+        while len(self._clients) > self._max_clients:
+            idle = next((h for h in self._clients if h != key and not self._busy.get(h)), None)
+            if idle is None:
+                break
+            await self._clients.pop(idle).aclose()
+        return client
+
+    async def _close_clients(self) -> None:
+        while self._clients:
+            _, client = self._clients.popitem()
+            with contextlib.suppress(Exception):
+                await client.aclose()
 
     def _host_sem(self, host: str) -> asyncio.Semaphore:
         sem = self._host_sems.get(host)
@@ -265,20 +295,25 @@ class LinkChecker:
         return sem
 
     # -- one request ------------------------------------------------------------------------------
-    async def _request(self, method: str, url: str, jar: httpx.Cookies) -> tuple[int, str | None]:
+    async def _request(
+        self, client: httpx.AsyncClient, method: str, url: str, jar: httpx.Cookies
+    ) -> tuple[int, str | None]:
         """Status and Location of one request; raises ``_Failure``."""
-        assert self._client is not None
         o = self.options
         try:
-            request = self._client.build_request(method, url)
-            jar.set_cookie_header(request)
+            request = client.build_request(method, url)
+            if jar:
+                jar.set_cookie_header(request)
             async with asyncio.timeout(o.timeout):
-                response = await self._client.send(request, stream=True)
+                response = await client.send(request, stream=True)
                 try:
-                    jar.extract_cookies(response)
+                    if "set-cookie" in response.headers:
+                        jar.extract_cookies(response)
                     status = response.status_code
                     location = response.headers.get("location")
-                    if method == "GET" and status not in REDIRECT_STATUSES and o.max_body:
+                    # read what fits in max_body: a short body read to its end lets the connection
+                    # go back to the pool; a longer one is cut off and its connection closed
+                    if o.max_body and not response.is_stream_consumed:
                         read = 0
                         async for chunk in response.aiter_raw():
                             read += len(chunk)
@@ -297,16 +332,22 @@ class LinkChecker:
 
     async def _fetch(self, url: str, jar: httpx.Cookies) -> tuple[int, str | None]:
         """HEAD, then GET when HEAD is refused or errors (but not when it merely times out)."""
-        async with self._host_sem(_host_of(url)):
+        host = _host_of(url)
+        async with self._host_sem(host):
+            self._busy[host] = self._busy.get(host, 0) + 1
             try:
-                status, location = await self._request("HEAD", url, jar)
-            except _Failure as f:
-                if f.verdict in (TIMEOUT, TLS_ERROR, INVALID_URL):
-                    raise
-                return await self._request("GET", url, jar)
-            if status in HEAD_REFUSED:
-                return await self._request("GET", url, jar)
-            return status, location
+                client = await self._client_for(host)
+                try:
+                    status, location = await self._request(client, "HEAD", url, jar)
+                except _Failure as f:
+                    if f.verdict in (TIMEOUT, TLS_ERROR, INVALID_URL):
+                        raise
+                    return await self._request(client, "GET", url, jar)
+                if status in HEAD_REFUSED:
+                    return await self._request(client, "GET", url, jar)
+                return status, location
+            finally:
+                self._busy[host] -= 1
 
     # -- one URL ----------------------------------------------------------------------------------
     async def _follow(self, start: str, target: LinkTarget, chain: list[tuple[str, int | None]]) -> _Outcome:
@@ -317,7 +358,7 @@ class LinkChecker:
         current = start
         hops = 0
         while True:
-            key = (_without_fragment(current), tuple(sorted(jar.items())))
+            key = (_without_fragment(current), tuple(sorted(jar.items())) if jar else ())
             if key in seen:
                 chain.append((current, None))
                 why = f"redirect loop: {_short(chain[-2][0], 60)} sends back to {_short(current, 60)}"
@@ -472,41 +513,40 @@ class LinkChecker:
             running.clear()
             return plans
 
-        self._client = self._make_client()
         try:
-            async with self._client:
-                while True:
-                    if cancel is not None and cancel.is_set():
-                        await stop_running()
-                        break
-                    if end is not None and time.monotonic() >= end:
-                        why = f"the overall deadline of {o.deadline:g} s passed during the check"
-                        for plan in await stop_running():
+            while True:
+                if cancel is not None and cancel.is_set():
+                    await stop_running()
+                    break
+                if end is not None and time.monotonic() >= end:
+                    why = f"the overall deadline of {o.deadline:g} s passed during the check"
+                    for plan in await stop_running():
+                        finish(plan.index, LinkResult(plan.target.url, TIMEOUT, why))
+                    why = f"not checked: the overall deadline of {o.deadline:g} s passed first"
+                    for queue in pending.values():
+                        for plan in queue:
                             finish(plan.index, LinkResult(plan.target.url, TIMEOUT, why))
-                        why = f"not checked: the overall deadline of {o.deadline:g} s passed first"
-                        for queue in pending.values():
-                            for plan in queue:
-                                finish(plan.index, LinkResult(plan.target.url, TIMEOUT, why))
-                        pending.clear()
-                        break
-                    launch()
-                    if not running:
-                        break
-                    wait = 0.1 if end is None else max(0.0, min(0.1, end - time.monotonic()))
-                    finished, _ = await asyncio.wait(
-                        running, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
-                    for task in finished:
-                        plan = running.pop(task)
-                        active[plan.host] -= 1
-                        if plan.host in pending and plan.host not in in_ready:
-                            ready.append(plan.host)
-                            in_ready.add(plan.host)
-                        finish(plan.index, task.result())
+                    pending.clear()
+                    break
+                launch()
+                if not running:
+                    break
+                wait = 0.1 if end is None else max(0.0, min(0.1, end - time.monotonic()))
+                finished, _ = await asyncio.wait(
+                    running, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+                for task in finished:
+                    plan = running.pop(task)
+                    active[plan.host] -= 1
+                    if plan.host in pending and plan.host not in in_ready:
+                        ready.append(plan.host)
+                        in_ready.add(plan.host)
+                    finish(plan.index, task.result())
         finally:
             if running:
                 await stop_running()
-            self._client = None
+            await self._close_clients()
             self._host_sems.clear()
+            self._busy.clear()
         return [r for r in results if r is not None]
 
 

@@ -247,7 +247,8 @@ class LoopbackServer:
     """``with LoopbackServer("127.0.0.1") as srv: srv.url("/ok")``."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, latency: float = 0.0,
-                 tls: ssl.SSLContext | None = None):
+                 tls: ssl.SSLContext | None = None, poll_interval: float = 0.05):
+        self._poll = poll_interval  # how soon stop() is noticed; each poll wakes the GIL
         self._server = _Server((host, port), latency, tls)
         self.host = host
         self.port = self._server.server_address[1]
@@ -277,7 +278,7 @@ class LoopbackServer:
             return self._server.stats.bytes_sent.get(path, 0)
 
     def start(self) -> LoopbackServer:
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": self._poll},
                                         name=f"loopback-{self.netloc}", daemon=True)
         self._thread.start()
         return self
