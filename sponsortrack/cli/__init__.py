@@ -19,6 +19,7 @@ from sponsortrack.errors import DatabaseError, SponsortrackError
 
 FEATURES = ["core", "invoicing"]
 FEATURES.append("imports")  # import shownotes|rss|csv|downloads, reconcile
+FEATURES.append("links")  # check-urls, link-report
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1

@@ -17,12 +17,12 @@ import contextlib
 import http
 import re
 import ssl
-import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
+from typing import Protocol
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -47,6 +47,13 @@ from sponsortrack.linkcheck.model import (
 )
 
 ProgressCallback = Callable[[int, int, LinkResult], None]
+
+
+class CancelFlag(Protocol):
+    """Anything with ``is_set()``: a ``threading.Event``, or an adapter over a GUI task's cancel flag."""
+
+    def is_set(self) -> bool: ...
+
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 #: HEAD answers that mean "ask again with GET".
@@ -454,7 +461,7 @@ class LinkChecker:
         targets: Sequence[LinkTarget | str],
         *,
         progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None,
+        cancel: CancelFlag | None = None,
     ) -> list[LinkResult]:
         """Check every target; results come back in input order.
 
@@ -555,7 +562,7 @@ async def check_links(
     options: CheckOptions | None = None,
     *,
     progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    cancel: CancelFlag | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> list[LinkResult]:
     """Check many URLs concurrently (coroutine). See ``LinkChecker.run``."""
@@ -567,7 +574,7 @@ def check_links_sync(
     options: CheckOptions | None = None,
     *,
     progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    cancel: CancelFlag | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> list[LinkResult]:
     """Run ``check_links`` on a fresh event loop in the calling thread (a worker thread, the CLI).
