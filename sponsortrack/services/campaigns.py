@@ -118,10 +118,7 @@ def delete_campaign(store: Store, campaign_id: int) -> None:
 
 
 def get_campaign(store: Store, campaign_id: int) -> Campaign:
-    c = campaigns.get_campaign(store, campaign_id)
-    if c is None:
-        raise NotFoundError("campaign", f"no campaign with id {campaign_id}")
-    return c
+    return cat._get("campaign", campaigns.get_campaign, store, campaign_id)
 
 
 def resolve_campaign(store: Store, ref: str | int, sponsor_id: int | None = None) -> Campaign:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sponsortrack import validation as v
 from sponsortrack.errors import ConflictError, NotFoundError, ValidationError
@@ -10,12 +11,43 @@ from sponsortrack.money import parse_percent
 from sponsortrack.store import Store, catalog
 from sponsortrack.store.models import Agency, Episode, Show, Sponsor
 
+T = TypeVar("T")
+
 
 def _only(values: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
     unknown = set(values) - allowed
     if unknown:
         raise ValidationError(sorted(unknown)[0], "is not a field that can be set here")
     return values
+
+
+def _get(kind: str, getter: Callable[[Store, int], T | None], store: Store, row_id: int) -> T:
+    found = getter(store, row_id)
+    if found is None:
+        raise NotFoundError(kind, f"no {kind} with id {row_id}")
+    return found
+
+
+def _resolve(kind: str, cls: type[T], getter: Callable[[Store, int], T | None],
+             finder: Callable[[Store, str], T | None], store: Store, ref: str | int | T) -> T:
+    """An entity given as itself, its id, or its name (case-insensitive)."""
+    if isinstance(ref, cls):
+        return ref
+    if isinstance(ref, int):
+        return _get(kind, getter, store, ref)
+    name = v.text(ref, kind, required=True, max_len=v.MAX_NAME) or ""
+    found = finder(store, name)
+    if found is None:
+        raise NotFoundError(kind, f"no {kind} named {name!r}")
+    return found
+
+
+def _unique_name(kind: str, finder: Callable[[Store, str], Any], store: Store, name: str,
+                 exclude_id: int | None = None) -> None:
+    other = finder(store, name)
+    if other is not None and other.id != exclude_id:
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise ValidationError("name", f"{article} {kind} named {name!r} already exists")
 
 
 # -- shows ----------------------------------------------------------------------------------
@@ -39,19 +71,16 @@ def clean_show(values: dict[str, Any], *, partial: bool = False) -> dict[str, An
 
 def add_show(store: Store, **values: Any) -> Show:
     clean = clean_show(values)
-    if catalog.find_show(store, clean["name"]):
-        raise ValidationError("name", f"a show named {clean['name']!r} already exists")
+    _unique_name("show", catalog.find_show, store, clean["name"])
     show_id = catalog.insert_show(store, clean)
     return catalog.get_show(store, show_id)  # type: ignore[return-value]
 
 
 def edit_show(store: Store, show_id: int, **changes: Any) -> Show:
-    show = get_show(store, show_id)
+    get_show(store, show_id)
     clean = clean_show(changes, partial=True)
     if "name" in clean:
-        other = catalog.find_show(store, clean["name"])
-        if other and other.id != show.id:
-            raise ValidationError("name", f"a show named {clean['name']!r} already exists")
+        _unique_name("show", catalog.find_show, store, clean["name"], show_id)
     catalog.update_show(store, show_id, clean)
     return catalog.get_show(store, show_id)  # type: ignore[return-value]
 
@@ -65,22 +94,11 @@ def delete_show(store: Store, show_id: int) -> None:
 
 
 def get_show(store: Store, show_id: int) -> Show:
-    show = catalog.get_show(store, show_id)
-    if show is None:
-        raise NotFoundError("show", f"no show with id {show_id}")
-    return show
+    return _get("show", catalog.get_show, store, show_id)
 
 
 def resolve_show(store: Store, name: str | int | Show) -> Show:
-    if isinstance(name, Show):
-        return name
-    if isinstance(name, int):
-        return get_show(store, name)
-    clean = v.text(name, "show", required=True, max_len=v.MAX_NAME) or ""
-    show = catalog.find_show(store, clean)
-    if show is None:
-        raise NotFoundError("show", f"no show named {clean!r}")
-    return show
+    return _resolve("show", Show, catalog.get_show, catalog.find_show, store, name)
 
 
 def list_shows(store: Store) -> list[Show]:
@@ -140,10 +158,7 @@ def delete_episode(store: Store, episode_id: int) -> None:
 
 
 def get_episode(store: Store, episode_id: int) -> Episode:
-    ep = catalog.get_episode(store, episode_id)
-    if ep is None:
-        raise NotFoundError("episode", f"no episode with id {episode_id}")
-    return ep
+    return _get("episode", catalog.get_episode, store, episode_id)
 
 
 def resolve_episode(store: Store, show: str | int | Show, number: object) -> Episode:
@@ -200,8 +215,7 @@ def _email(value: object) -> str | None:
 
 def add_agency(store: Store, **values: Any) -> Agency:
     clean = clean_agency(values)
-    if catalog.find_agency(store, clean["name"]):
-        raise ValidationError("name", f"an agency named {clean['name']!r} already exists")
+    _unique_name("agency", catalog.find_agency, store, clean["name"])
     aid = catalog.insert_agency(store, clean)
     return catalog.get_agency(store, aid)  # type: ignore[return-value]
 
@@ -210,9 +224,7 @@ def edit_agency(store: Store, agency_id: int, **changes: Any) -> Agency:
     get_agency(store, agency_id)
     clean = clean_agency(changes, partial=True)
     if "name" in clean:
-        other = catalog.find_agency(store, clean["name"])
-        if other and other.id != agency_id:
-            raise ValidationError("name", f"an agency named {clean['name']!r} already exists")
+        _unique_name("agency", catalog.find_agency, store, clean["name"], agency_id)
     catalog.update_agency(store, agency_id, clean)
     return catalog.get_agency(store, agency_id)  # type: ignore[return-value]
 
@@ -226,22 +238,11 @@ def delete_agency(store: Store, agency_id: int) -> None:
 
 
 def get_agency(store: Store, agency_id: int) -> Agency:
-    ag = catalog.get_agency(store, agency_id)
-    if ag is None:
-        raise NotFoundError("agency", f"no agency with id {agency_id}")
-    return ag
+    return _get("agency", catalog.get_agency, store, agency_id)
 
 
 def resolve_agency(store: Store, name: str | int | Agency) -> Agency:
-    if isinstance(name, Agency):
-        return name
-    if isinstance(name, int):
-        return get_agency(store, name)
-    clean = v.text(name, "agency", required=True, max_len=v.MAX_NAME) or ""
-    ag = catalog.find_agency(store, clean)
-    if ag is None:
-        raise NotFoundError("agency", f"no agency named {clean!r}")
-    return ag
+    return _resolve("agency", Agency, catalog.get_agency, catalog.find_agency, store, name)
 
 
 def list_agencies(store: Store) -> list[Agency]:
@@ -277,8 +278,7 @@ def clean_sponsor(store: Store, values: dict[str, Any], *, partial: bool = False
 
 def add_sponsor(store: Store, **values: Any) -> Sponsor:
     clean = clean_sponsor(store, values)
-    if catalog.find_sponsor(store, clean["name"]):
-        raise ValidationError("name", f"a sponsor named {clean['name']!r} already exists")
+    _unique_name("sponsor", catalog.find_sponsor, store, clean["name"])
     sid = catalog.insert_sponsor(store, clean)
     return catalog.get_sponsor(store, sid)  # type: ignore[return-value]
 
@@ -287,9 +287,7 @@ def edit_sponsor(store: Store, sponsor_id: int, **changes: Any) -> Sponsor:
     get_sponsor(store, sponsor_id)
     clean = clean_sponsor(store, changes, partial=True)
     if "name" in clean:
-        other = catalog.find_sponsor(store, clean["name"])
-        if other and other.id != sponsor_id:
-            raise ValidationError("name", f"a sponsor named {clean['name']!r} already exists")
+        _unique_name("sponsor", catalog.find_sponsor, store, clean["name"], sponsor_id)
     catalog.update_sponsor(store, sponsor_id, clean)
     return catalog.get_sponsor(store, sponsor_id)  # type: ignore[return-value]
 
@@ -305,22 +303,11 @@ def delete_sponsor(store: Store, sponsor_id: int) -> None:
 
 
 def get_sponsor(store: Store, sponsor_id: int) -> Sponsor:
-    sp = catalog.get_sponsor(store, sponsor_id)
-    if sp is None:
-        raise NotFoundError("sponsor", f"no sponsor with id {sponsor_id}")
-    return sp
+    return _get("sponsor", catalog.get_sponsor, store, sponsor_id)
 
 
 def resolve_sponsor(store: Store, name: str | int | Sponsor) -> Sponsor:
-    if isinstance(name, Sponsor):
-        return name
-    if isinstance(name, int):
-        return get_sponsor(store, name)
-    clean = v.text(name, "sponsor", required=True, max_len=v.MAX_NAME) or ""
-    sp = catalog.find_sponsor(store, clean)
-    if sp is None:
-        raise NotFoundError("sponsor", f"no sponsor named {clean!r}")
-    return sp
+    return _resolve("sponsor", Sponsor, catalog.get_sponsor, catalog.find_sponsor, store, name)
 
 
 def list_sponsors(store: Store) -> list[Sponsor]:
