@@ -1,0 +1,381 @@
+"""The Links page: every promo URL with the badge of its latest check, the redirect chain and history of
+the selected one, a sweep of all links or a re-check of one (off the GUI thread, with progress and
+cancel), and the old episodes whose links need fixing.
+
+The network work runs in a task that opens its own ``Store`` (plan → check → store every check); the
+page re-reads the store when it ends and tells the other pages (``LINKS``) so their badges follow.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QRectF, Qt, Slot
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sponsortrack.linkcheck.model import FINE_VERDICTS
+from sponsortrack.services import links as lsvc
+from sponsortrack.ui import context as c
+from sponsortrack.ui.models import OBJECT_ROLE
+from sponsortrack.ui.models.links import (
+    VERDICT_ROLE,
+    ChainModel,
+    EpisodesToFixModel,
+    LinkRow,
+    LinksModel,
+    LinksProxy,
+    badge_colours,
+    badge_label,
+    status_text,
+)
+
+
+@dataclass
+class CheckOutcome:
+    checked: int
+    saved: int
+    not_fine: int
+
+
+class _CancelFlag:
+    """The checker's cancel hook over a task's cancel flag."""
+
+    def __init__(self, control):
+        self.control = control
+
+    def is_set(self) -> bool:
+        return self.control.cancelled
+
+
+def check_links_task(control, db_path, *, urls: list[str] | None = None, all_urls: bool = False,
+                     timeout: float | None = None, concurrency: int | None = None, transport=None) -> CheckOutcome:
+    """Worker: plan, check and store with its own connection; progress per URL; cancel between URLs."""
+    from sponsortrack.store import Store
+
+    with Store(db_path) as store:
+        items = lsvc.plan_checks(store, urls=urls or [], all_urls=all_urls)
+        control.progress(0, len(items), "")
+        options = lsvc.check_options(concurrency, timeout)
+        results = lsvc.run_checks(items, options, cancel=_CancelFlag(control), transport=transport,
+                                  progress=lambda done, total, r: control.progress(done, total, r.url))
+        saved = lsvc.save_results(store, items, results)
+    return CheckOutcome(checked=len(results), saved=saved,
+                        not_fine=sum(1 for r in results if r.verdict not in FINE_VERDICTS))
+
+
+class BadgeDelegate(QStyledItemDelegate):
+    """Paints the verdict as a rounded, coloured badge with its label."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        verdict = index.data(VERDICT_ROLE) or ""
+        text = index.data(Qt.ItemDataRole.DisplayRole) or badge_label(verdict)
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget else None
+        if option.state & QStyle.StateFlag.State_Selected and style is not None:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
+        bg, fg = badge_colours(verdict)
+        fm = option.fontMetrics
+        w = min(option.rect.width() - 8, fm.horizontalAdvance(text) + 18)
+        h = min(option.rect.height() - 6, fm.height() + 6)
+        r = QRectF(option.rect.x() + 4, option.rect.center().y() - h / 2 + 1, w, h)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(bg)
+        painter.drawRoundedRect(r, h / 2, h / 2)
+        painter.setPen(fg)
+        painter.drawText(r, int(Qt.AlignmentFlag.AlignCenter), text)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex):
+        size = super().sizeHint(option, index)
+        size.setWidth(max(size.width(), option.fontMetrics.horizontalAdvance("Too many redirects") + 30))
+        return size
+
+
+class MiddleElideDelegate(QStyledItemDelegate):
+    """URLs keep their start (the host) and their end (the path) when the column is too narrow."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
+
+
+class LinksPage(QWidget):
+    WATCHES = frozenset({c.LINKS, c.READS, c.CAMPAIGNS, c.SPONSORS})
+    title = "Links"
+
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.task = None
+        self.task_options: dict = {}  # timeout, concurrency, transport (tests point these elsewhere)
+
+        self.heading = QLabel("<h2>Promo links</h2>")
+        self.summary = QLabel()
+        self.summary.setObjectName("links_summary")
+        self.problems_only = QCheckBox("Only problems")
+        self.check_all_btn = QPushButton("Check all links")
+        self.check_all_btn.setDefault(True)
+        self.recheck_btn = QPushButton("Re-check selected")
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setFormat("%v / %m")
+        self.cancel_btn = QPushButton("Cancel")
+        self.progress.hide()
+        self.cancel_btn.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addSpacing(12)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.problems_only)
+        top.addWidget(self.progress)
+        top.addWidget(self.cancel_btn)
+        top.addWidget(self.recheck_btn)
+        top.addWidget(self.check_all_btn)
+
+        self.model = LinksModel(self)
+        self.proxy = LinksProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("links_table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(LinksModel.VERDICT, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setItemDelegateForColumn(LinksModel.URL, MiddleElideDelegate(self.table))
+        self.table.verticalHeader().hide()
+        self.table.setItemDelegateForColumn(LinksModel.VERDICT, BadgeDelegate(self.table))
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setStretchLastSection(True)
+        for col, width in ((LinksModel.VERDICT, 150), (LinksModel.STATUS, 120), (LinksModel.URL, 330),
+                           (LinksModel.SPONSOR, 110), (LinksModel.READS, 60), (LinksModel.LAST_AIRED, 95),
+                           (LinksModel.CHECKED, 130)):
+            self.table.setColumnWidth(col, width)
+
+        self.detail = QLabel("Select a link to see where it goes.")
+        self.detail.setObjectName("links_detail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chain_model = ChainModel(self)
+        self.chain = QTableView()
+        self.chain.setObjectName("links_chain")
+        self.chain.setModel(self.chain_model)
+        self.chain.verticalHeader().hide()
+        self.chain.horizontalHeader().setStretchLastSection(True)
+        self.chain.setColumnWidth(0, 36)
+        self.chain.setColumnWidth(1, 150)
+        self.chain.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        chain_box = QWidget()
+        cl = QVBoxLayout(chain_box)
+        cl.setContentsMargins(6, 6, 6, 6)
+        cl.addWidget(self.detail)
+        cl.addWidget(self.chain, 1)
+
+        self.episodes_model = EpisodesToFixModel(self)
+        self.episodes = QTableView()
+        self.episodes.setObjectName("links_episodes")
+        self.episodes.setModel(self.episodes_model)
+        self.episodes.verticalHeader().hide()
+        self.episodes.setWordWrap(False)
+        self.episodes.setAlternatingRowColors(True)
+        self.episodes.horizontalHeader().setStretchLastSection(True)
+        self.episodes.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for col, width in enumerate((90, 110, 70, 250, 100, 190)):
+            self.episodes.setColumnWidth(col, width)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(chain_box, "Redirect chain")
+        self.tabs.addTab(self.episodes, "Episodes to fix")
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(split, 1)
+
+        self.check_all_btn.clicked.connect(self.check_all)
+        self.recheck_btn.clicked.connect(self.recheck_selected)
+        self.cancel_btn.clicked.connect(self.cancel)
+        self.problems_only.toggled.connect(self.proxy.set_problems_only)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
+        self._update_buttons()
+
+    # -- data -----------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        store = self.ctx.store
+        selected = self.selected_url()
+        promos = lsvc.known_promo_urls(store)
+        latest = lsvc.latest_checks(store)
+        rows: dict[str, LinkRow] = {}
+        for p in promos:
+            row = rows.get(p.url)
+            if row is None:
+                rows[p.url] = LinkRow(url=p.url, sponsor_name=p.sponsor_name, reads=p.reads,
+                                      last_aired=p.last_aired, campaign_end=p.campaign_end, check=latest.get(p.url))
+            else:  # the same URL logged for two sponsors: one row
+                row.sponsor_name = f"{row.sponsor_name}, {p.sponsor_name}"
+                row.reads += p.reads
+        for url, chk in latest.items():  # URLs checked by hand that no read or campaign carries
+            rows.setdefault(url, LinkRow(url=url, check=chk))
+        self.model.set_rows(list(rows.values()))
+        self.episodes_model.set_items(lsvc.back_catalogue_report(store))
+        self.tabs.setTabText(1, f"Episodes to fix ({self.episodes_model.rowCount()})")
+        self._update_summary()
+        if selected:
+            self.select_url(selected)
+        elif self.proxy.rowCount():
+            self.table.selectRow(0)
+        self._show_selected()
+
+    def _update_summary(self) -> None:
+        rows = self.model.rows
+        checked = [r for r in rows if r.check]
+        fine = sum(1 for r in checked if r.fine)
+        bad = len(checked) - fine
+        never = len(rows) - len(checked)
+        parts = [f"{len(rows)} link{'s' if len(rows) != 1 else ''}", f"{fine} fine"]
+        if bad:
+            parts.append(f"<b style='color:#c62828'>{bad} need{'s' if bad == 1 else ''} attention</b>")
+        if never:
+            parts.append(f"{never} never checked")
+        last = max((r.check.checked_at for r in checked), default=None)  # type: ignore[union-attr]
+        if last:
+            parts.append(f"last check {last[:16].replace('T', ' ')} UTC")
+        self.summary.setText(" · ".join(parts))
+
+    def selected_url(self) -> str | None:
+        idx = self.table.selectionModel().currentIndex()
+        if not idx.isValid():
+            return None
+        row = idx.data(OBJECT_ROLE)
+        return row.url if row else None
+
+    def select_url(self, url: str) -> bool:
+        src = self.model.row_of(url)
+        if src < 0:
+            return False
+        idx = self.proxy.mapFromSource(self.model.index(src, 0))
+        if not idx.isValid():
+            return False
+        self.table.selectRow(idx.row())
+        self.table.setCurrentIndex(idx)
+        return True
+
+    def _show_selected(self) -> None:
+        idx = self.table.selectionModel().currentIndex()
+        row: LinkRow | None = idx.data(OBJECT_ROLE) if idx.isValid() else None
+        self._update_buttons()
+        if row is None:
+            self.detail.setText("Select a link to see where it goes.")
+            self.chain_model.set_chain([])
+            return
+        chk = row.check
+        if chk is None:
+            self.detail.setText(f"<b>{html.escape(row.url)}</b><br>Not checked yet: use <i>Re-check selected</i>.")
+            self.chain_model.set_chain([])
+            return
+        bg, fg = badge_colours(chk.verdict)
+        badge = (f"<span style='background:{bg.name()}; color:{fg.name()}'>&nbsp;{badge_label(chk.verdict)}"
+                 f"&nbsp;</span>")
+        history = lsvc.url_history(self.ctx.store, row.url)[:8]
+        hist = " ".join(f"<span style='color:{badge_colours(h.verdict)[0].name()}'>●</span>"
+                        for h in reversed(history))
+        final = (f"<br>Lands on: {html.escape(chk.final_url)}" if chk.final_url and chk.final_url != row.url
+                 else "")
+        self.detail.setText(
+            f"{badge} <b>{html.escape(row.url)}</b> — {html.escape(chk.explanation or '')}"
+            f"<br>Status {html.escape(status_text(chk.status_code))} · checked {chk.checked_at[:19].replace('T', ' ')}"
+            f" UTC in {chk.elapsed_ms or 0} ms{final}"
+            f"<br>History ({len(history)} check{'s' if len(history) != 1 else ''}, oldest first): {hist}")
+        self.chain_model.set_chain(chk.chain)
+
+    def _update_buttons(self) -> None:
+        busy = self.task is not None
+        self.check_all_btn.setEnabled(not busy)
+        self.recheck_btn.setEnabled(not busy and self.selected_url() is not None)
+        self.progress.setVisible(busy)
+        self.cancel_btn.setVisible(busy)
+
+    # -- checking -------------------------------------------------------------------------------
+    @Slot()
+    def check_all(self) -> None:
+        urls = [r.url for r in self.model.rows]
+        self._start("Checking every promo link", urls=urls, all_urls=True)
+
+    @Slot()
+    def recheck_selected(self) -> None:
+        url = self.selected_url()
+        if url:
+            self._start("Checking one link", urls=[url])
+
+    def _start(self, title: str, *, urls: list[str], all_urls: bool = False) -> None:
+        if self.task is not None:
+            return
+        self.model.set_checking(set(urls), True)
+        self.progress.setRange(0, max(1, len(urls)))
+        self.progress.setValue(0)
+        self.task = self.ctx.tasks.start(
+            title, check_links_task, urls=[] if all_urls else urls, all_urls=all_urls, **self.task_options,
+            on_done=self._done, on_progress=self._progress, on_error=self._failed)
+        self.task.signals.ended.connect(self._ended)
+        self._update_buttons()
+
+    @Slot(int, int, str)
+    def _progress(self, done: int, total: int, url: str) -> None:
+        if total:
+            self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        if url:
+            self.model.set_checking({url}, False)
+
+    @Slot()
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.control.cancel()
+
+    def _done(self, outcome: CheckOutcome | None) -> None:
+        if outcome is None:
+            self.ctx.message.emit("Link check cancelled; the links checked so far are saved.")
+        else:
+            fine = outcome.checked - outcome.not_fine
+            self.ctx.message.emit(f"Checked {outcome.checked} link{'s' if outcome.checked != 1 else ''}: "
+                                  f"{fine} fine, {outcome.not_fine} need attention.")
+
+    def _failed(self, message: str) -> None:
+        self.ctx.error.emit("Checking links", message)
+
+    def _ended(self) -> None:
+        self.task = None
+        self.model.set_checking({r.url for r in self.model.rows}, False)
+        self._update_buttons()
+        self.refresh()
+        self.ctx.notify({c.LINKS})  # other pages' link badges follow

@@ -1,0 +1,158 @@
+"""The Links page (offscreen) on the demo network, its promo links pointed at loopback servers standing in
+for the sponsors: sweep with progress, badges, redirect chain, re-check one, cancel, episodes to fix; its
+table models pass Qt's model tester."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from linkcheck_helpers import rewire_demo, sponsor_servers
+
+from sponsortrack.linkcheck.loopback import LoopbackServer
+from sponsortrack.services import campaigns as camp
+from sponsortrack.services import catalog as cat
+from sponsortrack.services import links as lsvc
+from sponsortrack.services import reads as rsvc
+from sponsortrack.store import links as lstore
+
+
+@pytest.fixture(scope="module")
+def servers():
+    with sponsor_servers() as s:
+        yield s
+
+
+@pytest.fixture
+def urls(demo_store, servers):
+    return rewire_demo(demo_store, servers)
+
+
+@pytest.fixture
+def ctx(demo_store, tmp_path, qtbot):
+    from sponsortrack.ui.config import Config
+    from sponsortrack.ui.context import AppContext
+
+    c = AppContext(demo_store, Config(str(tmp_path / "settings.ini")))
+    yield c
+    c.tasks.cancel_all()
+    c.tasks.wait()
+
+
+@pytest.fixture
+def page(ctx, urls, qtbot):
+    from sponsortrack.ui.pages.links import LinksPage
+
+    p = LinksPage(ctx)
+    p.task_options = {"timeout": 3}
+    qtbot.addWidget(p)
+    p.resize(1200, 760)
+    p.show()
+    p.refresh()
+    return p
+
+
+def _verdicts(page) -> dict[str, str]:
+    return {r.url: r.verdict for r in page.model.rows}
+
+
+def _wait_idle(page, qtbot, timeout=15_000):
+    qtbot.waitUntil(lambda: page.task is None, timeout=timeout)
+
+
+def test_sweep_shows_badges_chain_and_episodes_to_fix(page, ctx, urls, qtbot, tmp_path):
+    assert set(_verdicts(page).values()) == {""}  # nothing checked yet
+    assert "4 never checked" in page.summary.text()
+    messages: list[str] = []
+    ctx.message.connect(messages.append)
+    progress: list[int] = []
+    page.check_all_btn.click()
+    assert page.task is not None and not page.check_all_btn.isEnabled() and page.cancel_btn.isVisibleTo(page)
+    page.task.signals.progress.connect(lambda d, t, u: progress.append(d))
+    _wait_idle(page, qtbot)
+    assert _verdicts(page) == {urls["do"]: "redirected", urls["do_misread"]: "wrong_destination",
+                               urls["fastly"]: "broken", urls["brave"]: "code_lost"}
+    assert messages[-1] == "Checked 4 links: 1 fine, 3 need attention."
+    assert "3 need attention" in page.summary.text()
+    assert page.check_all_btn.isEnabled() and not page.progress.isVisibleTo(page)
+
+    # badges: colour and text, problems sorted first
+    from PySide6.QtCore import Qt
+
+    first = page.proxy.index(0, 0)
+    assert first.data() == "Wrong site"
+    assert first.data(Qt.ItemDataRole.BackgroundRole).name() == "#b71c1c"
+
+    # the redirect chain of the selected URL
+    assert page.select_url(urls["do"])
+    assert page.chain_model.rowCount() == 2
+    assert page.chain_model.index(0, 1).data() == "302 Found"
+    assert page.chain_model.index(1, 2).data().startswith("http://127.0.0.3:")
+    assert "Redirected" in page.detail.text() and "lands on 127.0.0.3" in page.detail.text()
+
+    # only problems
+    page.problems_only.setChecked(True)
+    assert page.proxy.rowCount() == 3
+    page.problems_only.setChecked(False)
+    assert page.proxy.rowCount() == 4
+
+    # the back catalogue: episode 58 carries the misread URL
+    eps = page.episodes_model.items
+    assert any(e.episode_number == 58 and e.url == urls["do_misread"] for e in eps)
+    assert page.tabs.tabText(1) == f"Episodes to fix ({len(eps)})"
+    page.grab().save(str(tmp_path / "links.png"))
+
+
+def test_recheck_one_link(page, urls, demo_store, qtbot):
+    page.check_all_btn.click()
+    _wait_idle(page, qtbot)
+    before = {u: len(lstore.url_history(demo_store, u)) for u in urls.values()}
+    assert page.select_url(urls["fastly"])
+    page.recheck_btn.click()
+    _wait_idle(page, qtbot)
+    after = {u: len(lstore.url_history(demo_store, u)) for u in urls.values()}
+    assert after[urls["fastly"]] == before[urls["fastly"]] + 1
+    assert all(after[u] == before[u] for u in urls.values() if u != urls["fastly"])
+    assert page.selected_url() == urls["fastly"]  # the selection survives the refresh
+    assert "History (2 checks, oldest first)" in page.detail.text()
+
+
+def test_cancel_stops_the_sweep(page, ctx, demo_store, urls, qtbot):
+    with LoopbackServer("127.0.0.6") as slow:
+        brave = cat.resolve_sponsor(demo_store, "Brave")
+        slow_url = slow.url("/slow/20")
+        for r in rsvc.list_reads(demo_store, sponsor=brave.id):
+            rsvc.edit_read(demo_store, r.id, promo_url=slow_url)
+        for cmp in camp.list_campaigns(demo_store, sponsor=brave.id):
+            camp.edit_campaign(demo_store, cmp.id, promo_url=slow_url)
+        page.task_options = {"timeout": 30}
+        page.refresh()
+        messages: list[str] = []
+        ctx.message.connect(messages.append)
+        page.check_all_btn.click()
+        qtbot.waitUntil(lambda: page.progress.value() >= 3, timeout=10_000)  # all but the slow one
+        page.cancel_btn.click()
+        _wait_idle(page, qtbot, timeout=5_000)
+    assert messages[-1].startswith("Link check cancelled")
+    verdicts = _verdicts(page)
+    assert verdicts[slow_url] == ""  # never finished, nothing stored for it
+    assert verdicts[urls["fastly"]] == "broken"  # what finished before the cancel is stored
+
+
+def test_models_pass_qt_model_tester(page, qtbot, qtmodeltester):
+    page.check_all_btn.click()
+    _wait_idle(page, qtbot)
+    qtmodeltester.check(page.model)
+    qtmodeltester.check(page.proxy)
+    page.select_url(page.model.rows[0].url)
+    qtmodeltester.check(page.chain_model)
+    qtmodeltester.check(page.episodes_model)
+
+
+def test_latest_verdict_for_a_reads_badge(page, urls, demo_store, qtbot):
+    page.check_all_btn.click()
+    _wait_idle(page, qtbot)
+    reads = rsvc.list_reads(demo_store, sponsor="Fastly", limit=3)
+    latest = lsvc.latest_verdicts(demo_store, [r.promo_url for r in reads])
+    assert {latest[r.promo_url].verdict for r in reads} == {"broken"}
