@@ -237,3 +237,13 @@ def test_cli_link_report(wired, db_path):
     table = _cli(db_path, "link-report", "--today", "2019-11-01")
     assert "Practical AI" in table.stdout and "code_lost" in table.stdout
     assert _cli(db_path, "link-report", "--today", "someday").exit_code == 2
+
+
+def test_a_typed_schemeless_url_is_tried_over_http_and_stored_under_its_key(demo_store):
+    with LoopbackServer("127.0.0.1") as srv:
+        run = links.check_urls(demo_store, urls=[f"{srv.netloc}/chain/1"], timeout=3)
+    [r] = run.results
+    assert r.verdict == "redirected" and "https failed" in r.explanation
+    assert r.url == f"https://{srv.netloc}/chain/1"  # the normalized key
+    [stored] = lstore.url_history(demo_store, r.url)
+    assert stored.chain[0][0] == f"http://{srv.netloc}/chain/1"

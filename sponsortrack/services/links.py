@@ -122,13 +122,18 @@ def plan_checks(store: Store, *, urls: Sequence[str] = (), month: str | None = N
                 raise ValidationError("urls", "an empty URL was given")
             if key in items:
                 continue
+            # the checker gets the text as typed, so a schemeless do.co/x is tried as https, then http
+            typed = raw.strip()
             if key in known:
-                items[key] = _item_for(known[key])
+                item = _item_for(known[key])
+                item.target = LinkTarget(typed, expected_domains=item.target.expected_domains,
+                                         expected_fragment=item.target.expected_fragment)
+                items[key] = item
             elif sp is not None:
-                items[key] = LinkPlanItem(url=key, target=LinkTarget(key, expected_domains=tuple(sp.domains)),
+                items[key] = LinkPlanItem(url=key, target=LinkTarget(typed, expected_domains=tuple(sp.domains)),
                                           sponsor_id=sp.id, sponsor_name=sp.name)
             else:
-                items[key] = LinkPlanItem(url=key, target=LinkTarget(key))
+                items[key] = LinkPlanItem(url=key, target=LinkTarget(typed))
     if month is not None or all_urls or (sponsor_id is not None and not urls):
         for p in lstore.promo_urls(store, date_from=date_from, date_to=date_to, sponsor_id=sponsor_id):
             items.setdefault(p.url, _item_for(p))
@@ -157,11 +162,16 @@ def check_options(concurrency: object = None, timeout: object = None, per_host: 
 
 def run_checks(items: Sequence[LinkPlanItem], options=None, *, progress: ProgressFn | None = None,
                cancel: CancelFlag | None = None, transport=None) -> list[LinkResult]:
-    """Check the planned URLs (network only; no store: safe on a worker thread)."""
+    """Check the planned URLs (network only; no store: safe on a worker thread). Each result's ``url``
+    is the planned key (``https://do.co/x`` for a typed ``do.co/x``), the one it is stored under."""
     from sponsortrack.linkcheck import check_links_sync
 
-    return check_links_sync([i.target for i in items], options, progress=progress, cancel=cancel,
-                            transport=transport)
+    keys = {i.target.url: i.url for i in items}
+    results = check_links_sync([i.target for i in items], options, progress=progress, cancel=cancel,
+                               transport=transport)
+    for r in results:
+        r.url = keys.get(r.url, r.url)
+    return results
 
 
 def save_results(store: Store, items: Sequence[LinkPlanItem], results: Sequence[LinkResult]) -> int:
