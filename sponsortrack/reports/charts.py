@@ -27,6 +27,15 @@ def _nice_max(value: int) -> int:
     return value
 
 
+def _step(top: int) -> int:
+    """A round tick step dividing the axis into 2–5 parts (15,000 → 3,000, not 3,750)."""
+    for div in (4, 5, 3, 2):
+        step, rem = divmod(top, div)
+        if not rem and step and len(str(step).rstrip("0")) <= 2:
+            return step
+    return max(top // 4, 1)
+
+
 def _label_font(labels: Sequence[str]) -> str:
     return fonts.font_for(" ".join(labels))
 
@@ -43,7 +52,7 @@ def vertical_bars(categories: list[str], series: list[list[int]], names: list[st
     chart.data = [list(s) for s in series] or [[0]]
     top = _nice_max(max([max(s) if s else 0 for s in series] + [0]))
     chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, top
-    chart.valueAxis.valueStep = max(top // 4, 1)
+    chart.valueAxis.valueStep = _step(top)
     chart.valueAxis.labelTextFormat = lambda v: fmt(int(v))
     chart.valueAxis.labels.fontName = fonts.FONT
     chart.valueAxis.labels.fontSize = 7
@@ -96,7 +105,7 @@ def horizontal_bars(labels: list[str], values: list[int], *, width: float, fmt: 
     chart.data = [list(reversed(values)) or [0]]
     top = _nice_max(max([*values, 0]))
     chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, top
-    chart.valueAxis.valueStep = max(top // 4, 1)
+    chart.valueAxis.valueStep = _step(top)
     chart.valueAxis.labelTextFormat = lambda v: fmt(int(v))
     chart.valueAxis.labels.fontName = fonts.FONT
     chart.valueAxis.labels.fontSize = 6.5

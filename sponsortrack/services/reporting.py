@@ -17,6 +17,7 @@ from sponsortrack.services import catalog as cat
 from sponsortrack.services import settings as ssvc
 from sponsortrack.store import Store, campaigns
 from sponsortrack.store import invoices as istore
+from sponsortrack.store import links as lstore
 from sponsortrack.store import reads as rstore
 from sponsortrack.store.invoices import Invoice
 from sponsortrack.store.models import Campaign, Pacing, ReadRow, Sponsor
@@ -172,20 +173,20 @@ def pop_data(store: Store, sponsor: str | int | Sponsor, month: str, *,
     for r in reads:
         if r.promo_url:
             url_reads[r.promo_url] += 1
-    checks = istore.latest_link_checks(store, sorted(url_reads))
+    checks = lstore.latest_checks(store, sorted(url_reads))
     links = []
     for url in sorted(url_reads):
-        chk = checks.get(url) or {}
-        links.append(LinkHealth(url=url, reads=url_reads[url], checked_at=chk.get("checked_at"),
-                                verdict=chk.get("verdict"), status_code=chk.get("status_code"),
-                                final_url=chk.get("final_url"), explanation=chk.get("explanation")))
+        chk = checks.get(url)
+        links.append(LinkHealth(url=url, reads=url_reads[url]) if chk is None else LinkHealth(
+            url=url, reads=url_reads[url], checked_at=chk.checked_at, verdict=chk.verdict,
+            status_code=chk.status_code, final_url=chk.final_url, explanation=chk.explanation))
     agencies = sorted({c.campaign.agency_name for c in lines if c.campaign.agency_name})
     seller = ssvc.get_settings(store)
     return PopData(sponsor=sp, month=month, period_start=start, period_end=end, prepared_on=_today(today),
                    seller={"name": seller.get("seller_name"), "address": seller.get("seller_address"),
                            "email": seller.get("seller_email")},
                    agencies=agencies, campaigns=lines, reads=reads, weeks=weeks, links=links,
-                   link_checks_exist=istore.any_link_checks(store), amounts=dict(amounts))
+                   link_checks_exist=bool(checks) or lstore.count_checks(store) > 0, amounts=dict(amounts))
 
 
 # -- network summary -----------------------------------------------------------------------------

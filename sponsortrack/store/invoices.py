@@ -401,28 +401,6 @@ def invoiced_in_period(store: Store, date_from: str, date_to: str) -> list[Invoi
                   "ORDER BY i.issue_date, i.number", [date_from, date_to])]
 
 
-def latest_link_checks(store: Store, urls: list[str]) -> dict[str, dict]:
-    """The latest link check of each URL (by exact URL), or nothing for a URL never checked."""
-    if not urls:
-        return {}
-    out: dict[str, dict] = {}
-    for i in range(0, len(urls), 500):
-        chunk = urls[i:i + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for r in store.query(
-                f"""SELECT lc.url, lc.checked_at, lc.verdict, lc.status_code, lc.final_url, lc.explanation
-                    FROM link_checks lc
-                    WHERE lc.url IN ({marks}) AND lc.id = (
-                        SELECT l2.id FROM link_checks l2 WHERE l2.url = lc.url
-                        ORDER BY l2.checked_at DESC, l2.id DESC LIMIT 1)""", chunk):
-            out[r["url"]] = r
-    return out
-
-
-def any_link_checks(store: Store) -> bool:
-    return bool(store.scalar("SELECT EXISTS (SELECT 1 FROM link_checks)"))
-
-
 def sponsor_delivery(store: Store, sponsor_id: int, campaign_ids: list[int], as_of: str) -> dict[int, dict]:
     """Per campaign of one sponsor, up to ``as_of``: the figures of ``reads.campaign_delivery`` (delivered
     reads, make-goods delivered and owed, delivered units), computed without its per-flagged-read scan
