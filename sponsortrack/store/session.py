@@ -2,8 +2,62 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 from sponsortrack.store.db import Store
-from sponsortrack.store.reads import AIR_DATE
+from sponsortrack.store.models import ReadRow
+from sponsortrack.store.reads import _ROW_SELECT, AIR_DATE, SORTS, ReadFilter, _bind
+
+# CROSS JOIN keeps ad_reads the outer loop: the planner otherwise walks sponsors by name to skip the sort,
+# which is fast with no filter and very slow when a search matches few reads.
+_JOINS = ("FROM ad_reads r CROSS JOIN episodes e ON e.id = r.episode_id CROSS JOIN shows sh ON sh.id = e.show_id "
+          "CROSS JOIN sponsors sp ON sp.id = r.sponsor_id LEFT JOIN campaigns c ON c.id = r.campaign_id "
+          "LEFT JOIN invoices i ON i.id = r.invoice_id")
+
+# The same search as ``ReadFilter`` (sponsor, episode title, show, URL, code, notes) written so the small
+# tables are searched first and ad_reads is scanned once without joins: about twice as fast on 100k reads.
+_SEARCH = ("(r.sponsor_id IN (SELECT id FROM sponsors WHERE name LIKE :q ESCAPE '\\') "
+           "OR r.episode_id IN (SELECT id FROM episodes WHERE title LIKE :q ESCAPE '\\' "
+           "OR show_id IN (SELECT id FROM shows WHERE name LIKE :q ESCAPE '\\')) "
+           "OR r.promo_url LIKE :q ESCAPE '\\' OR r.promo_code LIKE :q ESCAPE '\\' "
+           "OR r.notes LIKE :q ESCAPE '\\')")
+
+
+def _where(flt: ReadFilter) -> tuple[str, dict[str, Any]]:
+    plain = dataclasses.replace(flt, search=None)
+    where, params = plain.where()
+    where, named = _bind(where, params)
+    if flt.search and flt.search.strip():
+        term = flt.search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        named["q"] = f"%{term}%"
+        where = (where + " AND " if where else " WHERE ") + _SEARCH
+    return where, named
+
+
+def page_reads(store: Store, flt: ReadFilter, *, sort: str = "air_date", descending: bool = True,
+               limit: int = 200, offset: int = 0) -> list[ReadRow]:
+    """One page of reads for the history table: the ids are chosen and sorted on a light query, then
+    only those rows are joined in full (the per-read price subqueries run for the page, not for all)."""
+    where, named = _where(flt)
+    order = SORTS.get(sort, SORTS["air_date"])
+    direction = "DESC" if descending else "ASC"
+    named.update(limit=int(limit), offset=int(offset))
+    ids = [row[0] for row in store.conn.execute(
+        f"SELECT r.id {_JOINS}{where} ORDER BY {order} {direction}, sh.name, e.number {direction}, "
+        f"CASE r.placement WHEN 'pre' THEN 0 WHEN 'mid' THEN 1 ELSE 2 END, r.position, r.id "
+        "LIMIT :limit OFFSET :offset", named)]
+    if not ids:
+        return []
+    cur = store.conn.execute(f"{_ROW_SELECT} WHERE r.id IN ({', '.join('?' for _ in ids)})", ids)
+    cols = [d[0] for d in cur.description]
+    by_id = {row[0]: ReadRow(**dict(zip(cols, row, strict=True))) for row in cur}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def count_reads(store: Store, flt: ReadFilter) -> int:
+    where, named = _where(flt)
+    return int(store.conn.execute(f"SELECT count(*) {_JOINS}{where}", named).fetchone()[0])
 
 
 def set_busy_timeout(store: Store, ms: int) -> None:

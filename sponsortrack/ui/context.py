@@ -104,7 +104,7 @@ class AppContext(QObject):
         except SponsortrackError as exc:
             self.report(exc, command.text())
             return False
-        command.done_first = True
+        command.mark_done()
         self.undo_stack.push(command)
         self.notify(command.entities)
         if command.done_message:
@@ -132,6 +132,7 @@ class UndoCommand(QUndoCommand):
         super().__init__(text)
         self.ctx = ctx
         self.done_first = False
+        self._skip_redo = False
         self.done_message = ""
 
     # to implement
@@ -147,8 +148,14 @@ class UndoCommand(QUndoCommand):
     def first_redo(self) -> None:
         self.do()
 
+    def mark_done(self) -> None:
+        """The change was made by ``first_redo``: the redo() QUndoStack.push() calls is skipped."""
+        self.done_first = True
+        self._skip_redo = True
+
     def redo(self) -> None:
-        if not self.done_first:
+        if self._skip_redo or not self.done_first:
+            self._skip_redo = False
             return
         self._safely(self.redo_do)
 

@@ -36,6 +36,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.stale: set[str] = set()
         self.current_key = ""
+        self.last_error = ""
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -69,9 +70,9 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(seq), self, activated=self.save_current)
 
         ctx.changed.connect(self._on_changed)
-        ctx.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        ctx.message.connect(self._show_message)
         ctx.error.connect(self._show_error)
-        ctx.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        ctx.undo_stack.cleanChanged.connect(self._clean_changed)
         ctx.tasks.started.connect(self._task_started)
         ctx.tasks.stopped.connect(self._task_stopped)
 
@@ -119,8 +120,19 @@ class MainWindow(QMainWindow):
         self.db_label.setText(f"Database: {self.ctx.db_path}")
         self.db_label.setToolTip(str(self.ctx.db_path))
 
+    @Slot(str)
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    @Slot(bool)
+    def _clean_changed(self, _clean: bool) -> None:
+        self._update_title()
+
     def _update_title(self) -> None:
-        dirty = "" if self.ctx.undo_stack.isClean() else " •"
+        try:
+            dirty = "" if self.ctx.undo_stack.isClean() else " •"
+        except RuntimeError:  # the stack is being torn down with the window
+            return
         self.setWindowTitle(f"{Path(self.ctx.db_path).name}{dirty} — sponsortrack")
 
     # -- pages ----------------------------------------------------------------------------------
@@ -263,7 +275,11 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def _show_error(self, title: str, text: str) -> None:
         if self.isVisible():
-            QMessageBox.warning(self, title, text)
+            box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("error_box")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()  # window-modal, never blocks the event loop
+            self.last_error = text
         else:
             self.statusBar().showMessage(f"{title}: {text}", 10000)
 

@@ -252,7 +252,7 @@ def _run(ctx: AppContext, cmd: UndoCommand, *, raise_validation: bool) -> bool:
     """Validation errors go back to the caller (to mark the field) when it asks for them."""
     if raise_validation:
         ctx.call(cmd.first_redo)  # raises ValidationError / ConflictError / DatabaseLocked
-        cmd.done_first = True
+        cmd.mark_done()
         ctx.undo_stack.push(cmd)
         ctx.notify(cmd.entities)
         if cmd.done_message:

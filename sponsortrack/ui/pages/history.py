@@ -1,19 +1,230 @@
-"""The history page."""
+"""History: every read, filtered and sorted in SQL, paged into the view as it scrolls."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import time
 
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sponsortrack import validation as v
+from sponsortrack.services import catalog as cat
+from sponsortrack.store import Store
+from sponsortrack.store import session as ssession
+from sponsortrack.store.reads import ReadFilter
 from sponsortrack.ui import context as c
+from sponsortrack.ui import operations as ops
+from sponsortrack.ui.models.reads import COL, ReadsModel
+
+THROTTLE_S = 0.15  # a keystroke after a pause searches at once; fast typing waits for a pause this long
+
+
+def _count_task(control, db_path, flt: ReadFilter) -> int:
+    with Store(db_path) as store:
+        return ssession.count_reads(store, flt)
 
 
 class HistoryPage(QWidget):
-    WATCHES = c.ALL
+    WATCHES = frozenset({c.READS, c.EPISODES, c.SHOWS, c.SPONSORS, c.CAMPAIGNS, c.INVOICES})
 
-    def __init__(self, ctx, parent: QWidget | None = None):
+    def __init__(self, ctx: c.AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        QVBoxLayout(self).addWidget(QLabel("history"))
+        self._count_gen = 0
+        self._last_search = 0.0
+
+        self.month = QComboBox()
+        self.month.setMinimumWidth(110)
+        self.sponsor = QComboBox()
+        self.sponsor.setMinimumWidth(150)
+        self.show_box = QComboBox()
+        self.show_box.setMinimumWidth(150)
+        self.status = QComboBox()
+        self.status.addItem("Any status", None)
+        for s in v.READ_STATUSES:
+            self.status.addItem(s, s)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search sponsor, episode, URL, code, notes…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(260)
+        self.clear_button = QPushButton("Clear filters")
+        self.clear_button.clicked.connect(self.clear_filters)
+
+        top = QHBoxLayout()
+        for w in (self.search, self.month, self.sponsor, self.show_box, self.status, self.clear_button):
+            top.addWidget(w)
+        top.setStretch(0, 1)
+
+        self.model = ReadsModel(ctx.store, self)
+        self.view = QTableView()
+        self.view.setObjectName("history_view")
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.setWordWrap(False)
+        self.view.horizontalHeader().setSortIndicator(COL["air_date"], Qt.SortOrder.DescendingOrder)
+        hh = self.view.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setStretchLastSection(False)
+        for key, width in (("air_date", 90), ("show", 130), ("episode", 50), ("title", 300), ("sponsor", 130),
+                           ("placement", 75), ("read_type", 70), ("promo_url", 220), ("promo_code", 90),
+                           ("status", 80), ("price", 90), ("invoice", 90)):
+            self.view.setColumnWidth(COL[key], width)
+        self.view.doubleClicked.connect(self.edit_current)
+
+        self.count_label = QLabel()
+        self.count_label.setProperty("role", "muted")
+        self.delete_button = QPushButton("Delete selected")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.clicked.connect(self.edit_current)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.edit_button)
+        bottom.addWidget(self.delete_button)
+
+        lay = QVBoxLayout(self)
+        title = QLabel("History")
+        title.setProperty("role", "h1")
+        lay.addWidget(title)
+        lay.addLayout(top)
+        lay.addWidget(self.view, 1)
+        lay.addLayout(bottom)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._search_changed)
+        for box in (self.month, self.sponsor, self.show_box, self.status):
+            box.currentIndexChanged.connect(self.apply_filters)
+        self._filling = False
+
+    # -- data ------------------------------------------------------------------------------------
+    def _fill_choices(self) -> None:
+        self._filling = True
+        try:
+            for box, first, items in (
+                (self.month, "Any month", [(m, m) for m in ssession.read_months(self.ctx.store)]),
+                (self.sponsor, "Any sponsor", [(s.name, s.id) for s in cat.list_sponsors(self.ctx.store)]),
+                (self.show_box, "Any show", [(s.name, s.id) for s in cat.list_shows(self.ctx.store)]),
+            ):
+                keep = box.currentData()
+                box.blockSignals(True)
+                box.clear()
+                box.addItem(first, None)
+                for text, data in items:
+                    box.addItem(text, data)
+                i = box.findData(keep) if keep is not None else 0
+                box.setCurrentIndex(max(i, 0))
+                box.blockSignals(False)
+        finally:
+            self._filling = False
+
+    def current_filter(self) -> ReadFilter:
+        flt = ReadFilter(sponsor_id=self.sponsor.currentData(), show_id=self.show_box.currentData(),
+                         status=self.status.currentData(), search=self.search.text().strip() or None)
+        month = self.month.currentData()
+        if month:
+            flt.date_from, flt.date_to = v.month_bounds(month)
+        return flt
 
     def refresh(self) -> None:
-        pass
+        self._fill_choices()
+        self.apply_filters()
+
+    def apply_filters(self) -> None:
+        if self._filling:
+            return
+        self._timer.stop()
+        self._last_search = time.monotonic()
+        self.model.set_filter(self.current_filter())
+        self._start_count()
+
+    def _search_changed(self, _text: str) -> None:
+        # Throttle: search at once after a pause, else wait until typing pauses.
+        if time.monotonic() - self._last_search > THROTTLE_S:
+            self.apply_filters()
+        else:
+            self._timer.start(int(THROTTLE_S * 1000))
+
+    def _start_count(self) -> None:
+        self._count_gen += 1
+        gen = self._count_gen
+        shown = len(self.model.rows)
+        if self.model.exhausted:
+            self._show_count(shown)
+            return
+        self.count_label.setText(f"{shown:,}+ reads")
+        if str(self.ctx.db_path) == ":memory:":
+            self._show_count(self.model.count())
+            return
+        self.ctx.tasks.start("Counting reads", _count_task, self.model.filter,
+                             on_done=lambda n, g=gen: self._count_done(g, n),
+                             on_error=lambda _msg: None)
+
+    def _count_done(self, gen: int, n) -> None:
+        if gen == self._count_gen and n is not None:
+            self._show_count(int(n))
+
+    def _show_count(self, n: int) -> None:
+        flt = self.model.filter
+        narrowed = any((flt.search, flt.sponsor_id, flt.show_id, flt.status, flt.date_from))
+        self.count_label.setText(f"{n:,} read{'s' if n != 1 else ''}" + (" match" if narrowed else ""))
+
+    # -- actions ---------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def clear_filters(self) -> None:
+        self._filling = True
+        for box in (self.month, self.sponsor, self.show_box, self.status):
+            box.setCurrentIndex(0)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._filling = False
+        self.apply_filters()
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        return [self.model.read_at(r).id for r in rows]
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        if len(ids) > 1 and QMessageBox.question(
+                self, "Delete reads", f"Delete {len(ids)} reads? (Undo brings them back.)") \
+                != QMessageBox.StandardButton.Yes:
+            return
+        ops.delete_reads(self.ctx, ids)
+
+    def edit_current(self) -> None:
+        idx = self.view.currentIndex()
+        if not idx.isValid():
+            return
+        from sponsortrack.ui.dialogs.read import ReadDialog
+
+        ReadDialog(self.ctx, self.model.read_at(idx.row()), self).exec()
+
+    def select_row(self, row: int) -> None:
+        self.view.selectionModel().setCurrentIndex(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)

@@ -1,19 +1,470 @@
-"""The log page."""
+"""Log: the reads of a recorded episode in a few keystrokes.
+
+Opens on a new episode of the show last used (next number, today's date, the title focused); the
+campaigns running on that date are listed, ticked, with their placement, promo URL and code. Keys in
+the table: Space ticks/unticks, P/M/B (or 1/2/3) set pre/mid/post, T switches host/produced, Delete
+removes an added row; Ctrl+S (or Ctrl+Enter) saves every ticked read in one transaction.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import datetime as dt
 
+from PySide6.QtCore import QDate, QItemSelectionModel, QStringListModel, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sponsortrack.errors import SponsortrackError, ValidationError
+from sponsortrack.services import campaigns as camp
+from sponsortrack.services import catalog as cat
+from sponsortrack.services import reads as rsvc
+from sponsortrack.services.reads import ProposedRead
+from sponsortrack.store import reads as rstore
+from sponsortrack.store import session as ssession
 from sponsortrack.ui import context as c
+from sponsortrack.ui import operations as ops
+from sponsortrack.ui.models import proposals as pm
+from sponsortrack.ui.models.reads import price_text
+
+PLACEMENT_KEYS = {Qt.Key.Key_P: "pre", Qt.Key.Key_M: "mid", Qt.Key.Key_B: "post",
+                  Qt.Key.Key_1: "pre", Qt.Key.Key_2: "mid", Qt.Key.Key_3: "post"}
+
+
+class ProposalsView(QTableView):
+    """The table, driven from the keyboard."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.setTabKeyNavigation(False)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(28)
+        self.setAlternatingRowColors(True)
+
+    def model_(self) -> pm.ProposalsModel:
+        return self.model()  # type: ignore[return-value]
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        if not self.currentIndex().isValid() and self.model() is not None and self.model().rowCount() > 0:
+            self.set_row(0)
+
+    def set_row(self, row: int) -> None:
+        self.selectionModel().setCurrentIndex(
+            self.model().index(row, pm.SPONSOR),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        row = self.currentIndex().row()
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if row >= 0 and mods == Qt.KeyboardModifier.NoModifier and self.state() != QAbstractItemView.State.EditingState:
+            if key == Qt.Key.Key_Space:
+                self.model_().toggle(row)
+                return
+            if key in PLACEMENT_KEYS:
+                self.model_().set_placement(row, PLACEMENT_KEYS[key])
+                return
+            if key == Qt.Key.Key_T:
+                self.model_().cycle_read_type(row)
+                return
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                item = self.model_().items[row]
+                if item.campaign_id is None or not item.selected:
+                    self.model_().remove(row)
+                else:
+                    self.model_().toggle(row)
+                return
+        super().keyPressEvent(event)
 
 
 class LogPage(QWidget):
-    WATCHES = c.ALL
+    WATCHES = frozenset({c.SHOWS, c.EPISODES, c.SPONSORS, c.CAMPAIGNS, c.READS})
 
-    def __init__(self, ctx, parent: QWidget | None = None):
+    def __init__(self, ctx: c.AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        QVBoxLayout(self).addWidget(QLabel("log"))
+        self.episode_id: int | None = None   # None: a new episode
+        self._episode_index: dict[str, int] = {}
+        self._sponsors: dict[str, int] = {}
+
+        title = QLabel("Log reads")
+        title.setProperty("role", "h1")
+        self.show_box = QComboBox()
+        self.show_box.setObjectName("log_show")
+        self.show_box.setMinimumWidth(200)
+        self.finder = QLineEdit()
+        self.finder.setObjectName("log_finder")
+        self.finder.setPlaceholderText("Open an existing episode: type its number or title…")
+        self.finder_model = QStringListModel(self)
+        comp = QCompleter(self.finder_model, self)
+        comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        comp.setFilterMode(Qt.MatchFlag.MatchContains)
+        comp.setMaxVisibleItems(12)
+        self.finder.setCompleter(comp)
+        comp.activated.connect(self._open_from_finder)
+        self.finder.returnPressed.connect(lambda: self._open_from_finder(self.finder.text()))
+        self.new_button = QPushButton("New episode")
+        self.new_button.clicked.connect(self.new_episode)
+        row1 = QHBoxLayout()
+        row1.addWidget(QLabel("Show"))
+        row1.addWidget(self.show_box)
+        row1.addSpacing(12)
+        row1.addWidget(self.finder, 1)
+        row1.addWidget(self.new_button)
+
+        self.mode_label = QLabel()
+        self.mode_label.setProperty("role", "h2")
+        self.number = QSpinBox()
+        self.number.setObjectName("log_number")
+        self.number.setRange(1, 100_000)
+        self.date = QDateEdit()
+        self.date.setObjectName("log_date")
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setCalendarPopup(True)
+        self.title = QLineEdit()
+        self.title.setObjectName("log_title")
+        self.title.setPlaceholderText("Episode title")
+        self.title_error = QLabel()
+        self.title_error.setProperty("role", "error")
+        self.title_error.hide()
+        self.episode_form = QWidget()
+        form = QFormLayout(self.episode_form)
+        form.setContentsMargins(0, 0, 0, 0)
+        nd = QHBoxLayout()
+        nd.addWidget(self.number)
+        nd.addSpacing(16)
+        nd.addWidget(QLabel("Recorded on"))
+        nd.addWidget(self.date)
+        nd.addStretch(1)
+        form.addRow("Number", nd)
+        form.addRow("Title", self.title)
+        form.addRow("", self.title_error)
+        self.episode_info = QLabel()
+        self.episode_info.setWordWrap(True)
+
+        self.model = pm.ProposalsModel(self)
+        self.view = ProposalsView()
+        self.view.setObjectName("log_proposals")
+        self.view.setModel(self.model)
+        hh = self.view.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setStretchLastSection(True)
+        for col, w in ((pm.CHECK, 44), (pm.SPONSOR, 150), (pm.CAMPAIGN, 260), (pm.PLACEMENT, 80),
+                       (pm.READ_TYPE, 80), (pm.PROMO_URL, 240)):
+            self.view.setColumnWidth(col, w)
+        self.model.modelReset.connect(self._update_save_label)
+        self.model.dataChanged.connect(self._update_save_label)
+        self.model.rowsInserted.connect(self._update_save_label)
+        self.model.rowsRemoved.connect(self._update_save_label)
+
+        self.add_sponsor = QLineEdit()
+        self.add_sponsor.setObjectName("log_add_sponsor")
+        self.add_sponsor.setPlaceholderText("Add another sponsor (type a name, Enter)")
+        self.sponsor_model = QStringListModel(self)
+        sc = QCompleter(self.sponsor_model, self)
+        sc.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        sc.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.add_sponsor.setCompleter(sc)
+        self.add_sponsor.returnPressed.connect(self._add_sponsor)
+        self.keys_hint = QLabel("Space tick/untick · P/M/B pre/mid/post · T host/produced · F2 edit URL or code · "
+                                "Del remove · Ctrl+S save all")
+        self.keys_hint.setProperty("role", "muted")
+        self.error = QLabel()
+        self.error.setObjectName("log_error")
+        self.error.setProperty("role", "error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.save_button = QPushButton("Save")
+        self.save_button.setObjectName("log_save")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        actions = QHBoxLayout()
+        actions.addWidget(self.add_sponsor, 1)
+        actions.addWidget(self.save_button)
+
+        self.logged_label = QLabel()
+        self.logged_label.setProperty("role", "h2")
+        self.logged = QLabel()
+        self.logged.setWordWrap(True)
+        self.logged.setTextFormat(Qt.TextFormat.RichText)
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(title)
+        lay.addLayout(row1)
+        lay.addWidget(self.mode_label)
+        lay.addWidget(self.episode_form)
+        lay.addWidget(self.episode_info)
+        lay.addWidget(self.view, 1)
+        lay.addWidget(self.keys_hint)
+        lay.addLayout(actions)
+        lay.addWidget(self.error)
+        lay.addWidget(self.logged_label)
+        lay.addWidget(self.logged)
+
+        self.setTabOrder(self.title, self.view)
+        self.setTabOrder(self.view, self.add_sponsor)
+        self.setTabOrder(self.add_sponsor, self.save_button)
+        self.show_box.currentIndexChanged.connect(self._show_changed)
+        self.date.dateChanged.connect(self._date_changed)
+        self._loading = False
+        self._started = False
+
+    # -- lists -------------------------------------------------------------------------------------
+    def _fill_lists(self) -> None:
+        store = self.ctx.store
+        keep = self.show_box.currentData()
+        self._loading = True
+        self.show_box.blockSignals(True)
+        self.show_box.clear()
+        for s in cat.list_shows(store):
+            self.show_box.addItem(s.name, s.id)
+        if keep is None:
+            keep = self.ctx.config.last_show_id() or ssession.last_used_show_id(store)
+        i = self.show_box.findData(keep)
+        self.show_box.setCurrentIndex(max(i, 0))
+        self.show_box.blockSignals(False)
+        self._loading = False
+        self._sponsors = {s.name: s.id for s in cat.list_sponsors(store)}
+        self.sponsor_model.setStringList(sorted(self._sponsors, key=str.casefold))
+        self._fill_finder()
+
+    def _fill_finder(self) -> None:
+        show_id = self.show_box.currentData()
+        self._episode_index = {}
+        if show_id is not None:
+            for e in cat.catalog.list_episodes(self.ctx.store, show_id=show_id, limit=2000):
+                self._episode_index[f"#{e.number} {e.title}" if e.number else e.title] = e.id
+        self.finder_model.setStringList(list(self._episode_index))
 
     def refresh(self) -> None:
-        pass
+        self._fill_lists()
+        if not self._started:
+            self._started = True
+            self.new_episode()
+            return
+        if self.episode_id is not None and cat.catalog.get_episode(self.ctx.store, self.episode_id) is None:
+            self.new_episode()
+        elif self.episode_id is None:
+            self.number.setValue(self._next_number())
+            if not self.model.dirty:
+                self._load_proposals()
+        else:
+            if not self.model.dirty:
+                self._load_proposals()
+            self._show_logged()
+
+    # -- modes -------------------------------------------------------------------------------------
+    def _next_number(self) -> int:
+        show_id = self.show_box.currentData()
+        return cat.catalog.next_episode_number(self.ctx.store, show_id) if show_id is not None else 1
+
+    def new_episode(self) -> None:
+        """A blank new episode of the current show: next number, today, title focused."""
+        if self.show_box.count() == 0:
+            self._fill_lists()
+        self.episode_id = None
+        self.error.hide()
+        self.title_error.hide()
+        self.episode_form.show()
+        self.episode_info.hide()
+        self.number.setValue(self._next_number())
+        self.date.blockSignals(True)
+        self.date.setDate(QDate.currentDate())
+        self.date.blockSignals(False)
+        self.title.clear()
+        self.finder.clear()
+        show = self.show_box.currentText()
+        self.mode_label.setText(f"New episode of {show}" if show else "Add a show first (Episodes page)")
+        self._load_proposals()
+        self._show_logged()
+        self.title.setFocus()
+
+    def open_episode(self, episode_id: int) -> None:
+        ep = cat.get_episode(self.ctx.store, episode_id)
+        self.episode_id = ep.id
+        i = self.show_box.findData(ep.show_id)
+        if i >= 0 and i != self.show_box.currentIndex():
+            self._loading = True
+            self.show_box.setCurrentIndex(i)
+            self._loading = False
+            self._fill_finder()
+        self.error.hide()
+        self.episode_form.hide()
+        self.episode_info.show()
+        self.mode_label.setText(f"{ep.show_name} {ep.label}")
+        self.episode_info.setText(f"Air date {ep.air_date or '— not set —'} · {ep.read_count} reads logged")
+        self._load_proposals()
+        self._show_logged()
+        self.view.setFocus()
+
+    def _open_from_finder(self, text: str) -> None:
+        text = text.strip()
+        eid = self._episode_index.get(text)
+        if eid is None and text.lstrip("#").isdigit():
+            ep = cat.catalog.find_episode(self.ctx.store, self.show_box.currentData(), int(text.lstrip("#")))
+            eid = ep.id if ep else None
+        if eid is None:
+            matches = [i for label, i in self._episode_index.items() if text.casefold() in label.casefold()]
+            eid = matches[0] if len(matches) == 1 else None
+        if eid is None:
+            self.ctx.message.emit(f"No episode of {self.show_box.currentText()} matches “{text}”.")
+            return
+        self.open_episode(eid)
+
+    def _show_changed(self, _i: int) -> None:
+        if self._loading:
+            return
+        if self.show_box.currentData() is not None:
+            self.ctx.config.set_last_show_id(self.show_box.currentData())
+        self._fill_finder()
+        self.new_episode()
+
+    def _date_changed(self, _d) -> None:
+        if self.episode_id is None:
+            self._load_proposals(keep_added=True)
+
+    def air_date(self) -> str:
+        return self.date.date().toString("yyyy-MM-dd")
+
+    def _load_proposals(self, keep_added: bool = False) -> None:
+        store = self.ctx.store
+        added = [p for p in self.model.items if p.campaign_id is None] if keep_added else []
+        show_id = self.show_box.currentData()
+        if self.episode_id is not None:
+            items = rsvc.proposals_for_episode(store, self.episode_id)
+        elif show_id is not None:
+            items = rsvc.proposals_for_date(store, show_id, self.air_date())
+        else:
+            items = []
+        self.model.set_items(items + added)
+        if self.model.rowCount():
+            self.view.set_row(0)
+
+    def _show_logged(self) -> None:
+        if self.episode_id is None:
+            self.logged_label.hide()
+            self.logged.hide()
+            return
+        rows = rstore.reads_for_episode(self.ctx.store, self.episode_id)
+        self.logged_label.setText(f"Already logged on this episode ({len(rows)})")
+        lines = [f"{r.placement} {r.position} · <b>{r.sponsor_name}</b> · {r.read_type} · "
+                 f"{r.promo_url or 'no URL'}{' · code ' + r.promo_code if r.promo_code else ''} · {r.status} · "
+                 f"{price_text(r)}" for r in rows]
+        self.logged.setText("<br>".join(lines) or "Nothing yet.")
+        self.logged_label.show()
+        self.logged.show()
+
+    def _update_save_label(self, *_args) -> None:
+        n = len(self.model.selected())
+        self.save_button.setText(f"Save {n} read{'s' if n != 1 else ''}  (Ctrl+S)")
+        self.save_button.setEnabled(n > 0)
+
+    # -- adding a sponsor ---------------------------------------------------------------------------
+    def _add_sponsor(self) -> None:
+        name = self.add_sponsor.text().strip()
+        if not name:
+            return
+        sid = self._sponsors.get(name) or next(
+            (i for n, i in self._sponsors.items() if n.casefold() == name.casefold()), None)
+        if sid is None:
+            matches = [(n, i) for n, i in self._sponsors.items() if name.casefold() in n.casefold()]
+            if len(matches) == 1:
+                name, sid = matches[0]
+        if sid is None:
+            self._show_error(f"sponsor: no sponsor named “{name}” (add it on the Sponsors page)")
+            return
+        name = next(n for n, i in self._sponsors.items() if i == sid)
+        date = self.air_date()
+        show_id = self.show_box.currentData()
+        if self.episode_id is not None:
+            ep = cat.get_episode(self.ctx.store, self.episode_id)
+            date, show_id = ep.air_date or date, ep.show_id
+        running = [x for x in camp.active_campaigns(self.ctx.store, date, show_id) if x.sponsor_id == sid]
+        k = running[0] if len(running) == 1 else None
+        item = ProposedRead(sponsor_id=sid, sponsor_name=name, campaign_id=k.id if k else None,
+                            campaign_name=k.name if k else None,
+                            placement=k.default_placement if k else "mid",
+                            read_type=k.default_read_type if k else "host",
+                            promo_url=k.promo_url if k else None, promo_code=k.promo_code if k else None)
+        row = self.model.add(item)
+        self.view.set_row(row)
+        self.add_sponsor.clear()
+        self.error.hide()
+
+    # -- saving ------------------------------------------------------------------------------------
+    def _show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def save(self) -> None:
+        self.error.hide()
+        self.title_error.hide()
+        picked = self.model.selected()
+        if not picked:
+            self._show_error("Tick at least one read to log (Space in the table).")
+            return
+        reads = [p.as_values() for p in picked]
+        show_id = self.show_box.currentData()
+        try:
+            if self.episode_id is None:
+                if show_id is None:
+                    raise ValidationError("show", "is required (add a show on the Episodes page)")
+                new = {"show": show_id, "number": self.number.value(), "title": self.title.text(),
+                       "recorded_on": self.air_date()}
+                cmd = ops.log_reads(self.ctx, reads, new_episode=new)
+            else:
+                cmd = ops.log_reads(self.ctx, reads, episode_id=self.episode_id)
+        except ValidationError as exc:
+            field = exc.field
+            if field in ("title", "number", "recorded_on"):
+                self.title_error.setText(f"{field.replace('_', ' ')}: {exc.problem}")
+                self.title_error.show()
+                (self.title if field == "title" else self.number).setFocus()
+            else:
+                self._show_error(str(exc))
+                if field.startswith("read "):
+                    try:
+                        n = int(field.split()[1]) - 1
+                        self.view.set_row(self.model.items.index(picked[n]))
+                    except (ValueError, IndexError):
+                        pass
+            return
+        except SponsortrackError as exc:
+            self._show_error(str(exc))
+            return
+        if show_id is not None:
+            self.ctx.config.set_last_show_id(show_id)
+        self.model.dirty = False
+        self._fill_finder()
+        self.open_episode(cmd.episode_id)  # type: ignore[arg-type]
+
+    def focus_search(self) -> None:
+        self.finder.setFocus()
+        self.finder.selectAll()
+
+    def entered(self) -> None:
+        if self.episode_id is None and not self.title.text():
+            self.title.setFocus()
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
