@@ -490,3 +490,10 @@ def test_linkcheck_does_not_import_qt():
            "print(any(m.startswith('PySide6') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_store_and_service_do_not_import_httpx_until_a_check_runs():
+    code = "import sys, sponsortrack.store.links, sponsortrack.services.links, sponsortrack.cli; " \
+           "print('httpx' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

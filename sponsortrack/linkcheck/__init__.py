@@ -4,15 +4,8 @@ Qt-free. ``check_links`` (async) / ``check_links_sync`` take ``LinkTarget``s (or
 and return one ``LinkResult`` per URL, in input order.
 """
 
-from sponsortrack.linkcheck.checker import (
-    CheckOptions,
-    LinkChecker,
-    check_links,
-    check_links_sync,
-    check_url,
-    host_matches,
-    prepare_url,
-)
+from typing import TYPE_CHECKING, Any
+
 from sponsortrack.linkcheck.model import (
     FINE_VERDICTS,
     VERDICT_LABELS,
@@ -22,6 +15,30 @@ from sponsortrack.linkcheck.model import (
     LinkTarget,
     is_fine,
 )
+
+if TYPE_CHECKING:
+    from sponsortrack.linkcheck.checker import (
+        CheckOptions,
+        LinkChecker,
+        check_links,
+        check_links_sync,
+        check_url,
+        host_matches,
+        prepare_url,
+    )
+
+_CHECKER = {"CheckOptions", "LinkChecker", "check_links", "check_links_sync", "check_url", "host_matches",
+            "prepare_url"}
+
+
+def __getattr__(name: str) -> Any:
+    """The checker (and httpx with it) is imported on first use, so the store and the CLI start fast."""
+    if name in _CHECKER:
+        from sponsortrack.linkcheck import checker
+
+        return getattr(checker, name)
+    raise AttributeError(f"module 'sponsortrack.linkcheck' has no attribute {name!r}")
+
 
 __all__ = [
     "FINE_VERDICTS",
