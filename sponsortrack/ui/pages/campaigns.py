@@ -1,19 +1,184 @@
-"""The campaigns page."""
+"""Campaigns (insertion orders) with their pacing — booked vs delivered — and the reads of each."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import datetime as dt
+import html
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sponsortrack.money import format_money
+from sponsortrack.services import campaigns as camp
+from sponsortrack.store.models import Campaign
+from sponsortrack.store.reads import ReadFilter
 from sponsortrack.ui import context as c
+from sponsortrack.ui.dialogs.records import CampaignDialog
+from sponsortrack.ui.models.reads import COL, ReadsModel
+from sponsortrack.ui.models.table import Column
+from sponsortrack.ui.pages.base import RecordTable, splitter
+
+
+def _rate(k: Campaign) -> str:
+    per = {"flat": "/read", "per_episode": "/episode", "cpm": " CPM"}[k.pricing]
+    return format_money(k.rate_minor, k.currency) + per
+
+
+def _pace_text(k) -> str:
+    p = getattr(k, "pace", None)
+    if p is None:
+        return ""
+    frac = p.delivered_fraction
+    booked = p.booked_impressions if p.pricing == "cpm" else p.booked_reads
+    done = p.delivered_impressions if p.pricing == "cpm" else p.delivered_reads
+    if frac is None:
+        return f"{done:,} delivered"
+    flag = "  ⚠ behind" if p.behind else ""
+    return f"{done:,} / {booked:,} ({int(100 * frac)} %){flag}"
+
+
+COLUMNS = [
+    Column("sponsor", "Sponsor", lambda k: k.sponsor_name or "", width=130),
+    Column("name", "Campaign", lambda k: k.name, width=210),
+    Column("flight", "Flight", lambda k: f"{k.start_date} – {k.end_date}", lambda k: k.start_date, width=170),
+    Column("pricing", "Rate", _rate, lambda k: k.rate_minor, align="right", width=130),
+    Column("pacing", "Delivered", _pace_text,
+           lambda k: getattr(k, "pace", None) and (k.pace.delivered_fraction or 0), width=170),
+    Column("status", "Status", lambda k: k.status, width=80),
+    Column("agency", "Agency", lambda k: k.agency_name or "", width=120),
+    Column("show", "Show", lambda k: k.show_name or "every show"),
+]
 
 
 class CampaignsPage(QWidget):
-    WATCHES = c.ALL
+    WATCHES = frozenset({c.CAMPAIGNS, c.READS, c.SPONSORS, c.AGENCIES, c.SHOWS, c.EPISODES})
 
-    def __init__(self, ctx, parent: QWidget | None = None):
+    def __init__(self, ctx: c.AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        QVBoxLayout(self).addWidget(QLabel("campaigns"))
+        self.table = RecordTable(ctx, "campaign", COLUMNS, CampaignDialog, "Campaigns")
+        self.table.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("Running and upcoming", "current")
+        self.status_filter.addItem("All campaigns", None)
+        for s in ("draft", "active", "paused", "completed", "cancelled"):
+            self.status_filter.addItem(s, s)
+        self.status_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.table.layout().itemAt(0).layout().insertWidget(2, self.status_filter)  # type: ignore[union-attr]
+
+        side = QFrame()
+        side.setProperty("role", "card")
+        sl = QVBoxLayout(side)
+        self.head = QLabel()
+        self.head.setWordWrap(True)
+        self.head.setTextFormat(Qt.TextFormat.RichText)
+        self.delivered_bar = QProgressBar()
+        self.delivered_bar.setObjectName("pacing_bar")
+        self.elapsed_bar = QProgressBar()
+        self.elapsed_bar.setObjectName("elapsed_bar")
+        form = QFormLayout()
+        form.addRow("Delivered", self.delivered_bar)
+        form.addRow("Flight gone", self.elapsed_bar)
+        self.pace_note = QLabel()
+        self.pace_note.setWordWrap(True)
+        self.reads_label = QLabel()
+        self.reads_label.setProperty("role", "h2")
+        self.reads_model = ReadsModel(ctx.store, self)
+        self.reads_view = QTableView()
+        self.reads_view.setObjectName("campaign_reads")
+        self.reads_view.setModel(self.reads_model)
+        self.reads_view.verticalHeader().hide()
+        self.reads_view.verticalHeader().setDefaultSectionSize(24)
+        self.reads_view.setWordWrap(False)
+        self.reads_view.setAlternatingRowColors(True)
+        self.reads_view.setSortingEnabled(True)
+        self.reads_view.horizontalHeader().setSortIndicator(COL["air_date"], Qt.SortOrder.DescendingOrder)
+        self.reads_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.reads_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for key in ("sponsor", "promo_code", "invoice", "read_type"):
+            self.reads_view.hideColumn(COL[key])
+        for key, w in (("air_date", 86), ("show", 110), ("episode", 40), ("title", 200), ("placement", 64),
+                       ("promo_url", 150), ("status", 70), ("price", 80)):
+            self.reads_view.setColumnWidth(COL[key], w)
+        sl.addWidget(self.head)
+        sl.addLayout(form)
+        sl.addWidget(self.pace_note)
+        sl.addWidget(self.reads_label)
+        sl.addWidget(self.reads_view, 1)
+
+        lay = QVBoxLayout(self)
+        title = QLabel("Campaigns")
+        title.setProperty("role", "h1")
+        lay.addWidget(title)
+        lay.addWidget(splitter(self.table, side, (760, 480)), 1)
+        self.table.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
 
     def refresh(self) -> None:
-        pass
+        store = self.ctx.store
+        mode = self.status_filter.currentData()
+        items = camp.list_campaigns(store, status=mode if mode not in (None, "current") else None)
+        if mode == "current":
+            today = dt.date.today().isoformat()
+            items = [k for k in items if k.end_date >= today and k.status in ("draft", "active", "paused")] or \
+                [k for k in items if k.status == "active"]
+        pace = {p.campaign_id: p for p in camp.pacing(store, [k.id for k in items])}
+        for k in items:
+            k.pace = pace.get(k.id)  # type: ignore[attr-defined]
+        self.table.set_items(items)
+        if self.table.selected() is None and items:
+            self.table.view.selectRow(0)
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        k = self.table.selected()
+        if k is None:
+            self.head.setText("Select a campaign.")
+            self.reads_model.set_filter(ReadFilter(campaign_id=-1))
+            return
+        e = html.escape
+        p = getattr(k, "pace", None)
+        self.head.setText(
+            f"<h3>{e(k.sponsor_name or '')} — {e(k.name)}</h3>"
+            f"{k.start_date} – {k.end_date} · {e(_rate(k))} · {e(k.status)}"
+            f"{' · IO ' + e(k.io_number) if k.io_number else ''}{' · agency ' + e(k.agency_name) if k.agency_name else ''}"
+            f"<br>Promo: {e(k.promo_url or '—')}{' · code ' + e(k.promo_code) if k.promo_code else ''}")
+        if p is not None:
+            booked = p.booked_impressions if p.pricing == "cpm" else p.booked_reads
+            done = p.delivered_impressions if p.pricing == "cpm" else p.delivered_reads
+            unit = "downloads" if p.pricing == "cpm" else "reads"
+            self.delivered_bar.setRange(0, max(booked or done or 1, 1))
+            self.delivered_bar.setValue(min(done, booked or done))
+            self.delivered_bar.setFormat(f"{done:,} of {booked:,} {unit}" if booked else f"{done:,} {unit}")
+            self.elapsed_bar.setRange(0, 100)
+            self.elapsed_bar.setValue(int(100 * p.elapsed_fraction))
+            self.elapsed_bar.setFormat(f"{int(100 * p.elapsed_fraction)} %")
+            notes = []
+            if p.behind:
+                notes.append("<b style='color:#d64545'>Behind pace</b>: delivery trails the flight by more than "
+                             "10 points.")
+            if p.make_goods_owed:
+                notes.append(f"{p.make_goods_owed} make-good(s) owed, {p.make_goods_delivered} delivered.")
+            self.pace_note.setText(" ".join(notes) or "On pace.")
+        self.reads_model.set_filter(ReadFilter(campaign_id=k.id))
+        n = len(self.reads_model.rows)
+        self.reads_label.setText(f"Reads ({n}{'+' if not self.reads_model.exhausted else ''})")
+
+    def new_item(self) -> None:
+        self.table.new_item()
+
+    def delete_selected(self) -> None:
+        self.table.delete_selected()
+
+    def focus_search(self) -> None:
+        self.table.search.setFocus()

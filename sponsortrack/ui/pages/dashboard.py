@@ -1,19 +1,187 @@
-"""The dashboard page."""
+"""Dashboard, the start page: reads per sponsor and revenue per month over the last year, campaigns
+behind pace, and delivered reads not yet invoiced."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import datetime as dt
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sponsortrack.money import format_money, to_decimal
+from sponsortrack.services import campaigns as camp
+from sponsortrack.services import dashboard as dash
+from sponsortrack.store import session as ssession
 from sponsortrack.ui import context as c
+from sponsortrack.ui.widgets.charts import LineChart, StackedBarChart
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def month_label(ym: str) -> str:
+    y, m = ym.split("-")
+    return f"{MONTHS[int(m) - 1]} {y[2:]}"
+
+
+def card(title: str) -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    frame.setProperty("role", "card")
+    lay = QVBoxLayout(frame)
+    lay.setContentsMargins(14, 10, 14, 12)
+    head = QLabel(title)
+    head.setProperty("role", "h2")
+    lay.addWidget(head)
+    return frame, lay
 
 
 class DashboardPage(QWidget):
-    WATCHES = c.ALL
+    WATCHES = frozenset({c.READS, c.CAMPAIGNS, c.SPONSORS, c.EPISODES, c.INVOICES, c.SETTINGS})
 
-    def __init__(self, ctx, parent: QWidget | None = None):
+    def __init__(self, ctx: c.AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        QVBoxLayout(self).addWidget(QLabel("dashboard"))
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        lay = QVBoxLayout(body)
+        self.title = QLabel("Dashboard")
+        self.title.setProperty("role", "h1")
+        self.subtitle = QLabel()
+        self.subtitle.setProperty("role", "muted")
+        lay.addWidget(self.title)
+        lay.addWidget(self.subtitle)
+
+        figures = QHBoxLayout()
+        self.figure_labels: dict[str, QLabel] = {}
+        for key, text in (("reads", "Reads this month"), ("revenue", "Revenue this month"),
+                          ("running", "Campaigns running"), ("unbilled", "Reads not invoiced")):
+            frame, fl = card(text)
+            val = QLabel("—")
+            val.setProperty("role", "figure")
+            val.setObjectName(f"figure_{key}")
+            fl.addWidget(val)
+            self.figure_labels[key] = val
+            figures.addWidget(frame)
+        lay.addLayout(figures)
+
+        grid = QGridLayout()
+        f1, l1 = card("Reads per sponsor per month")
+        self.reads_chart = StackedBarChart()
+        self.reads_chart.setObjectName("reads_chart")
+        l1.addWidget(self.reads_chart)
+        f2, l2 = card("Revenue per month")
+        self.revenue_chart = LineChart()
+        self.revenue_chart.setObjectName("revenue_chart")
+        l2.addWidget(self.revenue_chart)
+        grid.addWidget(f1, 0, 0)
+        grid.addWidget(f2, 0, 1)
+        f3, self.behind_layout = card("Campaigns behind pace")
+        f4, self.unbilled_layout = card("Delivered reads not yet invoiced")
+        grid.addWidget(f3, 1, 0)
+        grid.addWidget(f4, 1, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+        lay.addLayout(grid, 1)
+        self.behind_box = QVBoxLayout()
+        self.behind_layout.addLayout(self.behind_box)
+        self.behind_layout.addStretch(1)
+        self.unbilled_box = QVBoxLayout()
+        self.unbilled_layout.addLayout(self.unbilled_box)
+        self.unbilled_layout.addStretch(1)
+
+    @staticmethod
+    def _clear(box: QVBoxLayout) -> None:
+        while box.count():
+            item = box.takeAt(0)
+            w = item.widget()
+            if w is not None:
+                w.deleteLater()
+            elif item.layout() is not None:
+                DashboardPage._clear(item.layout())  # type: ignore[arg-type]
 
     def refresh(self) -> None:
-        pass
+        store = self.ctx.store
+        figs = dash.monthly_figures(store, 12)
+        months = [month_label(m) for m in figs.months]
+        self.subtitle.setText(f"{month_label(figs.months[0])} – {month_label(figs.months[-1])} · "
+                              f"{self.ctx.db_path.name}")
+        # top sponsors by reads, the rest grouped
+        totals = sorted(figs.reads_by_sponsor.items(), key=lambda kv: -sum(kv[1]))
+        series = [(name, [float(x) for x in vals]) for name, vals in totals[:8]]
+        rest = [sum(vals[i] for _n, vals in totals[8:]) for i in range(len(months))]
+        if any(rest):
+            series.append((f"{len(totals) - 8} others", [float(x) for x in rest]))
+        self.reads_chart.set_data(months, series)
+        currency = max(figs.revenue_by_currency, key=lambda k: sum(figs.revenue_by_currency[k]), default="USD")
+        rev = figs.revenue_by_currency.get(currency, [0] * len(months))
+        self.revenue_chart.set_data(months, [(currency, [float(to_decimal(x, currency)) for x in rev])])
+        self.revenue_chart.format_value = (lambda v, cur=currency: _short_money(v, cur))
+        self.figure_labels["reads"].setText(f"{sum(vals[-1] for vals in figs.reads_by_sponsor.values()):,}")
+        self.figure_labels["revenue"].setText(format_money(rev[-1], currency) if rev else "—")
+
+        as_of = figs.months[-1] + "-28" if figs.months[-1] < dt.date.today().isoformat()[:7] else None
+        pacing = camp.pacing(store, as_of=as_of, only_running=True)
+        running = [p for p in pacing if p.end_date >= (as_of or dt.date.today().isoformat())]
+        self.figure_labels["running"].setText(str(len(running)))
+        behind = sorted((p for p in running if p.behind), key=lambda p: (p.delivered_fraction or 0) - p.elapsed_fraction)
+        self._clear(self.behind_box)
+        if not behind:
+            self.behind_box.addWidget(QLabel("Every running campaign is on pace."))
+        for p in behind[:8]:
+            row = QHBoxLayout()
+            name = QLabel(f"<b>{p.sponsor_name}</b> — {p.campaign_name}")
+            name.setToolTip(f"{p.start_date} – {p.end_date}")
+            bar = QProgressBar()
+            bar.setRange(0, 100)
+            bar.setValue(int(100 * (p.delivered_fraction or 0)))
+            booked = p.booked_impressions if p.pricing == "cpm" else p.booked_reads
+            done = p.delivered_impressions if p.pricing == "cpm" else p.delivered_reads
+            unit = "downloads" if p.pricing == "cpm" else "reads"
+            bar.setFormat(f"{done:,} / {booked or 0:,} {unit}")
+            bar.setToolTip(f"{int(100 * p.elapsed_fraction)} % of the flight has gone")
+            bar.setFixedWidth(260)
+            gone = QLabel(f"{int(100 * p.elapsed_fraction)} % of flight gone")
+            gone.setProperty("role", "muted")
+            row.addWidget(name, 1)
+            row.addWidget(bar)
+            row.addWidget(gone)
+            self.behind_box.addLayout(row)
+        if len(behind) > 8:
+            self.behind_box.addWidget(QLabel(f"… and {len(behind) - 8} more (Campaigns page)"))
+        unbilled = ssession.unbilled_summary(store)
+        total = sum(u["reads"] for u in unbilled)
+        self.figure_labels["unbilled"].setText(f"{total:,}")
+        self._clear(self.unbilled_box)
+        if not unbilled:
+            self.unbilled_box.addWidget(QLabel("Everything delivered is invoiced."))
+        for u in unbilled[:8]:
+            lab = QLabel(f"<b>{u['sponsor_name']}</b>: {u['reads']:,} reads ({u['first']} – {u['last']})")
+            lab.setTextFormat(Qt.TextFormat.RichText)
+            self.unbilled_box.addWidget(lab)
+        if len(unbilled) > 8:
+            self.unbilled_box.addWidget(QLabel(f"… and {len(unbilled) - 8} more sponsors"))
+
+
+def _short_money(v: float, currency: str) -> str:
+    sym = "$" if currency == "USD" else ("€" if currency == "EUR" else "")
+    if v >= 1_000_000:
+        return f"{sym}{v / 1_000_000:.1f}M"
+    if v >= 1000:
+        return f"{sym}{v / 1000:.0f}k"
+    return f"{sym}{v:.0f}"

@@ -1,19 +1,72 @@
-"""The episodes page."""
+"""Shows and their episodes."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from sponsortrack.services import catalog as cat
 from sponsortrack.ui import context as c
+from sponsortrack.ui.dialogs.records import EpisodeDialog, ShowDialog
+from sponsortrack.ui.models.table import Column
+from sponsortrack.ui.pages.base import RecordTable
+
+SHOW_COLUMNS = [
+    Column("name", "Show", lambda s: s.name, width=200),
+    Column("website", "Website", lambda s: s.website or "", width=260),
+    Column("feed", "Feed", lambda s: s.feed_url or ""),
+]
+EPISODE_COLUMNS = [
+    Column("number", "#", lambda e: "" if e.number is None else str(e.number), lambda e: e.number,
+           align="right", width=60),
+    Column("title", "Title", lambda e: e.title, width=420),
+    Column("recorded", "Recorded", lambda e: e.recorded_on or "", width=100),
+    Column("published", "Published", lambda e: e.published_on or "", width=100),
+    Column("reads", "Reads", lambda e: str(e.read_count), lambda e: e.read_count, align="right", width=60),
+    Column("link", "Page", lambda e: e.link or ""),
+]
 
 
 class EpisodesPage(QWidget):
-    WATCHES = c.ALL
+    WATCHES = frozenset({c.SHOWS, c.EPISODES, c.READS})
 
-    def __init__(self, ctx, parent: QWidget | None = None):
+    def __init__(self, ctx: c.AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        QVBoxLayout(self).addWidget(QLabel("episodes"))
+        self.shows = RecordTable(ctx, "show", SHOW_COLUMNS, ShowDialog, "Shows")
+        self.episodes = RecordTable(ctx, "episode", EPISODE_COLUMNS, EpisodeDialog, "Episodes")
+        self.episodes.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        vs = QSplitter(Qt.Orientation.Vertical)
+        vs.addWidget(self.shows)
+        vs.addWidget(self.episodes)
+        vs.setSizes([200, 560])
+        lay = QVBoxLayout(self)
+        title = QLabel("Episodes")
+        title.setProperty("role", "h1")
+        lay.addWidget(title)
+        lay.addWidget(vs, 1)
+        self.shows.view.selectionModel().currentRowChanged.connect(lambda *_: self._load_episodes())
 
     def refresh(self) -> None:
-        pass
+        self.shows.set_items(cat.list_shows(self.ctx.store))
+        if self.shows.selected() is None and self.shows.model.rowCount():
+            last = self.ctx.config.last_show_id()
+            if last is not None:
+                self.shows.select_id(last)
+            if self.shows.selected() is None:
+                self.shows.view.selectRow(0)
+        self._load_episodes()
+
+    def _load_episodes(self) -> None:
+        show = self.shows.selected()
+        items = cat.catalog.list_episodes(self.ctx.store, show_id=show.id) if show else []
+        self.episodes.set_items(items)
+
+    def new_item(self) -> None:
+        self.episodes.new_item()
+
+    def delete_selected(self) -> None:
+        self.episodes.delete_selected()
+
+    def focus_search(self) -> None:
+        self.episodes.search.setFocus()

@@ -82,8 +82,8 @@ class HistoryPage(QWidget):
         hh = self.view.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(False)
-        for key, width in (("air_date", 90), ("show", 130), ("episode", 50), ("title", 300), ("sponsor", 130),
-                           ("placement", 75), ("read_type", 70), ("promo_url", 220), ("promo_code", 90),
+        for key, width in (("air_date", 90), ("show", 130), ("episode", 44), ("title", 230), ("sponsor", 120),
+                           ("placement", 72), ("read_type", 66), ("promo_url", 210), ("promo_code", 80),
                            ("status", 80), ("price", 90), ("invoice", 90)):
             self.view.setColumnWidth(COL[key], width)
         self.view.doubleClicked.connect(self.edit_current)

@@ -185,6 +185,10 @@ class LogPage(QWidget):
         sc.setFilterMode(Qt.MatchFlag.MatchContains)
         self.add_sponsor.setCompleter(sc)
         self.add_sponsor.returnPressed.connect(self._add_sponsor)
+        self.empty_hint = QLabel()
+        self.empty_hint.setObjectName("log_empty_hint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.hide()
         self.keys_hint = QLabel("Space tick/untick · P/M/B pre/mid/post · T host/produced · F2 edit URL or code · "
                                 "Del remove · Ctrl+S save all")
         self.keys_hint.setProperty("role", "muted")
@@ -213,6 +217,7 @@ class LogPage(QWidget):
         lay.addWidget(self.mode_label)
         lay.addWidget(self.episode_form)
         lay.addWidget(self.episode_info)
+        lay.addWidget(self.empty_hint)
         lay.addWidget(self.view, 1)
         lay.addWidget(self.keys_hint)
         lay.addLayout(actions)
@@ -358,6 +363,12 @@ class LogPage(QWidget):
         self.model.set_items(items + added)
         if self.model.rowCount():
             self.view.set_row(0)
+            self.empty_hint.hide()
+        else:
+            where = self.air_date() if self.episode_id is None else "this episode's date"
+            self.empty_hint.setText(f"No campaign is running on {where} for this show — add the sponsors you "
+                                    "read below (type a name, Enter).")
+            self.empty_hint.show()
 
     def _show_logged(self) -> None:
         if self.episode_id is None:

@@ -1,19 +1,103 @@
-"""The sponsors page."""
+"""Sponsors (with their domains, contact and billing address) and the agencies that buy for them."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import html
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+
+from sponsortrack.money import format_percent
+from sponsortrack.services import catalog as cat
+from sponsortrack.store.models import Sponsor
 from sponsortrack.ui import context as c
+from sponsortrack.ui.dialogs.records import AgencyDialog, SponsorDialog
+from sponsortrack.ui.models.table import Column
+from sponsortrack.ui.pages.base import RecordTable, splitter
+
+SPONSOR_COLUMNS = [
+    Column("name", "Sponsor", lambda s: s.name, width=170),
+    Column("domains", "Domains", lambda s: ", ".join(s.domains), width=220),
+    Column("contact", "Contact", lambda s: " · ".join(x for x in (s.contact_name, s.contact_email) if x), width=230),
+    Column("terms", "Terms", lambda s: f"{s.terms_days} days" if s.terms_days is not None else "",
+           lambda s: s.terms_days, align="right", width=70),
+    Column("agency", "Agency", lambda s: s.agency_name, width=140),
+]
+AGENCY_COLUMNS = [
+    Column("name", "Agency", lambda a: a.name, width=170),
+    Column("commission", "Commission", lambda a: format_percent(a.commission_bp), lambda a: a.commission_bp,
+           align="right", width=90),
+    Column("contact", "Contact", lambda a: " · ".join(x for x in (a.contact_name, a.contact_email) if x), width=260),
+    Column("terms", "Terms", lambda a: f"{a.terms_days} days" if a.terms_days is not None else "",
+           lambda a: a.terms_days, align="right"),
+]
 
 
 class SponsorsPage(QWidget):
-    WATCHES = c.ALL
+    WATCHES = frozenset({c.SPONSORS, c.AGENCIES, c.CAMPAIGNS, c.READS})
 
-    def __init__(self, ctx, parent: QWidget | None = None):
+    def __init__(self, ctx: c.AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        QVBoxLayout(self).addWidget(QLabel("sponsors"))
+        self.sponsors = RecordTable(ctx, "sponsor", SPONSOR_COLUMNS, SponsorDialog, "Sponsors")
+        self.agencies = RecordTable(ctx, "agency", AGENCY_COLUMNS, AgencyDialog, "Agencies")
+        self.detail = QLabel()
+        self.detail.setObjectName("sponsor_detail")
+        self.detail.setWordWrap(True)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setMinimumWidth(280)
+        self.detail.setProperty("role", "card")
+        self.detail.setMargin(12)
+        top = splitter(self.sponsors, self.detail, (840, 300))
+        vs = QSplitter(Qt.Orientation.Vertical)
+        vs.addWidget(top)
+        vs.addWidget(self.agencies)
+        vs.setSizes([520, 220])
+        lay = QVBoxLayout(self)
+        title = QLabel("Sponsors")
+        title.setProperty("role", "h1")
+        lay.addWidget(title)
+        lay.addWidget(vs, 1)
+        self.sponsors.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        self._agency_names: dict[int, str] = {}
 
     def refresh(self) -> None:
-        pass
+        store = self.ctx.store
+        agencies = cat.list_agencies(store)
+        self._agency_names = {a.id: a.name for a in agencies}
+        sponsors = cat.list_sponsors(store)
+        for s in sponsors:
+            s.agency_name = self._agency_names.get(s.agency_id)  # type: ignore[attr-defined]
+        self.sponsors.set_items(sponsors)
+        self.agencies.set_items(agencies)
+        if self.sponsors.selected() is None and sponsors:
+            self.sponsors.view.selectRow(0)
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        s: Sponsor | None = self.sponsors.selected()
+        if s is None:
+            self.detail.setText("Select a sponsor.")
+            return
+        usage = cat.catalog.sponsor_usage(self.ctx.store, s.id)
+        e = html.escape
+        parts = [f"<h3>{e(s.name)}</h3>",
+                 f"<b>Domains</b><br>{e(', '.join(s.domains)) or '<i>none — link checks cannot confirm the landing site</i>'}",
+                 f"<br><br><b>Contact</b><br>{e(s.contact_name or '—')}<br>{e(s.contact_email or '')}",
+                 f"<br><br><b>Billing address</b><br>{e(s.billing_address or '—').replace(chr(10), '<br>')}",
+                 f"<br><br><b>Agency</b><br>{e(self._agency_names.get(s.agency_id, '—') if s.agency_id else 'direct')}",
+                 f"<br><br><b>Used by</b><br>{usage.get('campaigns', 0)} campaigns · {usage.get('reads', 0):,} reads"
+                 f" · {usage.get('invoices', 0)} invoices"]
+        if s.notes:
+            parts.append(f"<br><br><b>Notes</b><br>{e(s.notes)}")
+        self.detail.setText("".join(parts))
+
+    def new_item(self) -> None:
+        self.sponsors.new_item()
+
+    def delete_selected(self) -> None:
+        self.sponsors.delete_selected()
+
+    def focus_search(self) -> None:
+        self.sponsors.search.setFocus()
