@@ -104,3 +104,21 @@ def delete_settings(store: Store, keys: list[str]) -> None:
     with store.write():
         for key in keys:
             store.conn.execute("DELETE FROM settings WHERE key = ?", [key])
+
+
+def settings_rows(store: Store, keys: list[str]) -> list[dict]:
+    """The stored rows of some settings, timestamps included (for undo)."""
+    if not keys:
+        return []
+    return store.query(f"SELECT * FROM settings WHERE key IN ({', '.join('?' for _ in keys)})", list(keys))
+
+
+def put_settings_rows(store: Store, rows: list[dict], forget: list[str] = ()) -> None:  # type: ignore[assignment]
+    """Put settings rows back exactly, and forget the keys in ``forget``, in one transaction."""
+    with store.write():
+        for key in forget:
+            store.conn.execute("DELETE FROM settings WHERE key = ?", [key])
+        for r in rows:
+            store.conn.execute(
+                "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                "value = excluded.value, updated_at = excluded.updated_at", [r["key"], r["value"], r["updated_at"]])

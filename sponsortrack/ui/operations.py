@@ -21,7 +21,6 @@ from sponsortrack.services import settings as ssvc
 from sponsortrack.store import base
 from sponsortrack.store import reads as rstore
 from sponsortrack.store import session as ssession
-from sponsortrack.store import settings as sstore
 from sponsortrack.ui import context as c
 from sponsortrack.ui.context import AppContext, UndoCommand
 
@@ -223,26 +222,23 @@ class SettingsCommand(UndoCommand):
     def __init__(self, ctx: AppContext, values: dict[str, Any]):
         super().__init__(ctx, "Edit business settings")
         self.values = values
-        self.before: dict[str, Any] = {}
+        self.before: list[dict] = []
+        self.after: list[dict] = []
         self.missing: list[str] = []
-        self.after: dict[str, Any] = {}
         self.done_message = "Saved the business settings."
 
     def do(self) -> None:
-        stored = sstore.get_all(self.ctx.store)
-        self.before = {k: stored[k] for k in self.values if k in stored}
-        self.missing = [k for k in self.values if k not in stored]
+        keys = list(self.values)
+        self.before = ssession.settings_rows(self.ctx.store, keys)
+        self.missing = [k for k in keys if k not in {r["key"] for r in self.before}]
         ssvc.update_settings(self.ctx.store, **self.values)
-        stored = sstore.get_all(self.ctx.store)
-        self.after = {k: stored.get(k) for k in self.values}
+        self.after = ssession.settings_rows(self.ctx.store, keys)
 
     def undo_do(self) -> None:
-        with self.ctx.store.write():
-            sstore.put_many(self.ctx.store, self.before)
-            ssession.delete_settings(self.ctx.store, self.missing)
+        ssession.put_settings_rows(self.ctx.store, self.before, self.missing)
 
     def redo_do(self) -> None:
-        sstore.put_many(self.ctx.store, self.after)
+        ssession.put_settings_rows(self.ctx.store, self.after)
 
 
 # -- the one-line wrappers the pages call ---------------------------------------------------------

@@ -107,6 +107,7 @@ class ReadsModel(QAbstractTableModel):
         self.descending = True
         self.rows: list[ReadRow] = []
         self.exhausted = True
+        self._fetching = False
 
     # -- queries --------------------------------------------------------------------------------
     def _page(self, offset: int) -> list[ReadRow]:
@@ -138,20 +139,24 @@ class ReadsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self.exhausted
+        return not parent.isValid() and not self.exhausted and not self._fetching
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self.exhausted:
+        if parent.isValid() or self.exhausted or self._fetching:
             return
-        more = self._page(len(self.rows))
-        if len(more) < PAGE:
-            self.exhausted = True
-        if not more:
-            return
-        first = len(self.rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-        self.rows.extend(more)
-        self.endInsertRows()
+        self._fetching = True  # views may ask again while rows are being inserted
+        try:
+            more = self._page(len(self.rows))
+            if len(more) < PAGE:
+                self.exhausted = True
+            if not more:
+                return
+            first = len(self.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+            self.rows.extend(more)
+            self.endInsertRows()
+        finally:
+            self._fetching = False
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not (0 <= column < len(COLUMNS)):

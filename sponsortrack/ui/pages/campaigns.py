@@ -151,7 +151,8 @@ class CampaignsPage(QWidget):
         self.head.setText(
             f"<h3>{e(k.sponsor_name or '')} — {e(k.name)}</h3>"
             f"{k.start_date} – {k.end_date} · {e(_rate(k))} · {e(k.status)}"
-            f"{' · IO ' + e(k.io_number) if k.io_number else ''}{' · agency ' + e(k.agency_name) if k.agency_name else ''}"
+            f"{' · IO ' + e(k.io_number) if k.io_number else ''}"
+            f"{' · agency ' + e(k.agency_name) if k.agency_name else ''}"
             f"<br>Promo: {e(k.promo_url or '—')}{' · code ' + e(k.promo_code) if k.promo_code else ''}")
         if p is not None:
             booked = p.booked_impressions if p.pricing == "cpm" else p.booked_reads

@@ -139,7 +139,8 @@ class DashboardPage(QWidget):
         pacing = camp.pacing(store, as_of=as_of, only_running=True)
         running = [p for p in pacing if p.end_date >= (as_of or dt.date.today().isoformat())]
         self.figure_labels["running"].setText(str(len(running)))
-        behind = sorted((p for p in running if p.behind), key=lambda p: (p.delivered_fraction or 0) - p.elapsed_fraction)
+        behind = sorted((p for p in running if p.behind),
+                        key=lambda p: (p.delivered_fraction or 0) - p.elapsed_fraction)
         self._clear(self.behind_box)
         if not behind:
             self.behind_box.addWidget(QLabel("Every running campaign is on pace."))

@@ -82,8 +82,9 @@ class SponsorsPage(QWidget):
             return
         usage = cat.catalog.sponsor_usage(self.ctx.store, s.id)
         e = html.escape
+        no_domains = "<i>none — link checks cannot confirm the landing site</i>"
         parts = [f"<h3>{e(s.name)}</h3>",
-                 f"<b>Domains</b><br>{e(', '.join(s.domains)) or '<i>none — link checks cannot confirm the landing site</i>'}",
+                 f"<b>Domains</b><br>{e(', '.join(s.domains)) or no_domains}",
                  f"<br><br><b>Contact</b><br>{e(s.contact_name or '—')}<br>{e(s.contact_email or '')}",
                  f"<br><br><b>Billing address</b><br>{e(s.billing_address or '—').replace(chr(10), '<br>')}",
                  f"<br><br><b>Agency</b><br>{e(self._agency_names.get(s.agency_id, '—') if s.agency_id else 'direct')}",
