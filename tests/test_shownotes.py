@@ -312,7 +312,7 @@ def test_never_crashes_on_structured_garbage(pieces):
     "**" * 100_000,
     "a-" * 100_000 + ".com",
     ("Sponsors:\n" + "- Acme – visit acme.com\n") * 5_000,
-])
+], ids=lambda evil: f"{evil[:12]!r}x{len(evil)}")
 def test_no_catastrophic_backtracking(evil):
     # a guard against exponential regexes (those take minutes), not a speed test: bench/imports.py is
     start = time.perf_counter()
