@@ -187,6 +187,9 @@ def run_gui(db_path: str | os.PathLike[str], screenshot: str | None = None, page
         win.resize(*SCREENSHOT_SIZE)
         win.show()
         win.show_page(page or "dashboard")
+        for _ in range(3):  # let page work on worker threads land (dashboard figures, counts)
+            app.processEvents()
+            win.ctx.tasks.wait(60_000)
         screenshot_widget(win, Path(screenshot))
         win.close()
         store.close()
@@ -201,7 +204,7 @@ def run_gui(db_path: str | os.PathLike[str], screenshot: str | None = None, page
     win.show_page(page or "dashboard")
     _windows.append(win)
     if os.environ.get("SPONSORTRACK_QUIT_WHEN_IDLE"):  # used by the start-up benchmark
-        QTimer.singleShot(0, lambda: (print("idle", flush=True), app.quit()))
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, lambda: (print("idle", flush=True), app.quit())))
     code = app.exec()
     for w in _windows:
         ctx = getattr(w, "ctx", None)

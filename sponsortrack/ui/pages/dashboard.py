@@ -116,8 +116,18 @@ class DashboardPage(QWidget):
                 DashboardPage._clear(item.layout())  # type: ignore[arg-type]
 
     def refresh(self) -> None:
-        store = self.ctx.store
-        figs = dash.monthly_figures(store, 12)
+        """Figures are computed on a worker thread (its own Store); the window never waits for them."""
+        if str(self.ctx.db_path) == ":memory:":
+            self._apply(compute(None, None, self.ctx.store))
+            return
+        self._gen = getattr(self, "_gen", 0) + 1
+        gen = self._gen
+        self.ctx.tasks.start("Dashboard figures", compute,
+                             on_done=lambda data, g=gen: self._apply(data) if g == self._gen and data else None)
+
+    def _apply(self, data: dict) -> None:
+        figs, pacing, unbilled = data["figs"], data["pacing"], data["unbilled"]
+        as_of = data["as_of"]
         months = [month_label(m) for m in figs.months]
         self.subtitle.setText(f"{month_label(figs.months[0])} – {month_label(figs.months[-1])} · "
                               f"{self.ctx.db_path.name}")
@@ -135,8 +145,6 @@ class DashboardPage(QWidget):
         self.figure_labels["reads"].setText(f"{sum(vals[-1] for vals in figs.reads_by_sponsor.values()):,}")
         self.figure_labels["revenue"].setText(format_money(rev[-1], currency) if rev else "—")
 
-        as_of = figs.months[-1] + "-28" if figs.months[-1] < dt.date.today().isoformat()[:7] else None
-        pacing = camp.pacing(store, as_of=as_of, only_running=True)
         running = [p for p in pacing if p.end_date >= (as_of or dt.date.today().isoformat())]
         self.figure_labels["running"].setText(str(len(running)))
         behind = sorted((p for p in running if p.behind),
@@ -165,7 +173,6 @@ class DashboardPage(QWidget):
             self.behind_box.addLayout(row)
         if len(behind) > 8:
             self.behind_box.addWidget(QLabel(f"… and {len(behind) - 8} more (Campaigns page)"))
-        unbilled = ssession.unbilled_summary(store)
         total = sum(u["reads"] for u in unbilled)
         self.figure_labels["unbilled"].setText(f"{total:,}")
         self._clear(self.unbilled_box)
@@ -177,6 +184,23 @@ class DashboardPage(QWidget):
             self.unbilled_box.addWidget(lab)
         if len(unbilled) > 8:
             self.unbilled_box.addWidget(QLabel(f"… and {len(unbilled) - 8} more sponsors"))
+
+
+def compute(control, db_path, store=None) -> dict:
+    """Everything the dashboard shows, read in one go (runs on a worker thread with its own Store)."""
+    from sponsortrack.store import Store
+
+    own = store is None
+    if own:
+        store = Store(db_path)
+    try:
+        figs = dash.monthly_figures(store, 12)
+        as_of = figs.months[-1] + "-28" if figs.months[-1] < dt.date.today().isoformat()[:7] else None
+        return {"figs": figs, "as_of": as_of, "pacing": camp.pacing(store, as_of=as_of, only_running=True),
+                "unbilled": ssession.unbilled_summary(store)}
+    finally:
+        if own:
+            store.close()
 
 
 def _short_money(v: float, currency: str) -> str:

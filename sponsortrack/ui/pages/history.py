@@ -114,6 +114,10 @@ class HistoryPage(QWidget):
         for box in (self.month, self.sponsor, self.show_box, self.status):
             box.currentIndexChanged.connect(self.apply_filters)
         self._filling = False
+        self._count_timer = QTimer(self)  # the total is counted once typing pauses, off the GUI thread
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(250)
+        self._count_timer.timeout.connect(self._start_count)
 
     # -- data ------------------------------------------------------------------------------------
     def _fill_choices(self) -> None:
@@ -154,7 +158,7 @@ class HistoryPage(QWidget):
         self._timer.stop()
         self._last_search = time.monotonic()
         self.model.set_filter(self.current_filter())
-        self._start_count()
+        self._count_timer.start()
 
     def _search_changed(self, _text: str) -> None:
         # Throttle: search at once after a pause, else wait until typing pauses.
