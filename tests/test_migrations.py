@@ -20,7 +20,7 @@ def table_dump(path: Path) -> dict[str, list[tuple]]:
     con = sqlite3.connect(path)
     tables = [r[0] for r in con.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name <> '_sqlite_migrations'")]
+        "AND name <> '_sqlite_migrations' AND name NOT LIKE 'read_search%'")]  # the search index is derived
     out = {t: con.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
     con.close()
     return out
@@ -33,43 +33,60 @@ def v1_copy(tmp_path):
     return target
 
 
-def test_v1_opens_with_every_record(v1_copy):
+def test_v1_upgrades_to_current_with_every_record(v1_copy):
     before = table_dump(v1_copy)
     store = Store(v1_copy)
     assert store.pending_migrations() == []
+    assert len(store.backups) == 1 and table_dump(store.backups[0]) == before
     reads = rsvc.list_reads(store, show="Practical AI", search="Blacklisted")
     assert {r.sponsor_name for r in reads} == {"DigitalOcean", "Brave", "Fastly"}
+    assert len(rsvc.list_reads(store, search="changlog")) == 1  # the flagged read's notes, via the index
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     store.close()
     after = table_dump(v1_copy)
-    assert after == before
+    for table, rows in before.items():
+        assert after[table] == rows, table
+
+
+def test_v2_opens_with_every_record(tmp_path):
+    target = tmp_path / "v2.db"
+    shutil.copy(FIXTURES / "schema_v2.db", target)
+    before = table_dump(target)
+    store = Store(target)
+    assert store.pending_migrations() == [] and store.backups == []
+    assert {r.sponsor_name for r in rsvc.list_reads(store, search="blacklisted")} == {
+        "DigitalOcean", "Brave", "Fastly"}
+    store.close()
+    assert table_dump(target) == before
 
 
 @pytest.fixture
-def pending_v2(monkeypatch):
-    """Pretend a v2 migration exists: a new column on sponsors and a renamed-by-transform table."""
+def pending_next(monkeypatch):
+    """Pretend a next migration exists: a new column on sponsors and a renamed-by-transform table."""
     m = Migrations(migmod.MIGRATION_SET)
     for mig in migmod.migrations._migrations:
         m._migrations.append(mig)
 
     @m()
-    def m002_test_upgrade(db):
+    def m099_test_upgrade(db):
         db["sponsors"].add_column("website", str)
         db["ad_reads"].transform(types={"notes": str})  # a table rebuild, as real migrations do
         for table, entity in migmod.AUDITED.items():
             migmod._audit_triggers(db, table, entity)
+        migmod._read_search_triggers(db)
 
     monkeypatch.setattr(migmod, "migrations", m)
-    monkeypatch.setattr(dbmod, "MIGRATION_NAMES", (*dbmod.MIGRATION_NAMES, "m002_test_upgrade"))
+    monkeypatch.setattr(dbmod, "MIGRATION_NAMES", (*dbmod.MIGRATION_NAMES, "m099_test_upgrade"))
     return m
 
 
-def test_upgrade_backs_up_first_and_loses_nothing(v1_copy, pending_v2):
+def test_upgrade_backs_up_first_and_loses_nothing(v1_copy, pending_next):
     before = table_dump(v1_copy)
     store = Store(v1_copy)
     assert store.pending_migrations() == []
     assert len(store.backups) == 1
     backup = store.backups[0]
-    assert backup.exists() and "before-m002_test_upgrade" in backup.name
+    assert backup.exists() and "before-m002_read_search" in backup.name
     assert table_dump(backup) == before  # the backup is the file as it was
     store.close()
     after = table_dump(v1_copy)
@@ -92,12 +109,12 @@ def test_failed_migration_leaves_file_as_it_was(v1_copy, monkeypatch):
         m._migrations.append(mig)
 
     @m()
-    def m002_broken(db):
+    def m099_broken(db):
         db.execute("ALTER TABLE sponsors ADD COLUMN website TEXT")
         raise RuntimeError("migration bug")
 
     monkeypatch.setattr(migmod, "migrations", m)
-    monkeypatch.setattr(dbmod, "MIGRATION_NAMES", (*dbmod.MIGRATION_NAMES, "m002_broken"))
+    monkeypatch.setattr(dbmod, "MIGRATION_NAMES", (*dbmod.MIGRATION_NAMES, "m099_broken"))
     before = table_dump(v1_copy)
     with pytest.raises(DatabaseError, match="upgrading the schema failed .migration bug.; the file is unchanged"):
         Store(v1_copy)

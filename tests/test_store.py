@@ -139,3 +139,52 @@ def test_backup_copies_a_consistent_database(demo_store, tmp_path):
     copy = Store(target)
     assert copy.scalar("SELECT count(*) FROM ad_reads") == demo_store.scalar("SELECT count(*) FROM ad_reads")
     copy.close()
+
+
+def _search_ids(store, text):
+    return {r.id for r in rstore.list_reads(store, rstore.ReadFilter(search=text))}
+
+
+def _python_search_ids(store, text):
+    t = text.lower()
+    out = set()
+    for r in rstore.list_reads(store):
+        fields = [r.sponsor_name, r.episode_title, r.show_name, r.promo_url or "", r.promo_code or "", r.notes or ""]
+        if any(t in f.lower() for f in fields):
+            out.add(r.id)
+    return out
+
+
+def test_search_index_follows_every_change(demo_store):
+    s = demo_store
+    sp = catalog.resolve_sponsor(s, "Fastly")
+    n = len(_search_ids(s, "fastly"))
+    assert n > 10
+    catalog.edit_sponsor(s, sp.id, name="Fastly Edge")
+    assert len(_search_ids(s, "fastly edge")) == n
+    ep = catalog.resolve_episode(s, "Practical AI", 62)
+    catalog.edit_episode(s, ep.id, title="Surveillance and sanctions")
+    assert len(_search_ids(s, "sanctions")) == 3
+    show = catalog.resolve_show(s, "The Changelog")
+    catalog.edit_show(s, show.id, name="Changelog Interviews")
+    assert _search_ids(s, "interviews") == {r.id for r in rstore.list_reads(s) if r.show_id == show.id}
+    read = rstore.list_reads(s, limit=1)[0]
+    rstore.update_read(s, read.id, {"notes": "host ad-libbed the zebra joke"})
+    assert _search_ids(s, "zebra") == {read.id}
+    rstore.update_read(s, read.id, {"notes": None})
+    assert _search_ids(s, "zebra") == set()
+
+
+def test_short_and_odd_search_terms(demo_store):
+    s = demo_store
+    assert _search_ids(s, "AI") == _python_search_ids(s, "AI")
+    assert _search_ids(s, "%") == _python_search_ids(s, "%") == set()
+    assert _search_ids(s, '"do.co"') == set()
+    assert _search_ids(s, "do.co/") == _python_search_ids(s, "do.co/")
+    assert _search_ids(s, "C++ or ' OR 1=1 --") == set()
+
+
+@pytest.mark.parametrize("term", ["digital", "OCEAN", "changelog", "Practical", "fast", "brave", "/changlog",
+                                  "blacklisted", "make-good", "episode 58", "ranslat"])
+def test_index_search_equals_substring_search(demo_store, term):
+    assert _search_ids(demo_store, term) == _python_search_ids(demo_store, term)

@@ -28,5 +28,6 @@ def db_dump(store) -> dict[str, list[tuple]]:
     """Every domain table's rows (the change log is an audit trail and grows on undo too)."""
     con: sqlite3.Connection = store.conn
     tables = [r[0] for r in con.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND name NOT LIKE 'read_search_%'")]  # the search index's shadow tables; read_search itself is compared
     return {t: con.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables if t not in SKIP_TABLES}

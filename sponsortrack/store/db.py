@@ -173,7 +173,10 @@ class Store:
             self.backups.append(backup)
         # Foreign keys stay off while migrating (transform() needs that); they go on afterwards.
         self.conn.execute("PRAGMA foreign_keys = OFF")
-        migrations.apply(self.db)
+        # All pending migrations in one transaction (each becomes a savepoint): a file is either
+        # upgraded completely or left exactly as it was.
+        with self.write():
+            migrations.apply(self.db)
         return backup
 
     # -- transactions ---------------------------------------------------------------------

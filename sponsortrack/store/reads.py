@@ -61,6 +61,21 @@ SORTS = {
 }
 
 
+def search_condition(text: str) -> tuple[str, dict[str, Any]]:
+    """Reads whose sponsor, episode title, show, promo URL, code or notes contain ``text``
+    (case-insensitive). Three characters or more use the trigram index; shorter text scans."""
+    term = text.strip()
+    if len(term) >= 3:
+        return ("r.id IN (SELECT rowid FROM read_search WHERE read_search MATCH :q)",
+                {"q": '"' + term.replace('"', '""') + '"'})
+    like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return ("(r.sponsor_id IN (SELECT id FROM sponsors WHERE name LIKE :q ESCAPE '\\') "
+            "OR r.episode_id IN (SELECT id FROM episodes WHERE title LIKE :q ESCAPE '\\' "
+            "OR show_id IN (SELECT id FROM shows WHERE name LIKE :q ESCAPE '\\')) "
+            "OR r.promo_url LIKE :q ESCAPE '\\' OR r.promo_code LIKE :q ESCAPE '\\' "
+            "OR r.notes LIKE :q ESCAPE '\\')", {"q": like})
+
+
 @dataclass
 class ReadFilter:
     date_from: str | None = None   # inclusive ISO dates, on the episode's air date
@@ -91,12 +106,9 @@ class ReadFilter:
         if self.unbilled:
             where.append("r.invoice_id IS NULL")
         if self.search and self.search.strip():
-            like = "%" + self.search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where.append(
-                "(sp.name LIKE :q ESCAPE '\\' OR e.title LIKE :q ESCAPE '\\' OR r.promo_url LIKE :q ESCAPE '\\'"
-                " OR r.promo_code LIKE :q ESCAPE '\\' OR r.notes LIKE :q ESCAPE '\\' OR sh.name LIKE :q ESCAPE '\\')"
-            )
-            params.append({"q": like})
+            cond, named = search_condition(self.search)
+            where.append(cond)
+            params.append(named)
         return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
@@ -140,9 +152,9 @@ def count_reads(store: Store, flt: ReadFilter | None = None) -> int:
     flt = flt or ReadFilter()
     where, params = flt.where()
     where, named = _bind(where, params)
-    sql = ("SELECT count(*) FROM ad_reads r JOIN episodes e ON e.id = r.episode_id "
-           "JOIN shows sh ON sh.id = e.show_id JOIN sponsors sp ON sp.id = r.sponsor_id "
-           "LEFT JOIN campaigns c ON c.id = r.campaign_id LEFT JOIN invoices i ON i.id = r.invoice_id" + where)
+    # The filter only names r.* and e.* columns (its search reaches sponsors and shows by subquery),
+    # and every read has exactly one episode, show and sponsor: so only the episode join is needed.
+    sql = "SELECT count(*) FROM ad_reads r JOIN episodes e ON e.id = r.episode_id" + where
     return int(store.conn.execute(sql, named).fetchone()[0])
 
 
