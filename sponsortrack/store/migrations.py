@@ -305,7 +305,7 @@ def _read_search_triggers(db: Database) -> None:
 
 @migrations()
 def m002_read_search(db: Database) -> None:
-    """Full-text (trigram) search over reads, and an index on the episode's air date.
+    """Full-text (trigram) search over reads; indexes on the episode's air date and on make-goods.
 
     Substring search over 100,000 reads with LIKE scans every row (tens of milliseconds); the trigram
     index answers in a few. The air date is ``coalesce(published_on, recorded_on)`` everywhere, so the
@@ -314,3 +314,5 @@ def m002_read_search(db: Database) -> None:
     db.execute(f"INSERT INTO read_search (rowid, body) {_READ_SEARCH_SELECT}")
     _read_search_triggers(db)
     db.execute("CREATE INDEX episodes_air_date ON episodes(coalesce(published_on, recorded_on))")
+    # "make-goods owed" asks, per flagged read, whether another read makes good for it
+    db.execute("CREATE INDEX ad_reads_make_good_of ON ad_reads(make_good_of) WHERE make_good_of IS NOT NULL")
