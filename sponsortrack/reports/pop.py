@@ -15,6 +15,7 @@ from sponsortrack.reports.common import kv_table, long_date, month_title
 from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render, render_bytes
 from sponsortrack.reports.styles import BAD, GOOD, MUTED, WARN, grid_style, styles
 from sponsortrack.reports.text import Markup, bold, esc, join, para
+from sponsortrack.services.imports import RECON_KINDS
 from sponsortrack.services.invoicing import PLACEMENT_LABELS, short_url
 from sponsortrack.services.reporting import PopData
 from sponsortrack.validation import format_duration
@@ -124,6 +125,31 @@ def link_rows(data: PopData) -> list[list]:
     return rows
 
 
+def exception_section(data: PopData, width: float) -> list:
+    """Where the published show notes and the logged reads disagree, so the sponsor hears it from us."""
+    if not data.reads:
+        return []
+    st = styles()
+    out: list = [CondPageBreak(35 * mm), Spacer(1, 4 * mm), para("Show notes check", st.h1)]
+    if not data.exceptions:
+        out.append(para("The published show notes name this sponsor wherever a read was logged, with the "
+                        "campaign's promo URL and code.", st.body))
+        return out
+    out += [para("Where the published show notes and the logged reads disagree; each is being corrected.",
+                 st.muted), Spacer(1, 2 * mm)]
+    rows = [[para("Episode", st.head), para("Aired", st.head), para("Finding", st.head)]]
+    for e in data.exceptions:
+        ep = f"{e['show_name']} #{e['episode_number']}" if e.get("episode_number") else e["show_name"]
+        finding = RECON_KINDS.get(e["kind"], e["kind"])
+        if e.get("in_notes") or e.get("expected"):
+            finding += f" (notes: {e.get('in_notes') or '—'}; campaign: {e.get('expected') or '—'})"
+        rows.append([para(ep, st.cell), para(e.get("air_date") or "", st.cell), para(finding, st.cell)])
+    t = Table(rows, colWidths=[38 * mm, 22 * mm, width - 60 * mm], repeatRows=1)
+    t.setStyle(grid_style())
+    out.append(t)
+    return out
+
+
 def build_story(data: PopData) -> list:
     st = styles()
     cur = _currency(data)
@@ -187,6 +213,8 @@ def build_story(data: PopData) -> list:
         t = Table(link_rows(data), colWidths=[w * mm * scale for w in widths], repeatRows=1)
         t.setStyle(grid_style(right_cols=(1,)))
         story.append(t)
+
+    story += exception_section(data, width)
 
     seller = data.seller.get("name") or "The publisher"
     attest = [

@@ -15,6 +15,7 @@ from sponsortrack.pricing import DELIVERED_STATUSES
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import settings as ssvc
+from sponsortrack.services.imports import reconcile_for_pop
 from sponsortrack.store import Store, campaigns
 from sponsortrack.store import invoices as istore
 from sponsortrack.store import links as lstore
@@ -94,6 +95,9 @@ class PopData:
     links: list[LinkHealth]
     link_checks_exist: bool
     amounts: dict[str, int] = field(default_factory=dict)   # currency -> delivered value this month
+    # Where the published show notes and the logged reads disagree (services.imports.reconcile);
+    # each with ``kind`` and a one-line ``message``.
+    exceptions: list[dict] = field(default_factory=list)
 
     @property
     def delivered(self) -> list[ReadRow]:
@@ -181,12 +185,14 @@ def pop_data(store: Store, sponsor: str | int | Sponsor, month: str, *,
             url=url, reads=url_reads[url], checked_at=chk.checked_at, verdict=chk.verdict,
             status_code=chk.status_code, final_url=chk.final_url, explanation=chk.explanation))
     agencies = sorted({c.campaign.agency_name for c in lines if c.campaign.agency_name})
+    exceptions = reconcile_for_pop(store, sp.id, month)
     seller = ssvc.get_settings(store)
     return PopData(sponsor=sp, month=month, period_start=start, period_end=end, prepared_on=_today(today),
                    seller={"name": seller.get("seller_name"), "address": seller.get("seller_address"),
                            "email": seller.get("seller_email")},
                    agencies=agencies, campaigns=lines, reads=reads, weeks=weeks, links=links,
-                   link_checks_exist=bool(checks) or lstore.count_checks(store) > 0, amounts=dict(amounts))
+                   link_checks_exist=bool(checks) or lstore.count_checks(store) > 0, amounts=dict(amounts),
+                   exceptions=exceptions)
 
 
 # -- network summary -----------------------------------------------------------------------------
