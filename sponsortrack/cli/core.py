@@ -8,14 +8,11 @@ import json
 import click
 
 from sponsortrack.cli.output import emit, format_option
+from sponsortrack.cli.output import store_of as _store
 from sponsortrack.money import format_money, format_percent
 from sponsortrack.validation import format_duration
 
 pass_app = click.make_pass_decorator(object)
-
-
-def _store(ctx: click.Context):
-    return ctx.find_root().obj.store
 
 
 def _clean_opts(**opts):

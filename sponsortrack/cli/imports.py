@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from sponsortrack.cli.output import emit, format_option
+from sponsortrack.cli.output import store_of as _store
 
 EXIT_BAD_INPUT = 2
 
@@ -20,10 +21,6 @@ EXIT_BAD_INPUT = 2
 def register(main: click.Group) -> None:
     main.add_command(import_group)
     main.add_command(reconcile_cmd)
-
-
-def _store(ctx: click.Context):
-    return ctx.find_root().obj.store
 
 
 def _fail(problems: list[str], what: str) -> None:

@@ -10,11 +10,8 @@ import json
 import click
 
 from sponsortrack.cli.output import emit, format_option
+from sponsortrack.cli.output import store_of as _store
 from sponsortrack.money import format_money
-
-
-def _store(ctx: click.Context):
-    return ctx.find_root().obj.store
 
 
 def _group(main: click.Group, name: str, help_text: str) -> click.Group:

@@ -12,6 +12,7 @@ import sys
 import click
 
 from sponsortrack.cli.output import emit
+from sponsortrack.cli.output import store_of as _store
 
 EXIT_NOT_FINE = 1
 
@@ -19,10 +20,6 @@ EXIT_NOT_FINE = 1
 def register(main: click.Group) -> None:
     main.add_command(check_urls_cmd)
     main.add_command(link_report_cmd)
-
-
-def _store(ctx: click.Context):
-    return ctx.find_root().obj.store
 
 
 @click.command("check-urls")

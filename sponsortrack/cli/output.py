@@ -1,4 +1,4 @@
-"""Printing lists as an aligned table, CSV or JSON (stable snake_case keys)."""
+"""What every command shares: its store, and printing lists as a table, CSV or JSON (snake_case keys)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ FORMATS = ("table", "csv", "json")
 
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                              help="Output format.")
+
+def store_of(ctx: click.Context):
+    """The command's open store (opened on first use by the root context's ``AppContext``)."""
+    return ctx.find_root().obj.store
+
 
 def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, *,
          headers: dict[str, str] | None = None) -> None:
