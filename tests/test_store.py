@@ -118,6 +118,20 @@ def test_read_only_file_is_refused(tmp_path, db_path):
         db_path.chmod(0o644)
 
 
+def test_read_only_file_is_refused_as_seen_by_a_normal_user(db_path, monkeypatch):
+    """Root may write anywhere, so simulate what a normal user's permission check sees."""
+    import os
+
+    Store(db_path).close()
+    before = db_path.read_bytes()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if (mode == os.W_OK and str(p) == str(db_path))
+                        else real_access(p, mode))
+    with pytest.raises(DatabaseError, match="is read-only; choose a writable file or copy it"):
+        Store(db_path)
+    assert db_path.read_bytes() == before
+
+
 def test_directory_and_missing_folder_are_refused(tmp_path):
     with pytest.raises(DatabaseError, match="is a directory"):
         Store(tmp_path)
