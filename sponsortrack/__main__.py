@@ -1,4 +1,4 @@
-from sponsortrack.cli import main
+from sponsortrack.launch import main
 
 if __name__ == "__main__":
     main()

@@ -135,3 +135,52 @@ def test_object_model_and_raw_sort_proxy(qtmodeltester, generated):
     assert top == "$490.00/read"  # $490 > $1,00 as a number, though "$490" < "$100" would not hold as text
     proxy.setFilterFixedString("sponsor 07")
     assert proxy.rowCount() == 1
+
+
+@pytest.mark.parametrize("descending", [True, False])
+@pytest.mark.parametrize("text", ["pod", "sponsor1", "Episode 5", "CODE8", "go time", "no such text", "1%_x"])
+def test_history_search_walk_gives_the_same_pages(generated, monkeypatch, text, descending):
+    """The view's walk for common text returns exactly ``page_reads``'s rows, in the same order."""
+    walked = []
+    real_walk = ssession._walk_page
+
+    def spy(*args, **kwargs):
+        ids = real_walk(*args, **kwargs)
+        walked.append(ids is not None)
+        return ids
+
+    monkeypatch.setattr(ssession, "_WALK_MIN_MATCHES", 50)  # the fixture is small: walk from 50 matches
+    monkeypatch.setattr(ssession, "_walk_page", spy)
+    for flt in (ReadFilter(search=text), ReadFilter(search=text, date_from="2024-06-01", date_to="2024-12-31")):
+        for offset in (0, PAGE):
+            expected = ssession.page_reads(generated, flt, descending=descending, limit=PAGE, offset=offset)
+            got = ssession.page_reads_for_view(generated, flt, descending=descending, limit=PAGE, offset=offset)
+            assert [r.id for r in got] == [r.id for r in expected]
+            assert got == expected
+    if text == "pod":  # in every read's promo URL: the walk answered
+        assert walked and all(walked)
+
+
+def test_history_search_walk_out_of_budget_falls_back(generated, monkeypatch):
+    monkeypatch.setattr(ssession, "_WALK_MIN_MATCHES", 50)
+    monkeypatch.setattr(ssession, "_WALK_BUDGET_S", -1.0)  # already over: the progress handler interrupts
+    flt = ReadFilter(search="pod")
+    assert ssession._walk_page(generated, flt, True, PAGE, 0) is None
+    got = ssession.page_reads_for_view(generated, flt)
+    assert [r.id for r in got] == [r.id for r in ssession.page_reads(generated, flt)]
+    # the connection is usable afterwards (handler removed)
+    assert ssession.count_reads(generated, flt) == rstore.count_reads(generated, flt)
+
+
+def test_history_search_walk_only_for_the_search_box_alone(generated, monkeypatch):
+    monkeypatch.setattr(ssession, "_WALK_MIN_MATCHES", 50)
+    calls = []
+    monkeypatch.setattr(ssession, "_walk_page", lambda *a, **k: calls.append(a) or None)
+    sponsor = cat.resolve_sponsor(generated, "Sponsor 04")
+    for flt, sort in ((ReadFilter(search="pod", sponsor_id=sponsor.id), "air_date"),
+                      (ReadFilter(search="pod", status="aired"), "air_date"),
+                      (ReadFilter(search="pod"), "sponsor"),
+                      (ReadFilter(search="po"), "air_date"),
+                      (ReadFilter(search="pöd"), "air_date")):
+        ssession.page_reads_for_view(generated, flt, sort=sort)
+    assert calls == []

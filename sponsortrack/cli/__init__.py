@@ -16,6 +16,7 @@ import click
 
 from sponsortrack import __version__
 from sponsortrack.errors import DatabaseError, SponsortrackError
+from sponsortrack.launch import default_db_path
 
 FEATURES = ["core", "invoicing"]
 FEATURES.append("imports")  # import shownotes|rss|csv|downloads, reconcile
@@ -23,12 +24,6 @@ FEATURES.append("links")  # check-urls, link-report
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
-
-
-def default_db_path() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("sponsortrack", appauthor=False)) / "sponsortrack.db"
 
 
 class AppContext:

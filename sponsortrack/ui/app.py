@@ -46,8 +46,27 @@ def dark_palette() -> QPalette:
     return p
 
 
+_FUSION_LIGHT = {  # Fusion's standard light palette (Qt 6): role -> (normal, disabled)
+    "WindowText": ("#000000", "#bebebe"), "Button": ("#efefef", "#efefef"), "Light": ("#ffffff", "#ffffff"),
+    "Midlight": ("#cacaca", "#cacaca"), "Dark": ("#9f9f9f", "#bebebe"), "Mid": ("#b8b8b8", "#b8b8b8"),
+    "Text": ("#000000", "#bebebe"), "BrightText": ("#ffffff", "#ffffff"), "ButtonText": ("#000000", "#bebebe"),
+    "Base": ("#ffffff", "#efefef"), "Window": ("#efefef", "#efefef"), "Shadow": ("#767676", "#b1b1b1"),
+    "Highlight": ("#308cc6", "#919191"), "HighlightedText": ("#ffffff", "#ffffff"),
+    "Link": ("#0000ff", "#0000ff"), "LinkVisited": ("#ff00ff", "#ff00ff"), "AlternateBase": ("#f7f7f7", "#f7f7f7"),
+    "ToolTipBase": ("#ffffdc", "#ffffdc"), "ToolTipText": ("#000000", "#000000"),
+    "PlaceholderText": ("#80000000", "#80000000"),
+}
+
+
 def light_palette() -> QPalette:
-    p = QApplication.style().standardPalette()
+    """Fusion's light palette, spelled out (asking the style for it costs start-up time: PySide6 builds
+    every ``QStyle`` enum on first use), with our highlight and backgrounds."""
+    p = QPalette()
+    for name, (normal, disabled) in _FUSION_LIGHT.items():
+        role = getattr(QPalette.ColorRole, name)
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            p.setColor(group, role, QColor(normal))
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled))
     p.setColor(QPalette.ColorRole.Highlight, QColor(40, 100, 200))
     p.setColor(QPalette.ColorRole.AlternateBase, QColor(244, 246, 249))
     p.setColor(QPalette.ColorRole.Base, QColor(255, 255, 255))
@@ -71,7 +90,9 @@ QTableView { gridline-color: palette(midlight); }
 
 
 def apply_theme(app: QApplication, theme: str) -> None:
-    app.setStyle("Fusion")
+    if not app.property("st_fusion"):
+        app.setStyle("Fusion")
+        app.setProperty("st_fusion", True)
     if theme == "dark" or (theme == "system" and QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark):
         app.setPalette(dark_palette())
         app.setProperty("st_dark", True)
@@ -87,7 +108,10 @@ def make_app() -> QApplication:
         QCoreApplication.setOrganizationName("sponsortrack")
         QCoreApplication.setApplicationName("sponsortrack")
         QGuiApplication.setDesktopFileName("sponsortrack")
-        app = QApplication(sys.argv[:1])
+        # Fusion chosen on the command line: setStyle() would hand Python a QStyle, and PySide6 builds
+        # all of QStyle's enums the first time one appears (milliseconds of start-up).
+        app = QApplication([*sys.argv[:1], "-style", "Fusion"])
+        app.setProperty("st_fusion", True)
     from sponsortrack.ui.icons import app_icon
 
     app.setWindowIcon(app_icon())
@@ -108,12 +132,12 @@ def open_store(path: Path, explicit: bool) -> Store:
 
 def open_with_dialog(path: Path, explicit: bool, parent: QWidget | None = None, config=None) -> Store | None:
     """Open the database; on a bad file ask what to do (open another, restore a backup, quit)."""
-    from sponsortrack.ui.dialogs.dbproblem import DatabaseProblemDialog
-
     while True:
         try:
             return open_store(path, explicit)
         except DatabaseError as exc:
+            from sponsortrack.ui.dialogs.dbproblem import DatabaseProblemDialog
+
             dlg = DatabaseProblemDialog(path, str(exc), parent, config=config)
             if not dlg.exec() or dlg.choice is None:
                 return None

@@ -14,13 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from sponsortrack.errors import SponsortrackError
 from sponsortrack.store import Store
-from sponsortrack.store import session as ssession
 
 if TYPE_CHECKING:
     from sponsortrack.ui.config import Config
@@ -71,7 +70,42 @@ class AppContext(QObject):
 
             tasks = TaskRunner(self)
         self.tasks = tasks
-        ssession.set_busy_timeout(store, LOCK_WAIT_MS)
+        self._short_timeout = False
+        self._painted = True          # a main window sets this False until it has painted its first frame
+        self._after_paint: list[Callable[[], None]] = []
+
+    # -- start-up ---------------------------------------------------------------------------
+    def wait_for_first_paint(self) -> None:
+        """Called by the main window before it is shown: :meth:`after_first_paint` work waits for the frame."""
+        self._painted = False
+
+    def first_paint_done(self) -> None:
+        """The window's first frame is painted: run the deferred work from the event loop."""
+        if self._painted:
+            return
+        self._painted = True
+        pending, self._after_paint = self._after_paint, []
+        for fn in pending:
+            QTimer.singleShot(0, fn)
+
+    def after_first_paint(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` once the window has painted its first frame (now, if it has) — for work such as a
+        worker thread that would otherwise compete with the first paint for the interpreter."""
+        if self._painted:
+            fn()
+        else:
+            self._after_paint.append(fn)
+
+    def _use_short_busy_timeout(self) -> None:
+        """Writes wait LOCK_WAIT_MS per attempt (then :meth:`call` retries with the window live).
+
+        Set before the first write rather than at start-up: the store module it needs is not free to
+        import, and every write of the window goes through :meth:`call`."""
+        if not self._short_timeout:
+            from sponsortrack.store import session as ssession
+
+            ssession.set_busy_timeout(self.store, LOCK_WAIT_MS)
+            self._short_timeout = True
 
     # -- writes -----------------------------------------------------------------------------
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -79,6 +113,7 @@ class AppContext(QObject):
 
         Between attempts the event loop runs, so the window repaints. After the last attempt a
         :class:`DatabaseLocked` is raised; the caller keeps the user's edit (dialogs stay open)."""
+        self._use_short_busy_timeout()
         for attempt in range(LOCK_RETRIES):
             try:
                 return fn(*args, **kwargs)

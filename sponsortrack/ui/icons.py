@@ -1,30 +1,140 @@
-"""Icons: the application icon (bundled SVG/PNG) and toolbar icons from the current style."""
+"""Icons: the application icon (bundled PNGs) and the toolbar's line icons.
+
+Toolbar icons come from the desktop's icon theme when it has them; otherwise they are drawn here, in the
+palette's text colour (so they read in the dark palette too) and at any size. Drawing them avoids the
+style's standard pixmaps, whose Python enums alone cost a few milliseconds of start-up (PySide6 builds
+all of ``QStyle``'s enums on first use) and whose pictures did not fit (a list for Preferences).
+"""
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QStyle, QWidget
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import QWidget
 
-_STANDARD = {
-    "new": QStyle.StandardPixmap.SP_FileIcon,
-    "save": QStyle.StandardPixmap.SP_DialogSaveButton,
-    "undo": QStyle.StandardPixmap.SP_ArrowBack,
-    "redo": QStyle.StandardPixmap.SP_ArrowForward,
-    "find": QStyle.StandardPixmap.SP_FileDialogContentsView,
-    "settings": QStyle.StandardPixmap.SP_FileDialogDetailedView,
-    "delete": QStyle.StandardPixmap.SP_TrashIcon,
-}
+_THEME = {"new": "document-new", "save": "document-save", "undo": "edit-undo", "redo": "edit-redo",
+          "find": "edit-find", "settings": "preferences-system", "delete": "edit-delete"}
 
 
-def icon(name: str, widget: QWidget) -> QIcon:
-    theme = {"new": "document-new", "save": "document-save", "undo": "edit-undo", "redo": "edit-redo",
-             "find": "edit-find", "settings": "preferences-system", "delete": "edit-delete"}.get(name)
+def _glyph(name: str) -> QPainterPath:
+    """The icon's outline on a 16 x 16 grid."""
+    p = QPainterPath()
+    if name == "new":  # a page with a folded corner and a plus
+        p.moveTo(9.5, 1.5)
+        p.lineTo(3.5, 1.5)
+        p.lineTo(3.5, 14.5)
+        p.lineTo(12.5, 14.5)
+        p.lineTo(12.5, 4.5)
+        p.lineTo(9.5, 1.5)
+        p.lineTo(9.5, 4.5)
+        p.lineTo(12.5, 4.5)
+        p.moveTo(8, 7.5)
+        p.lineTo(8, 12.5)
+        p.moveTo(5.5, 10)
+        p.lineTo(10.5, 10)
+    elif name == "save":  # an arrow down into a tray
+        p.moveTo(8, 1.5)
+        p.lineTo(8, 10)
+        p.moveTo(4.5, 6.5)
+        p.lineTo(8, 10)
+        p.lineTo(11.5, 6.5)
+        p.moveTo(2, 10.5)
+        p.lineTo(2, 14.5)
+        p.lineTo(14, 14.5)
+        p.lineTo(14, 10.5)
+    elif name in ("undo", "redo"):  # a hooked arrow
+        p.moveTo(4, 6.5)
+        p.lineTo(10, 6.5)
+        p.cubicTo(15.5, 6.5, 15.5, 13.5, 10, 13.5)
+        p.lineTo(6, 13.5)
+        p.moveTo(6.5, 3.5)
+        p.lineTo(3.5, 6.5)
+        p.lineTo(6.5, 9.5)
+        if name == "redo":
+            from PySide6.QtGui import QTransform
+
+            p = QTransform(-1, 0, 0, 1, 16, 0).map(p)
+    elif name == "find":  # a magnifier
+        p.addEllipse(QPointF(6.5, 6.5), 4.5, 4.5)
+        p.moveTo(9.8, 9.8)
+        p.lineTo(14.5, 14.5)
+    elif name == "settings":  # three sliders
+        for y, x in ((3.5, 10), (8, 5), (12.5, 9)):
+            p.moveTo(1.5, y)
+            p.lineTo(14.5, y)
+            p.addEllipse(QPointF(x, y), 1.8, 1.8)
+    elif name == "delete":  # a bin
+        p.moveTo(2, 3.5)
+        p.lineTo(14, 3.5)
+        p.moveTo(6, 3.5)
+        p.lineTo(6, 1.5)
+        p.lineTo(10, 1.5)
+        p.lineTo(10, 3.5)
+        p.moveTo(3.5, 3.5)
+        p.lineTo(4.5, 14.5)
+        p.lineTo(11.5, 14.5)
+        p.lineTo(12.5, 3.5)
+    else:
+        p.addRect(QRectF(3.5, 3.5, 9, 9))
+    return p
+
+
+class LineIconEngine(QIconEngine):
+    """Paints a glyph with the application palette's button-text colour (greyed when disabled)."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        pal = QGuiApplication.palette()
+        group = QPalette.ColorGroup.Disabled if mode == QIcon.Mode.Disabled else QPalette.ColorGroup.Active
+        color = QColor(pal.color(group, QPalette.ColorRole.ButtonText))
+        if mode == QIcon.Mode.Disabled:
+            color.setAlphaF(0.45)
+        side = min(rect.width(), rect.height())
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(rect.x() + (rect.width() - side) / 2, rect.y() + (rect.height() - side) / 2)
+        painter.scale(side / 16, side / 16)
+        pen = QPen(color, 1.4)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(_glyph(self.name))
+        painter.restore()
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        pm = QPixmap(size)
+        pm.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pm)
+        self.paint(painter, QRect(0, 0, size.width(), size.height()), mode, state)
+        painter.end()
+        return pm
+
+    def clone(self) -> QIconEngine:
+        return LineIconEngine(self.name)
+
+
+def icon(name: str, widget: QWidget | None = None) -> QIcon:
+    """A toolbar icon: the desktop theme's, else the drawn one."""
+    theme = _THEME.get(name)
     if theme and QIcon.hasThemeIcon(theme):
         return QIcon.fromTheme(theme)
-    return widget.style().standardIcon(_STANDARD.get(name, QStyle.StandardPixmap.SP_FileIcon))
+    return QIcon(LineIconEngine(name))
 
 
 def asset_path(name: str) -> Path | None:
@@ -32,6 +142,8 @@ def asset_path(name: str) -> Path | None:
     here = Path(__file__).resolve().parents[2] / "assets" / name
     if here.exists():
         return here
+    from importlib import resources  # an installed package only: not worth its import otherwise
+
     try:
         p = resources.files("sponsortrack").joinpath("assets", name)
         return Path(str(p)) if p.is_file() else None
@@ -40,8 +152,10 @@ def asset_path(name: str) -> Path | None:
 
 
 def app_icon() -> QIcon:
+    """The window icon from the bundled PNGs (the SVG is for the desktop entry: loading Qt's SVG icon
+    engine for the window icon alone costs more start-up time than the rest of this module)."""
     ic = QIcon()
-    for name in ("sponsortrack.svg", "sponsortrack-256.png", "sponsortrack-64.png"):
+    for name in ("sponsortrack-256.png", "sponsortrack-64.png"):
         p = asset_path(name)
         if p is not None:
             ic.addFile(str(p))

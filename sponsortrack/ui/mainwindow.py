@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -26,6 +25,12 @@ from sponsortrack import __version__
 from sponsortrack.ui.actions import MENUS, TOOLBAR, Act, build_action_map
 from sponsortrack.ui.context import AppContext
 from sponsortrack.ui.pages import PAGES, create_page
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
+
+# QFileDialog and QMessageBox are imported where they are used: PySide6 builds a class's Python enums
+# when the class is first imported, and neither is needed to show the window.
 
 
 class MainWindow(QMainWindow):
@@ -78,6 +83,7 @@ class MainWindow(QMainWindow):
 
         self.resize(1280, 800)
         self._update_title()
+        ctx.wait_for_first_paint()
 
     # -- construction -------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -230,6 +236,8 @@ class MainWindow(QMainWindow):
         SettingsDialog(self.ctx, self).exec()
 
     def open_import(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         try:
             from sponsortrack.ui import import_wizard  # type: ignore[attr-defined]
         except ModuleNotFoundError:
@@ -239,6 +247,8 @@ class MainWindow(QMainWindow):
         import_wizard.open_wizard(self.ctx, self)
 
     def open_database(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         folder = self.ctx.config.last_folder("database", str(Path(self.ctx.db_path).parent))
         path, _ = QFileDialog.getOpenFileName(self, "Open Database", folder,
                                               "sponsortrack databases (*.db *.sqlite);;All files (*)")
@@ -250,6 +260,8 @@ class MainWindow(QMainWindow):
         relaunch_on(self, Path(path))
 
     def backup_database(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         folder = self.ctx.config.last_folder("backup", str(Path(self.ctx.db_path).parent))
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
         suggested = str(Path(folder) / f"{Path(self.ctx.db_path).stem}-copy-{stamp}.db")
@@ -268,12 +280,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Backed up to {target}.", 6000)
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self, "About sponsortrack",
                           f"<b>sponsortrack {__version__}</b><p>Log host-read sponsor spots, invoice sponsors, "
                           f"prove what aired, check promo links.</p><p>Database: {self.ctx.db_path}</p>")
 
     @Slot(str, str)
     def _show_error(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         if self.isVisible():
             box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
             box.setObjectName("error_box")
@@ -313,6 +329,10 @@ class MainWindow(QMainWindow):
         st = self.ctx.config.window_state()
         if st is not None:
             self.restoreState(st)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self.ctx.first_paint_done()  # a no-op after the first frame
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.ctx.config.set_geometry(self.saveGeometry())

@@ -46,6 +46,14 @@ COL = {c.key: i for i, c in enumerate(COLUMNS)}
 
 STATUS_COLORS = {"flagged": QColor(214, 69, 69), "scheduled": QColor(150, 150, 160)}
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ROLES = frozenset({_DISPLAY, _ALIGN, _FOREGROUND, _TOOLTIP, int(SORT_ROLE), int(ID_ROLE), int(OBJECT_ROLE)})
+_ALIGNMENTS = [int((Qt.AlignmentFlag.AlignVCenter | (Qt.AlignmentFlag.AlignRight if c.align == "right"
+                                                     else Qt.AlignmentFlag.AlignLeft)).value) for c in COLUMNS]
+
 
 def price_text(r: ReadRow) -> str:
     p = r.price_minor
@@ -111,7 +119,7 @@ class ReadsModel(QAbstractTableModel):
 
     # -- queries --------------------------------------------------------------------------------
     def _page(self, offset: int) -> list[ReadRow]:
-        return ssession.page_reads(self.store, self.filter, sort=self.sort_key, descending=self.descending,
+        return ssession.page_reads_for_view(self.store, self.filter, sort=self.sort_key, descending=self.descending,
                                    limit=PAGE, offset=offset)
 
     def reload(self) -> None:
@@ -176,21 +184,25 @@ class ReadsModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+        # Called for every visible cell and role on each repaint: unhandled roles return first, and the
+        # role constants are plain ints (a PySide6 enum attribute lookup costs more than the work here).
+        if role not in _ROLES or not index.isValid():
             return None
-        r = self.rows[index.row()]
-        key = COLUMNS[index.column()].key
-        if role == Qt.ItemDataRole.DisplayRole:
+        row = index.row()
+        if not (0 <= row < len(self.rows)):
+            return None
+        r = self.rows[row]
+        col = index.column()
+        key = COLUMNS[col].key
+        if role == _DISPLAY:
             return _text(r, key)
+        if role == _ALIGN:
+            return _ALIGNMENTS[col]
+        if role == _FOREGROUND:
+            return STATUS_COLORS.get(r.status) if key == "status" else None
         if role == SORT_ROLE:
             return _raw(r, key)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            right = COLUMNS[index.column()].align == "right"
-            return int(Qt.AlignmentFlag.AlignVCenter
-                       | (Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft))
-        if role == Qt.ItemDataRole.ForegroundRole and key == "status":
-            return STATUS_COLORS.get(r.status)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if key == "title":
                 return f"{r.show_name} #{r.episode_number}: {r.episode_title}"
             if key == "price" and r.pricing:
@@ -200,6 +212,7 @@ class ReadsModel(QAbstractTableModel):
                 return r.promo_url
             if r.notes:
                 return r.notes
+            return None
         if role == ID_ROLE:
             return r.id
         if role == OBJECT_ROLE:

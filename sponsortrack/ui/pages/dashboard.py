@@ -17,10 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sponsortrack.money import format_money, to_decimal
-from sponsortrack.services import campaigns as camp
-from sponsortrack.services import dashboard as dash
-from sponsortrack.store import session as ssession
 from sponsortrack.ui import context as c
 from sponsortrack.ui.widgets.charts import LineChart, StackedBarChart
 
@@ -49,6 +45,7 @@ class DashboardPage(QWidget):
     def __init__(self, ctx: c.AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self._gen = 0
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -120,12 +117,21 @@ class DashboardPage(QWidget):
         if str(self.ctx.db_path) == ":memory:":
             self._apply(compute(None, None, self.ctx.store))
             return
-        self._gen = getattr(self, "_gen", 0) + 1
-        gen = self._gen
+        self._gen += 1
+        # After the window's first frame: the worker imports the services and shapes every figure in
+        # Python, and would otherwise compete with that first paint for the interpreter.
+        self.ctx.after_first_paint(lambda g=self._gen: self._start_compute(g))
+
+    def _start_compute(self, gen: int) -> None:
+        if gen != self._gen:
+            return
         self.ctx.tasks.start("Dashboard figures", compute,
                              on_done=lambda data, g=gen: self._apply(data) if g == self._gen and data else None)
 
+
     def _apply(self, data: dict) -> None:
+        from sponsortrack.money import format_money, to_decimal
+
         figs, pacing, unbilled = data["figs"], data["pacing"], data["unbilled"]
         as_of = data["as_of"]
         months = [month_label(m) for m in figs.months]
@@ -187,8 +193,13 @@ class DashboardPage(QWidget):
 
 
 def compute(control, db_path, store=None) -> dict:
-    """Everything the dashboard shows, read in one go (runs on a worker thread with its own Store)."""
+    """Everything the dashboard shows, read in one go (runs on a worker thread with its own Store).
+
+    The services are imported here, on the worker, so the window does not wait for their import."""
+    from sponsortrack.services import campaigns as camp
+    from sponsortrack.services import dashboard as dash
     from sponsortrack.store import Store
+    from sponsortrack.store import session as ssession
 
     own = store is None
     if own:
