@@ -9,6 +9,7 @@ unchanged, so the two faces behave the same.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -66,6 +67,10 @@ def main(argv: list[str] | None = None) -> None:
         cli_main(args=args, prog_name=os.path.basename(sys.argv[0]) or "sponsortrack")
         return
     db = opts["db"] or os.environ.get("SPONSORTRACK_DB") or None
+    # No cyclic garbage collection while the window is built: the imports (PySide6 builds thousands of
+    # enum objects) would trigger several full passes over them. The window turns it back on, with the
+    # start-up objects frozen, once its first frame is painted.
+    gc.disable()
     # The store first: once PySide6 is loaded, its import hook reads the source of every module imported
     # after it (to see whether the module uses PySide6), and the store never does.
     import sponsortrack.store  # noqa: F401

@@ -59,3 +59,15 @@ def test_help_still_comes_from_click(tmp_path):
     res = subprocess.run([sys.executable, "-m", "sponsortrack", "--help"], capture_output=True, text=True,
                          timeout=60)
     assert res.returncode == 0 and "Usage:" in res.stdout and "gui" in res.stdout
+
+
+def test_garbage_collection_is_back_on_once_the_window_is_painted(tmp_path, demo_store):
+    code = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print('GC', gc.isenabled()))\n"
+        "from sponsortrack.launch import main\n"
+        f"main(['--db', {str(demo_store.path)!r}, 'gui'])\n"
+    )
+    res = _run(code, tmp_path, SPONSORTRACK_QUIT_WHEN_IDLE="1")
+    assert res.returncode == 0, res.stderr
+    assert "GC True" in res.stdout, res.stdout
