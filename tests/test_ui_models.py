@@ -66,6 +66,8 @@ def test_reads_model_is_a_valid_model_and_pages(qtmodeltester, generated):
 def test_every_column_sorts_in_sql_by_value(generated):
     m = ReadsModel(generated)
     for key, col in COL.items():
+        if key == "link":  # not sortable: covered by test_link_column_is_not_sortable
+            continue
         for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
             m.sort(col, order)
             while m.canFetchMore():
@@ -184,3 +186,93 @@ def test_history_search_walk_only_for_the_search_box_alone(generated, monkeypatc
                       (ReadFilter(search="pöd"), "air_date")):
         ssession.page_reads_for_view(generated, flt, sort=sort)
     assert calls == []
+
+
+def _check(store, url, verdict, when, **extra):
+    from sponsortrack.store import links as lstore
+
+    lstore.save_check(store, {"url": url, "verdict": verdict, "checked_at": when, **extra})
+
+
+def test_link_column_shows_the_latest_verdict_as_a_badge(qtmodeltester, generated):
+    from sponsortrack.ui.models.links import VERDICT_ROLE, badge_colours
+    from sponsortrack.ui.models.reads import LINK_COL
+
+    _check(generated, "https://sponsor3.com/pod", "ok", "2024-01-02T00:00:00Z")
+    _check(generated, "https://sponsor3.com/pod", "broken", "2024-03-02T00:00:00Z", status_code=404,
+           explanation="the server answers 404 Not Found")
+    _check(generated, "https://sponsor5.com/pod", "redirected", "2024-03-02T00:00:00Z",
+           final_url="https://www.sponsor5.com/pod")
+    m = ReadsModel(generated)
+    m.reload()
+    qtmodeltester.check(m)
+    assert m.headerData(LINK_COL, Qt.Orientation.Horizontal) == "Link"
+    seen = set()
+    for row, r in enumerate(m.rows):
+        idx = m.index(row, LINK_COL)
+        if r.promo_url == "https://sponsor3.com/pod":  # the latest check wins
+            assert idx.data() == "Broken" and idx.data(VERDICT_ROLE) == "broken"
+            assert idx.data(Qt.ItemDataRole.BackgroundRole) == badge_colours("broken")[0]
+            assert "404 Not Found" in idx.data(Qt.ItemDataRole.ToolTipRole)
+            seen.add("broken")
+        elif r.promo_url == "https://sponsor5.com/pod":
+            assert idx.data() == "Redirected"
+            assert "Lands on https://www.sponsor5.com/pod" in idx.data(Qt.ItemDataRole.ToolTipRole)
+            seen.add("redirected")
+        else:  # never checked: no badge, and the tooltip says so
+            assert idx.data() == "" and idx.data(VERDICT_ROLE) is None
+            assert "Not checked yet" in idx.data(Qt.ItemDataRole.ToolTipRole)
+    assert seen == {"broken", "redirected"}
+
+
+def test_link_verdicts_are_fetched_per_page_not_per_cell(generated, monkeypatch):
+    from sponsortrack.services import links as lsvc
+    from sponsortrack.ui.models.reads import LINK_COL
+
+    calls = []
+    real = lsvc.latest_verdicts
+    monkeypatch.setattr(lsvc, "latest_verdicts", lambda store, urls: calls.append(list(urls)) or real(store, urls))
+    m = ReadsModel(generated)
+    m.reload()
+    assert len(calls) == 1 and len(calls[0]) == len({r.promo_url for r in m.rows})
+    for row in range(m.rowCount()):
+        for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole):
+            m.data(m.index(row, LINK_COL), role)
+    assert len(calls) == 1
+    m.fetchMore()
+    assert len(calls) == 2  # one more page, one more query
+
+
+def test_link_column_is_not_sortable(generated):
+    from sponsortrack.ui.models.reads import LINK_COL
+
+    m = ReadsModel(generated)
+    m.sort(COL["sponsor"], Qt.SortOrder.AscendingOrder)
+    before = [r.id for r in m.rows]
+    m.sort(LINK_COL, Qt.SortOrder.DescendingOrder)
+    assert m.sort_key == "sponsor" and [r.id for r in m.rows] == before
+
+
+def test_history_link_badges_follow_new_checks_without_reloading(qtbot, generated, tmp_path):
+    from ui_helpers import make_window
+
+    from sponsortrack.ui import context as c
+    from sponsortrack.ui.models.reads import LINK_COL
+    from sponsortrack.ui.widgets.badge import BadgeDelegate
+
+    win = make_window(qtbot, generated, tmp_path, page="history")
+    page = win.pages["history"]
+    url = page.model.rows[0].promo_url
+    assert page.model.index(0, LINK_COL).data() == ""
+    resets = []
+    page.model.modelReset.connect(lambda: resets.append(1))
+    changed = []
+    page.model.dataChanged.connect(lambda a, b, _roles=(): changed.append((a.column(), b.column())))
+    _check(generated, url, "wrong_destination", "2024-05-01T00:00:00Z")
+    win.ctx.notify({c.LINKS})  # what the Links page says after a sweep
+    assert page.model.index(0, LINK_COL).data() == "Wrong site"
+    assert resets == [] and changed == [(LINK_COL, LINK_COL)]
+    assert isinstance(page.view.itemDelegateForColumn(LINK_COL), BadgeDelegate)
+    page.view.viewport().repaint()  # the badge delegate paints without errors
+    page.view.horizontalHeader().setSortIndicator(LINK_COL, Qt.SortOrder.AscendingOrder)
+    assert page.view.horizontalHeader().sortIndicatorSection() == COL["air_date"]

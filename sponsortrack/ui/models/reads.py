@@ -1,12 +1,16 @@
 """The reads of the history: a table model fed from SQL one page at a time.
 
 Filtering and sorting happen in SQL (``ORDER BY`` on values, not text); the view asks for more rows
-as it scrolls (``canFetchMore``/``fetchMore``). 100,000 reads open as fast as 200."""
+as it scrolls (``canFetchMore``/``fetchMore``). 100,000 reads open as fast as 200.
+
+The Link column shows the latest check of each read's promo URL (the Links page's verdicts), fetched
+once per page of rows — never per cell — and again by :meth:`ReadsModel.refresh_links` when the Links
+page reports new checks. It is not sortable (the order stays the SQL one)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
@@ -16,6 +20,10 @@ from sponsortrack.store import session as ssession
 from sponsortrack.store.models import ReadRow
 from sponsortrack.store.reads import ReadFilter
 from sponsortrack.ui.models import ID_ROLE, OBJECT_ROLE, SORT_ROLE
+from sponsortrack.ui.models.links import VERDICT_ROLE, badge_colours, badge_label
+
+if TYPE_CHECKING:
+    from sponsortrack.store.links import LinkCheck
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
@@ -26,6 +34,7 @@ class ReadColumn:
     key: str          # also the store's sort key (store.reads.SORTS)
     title: str
     align: str = "left"
+    sortable: bool = True
 
 
 COLUMNS = [
@@ -37,6 +46,7 @@ COLUMNS = [
     ReadColumn("placement", "Placement"),
     ReadColumn("read_type", "Type"),
     ReadColumn("promo_url", "Promo URL"),
+    ReadColumn("link", "Link", sortable=False),
     ReadColumn("promo_code", "Code"),
     ReadColumn("status", "Status"),
     ReadColumn("price", "Price", "right"),
@@ -45,12 +55,15 @@ COLUMNS = [
 COL = {c.key: i for i, c in enumerate(COLUMNS)}
 
 STATUS_COLORS = {"flagged": QColor(214, 69, 69), "scheduled": QColor(150, 150, 160)}
+LINK_COL = COL["link"]  # VERDICT_ROLE there: the raw verdict (None: no promo URL, or never checked)
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
-_ROLES = frozenset({_DISPLAY, _ALIGN, _FOREGROUND, _TOOLTIP, int(SORT_ROLE), int(ID_ROLE), int(OBJECT_ROLE)})
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
+_ROLES = frozenset({_DISPLAY, _ALIGN, _FOREGROUND, _TOOLTIP, _BACKGROUND, int(SORT_ROLE), int(ID_ROLE),
+                    int(OBJECT_ROLE), int(VERDICT_ROLE)})
 _ALIGNMENTS = [int((Qt.AlignmentFlag.AlignVCenter | (Qt.AlignmentFlag.AlignRight if c.align == "right"
                                                      else Qt.AlignmentFlag.AlignLeft)).value) for c in COLUMNS]
 
@@ -102,6 +115,22 @@ def _raw(r: ReadRow, key: str) -> Any:
     }.get(key)
 
 
+def _link_tooltip(r: ReadRow, chk: LinkCheck | None) -> str | None:
+    if not r.promo_url:
+        return None
+    if chk is None:
+        return f"{r.promo_url}\nNot checked yet (the Links page checks every promo URL)."
+    from sponsortrack.linkcheck.model import VERDICT_LABELS, VERDICT_MEANINGS
+
+    head = VERDICT_LABELS.get(chk.verdict, chk.verdict)
+    lines = [f"{head}: {chk.explanation or VERDICT_MEANINGS.get(chk.verdict, '')}".rstrip(": ")]
+    if chk.final_url and chk.final_url != r.promo_url:
+        lines.append(f"Lands on {chk.final_url}")
+    lines.append(f"Checked {chk.checked_at[:16].replace('T', ' ')} UTC"
+                 + (f" · HTTP {chk.status_code}" if chk.status_code else ""))
+    return "\n".join(lines)
+
+
 class ReadsModel(QAbstractTableModel):
     """``set_filter`` / ``sort`` re-query; rows arrive ``PAGE`` at a time."""
 
@@ -114,20 +143,40 @@ class ReadsModel(QAbstractTableModel):
         self.sort_key = "air_date"
         self.descending = True
         self.rows: list[ReadRow] = []
+        self.links: dict[str, LinkCheck] = {}   # promo URL -> latest check, for the rows loaded
         self.exhausted = True
         self._fetching = False
 
     # -- queries --------------------------------------------------------------------------------
     def _page(self, offset: int) -> list[ReadRow]:
-        return ssession.page_reads_for_view(self.store, self.filter, sort=self.sort_key, descending=self.descending,
-                                   limit=PAGE, offset=offset)
+        return ssession.page_reads_for_view(self.store, self.filter, sort=self.sort_key,
+                                            descending=self.descending, limit=PAGE, offset=offset)
+
+    def _latest_checks(self, rows: list[ReadRow]) -> dict[str, LinkCheck]:
+        """One query for a page's distinct promo URLs."""
+        from sponsortrack.services import links as lsvc
+
+        urls = {r.promo_url for r in rows if r.promo_url}
+        return lsvc.latest_verdicts(self.store, sorted(urls)) if urls else {}
 
     def reload(self) -> None:
         self.beginResetModel()
         self.rows = self._page(0)
+        self.links = self._latest_checks(self.rows)
         self.exhausted = len(self.rows) < PAGE
         self.endResetModel()
         self.reset_done.emit()
+
+    def refresh_links(self) -> None:
+        """Re-read the latest checks of the loaded rows (the Links page checked some URLs)."""
+        if not self.rows:
+            return
+        self.links = self._latest_checks(self.rows)
+        self.dataChanged.emit(self.index(0, LINK_COL), self.index(len(self.rows) - 1, LINK_COL))
+
+    def link_check(self, row: int) -> LinkCheck | None:
+        url = self.rows[row].promo_url
+        return self.links.get(url) if url else None
 
     def set_filter(self, flt: ReadFilter) -> None:
         self.filter = flt
@@ -159,6 +208,7 @@ class ReadsModel(QAbstractTableModel):
                 self.exhausted = True
             if not more:
                 return
+            self.links.update(self._latest_checks(more))
             first = len(self.rows)
             self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
             self.rows.extend(more)
@@ -167,7 +217,7 @@ class ReadsModel(QAbstractTableModel):
             self._fetching = False
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not (0 <= column < len(COLUMNS)):
+        if not (0 <= column < len(COLUMNS)) or not COLUMNS[column].sortable:
             return
         self.sort_key = COLUMNS[column].key
         self.descending = order == Qt.SortOrder.DescendingOrder
@@ -193,6 +243,8 @@ class ReadsModel(QAbstractTableModel):
             return None
         r = self.rows[row]
         col = index.column()
+        if col == LINK_COL:
+            return self._link_data(r, role)
         key = COLUMNS[col].key
         if role == _DISPLAY:
             return _text(r, key)
@@ -218,3 +270,38 @@ class ReadsModel(QAbstractTableModel):
         if role == OBJECT_ROLE:
             return r
         return None
+
+    def _link_data(self, r: ReadRow, role: int):
+        chk = self.links.get(r.promo_url) if r.promo_url else None
+        if role == _DISPLAY:
+            return badge_label(chk.verdict) if chk else ""
+        if role in (VERDICT_ROLE, SORT_ROLE):
+            return chk.verdict if chk else None
+        if role == _TOOLTIP:
+            return _link_tooltip(r, chk)
+        if role == _BACKGROUND:
+            return badge_colours(chk.verdict)[0] if chk else None
+        if role == _FOREGROUND:
+            return badge_colours(chk.verdict)[1] if chk else None
+        if role == _ALIGN:
+            return _ALIGNMENTS[LINK_COL]
+        if role == ID_ROLE:
+            return r.id
+        if role == OBJECT_ROLE:
+            return r
+        return None
+
+
+def keep_sort_on_sortable_columns(view) -> None:
+    """A click on a column the model cannot sort (Link) puts the header's sort indicator back."""
+    header = view.horizontalHeader()
+    model = view.model()
+
+    def changed(column: int, _order) -> None:
+        if 0 <= column < len(COLUMNS) and not COLUMNS[column].sortable:
+            header.blockSignals(True)
+            header.setSortIndicator(COL[model.sort_key], Qt.SortOrder.DescendingOrder if model.descending
+                                    else Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+
+    header.sortIndicatorChanged.connect(changed)

@@ -25,9 +25,10 @@ from sponsortrack.store.models import Campaign
 from sponsortrack.store.reads import ReadFilter
 from sponsortrack.ui import context as c
 from sponsortrack.ui.dialogs.records import CampaignDialog
-from sponsortrack.ui.models.reads import COL, ReadsModel
+from sponsortrack.ui.models.reads import COL, LINK_COL, ReadsModel, keep_sort_on_sortable_columns
 from sponsortrack.ui.models.table import Column
 from sponsortrack.ui.pages.base import RecordTable, splitter
+from sponsortrack.ui.widgets.badge import BadgeDelegate
 
 
 def _rate(k: Campaign) -> str:
@@ -109,8 +110,10 @@ class CampaignsPage(QWidget):
         for key in ("sponsor", "promo_code", "invoice", "read_type"):
             self.reads_view.hideColumn(COL[key])
         for key, w in (("air_date", 86), ("show", 110), ("episode", 40), ("title", 200), ("placement", 64),
-                       ("promo_url", 150), ("status", 70), ("price", 80)):
+                       ("promo_url", 150), ("link", 90), ("status", 70), ("price", 80)):
             self.reads_view.setColumnWidth(COL[key], w)
+        self.reads_view.setItemDelegateForColumn(LINK_COL, BadgeDelegate(self.reads_view))
+        keep_sort_on_sortable_columns(self.reads_view)
         sl.addWidget(self.head)
         sl.addLayout(form)
         sl.addWidget(self.pace_note)
@@ -123,6 +126,11 @@ class CampaignsPage(QWidget):
         lay.addWidget(title)
         lay.addWidget(splitter(self.table, side, (760, 480)), 1)
         self.table.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        ctx.changed.connect(self._on_changed)
+
+    def _on_changed(self, entities: frozenset[str]) -> None:
+        if c.LINKS in entities and not (entities & self.WATCHES):
+            self.reads_model.refresh_links()  # new link checks: only the reads' Link badges change
 
     def refresh(self) -> None:
         store = self.ctx.store

@@ -26,7 +26,8 @@ from sponsortrack.store import session as ssession
 from sponsortrack.store.reads import ReadFilter
 from sponsortrack.ui import context as c
 from sponsortrack.ui import operations as ops
-from sponsortrack.ui.models.reads import COL, ReadsModel
+from sponsortrack.ui.models.reads import COL, LINK_COL, ReadsModel, keep_sort_on_sortable_columns
+from sponsortrack.ui.widgets.badge import BadgeDelegate
 
 THROTTLE_S = 0.15  # a keystroke after a pause searches at once; fast typing waits for a pause this long
 
@@ -83,9 +84,11 @@ class HistoryPage(QWidget):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(False)
         for key, width in (("air_date", 90), ("show", 130), ("episode", 44), ("title", 230), ("sponsor", 120),
-                           ("placement", 72), ("read_type", 66), ("promo_url", 210), ("promo_code", 80),
-                           ("status", 80), ("price", 90), ("invoice", 90)):
+                           ("placement", 72), ("read_type", 66), ("promo_url", 210), ("link", 96),
+                           ("promo_code", 80), ("status", 80), ("price", 90), ("invoice", 90)):
             self.view.setColumnWidth(COL[key], width)
+        self.view.setItemDelegateForColumn(LINK_COL, BadgeDelegate(self.view))
+        keep_sort_on_sortable_columns(self.view)
         self.view.doubleClicked.connect(self.edit_current)
 
         self.count_label = QLabel()
@@ -118,6 +121,12 @@ class HistoryPage(QWidget):
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(250)
         self._count_timer.timeout.connect(self._start_count)
+        # New link checks only change the Link column: re-read the verdicts of the loaded rows, not the rows.
+        ctx.changed.connect(self._on_changed)
+
+    def _on_changed(self, entities: frozenset[str]) -> None:
+        if c.LINKS in entities and not (entities & self.WATCHES):
+            self.model.refresh_links()
 
     # -- data ------------------------------------------------------------------------------------
     def _fill_choices(self) -> None:
