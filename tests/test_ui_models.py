@@ -276,3 +276,20 @@ def test_history_link_badges_follow_new_checks_without_reloading(qtbot, generate
     page.view.viewport().repaint()  # the badge delegate paints without errors
     page.view.horizontalHeader().setSortIndicator(LINK_COL, Qt.SortOrder.AscendingOrder)
     assert page.view.horizontalHeader().sortIndicatorSection() == COL["air_date"]
+
+
+def test_history_total_follows_the_first_page_without_waiting_for_typing(qtbot, generated, tmp_path):
+    from ui_helpers import make_window
+
+    win = make_window(qtbot, generated, tmp_path, page="history")
+    page = win.pages["history"]
+    total = rstore.count_reads(generated)
+    # the first page is shown with "200+", the total is counted on a worker right after (no typing pause)
+    qtbot.waitUntil(lambda: page.count_label.text() == f"{total:,} reads", timeout=5000)
+    page.show_box.setCurrentIndex(page.show_box.findText("Go Time"))
+    n = rstore.count_reads(generated, ReadFilter(show_id=page.show_box.currentData()))
+    qtbot.waitUntil(lambda: page.count_label.text() == f"{n:,} reads match", timeout=5000)
+    page.sponsor.setCurrentIndex(page.sponsor.findText("Sponsor 04"))
+    page.month.setCurrentIndex(page.month.findText("2024-03"))
+    # few enough for one page: the total is the page, at once
+    assert page.model.exhausted and page.count_label.text().endswith(("read match", "reads match"))

@@ -28,7 +28,7 @@ from sponsortrack.ui.dialogs.records import CampaignDialog
 from sponsortrack.ui.models.reads import COL, LINK_COL, ReadsModel, keep_sort_on_sortable_columns
 from sponsortrack.ui.models.table import Column
 from sponsortrack.ui.pages.base import RecordTable, splitter
-from sponsortrack.ui.widgets.badge import BadgeDelegate
+from sponsortrack.ui.widgets.badge import BadgeDelegate, MiddleElideDelegate
 
 
 def _rate(k: Campaign) -> str:
@@ -44,19 +44,35 @@ def _pace_text(k) -> str:
     booked = p.booked_impressions if p.pricing == "cpm" else p.booked_reads
     done = p.delivered_impressions if p.pricing == "cpm" else p.delivered_reads
     if frac is None:
-        return f"{done:,} delivered"
+        return f"{_compact(done)} delivered"
     flag = "  ⚠ behind" if p.behind else ""
-    return f"{done:,} / {booked:,} ({int(100 * frac)} %){flag}"
+    return f"{_compact(done)} / {_compact(booked)} ({int(100 * frac)} %){flag}"
+
+
+def _compact(n: int | None) -> str:
+    """Whole numbers for a narrow column: 9,999 · 242k · 7.86M."""
+    n = n or 0
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.2f}M"
+    if n >= 10_000:
+        return f"{n / 1000:.0f}k"
+    return f"{n:,}"
+
+
+def _flight(k) -> str:
+    end = k.end_date[5:] if k.end_date[:4] == k.start_date[:4] else k.end_date
+    return f"{k.start_date} – {end}"
 
 
 COLUMNS = [
-    Column("sponsor", "Sponsor", lambda k: k.sponsor_name or "", width=130),
-    Column("name", "Campaign", lambda k: k.name, width=210),
-    Column("flight", "Flight", lambda k: f"{k.start_date} – {k.end_date}", lambda k: k.start_date, width=170),
-    Column("pricing", "Rate", _rate, lambda k: k.rate_minor, align="right", width=130),
+    Column("sponsor", "Sponsor", lambda k: k.sponsor_name or "", width=100),
+    Column("name", "Campaign", lambda k: k.name, width=140, tooltip=lambda k: k.name),
+    Column("flight", "Flight", _flight, lambda k: k.start_date, width=156,
+           tooltip=lambda k: f"{k.start_date} – {k.end_date}"),
+    Column("pricing", "Rate", _rate, lambda k: k.rate_minor, align="right", width=122),
     Column("pacing", "Delivered", _pace_text,
-           lambda k: getattr(k, "pace", None) and (k.pace.delivered_fraction or 0), width=170),
-    Column("status", "Status", lambda k: k.status, width=80),
+           lambda k: getattr(k, "pace", None) and (k.pace.delivered_fraction or 0), width=178),
+    Column("status", "Status", lambda k: k.status, width=60),
     Column("agency", "Agency", lambda k: k.agency_name or "", width=120),
     Column("show", "Show", lambda k: k.show_name or "every show"),
 ]
@@ -110,9 +126,10 @@ class CampaignsPage(QWidget):
         for key in ("sponsor", "promo_code", "invoice", "read_type"):
             self.reads_view.hideColumn(COL[key])
         for key, w in (("air_date", 86), ("show", 110), ("episode", 40), ("title", 200), ("placement", 64),
-                       ("promo_url", 150), ("link", 90), ("status", 70), ("price", 80)):
+                       ("promo_url", 150), ("link", 96), ("status", 70), ("price", 80)):
             self.reads_view.setColumnWidth(COL[key], w)
         self.reads_view.setItemDelegateForColumn(LINK_COL, BadgeDelegate(self.reads_view))
+        self.reads_view.setItemDelegateForColumn(COL["promo_url"], MiddleElideDelegate(self.reads_view))
         keep_sort_on_sortable_columns(self.reads_view)
         sl.addWidget(self.head)
         sl.addLayout(form)
@@ -124,7 +141,7 @@ class CampaignsPage(QWidget):
         title = QLabel("Campaigns")
         title.setProperty("role", "h1")
         lay.addWidget(title)
-        lay.addWidget(splitter(self.table, side, (760, 480)), 1)
+        lay.addWidget(splitter(self.table, side, (790, 420)), 1)
         self.table.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         ctx.changed.connect(self._on_changed)
 
@@ -177,7 +194,8 @@ class CampaignsPage(QWidget):
                 notes.append("<b style='color:#d64545'>Behind pace</b>: delivery trails the flight by more than "
                              "10 points.")
             if p.make_goods_owed:
-                notes.append(f"{p.make_goods_owed} make-good(s) owed, {p.make_goods_delivered} delivered.")
+                owed = f"{p.make_goods_owed} make-good{'' if p.make_goods_owed == 1 else 's'} owed"
+                notes.append(f"{owed}, {p.make_goods_delivered or 'none'} delivered.")
             self.pace_note.setText(" ".join(notes) or "On pace.")
         self.reads_model.set_filter(ReadFilter(campaign_id=k.id))
         n = len(self.reads_model.rows)

@@ -92,8 +92,8 @@ class DashboardPage(QWidget):
         grid.addWidget(f4, 1, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
-        grid.setRowStretch(0, 3)
-        grid.setRowStretch(1, 2)
+        grid.setRowStretch(0, 1)  # the charts take the height; the lists below are as tall as their rows
+        grid.setRowStretch(1, 0)
         lay.addLayout(grid, 1)
         self.behind_box = QVBoxLayout()
         self.behind_layout.addLayout(self.behind_box)

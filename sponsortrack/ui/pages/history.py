@@ -27,7 +27,7 @@ from sponsortrack.store.reads import ReadFilter
 from sponsortrack.ui import context as c
 from sponsortrack.ui import operations as ops
 from sponsortrack.ui.models.reads import COL, LINK_COL, ReadsModel, keep_sort_on_sortable_columns
-from sponsortrack.ui.widgets.badge import BadgeDelegate
+from sponsortrack.ui.widgets.badge import BadgeDelegate, MiddleElideDelegate
 
 THROTTLE_S = 0.15  # a keystroke after a pause searches at once; fast typing waits for a pause this long
 
@@ -83,10 +83,13 @@ class HistoryPage(QWidget):
         hh = self.view.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(False)
-        for key, width in (("air_date", 90), ("show", 130), ("episode", 44), ("title", 230), ("sponsor", 120),
-                           ("placement", 72), ("read_type", 66), ("promo_url", 210), ("link", 96),
-                           ("promo_code", 80), ("status", 80), ("price", 90), ("invoice", 90)):
+        # Every column fits a 1360-pixel window; the episode title takes what is left (and elides).
+        for key, width in (("air_date", 80), ("show", 108), ("episode", 36), ("title", 200), ("sponsor", 100),
+                           ("placement", 70), ("read_type", 68), ("promo_url", 166), ("link", 96),
+                           ("promo_code", 60), ("status", 60), ("price", 80), ("invoice", 56)):
             self.view.setColumnWidth(COL[key], width)
+        hh.setSectionResizeMode(COL["title"], QHeaderView.ResizeMode.Stretch)
+        self.view.setItemDelegateForColumn(COL["promo_url"], MiddleElideDelegate(self.view))
         self.view.setItemDelegateForColumn(LINK_COL, BadgeDelegate(self.view))
         keep_sort_on_sortable_columns(self.view)
         self.view.doubleClicked.connect(self.edit_current)
@@ -112,10 +115,10 @@ class HistoryPage(QWidget):
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.apply_filters)
+        self._timer.timeout.connect(lambda: self.apply_filters(typing=True))
         self.search.textChanged.connect(self._search_changed)
         for box in (self.month, self.sponsor, self.show_box, self.status):
-            box.currentIndexChanged.connect(self.apply_filters)
+            box.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self._filling = False
         self._count_timer = QTimer(self)  # the total is counted once typing pauses, off the GUI thread
         self._count_timer.setSingleShot(True)
@@ -161,18 +164,30 @@ class HistoryPage(QWidget):
         self._fill_choices()
         self.apply_filters()
 
-    def apply_filters(self) -> None:
+    def apply_filters(self, typing: bool = False) -> None:
+        """Re-query the first page now; the total follows (at once when the first page holds every row,
+        else counted on a worker — while typing, only once the typing pauses)."""
         if self._filling:
             return
         self._timer.stop()
         self._last_search = time.monotonic()
         self.model.set_filter(self.current_filter())
-        self._count_timer.start()
+        self._count_gen += 1  # a count still running is for an older filter
+        if self.model.exhausted:
+            self._count_timer.stop()
+            self._show_count(len(self.model.rows))
+            return
+        self.count_label.setText(f"{len(self.model.rows):,}+ reads")
+        if typing:
+            self._count_timer.start()
+        else:
+            self._count_timer.stop()
+            self._start_count()
 
     def _search_changed(self, _text: str) -> None:
         # Throttle: search at once after a pause, else wait until typing pauses.
         if time.monotonic() - self._last_search > THROTTLE_S:
-            self.apply_filters()
+            self.apply_filters(typing=True)
         else:
             self._timer.start(int(THROTTLE_S * 1000))
 

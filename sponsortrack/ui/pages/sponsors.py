@@ -27,10 +27,14 @@ AGENCY_COLUMNS = [
     Column("name", "Agency", lambda a: a.name, width=170),
     Column("commission", "Commission", lambda a: format_percent(a.commission_bp), lambda a: a.commission_bp,
            align="right", width=90),
-    Column("contact", "Contact", lambda a: " · ".join(x for x in (a.contact_name, a.contact_email) if x), width=260),
     Column("terms", "Terms", lambda a: f"{a.terms_days} days" if a.terms_days is not None else "",
-           lambda a: a.terms_days, align="right"),
+           lambda a: a.terms_days, align="right", width=80),
+    Column("contact", "Contact", lambda a: " · ".join(x for x in (a.contact_name, a.contact_email) if x)),
 ]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 class SponsorsPage(QWidget):
@@ -88,8 +92,8 @@ class SponsorsPage(QWidget):
                  f"<br><br><b>Contact</b><br>{e(s.contact_name or '—')}<br>{e(s.contact_email or '')}",
                  f"<br><br><b>Billing address</b><br>{e(s.billing_address or '—').replace(chr(10), '<br>')}",
                  f"<br><br><b>Agency</b><br>{e(self._agency_names.get(s.agency_id, '—') if s.agency_id else 'direct')}",
-                 f"<br><br><b>Used by</b><br>{usage.get('campaigns', 0)} campaigns · {usage.get('reads', 0):,} reads"
-                 f" · {usage.get('invoices', 0)} invoices"]
+                 f"<br><br><b>Used by</b><br>{_count(usage.get('campaigns', 0), 'campaign')} · "
+                 f"{_count(usage.get('reads', 0), 'read')} · {_count(usage.get('invoices', 0), 'invoice')}"]
         if s.notes:
             parts.append(f"<br><br><b>Notes</b><br>{e(s.notes)}")
         self.detail.setText("".join(parts))

@@ -1,4 +1,5 @@
-"""A table cell painted as a rounded, coloured badge (link-check verdicts in the History and Campaigns).
+"""Cell delegates for the read tables: a rounded, coloured badge (link-check verdicts in the History and
+a campaign's reads), and URLs elided in the middle.
 
 The model gives the text (``DisplayRole``), the colours (``BackgroundRole``/``ForegroundRole``) and the raw
 value in ``VERDICT_ROLE``; a cell whose raw value is None is left empty (no promo URL, or never checked).
@@ -45,3 +46,11 @@ class BadgeDelegate(QStyledItemDelegate):
         size = super().sizeHint(option, index)
         return QSize(max(size.width(), option.fontMetrics.horizontalAdvance("Too many redirects") + 24),
                      size.height())
+
+
+class MiddleElideDelegate(QStyledItemDelegate):
+    """URLs keep their start (the host) and their end (the path) when the column is narrow."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
