@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QStringListModel, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -61,6 +61,17 @@ class ProposalsView(QTableView):
 
     def model_(self) -> pm.ProposalsModel:
         return self.model()  # type: ignore[return-value]
+
+    EMPTY_TEXT = "No reads to log yet.\nType a sponsor's name in the box below and press Enter to add one."
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self.model() is not None and self.model().rowCount() == 0:  # an empty table says what to do
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.viewport().rect().adjusted(20, 0, -20, 0),
+                             int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.EMPTY_TEXT)
+            painter.end()
 
     def focusInEvent(self, event) -> None:
         super().focusInEvent(event)
