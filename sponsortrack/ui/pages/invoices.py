@@ -194,7 +194,11 @@ class InvoicesPage(QWidget):
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
 
+        title = QLabel("Invoices")
+        title.setProperty("role", "h1")
+
         lay = QVBoxLayout(self)
+        lay.addWidget(title)
         lay.addLayout(top)
         lay.addWidget(split, 1)
 

@@ -101,7 +101,12 @@ class ReportsPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.open_btn)
 
+        title = QLabel("Reports")
+        title.setProperty("role", "h1")
+        self.progress.hide()  # shown while a PDF is generated
+
         lay = QVBoxLayout(self)
+        lay.addWidget(title)
         lay.addLayout(form)
         lay.addLayout(buttons)
         lay.addWidget(self.progress)
@@ -150,6 +155,7 @@ class ReportsPage(QWidget):
         self.generate_btn.setEnabled(False)
         self.cancel_btn.setEnabled(True)
         self.progress.setValue(0)
+        self.progress.show()
         self.state.setText(f"Generating {Path(path).name}…")
         self.task = self.ctx.tasks.start("Report PDF", render_report_task, month, self.what.currentData(), path,
                                          on_done=self._done, on_error=self._failed, on_progress=self._progress)
@@ -186,4 +192,5 @@ class ReportsPage(QWidget):
     def _idle(self) -> None:
         self.generate_btn.setEnabled(True)
         self.cancel_btn.setEnabled(False)
+        self.progress.hide()
         self.task = None
