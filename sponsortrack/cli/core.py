@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import click
@@ -11,8 +10,6 @@ from sponsortrack.cli.output import emit, format_option
 from sponsortrack.cli.output import store_of as _store
 from sponsortrack.money import format_money, format_percent
 from sponsortrack.validation import format_duration
-
-pass_app = click.make_pass_decorator(object)
 
 
 def _clean_opts(**opts):
@@ -616,7 +613,3 @@ def settings_set(ctx: click.Context, pairs: tuple[str, ...]) -> None:
         values[k] = v.replace("\\n", "\n")
     update_settings(_store(ctx), **values)
     click.echo(f"Saved {len(values)} setting(s).")
-
-
-def _today() -> str:
-    return dt.date.today().isoformat()

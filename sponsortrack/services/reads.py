@@ -203,34 +203,30 @@ def get_read(store: Store, read_id: int) -> ReadRow:
     return row
 
 
+def _proposals(store: Store, day: str, show_id: int, logged: set[tuple[int, int | None]]) -> list[ProposedRead]:
+    """One proposed read per campaign running on ``day`` for the show, skipping (sponsor, campaign) pairs
+    already logged; pre-rolls first, then by sponsor."""
+    out = [ProposedRead(sponsor_id=c.sponsor_id, sponsor_name=c.sponsor_name or "", campaign_id=c.id,
+                        campaign_name=c.name, placement=c.default_placement, read_type=c.default_read_type,
+                        promo_url=c.promo_url, promo_code=c.promo_code)
+           for c in camp.active_campaigns(store, day, show_id) if (c.sponsor_id, c.id) not in logged]
+    order = {"pre": 0, "mid": 1, "post": 2}
+    out.sort(key=lambda p: (order[p.placement], p.sponsor_name.lower()))
+    return out
+
+
 def proposals_for_episode(store: Store, episode_id: int) -> list[ProposedRead]:
     """Reads proposed for an episode: every campaign running on its date not yet logged on it."""
     episode = cat.get_episode(store, episode_id)
     if not episode.air_date:
         return []
     logged = {(r.sponsor_id, r.campaign_id) for r in rstore.reads_for_episode(store, episode_id)}
-    out = []
-    for c in camp.active_campaigns(store, episode.air_date, episode.show_id):
-        if (c.sponsor_id, c.id) in logged:
-            continue
-        out.append(ProposedRead(sponsor_id=c.sponsor_id, sponsor_name=c.sponsor_name or "", campaign_id=c.id,
-                                campaign_name=c.name, placement=c.default_placement,
-                                read_type=c.default_read_type, promo_url=c.promo_url, promo_code=c.promo_code))
-    order = {"pre": 0, "mid": 1, "post": 2}
-    out.sort(key=lambda p: (order[p.placement], p.sponsor_name.lower()))
-    return out
+    return _proposals(store, episode.air_date, episode.show_id, logged)
 
 
 def proposals_for_date(store: Store, show_id: int, on: str) -> list[ProposedRead]:
     """Proposals for a new episode not saved yet (the log screen's blank episode)."""
-    day = v.parse_date(on, "date")
-    out = [ProposedRead(sponsor_id=c.sponsor_id, sponsor_name=c.sponsor_name or "", campaign_id=c.id,
-                        campaign_name=c.name, placement=c.default_placement, read_type=c.default_read_type,
-                        promo_url=c.promo_url, promo_code=c.promo_code)
-           for c in camp.active_campaigns(store, day, show_id)]  # type: ignore[arg-type]
-    order = {"pre": 0, "mid": 1, "post": 2}
-    out.sort(key=lambda p: (order[p.placement], p.sponsor_name.lower()))
-    return out
+    return _proposals(store, v.parse_date(on, "date") or "", show_id, set())
 
 
 def read_filter(store: Store, *, month: str | None = None, date_from: str | None = None,

@@ -8,7 +8,7 @@ from typing import Any
 
 from sponsortrack.errors import ConflictError
 from sponsortrack.store import base
-from sponsortrack.store.db import Store, utc_now
+from sponsortrack.store.db import Store
 from sponsortrack.store.models import AdRead, ReadRow, from_row
 
 READ_COLUMNS = (
@@ -215,13 +215,6 @@ def raw_reads(store: Store, read_ids: list[int]) -> list[dict[str, Any]]:
         return []
     marks = ", ".join("?" for _ in read_ids)
     return store.query(f"SELECT * FROM ad_reads WHERE id IN ({marks}) ORDER BY id", list(read_ids))
-
-
-def set_reads_status(store: Store, read_ids: list[int], status: str) -> None:
-    now = utc_now()
-    with store.write():
-        for rid in read_ids:
-            store.conn.execute("UPDATE ad_reads SET status = ?, updated_at = ? WHERE id = ?", [status, now, rid])
 
 
 def invoice_status_of_read(store: Store, read_id: int) -> dict | None:
