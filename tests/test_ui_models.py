@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,6 +13,7 @@ from PySide6.QtCore import Qt
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import reads as rsvc
+from sponsortrack.store import Store
 from sponsortrack.store import reads as rstore
 from sponsortrack.store import session as ssession
 from sponsortrack.store.bulk import insert_rows
@@ -22,8 +25,7 @@ from sponsortrack.ui.models.table import ObjectTableModel, RawSortProxy
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
-@pytest.fixture
-def generated(store):
+def _generate(store) -> None:
     """A generated network: 3 shows, 40 sponsors, ~3,000 reads over two years."""
     rnd = random.Random(7)
     shows = [cat.add_show(store, name=n).id for n in ("Practical AI", "Go Time", "JS Party")]
@@ -48,7 +50,27 @@ def generated(store):
     insert_rows(store, "ad_reads", ["episode_id", "sponsor_id", "campaign_id", "placement", "position", "promo_url",
                                     "promo_code", "status", "notes"], reads)
     assert 2500 < len(reads) < 3500
-    return store
+
+
+@pytest.fixture(scope="module")
+def generated_template(tmp_path_factory) -> Path:
+    """The generated network, built once per module into a file each test gets a copy of."""
+    path = tmp_path_factory.mktemp("generated") / "template.db"
+    template = Store(path)
+    _generate(template)
+    template.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    template.close()
+    return path
+
+
+@pytest.fixture
+def generated(generated_template, tmp_path):
+    """A fresh copy of the generated network for this test (its own file, so writes stay its own)."""
+    path = tmp_path / "generated.db"
+    shutil.copy(generated_template, path)
+    store = Store(path)
+    yield store
+    store.close()
 
 
 def test_reads_model_is_a_valid_model_and_pages(qtmodeltester, generated):
