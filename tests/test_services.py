@@ -4,6 +4,7 @@ from sponsortrack.errors import ConflictError, NotFoundError, SponsortrackError,
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog, dashboard
 from sponsortrack.services import reads as rsvc
+from sponsortrack.services import undo
 from sponsortrack.services.demo import load_demo
 
 
@@ -107,9 +108,9 @@ def test_edit_and_delete_validation(network):
     assert (r.placement, r.promo_code) == ("post", "NEW10")
     with pytest.raises(ValidationError, match="^promo_url: scheme 'ftp'"):
         rsvc.edit_read(store, rid, promo_url="ftp://x.com")
-    rows = rsvc.delete_reads(store, [rid])
+    done = undo.delete_reads(store, [rid])
     assert rsvc.count_reads(store) == 0
-    rsvc.restore_reads(store, rows)
+    undo.undo(store, done.change)
     assert rsvc.get_read(store, rid).promo_code == "NEW10"
 
 

@@ -85,10 +85,16 @@ def clean_campaign(store: Store, values: dict[str, Any], *, current: Campaign | 
     return out
 
 
-def add_campaign(store: Store, **values: Any) -> Campaign:
+def check_new_campaign(store: Store, values: dict[str, Any]) -> dict[str, Any]:
+    """The rules a new campaign must pass (``add_campaign``; undo checks a campaign it puts back with them)."""
     clean = clean_campaign(store, values)
     if campaigns.find_campaign(store, clean["sponsor_id"], clean["name"]):
         raise ValidationError("name", f"this sponsor already has a campaign named {clean['name']!r}")
+    return clean
+
+
+def add_campaign(store: Store, **values: Any) -> Campaign:
+    clean = check_new_campaign(store, values)
     cid = campaigns.insert_campaign(store, clean)
     return campaigns.get_campaign(store, cid)  # type: ignore[return-value]
 

@@ -69,9 +69,15 @@ def clean_show(values: dict[str, Any], *, partial: bool = False) -> dict[str, An
     return out
 
 
-def add_show(store: Store, **values: Any) -> Show:
+def check_new_show(store: Store, values: dict[str, Any]) -> dict[str, Any]:
+    """The rules a new show must pass (``add_show``; undo checks a show it puts back with them too)."""
     clean = clean_show(values)
     _unique_name("show", catalog.find_show, store, clean["name"])
+    return clean
+
+
+def add_show(store: Store, **values: Any) -> Show:
+    clean = check_new_show(store, values)
     show_id = catalog.insert_show(store, clean)
     return catalog.get_show(store, show_id)  # type: ignore[return-value]
 
@@ -129,12 +135,18 @@ def clean_episode(values: dict[str, Any], *, partial: bool = False) -> dict[str,
     return out
 
 
-def add_episode(store: Store, show: str | int | Show, **values: Any) -> Episode:
+def check_new_episode(store: Store, show: str | int | Show, values: dict[str, Any]) -> dict[str, Any]:
+    """The rules a new episode must pass (``add_episode``; undo checks an episode it puts back with them)."""
     sh = resolve_show(store, show)
     clean = clean_episode(values)
     if clean.get("number") is not None and catalog.find_episode(store, sh.id, clean["number"]):
         raise ValidationError("number", f"{sh.name} already has episode {clean['number']}")
     clean["show_id"] = sh.id
+    return clean
+
+
+def add_episode(store: Store, show: str | int | Show, **values: Any) -> Episode:
+    clean = check_new_episode(store, show, values)
     eid = catalog.insert_episode(store, clean)
     return catalog.get_episode(store, eid)  # type: ignore[return-value]
 
@@ -213,9 +225,15 @@ def _email(value: object) -> str | None:
     return s
 
 
-def add_agency(store: Store, **values: Any) -> Agency:
+def check_new_agency(store: Store, values: dict[str, Any]) -> dict[str, Any]:
+    """The rules a new agency must pass (``add_agency``; undo checks an agency it puts back with them)."""
     clean = clean_agency(values)
     _unique_name("agency", catalog.find_agency, store, clean["name"])
+    return clean
+
+
+def add_agency(store: Store, **values: Any) -> Agency:
+    clean = check_new_agency(store, values)
     aid = catalog.insert_agency(store, clean)
     return catalog.get_agency(store, aid)  # type: ignore[return-value]
 
@@ -276,9 +294,15 @@ def clean_sponsor(store: Store, values: dict[str, Any], *, partial: bool = False
     return out
 
 
-def add_sponsor(store: Store, **values: Any) -> Sponsor:
+def check_new_sponsor(store: Store, values: dict[str, Any]) -> dict[str, Any]:
+    """The rules a new sponsor must pass (``add_sponsor``; undo checks a sponsor it puts back with them)."""
     clean = clean_sponsor(store, values)
     _unique_name("sponsor", catalog.find_sponsor, store, clean["name"])
+    return clean
+
+
+def add_sponsor(store: Store, **values: Any) -> Sponsor:
+    clean = check_new_sponsor(store, values)
     sid = catalog.insert_sponsor(store, clean)
     return catalog.get_sponsor(store, sid)  # type: ignore[return-value]
 

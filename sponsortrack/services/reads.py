@@ -192,10 +192,6 @@ def delete_reads(store: Store, read_ids: list[int]) -> list[dict[str, Any]]:
     return rows
 
 
-def restore_reads(store: Store, rows: list[dict[str, Any]]) -> None:
-    rstore.restore_reads(store, rows)
-
-
 def get_read(store: Store, read_id: int) -> ReadRow:
     row = rstore.get_read_row(store, read_id)
     if row is None:

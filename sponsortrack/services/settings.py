@@ -81,6 +81,15 @@ def update_settings(store: Store, **values: Any) -> dict[str, Any]:
     return get_settings(store)
 
 
+def reset_settings(store: Store, keys: list[str]) -> dict[str, Any]:
+    """Forget settings so their defaults apply again."""
+    for key in keys:
+        if key not in DEFAULTS:
+            raise ValidationError(key, "is not a setting")
+    sstore.forget(store, list(keys))
+    return get_settings(store)
+
+
 def missing_for_issuing(store: Store) -> list[str]:
     s = get_settings(store)
     return [LABELS[k] for k in REQUIRED_FOR_ISSUING if not s.get(k)]

@@ -66,17 +66,33 @@ def get(store: Store, table: str, row_id: int) -> dict | None:
     return store.query_one(f"SELECT * FROM {table} WHERE id = ?", [row_id])
 
 
-def raw_row(store: Store, table: str, row_id: int) -> dict | None:
-    """The full stored row, used by undo to restore exactly what was there."""
-    return get(store, table, row_id)
+def raw_row(store: Store, table: str, key_value: int | str, *, key: str = "id") -> dict | None:
+    """The full stored row, timestamps included (what undo records), or None when there is none."""
+    return store.query_one(f"SELECT * FROM {table} WHERE {key} = ?", [key_value])
 
 
-def restore_row(store: Store, table: str, row: dict[str, Any]) -> None:
-    """Re-insert a deleted row with its original id (undo of a delete)."""
+# The two writes below put recorded rows back exactly, ids and timestamps included. Only
+# ``services/undo.py`` calls them, after its own checks: the row is as the operation left it, the
+# record passes the services' validation, no billed read is touched.
+
+
+def reinsert(store: Store, table: str, row: dict[str, Any]) -> None:
+    """Insert a recorded row again with its original key (undo of a delete, redo of a create)."""
     cols = list(row)
     sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
     try:
         with store.write():
             store.conn.execute(sql, [row[c] for c in cols])
+    except sqlite3.IntegrityError as exc:
+        raise _conflict(table, exc) from None
+
+
+def overwrite(store: Store, table: str, row: dict[str, Any], *, key: str = "id") -> None:
+    """Set every column of an existing row to a recorded copy (undo or redo of an edit)."""
+    values = {c: val for c, val in row.items() if c != key}
+    sets = ", ".join(f"{c} = ?" for c in values)
+    try:
+        with store.write():
+            store.conn.execute(f"UPDATE {table} SET {sets} WHERE {key} = ?", [*values.values(), row[key]])
     except sqlite3.IntegrityError as exc:
         raise _conflict(table, exc) from None

@@ -203,13 +203,6 @@ def delete_reads(store: Store, read_ids: list[int]) -> None:
         raise ConflictError("read: another read is a make-good of it, or an invoice line names it") from None
 
 
-def restore_reads(store: Store, rows: list[dict[str, Any]]) -> None:
-    """Re-insert full rows (undo of a delete) in one transaction."""
-    with store.write():
-        for row in rows:
-            base.restore_row(store, "ad_reads", row)
-
-
 def raw_reads(store: Store, read_ids: list[int]) -> list[dict[str, Any]]:
     if not read_ids:
         return []

@@ -78,39 +78,6 @@ def last_used_show_id(store: Store) -> int | None:
     return int(v) if v is not None else None  # type: ignore[arg-type]
 
 
-def restore_values(store: Store, table: str, row: dict) -> None:
-    """Put a row's stored values back exactly (undo of an edit), timestamps included."""
-    from sponsortrack.store import base
-
-    values = {k: val for k, val in row.items() if k != "id"}
-    base.update(store, table, int(row["id"]), values, touch=False)
-
-
-def delete_settings(store: Store, keys: list[str]) -> None:
-    """Forget business settings so their defaults apply again (undo of a first-time setting)."""
-    with store.write():
-        for key in keys:
-            store.conn.execute("DELETE FROM settings WHERE key = ?", [key])
-
-
-def settings_rows(store: Store, keys: list[str]) -> list[dict]:
-    """The stored rows of some settings, timestamps included (for undo)."""
-    if not keys:
-        return []
-    return store.query(f"SELECT * FROM settings WHERE key IN ({', '.join('?' for _ in keys)})", list(keys))
-
-
-def put_settings_rows(store: Store, rows: list[dict], forget: list[str] = ()) -> None:  # type: ignore[assignment]
-    """Put settings rows back exactly, and forget the keys in ``forget``, in one transaction."""
-    with store.write():
-        for key in forget:
-            store.conn.execute("DELETE FROM settings WHERE key = ?", [key])
-        for r in rows:
-            store.conn.execute(
-                "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
-                "value = excluded.value, updated_at = excluded.updated_at", [r["key"], r["value"], r["updated_at"]])
-
-
 # -- the history view's search, as the producer types ------------------------------------------------
 # ``page_reads`` collects every read the trigram index matches, then sorts them: fast for rare text, about
 # 60 ms on 100,000 reads for text found in nearly every read ("pod", "podcast"). For common text it is far

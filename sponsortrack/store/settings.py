@@ -8,6 +8,11 @@ from typing import Any
 from sponsortrack.store.db import Store, utc_now
 
 
+def decode(raw: str | None) -> Any:
+    """A stored setting's value (JSON text) as Python."""
+    return json.loads(raw) if raw is not None else None
+
+
 def get_all(store: Store) -> dict[str, Any]:
     return {r["key"]: json.loads(r["value"]) if r["value"] is not None else None
             for r in store.query("SELECT key, value FROM settings")}
@@ -29,3 +34,10 @@ def put_many(store: Store, values: dict[str, Any]) -> None:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                 [key, json.dumps(value), now],
             )
+
+
+def forget(store: Store, keys: list[str]) -> None:
+    """Forget settings so their defaults apply again."""
+    with store.write():
+        for key in keys:
+            store.conn.execute("DELETE FROM settings WHERE key = ?", [key])

@@ -158,8 +158,15 @@ class UndoCommand(QUndoCommand):
     """A domain change that can be undone. Subclasses implement ``do``, ``undo_do`` and ``redo_do``.
 
     ``first_redo`` runs the change through the services (validation included) before the command is
-    pushed; Qt's own first ``redo()`` call on push is then skipped. Undo and redo afterwards change the
-    database back and forth through the store, never widgets."""
+    pushed; Qt's own first ``redo()`` call on push is then skipped. Undo and redo afterwards hand the
+    change the services recorded back to ``services.undo`` (``ui/operations.py``), never widgets.
+
+    A refused undo or redo (``services.undo`` found a row changed since, or a billed read; or the
+    database stayed locked) writes nothing, and its one line goes to the status bar and a message box.
+    The command is then marked obsolete, so ``QUndoStack`` drops it: by then Qt has already moved past
+    it, and a step that cannot be undone must not come back as a "Redo" of a change that is still in
+    the database. The steps below it stay undoable; each carries its own check, so undoing them can
+    never overwrite what the refused step (or anyone since) left."""
 
     entities: frozenset[str] = frozenset()
 
@@ -192,16 +199,18 @@ class UndoCommand(QUndoCommand):
         if self._skip_redo or not self.done_first:
             self._skip_redo = False
             return
-        self._safely(self.redo_do)
+        self._safely(self.redo_do, "redo")
 
     def undo(self) -> None:
-        self._safely(self.undo_do)
+        self._safely(self.undo_do, "undo")
 
-    def _safely(self, fn: Callable[[], None]) -> None:
+    def _safely(self, fn: Callable[[], None], verb: str) -> None:
         try:
             self.ctx.call(fn)
         except (SponsortrackError, sqlite3.Error) as exc:
             self.setObsolete(True)
-            self.ctx.report(exc, f"Cannot undo/redo “{self.text()}”")
+            what = f"Cannot {verb} “{self.text()}”"
+            self.ctx.message.emit(f"{what}: {exc}")
+            self.ctx.report(exc, what)
             return
         self.ctx.notify(self.entities)

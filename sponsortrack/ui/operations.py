@@ -1,127 +1,109 @@
-"""Undoable operations: each one calls the services, then lets the pages know what changed.
+"""Undoable operations: each one runs a service operation, then lets the pages know what changed.
 
 The GUI's only door for writes. One small function per use case (Anki's ``aqt/operations``):
 ``create(ctx, "sponsor", name=...)``, ``edit(ctx, "campaign", 3, rate="900")``, ``delete(ctx, ...)``,
 ``log_reads(ctx, ...)``, ``delete_reads(ctx, ids)``, ``update_settings(ctx, ...)``. Each returns
 True when done (and pushed on the undo stack) or False when refused (the error was reported).
 Validation errors are raised to the caller instead, so a dialog can show them next to the field.
+
+The commands hold no row copies of their own: the service operation (``services/undo.py``) returns
+the change it recorded, and undo and redo hand that change back to ``services.undo``, which puts it
+back through the services' rules or refuses (a read billed since, a row edited elsewhere). How the
+stack treats a refused undo is said in ``UndoCommand`` (``ui/context.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sponsortrack.errors import ValidationError
-from sponsortrack.services import campaigns as camp
-from sponsortrack.services import catalog as cat
-from sponsortrack.services import reads as rsvc
-from sponsortrack.services import settings as ssvc
-from sponsortrack.store import base
-from sponsortrack.store import reads as rstore
-from sponsortrack.store import session as ssession
+from sponsortrack.services import undo as usvc
 from sponsortrack.ui import context as c
 from sponsortrack.ui.context import AppContext, UndoCommand
 
 
 @dataclass(frozen=True)
 class Kind:
-    """How to create, edit and delete one kind of record through the services."""
+    """One kind of record the window edits, and the pages its changes concern."""
 
     name: str
-    table: str
-    add: Callable[..., Any]
-    edit: Callable[..., Any]
-    remove: Callable[..., Any]
     entities: frozenset[str]
-    label: Callable[[Any], str]
 
-
-def _add_episode(store, **values):
-    show = values.pop("show", None) or values.pop("show_id", None)
-    if show in (None, ""):
-        raise ValidationError("show", "is required")
-    return cat.add_episode(store, show, **values)
+    def label(self, obj: Any) -> str:
+        return usvc.KINDS[self.name].label(obj)
 
 
 KINDS: dict[str, Kind] = {
-    "show": Kind("show", "shows", cat.add_show, cat.edit_show, cat.delete_show,
-                 frozenset({c.SHOWS, c.EPISODES, c.READS}), lambda o: o.name),
-    "episode": Kind("episode", "episodes", _add_episode, cat.edit_episode, cat.delete_episode,
-                    frozenset({c.EPISODES, c.READS}), lambda o: f"{o.show_name} {o.label}"),
-    "sponsor": Kind("sponsor", "sponsors", cat.add_sponsor, cat.edit_sponsor, cat.delete_sponsor,
-                    frozenset({c.SPONSORS, c.READS, c.CAMPAIGNS}), lambda o: o.name),
-    "agency": Kind("agency", "agencies", cat.add_agency, cat.edit_agency, cat.delete_agency,
-                   frozenset({c.AGENCIES, c.SPONSORS, c.CAMPAIGNS}), lambda o: o.name),
-    "campaign": Kind("campaign", "campaigns", camp.add_campaign, camp.edit_campaign, camp.delete_campaign,
-                     frozenset({c.CAMPAIGNS, c.READS}), lambda o: o.name),
+    "show": Kind("show", frozenset({c.SHOWS, c.EPISODES, c.READS})),
+    "episode": Kind("episode", frozenset({c.EPISODES, c.READS})),
+    "sponsor": Kind("sponsor", frozenset({c.SPONSORS, c.READS, c.CAMPAIGNS})),
+    "agency": Kind("agency", frozenset({c.AGENCIES, c.SPONSORS, c.CAMPAIGNS})),
+    "campaign": Kind("campaign", frozenset({c.CAMPAIGNS, c.READS})),
 }
 
 
-class CreateCommand(UndoCommand):
+class OperationCommand(UndoCommand):
+    """A service operation on the undo stack: ``run`` does it once; undo and redo replay its change."""
+
+    change: usvc.Change | None = None
+
+    def run(self) -> Any:
+        """Do the operation through ``services.undo``; set the texts; return its value."""
+        raise NotImplementedError
+
+    def do(self) -> None:
+        self.run()
+
+    def keep(self, done: usvc.Done[Any]) -> Any:
+        self.change = done.change
+        return done.value
+
+    def undo_do(self) -> None:
+        assert self.change is not None
+        usvc.undo(self.ctx.store, self.change)
+
+    def redo_do(self) -> None:
+        assert self.change is not None
+        usvc.redo(self.ctx.store, self.change)
+
+
+class CreateCommand(OperationCommand):
     def __init__(self, ctx: AppContext, kind: Kind, values: dict[str, Any]):
         super().__init__(ctx, f"Add {kind.name}")
         self.kind, self.values = kind, values
         self.entities = kind.entities
         self.obj: Any = None
-        self.row: dict | None = None
 
-    def do(self) -> None:
-        self.obj = self.kind.add(self.ctx.store, **self.values)
-        self.row = base.raw_row(self.ctx.store, self.kind.table, self.obj.id)
+    def run(self) -> None:
+        self.obj = self.keep(usvc.create(self.ctx.store, self.kind.name, **self.values))
         self.setText(f"Add {self.kind.name} {self.kind.label(self.obj)}")
         self.done_message = f"Added {self.kind.name} {self.kind.label(self.obj)}."
 
-    def undo_do(self) -> None:
-        self.kind.remove(self.ctx.store, self.obj.id)
 
-    def redo_do(self) -> None:
-        base.restore_row(self.ctx.store, self.kind.table, dict(self.row or {}))
-
-
-class EditCommand(UndoCommand):
+class EditCommand(OperationCommand):
     def __init__(self, ctx: AppContext, kind: Kind, obj_id: int, changes: dict[str, Any]):
         super().__init__(ctx, f"Edit {kind.name}")
         self.kind, self.obj_id, self.changes = kind, obj_id, changes
         self.entities = kind.entities
-        self.before: dict | None = None
-        self.after: dict | None = None
 
-    def do(self) -> None:
-        self.before = base.raw_row(self.ctx.store, self.kind.table, self.obj_id)
-        obj = self.kind.edit(self.ctx.store, self.obj_id, **self.changes)
-        self.after = base.raw_row(self.ctx.store, self.kind.table, self.obj_id)
+    def run(self) -> None:
+        obj = self.keep(usvc.edit(self.ctx.store, self.kind.name, self.obj_id, **self.changes))
         self.setText(f"Edit {self.kind.name} {self.kind.label(obj)}")
         self.done_message = f"Saved {self.kind.name} {self.kind.label(obj)}."
 
-    def undo_do(self) -> None:
-        ssession.restore_values(self.ctx.store, self.kind.table, dict(self.before or {}))
 
-    def redo_do(self) -> None:
-        ssession.restore_values(self.ctx.store, self.kind.table, dict(self.after or {}))
-
-
-class DeleteCommand(UndoCommand):
+class DeleteCommand(OperationCommand):
     def __init__(self, ctx: AppContext, kind: Kind, obj_id: int, label: str = ""):
         super().__init__(ctx, f"Delete {kind.name} {label}".strip())
         self.kind, self.obj_id = kind, obj_id
         self.entities = kind.entities
-        self.row: dict | None = None
         self.done_message = f"Deleted {kind.name} {label}.".replace(" .", ".")
 
-    def do(self) -> None:
-        self.row = base.raw_row(self.ctx.store, self.kind.table, self.obj_id)
-        self.kind.remove(self.ctx.store, self.obj_id)
-
-    def undo_do(self) -> None:
-        base.restore_row(self.ctx.store, self.kind.table, dict(self.row or {}))
-
-    def redo_do(self) -> None:
-        self.kind.remove(self.ctx.store, self.obj_id)
+    def run(self) -> None:
+        self.keep(usvc.delete(self.ctx.store, self.kind.name, self.obj_id))
 
 
-class LogReadsCommand(UndoCommand):
+class LogReadsCommand(OperationCommand):
     """Log a batch of reads on an episode — optionally creating the episode first — as one undo step."""
 
     entities = frozenset({c.READS, c.EPISODES, c.CAMPAIGNS})
@@ -132,113 +114,54 @@ class LogReadsCommand(UndoCommand):
         self.reads = reads
         self.episode_id = episode_id
         self.new_episode = new_episode
-        self.episode_row: dict | None = None
-        self.read_rows: list[dict] = []
         self.ids: list[int] = []
 
-    def do(self) -> None:
-        store = self.ctx.store
-        if self.new_episode is not None:
-            # Validate the whole batch before creating anything: the episode and its reads land together.
-            if not self.reads:
-                raise ValidationError("reads", "nothing to log")
-            cat.clean_episode({k: v for k, v in self.new_episode.items() if k not in ("show", "show_id")})
-            with store.write():
-                ep = _add_episode(store, **dict(self.new_episode))
-                self.ids = rsvc.log_reads(store, ep.id, self.reads)
-            self.episode_id = ep.id
-            self.episode_row = base.raw_row(store, "episodes", ep.id)
-        else:
-            assert self.episode_id is not None
-            self.ids = rsvc.log_reads(store, self.episode_id, self.reads)
-        ep = cat.get_episode(store, self.episode_id)
-        self.read_rows = rstore.raw_reads(store, self.ids)
+    def run(self) -> None:
+        logged = self.keep(usvc.log_reads(self.ctx.store, self.reads, episode_id=self.episode_id,
+                                          new_episode=self.new_episode))
+        ep, self.ids, self.episode_id = logged.episode, logged.read_ids, logged.episode.id
         n = len(self.ids)
         what = f"{n} read{'s' if n != 1 else ''}"
         self.setText(f"Log {what} on {ep.show_name} {ep.label}")
         self.done_message = f"Logged {what} on {ep.show_name} {ep.label}."
 
-    def undo_do(self) -> None:
-        store = self.ctx.store
-        with store.write():
-            rsvc.delete_reads(store, self.ids)
-            if self.episode_row is not None:
-                cat.delete_episode(store, int(self.episode_row["id"]))
 
-    def redo_do(self) -> None:
-        store = self.ctx.store
-        with store.write():
-            if self.episode_row is not None:
-                base.restore_row(store, "episodes", dict(self.episode_row))
-            rsvc.restore_reads(store, [dict(r) for r in self.read_rows])
-
-
-class EditReadCommand(UndoCommand):
+class EditReadCommand(OperationCommand):
     entities = frozenset({c.READS, c.CAMPAIGNS})
 
     def __init__(self, ctx: AppContext, read_id: int, changes: dict[str, Any]):
         super().__init__(ctx, f"Edit read {read_id}")
         self.read_id, self.changes = read_id, changes
-        self.before: dict | None = None
-        self.after: dict | None = None
 
-    def do(self) -> None:
-        self.before = base.raw_row(self.ctx.store, "ad_reads", self.read_id)
-        row = rsvc.edit_read(self.ctx.store, self.read_id, **self.changes)
-        self.after = base.raw_row(self.ctx.store, "ad_reads", self.read_id)
+    def run(self) -> None:
+        row = self.keep(usvc.edit_read(self.ctx.store, self.read_id, **self.changes))
         self.setText(f"Edit {row.sponsor_name} read on {row.show_name} #{row.episode_number}")
         self.done_message = "Saved the read."
 
-    def undo_do(self) -> None:
-        ssession.restore_values(self.ctx.store, "ad_reads", dict(self.before or {}))
 
-    def redo_do(self) -> None:
-        ssession.restore_values(self.ctx.store, "ad_reads", dict(self.after or {}))
-
-
-class DeleteReadsCommand(UndoCommand):
+class DeleteReadsCommand(OperationCommand):
     entities = frozenset({c.READS, c.EPISODES, c.CAMPAIGNS})
 
     def __init__(self, ctx: AppContext, read_ids: list[int]):
         n = len(read_ids)
         super().__init__(ctx, f"Delete {n} read{'s' if n != 1 else ''}")
         self.read_ids = list(read_ids)
-        self.rows: list[dict] = []
         self.done_message = f"Deleted {n} read{'s' if n != 1 else ''}."
 
-    def do(self) -> None:
-        self.rows = rsvc.delete_reads(self.ctx.store, self.read_ids)
-
-    def undo_do(self) -> None:
-        rsvc.restore_reads(self.ctx.store, [dict(r) for r in self.rows])
-
-    def redo_do(self) -> None:
-        rsvc.delete_reads(self.ctx.store, self.read_ids)
+    def run(self) -> None:
+        self.keep(usvc.delete_reads(self.ctx.store, self.read_ids))
 
 
-class SettingsCommand(UndoCommand):
+class SettingsCommand(OperationCommand):
     entities = frozenset({c.SETTINGS})
 
     def __init__(self, ctx: AppContext, values: dict[str, Any]):
         super().__init__(ctx, "Edit business settings")
         self.values = values
-        self.before: list[dict] = []
-        self.after: list[dict] = []
-        self.missing: list[str] = []
         self.done_message = "Saved the business settings."
 
-    def do(self) -> None:
-        keys = list(self.values)
-        self.before = ssession.settings_rows(self.ctx.store, keys)
-        self.missing = [k for k in keys if k not in {r["key"] for r in self.before}]
-        ssvc.update_settings(self.ctx.store, **self.values)
-        self.after = ssession.settings_rows(self.ctx.store, keys)
-
-    def undo_do(self) -> None:
-        ssession.put_settings_rows(self.ctx.store, self.before, self.missing)
-
-    def redo_do(self) -> None:
-        ssession.put_settings_rows(self.ctx.store, self.after)
+    def run(self) -> None:
+        self.keep(usvc.update_settings(self.ctx.store, **self.values))
 
 
 # -- the one-line wrappers the pages call ---------------------------------------------------------
