@@ -2,9 +2,8 @@ import pytest
 
 from sponsortrack.errors import ConflictError, NotFoundError, SponsortrackError, ValidationError
 from sponsortrack.services import campaigns as camp
-from sponsortrack.services import catalog, dashboard
+from sponsortrack.services import catalog, dashboard, undo
 from sponsortrack.services import reads as rsvc
-from sponsortrack.services import undo
 from sponsortrack.services.demo import load_demo
 
 
