@@ -38,14 +38,14 @@ def test_ctrl_z_on_a_read_billed_since_is_refused_and_never_bills_it_twice(qtbot
 
     qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
 
-    line = f"read {rid} changed since: billed on 2019-0001"
-    assert win.statusBar().currentMessage().endswith(f"”: {line}")
-    assert win.last_error == line
-    assert db_dump(store) == billed
     row = store.query_one("SELECT invoice_id, promo_code FROM ad_reads WHERE id = ?", [rid])
     assert row == {"invoice_id": inv.id, "promo_code": "SPRING10"}
     with pytest.raises(ValidationError, match="already on invoice 2019-0001"):
         invoicing.create_drafts(store, net["sponsor"].id, "2019-10")
+    assert db_dump(store) == billed
+    line = f"read {rid} changed since: billed on 2019-0001"
+    assert win.statusBar().currentMessage().endswith(f"”: {line}")
+    assert win.last_error == line
     # The refused step left the stack (no "Redo" of a change still in the database); the one below undoes.
     assert ctx.undo_stack.count() == 1 and not ctx.undo_stack.canRedo()
     assert ctx.undo_stack.undoText() == "Add agency Adopter Media"
