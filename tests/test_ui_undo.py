@@ -75,3 +75,27 @@ def test_refused_redo_leaves_the_rows_alone(qtbot, store, tmp_path, db_path):
     r = rsvc.get_read(store, rid)
     assert (r.status, r.notes) == ("aired", "checked by Zoë")
     assert ctx.undo_stack.count() == 0
+
+
+def test_undo_while_another_program_holds_the_lock_keeps_the_step(qtbot, store, tmp_path, db_path):
+    import sqlite3
+
+    network(store)
+    win = make_window(qtbot, store, tmp_path)
+    ctx = win.ctx
+    ops.create(ctx, "show", name="Go Time")
+    other = sqlite3.connect(db_path, timeout=0)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        ctx.undo_stack.undo()
+        assert "locked by another program" in win.last_error
+    finally:
+        other.rollback()
+        other.close()
+    # Nothing was undone, and the step is still there to undo once the lock is gone.
+    qtbot.waitUntil(lambda: ctx.undo_stack.index() == 1, timeout=2000)
+    assert cat.catalog.find_show(store, "Go Time") is not None
+    assert ctx.undo_stack.count() == 1 and ctx.undo_stack.undoText() == "Add show Go Time"
+    ctx.undo_stack.undo()
+    assert cat.catalog.find_show(store, "Go Time") is None
+    assert ctx.undo_stack.canRedo()

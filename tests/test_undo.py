@@ -206,8 +206,20 @@ def test_settings_undo_forgets_a_first_time_setting(store):
     assert ssvc.get_settings(store)["seller_name"] == "Someone else"
 
 
-def test_undo_module_is_qt_free_and_has_no_sql():
+def test_rows_are_written_back_only_by_services_undo():
+    """No face writes recorded rows itself: the window's operations import nothing from the store, and
+    only ``services/undo.py`` calls the store's exact put-back writes (after its checks)."""
+    import ast
     from pathlib import Path
 
-    text = Path(undo.__file__).read_text(encoding="utf-8")
-    assert "PySide6" not in text and "SELECT" not in text and "UPDATE " not in text and "INSERT" not in text
+    pkg = Path(undo.__file__).parents[1]
+    tree = ast.parse((pkg / "ui" / "operations.py").read_text(encoding="utf-8"))
+    imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not [m for m in imported if m.startswith("sponsortrack.store")]
+    callers = sorted(str(f.relative_to(pkg)) for f in pkg.rglob("*.py")
+                     if any(w in f.read_text(encoding="utf-8") for w in ("base.reinsert(", "base.overwrite(",
+                                                                         "restore_row(", "restore_values(")))
+    assert callers == ["services/undo.py"]
+    text = (pkg / "services" / "undo.py").read_text(encoding="utf-8")
+    assert not [w for w in ("SELECT ", "UPDATE ", "INSERT ", "DELETE ", "PySide6") if w in text]

@@ -161,12 +161,13 @@ class UndoCommand(QUndoCommand):
     pushed; Qt's own first ``redo()`` call on push is then skipped. Undo and redo afterwards hand the
     change the services recorded back to ``services.undo`` (``ui/operations.py``), never widgets.
 
-    A refused undo or redo (``services.undo`` found a row changed since, or a billed read; or the
-    database stayed locked) writes nothing, and its one line goes to the status bar and a message box.
-    The command is then marked obsolete, so ``QUndoStack`` drops it: by then Qt has already moved past
-    it, and a step that cannot be undone must not come back as a "Redo" of a change that is still in
-    the database. The steps below it stay undoable; each carries its own check, so undoing them can
-    never overwrite what the refused step (or anyone since) left."""
+    A refused undo or redo (``services.undo`` found a row changed since, or a billed read) writes
+    nothing, and its one line goes to the status bar and a message box. The command is then marked
+    obsolete, so ``QUndoStack`` drops it: by then Qt has already moved past it, and a step that cannot
+    be undone must not come back as a "Redo" of a change that is still in the database. The steps
+    below it stay undoable; each carries its own check, so undoing them can never overwrite what the
+    refused step (or anyone since) left. A database that stayed locked is not a refusal: the step is
+    kept, and the stack is moved back to where it was (without running it) so Ctrl+Z can be tried again."""
 
     entities: frozenset[str] = frozenset()
 
@@ -175,6 +176,7 @@ class UndoCommand(QUndoCommand):
         self.ctx = ctx
         self.done_first = False
         self._skip_redo = False
+        self._skip_undo = False
         self.done_message = ""
 
     # to implement
@@ -202,11 +204,18 @@ class UndoCommand(QUndoCommand):
         self._safely(self.redo_do, "redo")
 
     def undo(self) -> None:
+        if self._skip_undo:
+            self._skip_undo = False
+            return
         self._safely(self.undo_do, "undo")
 
     def _safely(self, fn: Callable[[], None], verb: str) -> None:
         try:
             self.ctx.call(fn)
+        except DatabaseLocked as exc:
+            QTimer.singleShot(0, lambda: self._step_back(verb))
+            self.ctx.report(exc)
+            return
         except (SponsortrackError, sqlite3.Error) as exc:
             self.setObsolete(True)
             what = f"Cannot {verb} “{self.text()}”"
@@ -214,3 +223,15 @@ class UndoCommand(QUndoCommand):
             self.ctx.report(exc, what)
             return
         self.ctx.notify(self.entities)
+
+    def _step_back(self, verb: str) -> None:
+        """After an undo or redo that could not run (locked), put the stack's index back where it was,
+        without running the command (Qt moved the index when the call returned)."""
+        stack = self.ctx.undo_stack
+        i = stack.index()
+        if verb == "undo" and i < stack.count() and stack.command(i) is self:
+            self._skip_redo = True
+            stack.redo()
+        elif verb == "redo" and i > 0 and stack.command(i - 1) is self:
+            self._skip_undo = True
+            stack.undo()
