@@ -14,8 +14,7 @@ def decode(raw: str | None) -> Any:
 
 
 def get_all(store: Store) -> dict[str, Any]:
-    return {r["key"]: json.loads(r["value"]) if r["value"] is not None else None
-            for r in store.query("SELECT key, value FROM settings")}
+    return {r["key"]: decode(r["value"]) for r in store.query("SELECT key, value FROM settings")}
 
 
 def get(store: Store, key: str, default: Any = None) -> Any:
