@@ -201,7 +201,7 @@ def test_settings_undo_forgets_a_first_time_setting(store):
     undo.redo(store, done.change)
     assert ssvc.get_settings(store)["seller_name"] == "Changelog Media"
     ssvc.update_settings(store, seller_name="Someone else")
-    with pytest.raises(undo.UndoRefused, match="^setting seller_name changed since: saved again$"):
+    with pytest.raises(undo.UndoRefused, match="^setting seller_name changed since: value edited$"):
         undo.undo(store, done.change)
     assert ssvc.get_settings(store)["seller_name"] == "Someone else"
 

@@ -164,7 +164,7 @@ def _revert(store: Store, steps: tuple[RowChange, ...], *, forward: bool) -> Non
         for rc in steps:
             expected, target = (rc.before, rc.after) if forward else (rc.after, rc.before)
             current = _row(store, rc.table, rc.key)
-            _check(store, rc, expected, current, target)
+            _check(store, rc, expected, current)
             plan.append((rc, current, target))
         for rc, current, target in plan:
             try:
@@ -175,7 +175,7 @@ def _revert(store: Store, steps: tuple[RowChange, ...], *, forward: bool) -> Non
                 raise UndoRefused(f"{_label(rc)}: {exc}") from None
 
 
-def _check(store: Store, rc: RowChange, expected: dict | None, current: dict | None, target: dict | None) -> None:
+def _check(store: Store, rc: RowChange, expected: dict | None, current: dict | None) -> None:
     """Refuse unless the row is exactly ``expected`` and no billed read is touched."""
     label = _label(rc)
     if rc.table == "ad_reads" and current is not None:
@@ -191,7 +191,7 @@ def _check(store: Store, rc: RowChange, expected: dict | None, current: dict | N
     if rc.table == "ad_reads" and current.get("invoice_id") not in (None, expected.get("invoice_id")):
         raise UndoRefused(f"{label} changed since: put on draft invoice {current['invoice_id']}")
     edited = [c for c in current if c not in TIMESTAMPS and current[c] != expected.get(c)]
-    if rc.table == "settings" or not edited:
+    if not edited:
         raise UndoRefused(f"{label} changed since: saved again")
     raise UndoRefused(f"{label} changed since: {', '.join(edited)} edited")
 
@@ -204,7 +204,7 @@ def _apply(store: Store, rc: RowChange, current: dict | None, target: dict | Non
         spec.check_new(store, target)
         base.reinsert(store, rc.table, target)
     else:
-        moved = [c for c in spec.fixed if current.get(c) != target.get(c)]
+        moved = sorted(c for c in spec.fixed if current.get(c) != target.get(c))
         if moved:
             raise UndoRefused(f"{_label(rc)}: its {moved[0]} cannot be put back")
         changed = {c: val for c, val in _columns(spec, target).items() if current.get(c) != val}
