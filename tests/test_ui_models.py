@@ -174,6 +174,7 @@ def test_history_search_walk_gives_the_same_pages(generated, monkeypatch, text, 
         return ids
 
     monkeypatch.setattr(ssession, "_WALK_MIN_MATCHES", 50)  # the fixture is small: walk from 50 matches
+    monkeypatch.setattr(ssession, "_WALK_BUDGET_S", 3600.0)  # never out of time: no wall clock in the test
     monkeypatch.setattr(ssession, "_walk_page", spy)
     for flt in (ReadFilter(search=text), ReadFilter(search=text, date_from="2024-06-01", date_to="2024-12-31")):
         for offset in (0, PAGE):
