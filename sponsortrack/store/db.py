@@ -6,7 +6,8 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
+NOTICE_AFTER_MS = 1_000  # with ``on_wait``: how long a write waits quietly before saying it waits
 
 
 def utc_now() -> str:
@@ -26,35 +28,102 @@ def utc_now() -> str:
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
-def _check_file(path: Path) -> None:
-    if path.is_dir():
-        raise DatabaseError(f"database {path}: is a directory, not an SQLite file")
-    if path.exists():
-        try:
-            with path.open("rb") as fh:
-                head = fh.read(16)
-        except PermissionError:
-            raise DatabaseError(f"database {path}: cannot be read (permission denied)") from None
-        if head and head != SQLITE_HEADER:
-            raise DatabaseError(f"database {path}: is not an SQLite database file")
-        if not os.access(path, os.W_OK):
-            raise DatabaseError(f"database {path}: is read-only; choose a writable file or copy it")
-        if not os.access(path.parent, os.W_OK):
-            raise DatabaseError(f"database {path}: its folder is read-only (SQLite needs to write beside it)")
-    else:
+def _check_path(path: Path) -> None:
+    """What can be said about the file without opening it (``stat`` and ``access`` only).
+
+    Nothing but SQLite ever opens the database file: on POSIX, closing *any* descriptor of a file drops
+    every advisory lock the process holds on it, so a stray ``open()``/``close()`` while another
+    connection of this process (the window's, or a worker's) is open would let another process delete
+    the ``-wal`` and ``-shm`` files still in use. The header is checked through SQLite (:meth:`Store._check_header`).
+    """
+    try:
+        st = path.stat()
+    except FileNotFoundError:
         parent = path.parent
         if not parent.exists():
-            raise DatabaseError(f"database {path}: folder {parent} does not exist")
+            raise DatabaseError(f"database {path}: folder {parent} does not exist") from None
         if not os.access(parent, os.W_OK):
-            raise DatabaseError(f"database {path}: cannot create it, folder {parent} is read-only")
+            raise DatabaseError(f"database {path}: cannot create it, folder {parent} is read-only") from None
+        return
+    except PermissionError:
+        raise DatabaseError(f"database {path}: cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise DatabaseError(f"database {path}: cannot be used ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise DatabaseError(f"database {path}: is a directory, not an SQLite file")
+    if not stat.S_ISREG(st.st_mode):
+        # A FIFO would block the open (or the first read) forever; a device is no place for a database.
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else
+                "a socket" if stat.S_ISSOCK(st.st_mode) else "a device" if
+                stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a regular file")
+        raise DatabaseError(f"database {path}: is {kind}, not an SQLite file")
+    if not os.access(path, os.R_OK):
+        raise DatabaseError(f"database {path}: cannot be read (permission denied)")
+    if not os.access(path, os.W_OK):
+        raise DatabaseError(f"database {path}: is read-only; choose a writable file or copy it")
+    if not os.access(path.parent, os.W_OK):
+        raise DatabaseError(f"database {path}: its folder is read-only (SQLite needs to write beside it)")
+
+
+def _error_name(exc: BaseException) -> str:
+    return getattr(exc, "sqlite_errorname", "") or ""
+
+
+def is_busy(exc: BaseException) -> bool:
+    """``database is locked`` / ``busy``: another connection holds the lock we need."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    name = _error_name(exc)
+    if name:
+        return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+    msg = str(exc)
+    return "database is locked" in msg or "database table is locked" in msg or "busy" in msg
+
+
+def explain(path: str | os.PathLike[str], exc: BaseException, *, waited_s: float | None = None) -> str:
+    """One line for the producer about an SQLite error on the database at ``path``."""
+    msg = str(exc)
+    name = _error_name(exc)
+    low = msg.lower()
+    where = f"database {path}"
+    if is_busy(exc):
+        waited = f" for {waited_s:g} s" if waited_s else ""
+        return (f"{where}: is locked: another program (a sponsortrack window or command, a sync tool) kept "
+                f"writing to it{waited}; nothing was written, try again")
+    if name.startswith("SQLITE_FULL") or "database or disk is full" in low:
+        return f"{where}: the disk is full (database or disk is full); nothing was written, free some space"
+    if name.startswith("SQLITE_NOTADB") or "file is not a database" in low or "file is encrypted" in low:
+        return f"{where}: is not an SQLite database file (or its header is corrupt); nothing was written"
+    if (name.startswith("SQLITE_CORRUPT") or "malformed" in low or "could not decode to utf-8" in low
+            or isinstance(exc, UnicodeDecodeError)):
+        return (f"{where}: is corrupt (database disk image is malformed); nothing was written; restore a "
+                "backup")
+    if name.startswith("SQLITE_READONLY") or "readonly" in low or "read-only" in low:
+        return f"{where}: is read-only; nothing was written"
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in low:
+        return f"{where}: the disk reported an error ({msg}); nothing was written"
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in low:
+        return f"{where}: cannot be opened ({msg})"
+    return f"{where}: {msg}"
 
 
 def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
-    """Copy the live database to ``target`` with SQLite's online backup API."""
+    """Copy the live database to ``target`` with SQLite's online backup API.
+
+    The copy is written to ``<target>.partial`` and renamed into place when complete; an error or an
+    interruption (Ctrl+C included) removes the partial file and its journal."""
     target = Path(target)
     if target.exists() and target.is_dir():
         raise DatabaseError(f"backup {target}: is a directory")
     tmp = target.with_name(target.name + ".partial")
+    leftovers = [tmp, *(tmp.with_name(tmp.name + s) for s in ("-journal", "-wal", "-shm"))]
+
+    def clean() -> None:
+        for p in leftovers:
+            with contextlib.suppress(OSError):
+                p.unlink()
+
+    clean()  # a partial copy left by a crash of another process
     try:
         dest = sqlite3.connect(str(tmp))
         try:
@@ -63,9 +132,11 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
             dest.close()
         os.replace(tmp, target)
     except (OSError, sqlite3.Error) as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        clean()
         raise DatabaseError(f"backup {target}: {exc}") from None
+    except BaseException:
+        clean()
+        raise
     return target
 
 
@@ -77,29 +148,40 @@ def _next_savepoint() -> int:
 
 
 class Store:
-    """One open database. Owned by the thread that opened it."""
+    """One open database. Owned by the thread that opened it.
 
-    def __init__(self, path: str | os.PathLike[str], *, migrate: bool = True):
+    ``busy_timeout_ms`` is how long a write waits for another process's write lock before
+    ``database is locked``. With ``on_wait`` given, a write first waits :data:`NOTICE_AFTER_MS`
+    quietly, then calls ``on_wait()`` (the CLI prints "waiting for the database…") and waits the rest."""
+
+    def __init__(self, path: str | os.PathLike[str], *, migrate: bool = True,
+                 busy_timeout_ms: int = BUSY_TIMEOUT_MS, on_wait: Callable[[], None] | None = None):
         self.path = Path(path).expanduser()
         self.backups: list[Path] = []
+        self.busy_timeout_ms = int(busy_timeout_ms)
+        self.on_wait = on_wait
         if str(path) == ":memory:":
             conn = sqlite3.connect(":memory:")
         else:
-            _check_file(self.path)
+            _check_path(self.path)
             try:
-                conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000)
+                conn = sqlite3.connect(str(self.path), timeout=self.busy_timeout_ms / 1000)
             except sqlite3.Error as exc:
-                raise DatabaseError(f"database {self.path}: cannot be opened ({exc})") from None
+                raise DatabaseError(explain(self.path, exc)) from None
         self.conn = conn
         self._db: Database | None = None
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
+            # Read through SQLite first, changing nothing: the header (not SQLite, corrupt) and the
+            # applied migrations (a newer schema is refused before WAL mode is switched on).
+            conn.execute("PRAGMA schema_version").fetchone()
+            applied = self._applied_migrations()
             if str(path) != ":memory:":
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if mode.lower() != "wal":
                     raise DatabaseError(f"database {self.path}: cannot switch to WAL mode ({mode})")
             conn.execute("PRAGMA synchronous = FULL")
-            if migrate and not self._up_to_date():
+            if migrate and not applied >= set(MIGRATION_NAMES):
                 try:
                     self.migrate()
                 except (DatabaseError, sqlite3.DatabaseError):
@@ -109,14 +191,9 @@ class Store:
                     raise DatabaseError(f"database {self.path}: upgrading the schema failed ({exc}); "
                                         f"the file is unchanged{where}") from exc
             conn.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             conn.close()
-            msg = str(exc)
-            if "not a database" in msg or "malformed" in msg or "file is encrypted" in msg:
-                raise DatabaseError(f"database {self.path}: is corrupt or not an SQLite database") from None
-            if "readonly" in msg or "read-only" in msg:
-                raise DatabaseError(f"database {self.path}: is read-only") from None
-            raise DatabaseError(f"database {self.path}: {msg}") from None
+            raise DatabaseError(explain(self.path, exc)) from None
         except BaseException:
             conn.close()
             raise
@@ -131,21 +208,21 @@ class Store:
         return self._db
 
     # -- schema ---------------------------------------------------------------------------
-    def _up_to_date(self) -> bool:
-        """Cheap check, without sqlite-utils, that every known migration is applied."""
+    def _applied_migrations(self) -> set[str]:
+        """The migrations applied to the file, read without sqlite-utils; a newer schema is refused."""
         try:
             rows = self.conn.execute(
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]).fetchall()
         except sqlite3.OperationalError as exc:
             if "no such table" in str(exc):
-                return False
+                return set()
             raise
         applied = {r[0] for r in rows}
         unknown = applied - set(MIGRATION_NAMES)
         if unknown:
             raise DatabaseError(f"database {self.path}: was written by a newer sponsortrack "
                                 f"(schema {sorted(unknown)[-1]}); upgrade the app")
-        return applied >= set(MIGRATION_NAMES)
+        return applied
 
     def pending_migrations(self) -> list[str]:
         from sponsortrack.store.migrations import migrations
@@ -197,7 +274,7 @@ class Store:
             else:
                 self.conn.execute(f"RELEASE SAVEPOINT {name}")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin_immediate()
         try:
             yield self.conn
         except BaseException:
@@ -211,6 +288,25 @@ class Store:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
+
+    def _begin_immediate(self) -> None:
+        """``BEGIN IMMEDIATE``, waiting up to the busy timeout for another writer to finish."""
+        if self.on_wait is None or self.busy_timeout_ms <= NOTICE_AFTER_MS:
+            self.conn.execute("BEGIN IMMEDIATE")
+            return
+        self.conn.execute(f"PRAGMA busy_timeout = {NOTICE_AFTER_MS}")
+        try:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+            self.on_wait()
+            self.conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms - NOTICE_AFTER_MS}")
+            self.conn.execute("BEGIN IMMEDIATE")
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
 
     def query(self, sql: str, params: object = None) -> list[dict]:
         cur = self.conn.execute(sql, params or ())  # type: ignore[arg-type]
