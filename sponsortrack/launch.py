@@ -62,9 +62,9 @@ def main(argv: list[str] | None = None) -> None:
     if opts is not None and (opts["db"] == "" or opts["page"] == ""):
         opts = None
     if opts is None:
-        from sponsortrack.cli import main as cli_main
+        from sponsortrack.cli import run as cli_run
 
-        cli_main(args=args, prog_name=os.path.basename(sys.argv[0]) or "sponsortrack")
+        cli_run(args=args, prog_name=os.path.basename(sys.argv[0]) or "sponsortrack")
         return
     db = opts["db"] or os.environ.get("SPONSORTRACK_DB") or None
     # No cyclic garbage collection while the window is built: the imports (PySide6 builds thousands of

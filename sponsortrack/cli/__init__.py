@@ -7,15 +7,17 @@ reportlab, httpx, feedparser) inside the command functions so ``sponsortrack rea
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
 from sponsortrack import __version__
-from sponsortrack.errors import DatabaseError, SponsortrackError
+from sponsortrack.errors import DatabaseError, SponsortrackError, ValidationError
 from sponsortrack.launch import default_db_path
 
 FEATURES = ["core", "invoicing"]
@@ -24,6 +26,26 @@ FEATURES.append("links")  # check-urls, link-report
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader went away
+
+LOCK_TIMEOUT_ENV = "SPONSORTRACK_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT_S = 60.0
+WAIT_NOTICE = "waiting for the database… (another program is writing to it)"
+
+
+def lock_timeout_s() -> float:
+    """How long a command waits for another program's write lock: ``$SPONSORTRACK_LOCK_TIMEOUT`` seconds,
+    else :data:`DEFAULT_LOCK_TIMEOUT_S`."""
+    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT_S
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SponsortrackError(f"{LOCK_TIMEOUT_ENV}: {raw!r} is not a number of seconds") from None
+    if not 0 <= value <= 24 * 3600:
+        raise SponsortrackError(f"{LOCK_TIMEOUT_ENV}: must be between 0 and 86400 seconds")
+    return value
 
 
 class AppContext:
@@ -41,7 +63,8 @@ class AppContext:
 
             if not self.explicit:
                 self.db_path.parent.mkdir(parents=True, exist_ok=True)
-            self._store = Store(self.db_path)
+            self._store = Store(self.db_path, busy_timeout_ms=int(lock_timeout_s() * 1000),
+                                on_wait=lambda: click.echo(WAIT_NOTICE, err=True))
         return self._store
 
     def close(self) -> None:
@@ -50,12 +73,35 @@ class AppContext:
             self._store = None
 
 
+def _from_the_store(exc: BaseException) -> bool:
+    """A ``UnicodeDecodeError`` raised while reading the database (damaged text), not while reading a file."""
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb.tb_frame.f_code.co_filename
+        tb = tb.tb_next
+    return last is not None and (f"{os.sep}store{os.sep}" in last or "sqlite_utils" in last)
+
+
+def quiet_broken_pipe() -> None:
+    """The reader of stdout went away (``| head``): nothing more can be said there, and Python's final
+    flush must not complain about it either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 class Main(click.Group):
     """Turns every domain error into one line on stderr and a clean exit code."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            quiet_broken_pipe()
+            sys.exit(EXIT_BROKEN_PIPE)
         except DatabaseError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_FAILURE)
@@ -65,9 +111,25 @@ class Main(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except sqlite3.Error as exc:
+            self._database_error(ctx, exc)
+        except UnicodeDecodeError as exc:
+            if not _from_the_store(exc):
+                raise
+            self._database_error(ctx, exc)
         except OSError as exc:
             click.echo(f"error: {exc.filename or ''}: {exc.strerror or exc}".replace(": : ", ": "), err=True)
             sys.exit(EXIT_FAILURE)
+
+    @staticmethod
+    def _database_error(ctx: click.Context, exc: BaseException) -> None:
+        from sponsortrack.store.db import explain, is_busy
+
+        app = ctx.obj
+        path = app.db_path if isinstance(app, AppContext) else "file"
+        waited = lock_timeout_s() if is_busy(exc) else None
+        click.echo(f"error: {explain(path, exc, waited_s=waited)}", err=True)
+        sys.exit(EXIT_FAILURE)
 
 
 @click.group(cls=Main, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,14 +149,61 @@ def main(ctx: click.Context, db_path: str | None) -> None:
         ctx.invoke(main.commands["gui"])
 
 
+def _shown(value: str) -> str:
+    """A command-line value that is not valid UTF-8, with its bad bytes spelled out (``\\xff``)."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def check_text_params(ctx: click.Context) -> None:
+    """Refuse a text argument that is not valid UTF-8 (Python hands such bytes over as lone surrogates,
+    which no database or terminal accepts). File paths may be any bytes the system allows."""
+    for param in ctx.command.params:
+        if isinstance(param.type, click.Path | click.File):
+            continue
+        value = ctx.params.get(param.name or "")
+        for v in value if isinstance(value, tuple | list) else (value,):
+            if not isinstance(v, str):
+                continue
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                name = max(param.opts, key=len) if isinstance(param, click.Option) else (param.name or "argument")
+                raise ValidationError(name, f"'{_shown(v)}' is not valid UTF-8 text") from None
+
+
+def _checking_text(cmd: click.Command) -> None:
+    callback = cmd.callback
+    if callback is not None and not getattr(callback, "_checks_text", False):
+        @functools.wraps(callback)
+        def checked(*args, **kwargs):
+            check_text_params(click.get_current_context())
+            return callback(*args, **kwargs)
+
+        checked._checks_text = True  # type: ignore[attr-defined]
+        cmd.callback = checked
+    if isinstance(cmd, click.Group):
+        for sub in cmd.commands.values():
+            _checking_text(sub)
+
+
 def _register_features() -> None:
     for name in FEATURES:
         module = importlib.import_module(f"sponsortrack.cli.{name}")
         module.register(main)
+    _checking_text(main)
 
 
 _register_features()
 
 
-def run() -> None:  # pragma: no cover - console entry
-    main(prog_name=os.path.basename(sys.argv[0]) or "sponsortrack")
+def run(args: list[str] | None = None, prog_name: str | None = None) -> None:
+    """The command line as a process entry point: ``main`` plus a quiet exit when stdout's reader has
+    gone away (``sponsortrack reads list | head``), even at the final flush."""
+    try:
+        try:
+            main(args=args, prog_name=prog_name or os.path.basename(sys.argv[0]) or "sponsortrack")
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_broken_pipe()
+        sys.exit(EXIT_BROKEN_PIPE)

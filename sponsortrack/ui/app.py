@@ -182,6 +182,47 @@ def screenshot_widget(widget: QWidget, target: Path) -> None:
         raise OSError(f"cannot write {target}")
 
 
+def report_uncaught(win: QWidget, etype: type[BaseException], exc: BaseException, tb) -> None:
+    """What the window does with an exception that escaped a slot or a paint (PySide6 hands those to
+    ``sys.excepthook``): a message box with one line; the traceback goes to stderr only when it is a bug."""
+    import sqlite3
+    import traceback
+
+    from sponsortrack.errors import SponsortrackError
+
+    ctx = win.ctx  # type: ignore[attr-defined]
+    if isinstance(exc, SponsortrackError):
+        title, text = "Cannot do that", str(exc)
+    elif isinstance(exc, sqlite3.Error) or (isinstance(exc, UnicodeDecodeError) and _from_the_store(tb)):
+        from sponsortrack.store.db import explain
+
+        title, text = "Database problem", explain(ctx.db_path, exc)
+    else:
+        traceback.print_exception(etype, exc, tb)
+        title, text = "Unexpected error", f"{etype.__name__}: {exc}"
+    ctx.error.emit(title, text)
+
+
+def _from_the_store(tb) -> bool:
+    last = None
+    while tb is not None:
+        last = tb.tb_frame.f_code.co_filename
+        tb = tb.tb_next
+    return last is not None and (f"{os.sep}store{os.sep}" in last or "sqlite_utils" in last)
+
+
+def install_error_hook(win: QWidget) -> None:
+    previous = sys.excepthook
+
+    def hook(etype, exc, tb):
+        if issubclass(etype, KeyboardInterrupt | SystemExit) or not _windows:
+            previous(etype, exc, tb)
+            return
+        report_uncaught(_windows[-1], etype, exc, tb)
+
+    sys.excepthook = hook
+
+
 def _collect_garbage_again() -> None:
     if not gc.isenabled():
         gc.freeze()  # what start-up built lives as long as the window: later passes need not walk it
@@ -234,6 +275,7 @@ def run_gui(db_path: str | os.PathLike[str], screenshot: str | None = None, page
     win.show()
     win.show_page(page or "dashboard")
     _windows.append(win)
+    install_error_hook(win)
     if not gc.isenabled():  # the launcher turned it off for the start-up
         win.ctx.after_first_paint(_collect_garbage_again)
         QTimer.singleShot(3000, _collect_garbage_again)  # a window that starts hidden paints late

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication
 
-from sponsortrack.errors import SponsortrackError
+from sponsortrack.errors import DatabaseError, SponsortrackError
 from sponsortrack.store import Store
 
 if TYPE_CHECKING:
@@ -49,6 +49,14 @@ class DatabaseLocked(SponsortrackError):
 
 def is_locked(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
+def as_database_error(path: Path, exc: BaseException) -> DatabaseError:
+    """Any other SQLite error (disk full, damaged file) as the one line a dialog shows. SQLite rolled
+    the write transaction back, so nothing was half written."""
+    from sponsortrack.store.db import explain
+
+    return DatabaseError(explain(path, exc))
 
 
 class AppContext(QObject):
@@ -117,9 +125,9 @@ class AppContext(QObject):
         for attempt in range(LOCK_RETRIES):
             try:
                 return fn(*args, **kwargs)
-            except sqlite3.OperationalError as exc:
+            except sqlite3.Error as exc:
                 if not is_locked(exc):
-                    raise
+                    raise as_database_error(self.db_path, exc) from exc
                 if attempt == LOCK_RETRIES - 1:
                     break
                 deadline = time.monotonic() + 0.1 * (attempt + 1)

@@ -42,6 +42,7 @@ class MainWindow(QMainWindow):
         self.stale: set[str] = set()
         self.current_key = ""
         self.last_error = ""
+        self._open_error = ""  # the text of the error box on screen, if any
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -291,10 +292,14 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QMessageBox
 
         if self.isVisible():
+            if text == self._open_error:
+                return  # the same problem again (a repaint that fails each time): one box is enough
             box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
             box.setObjectName("error_box")
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.finished.connect(lambda _result: setattr(self, "_open_error", ""))
             box.open()  # window-modal, never blocks the event loop
+            self._open_error = text
             self.last_error = text
         else:
             self.statusBar().showMessage(f"{title}: {text}", 10000)

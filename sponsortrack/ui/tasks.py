@@ -66,10 +66,18 @@ class Task(QRunnable):
         try:
             result = self.fn(self.control, self.db_path, *self.args, **self.kwargs)
         except Exception as exc:
+            import sqlite3
+
             from sponsortrack.errors import SponsortrackError
 
-            msg = str(exc) if isinstance(exc, SponsortrackError) else f"{type(exc).__name__}: {exc}"
-            if not isinstance(exc, SponsortrackError):
+            if isinstance(exc, SponsortrackError):
+                msg = str(exc)
+            elif isinstance(exc, sqlite3.Error) and self.db_path is not None:
+                from sponsortrack.store.db import explain
+
+                msg = explain(self.db_path, exc)
+            else:
+                msg = f"{type(exc).__name__}: {exc}"
                 traceback.print_exc()
             self.signals.failed.emit(msg)
         else:
