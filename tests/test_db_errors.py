@@ -293,6 +293,15 @@ def test_undecodable_text_on_a_damaged_page_is_one_line(demo_file):
     assert "is corrupt" in one_line_error(res.stderr)
 
 
+def test_a_damaged_column_name_in_the_schema_is_one_line(demo_file):
+    # Python decodes column names itself: this one raised a bare UnicodeDecodeError traceback.
+    _damage(demo_file, b"contact_name TEXT", b"contact_n\xffme")
+    for fmt in ("table", "json"):
+        res = run_cli("--db", str(demo_file), "sponsors", "list", "--format", fmt)
+        assert res.returncode == 1
+        assert "is corrupt (it holds text that is not valid UTF-8)" in one_line_error(res.stderr)
+
+
 def test_a_malformed_table_page_is_one_line(demo_file):
     con = sqlite3.connect(demo_file)
     con.execute("PRAGMA journal_mode = DELETE")

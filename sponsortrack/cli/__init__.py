@@ -73,16 +73,6 @@ class AppContext:
             self._store = None
 
 
-def _from_the_store(exc: BaseException) -> bool:
-    """A ``UnicodeDecodeError`` raised while reading the database (damaged text), not while reading a file."""
-    tb = exc.__traceback__
-    last = None
-    while tb is not None:
-        last = tb.tb_frame.f_code.co_filename
-        tb = tb.tb_next
-    return last is not None and (f"{os.sep}store{os.sep}" in last or "sqlite_utils" in last)
-
-
 def quiet_broken_pipe() -> None:
     """The reader of stdout went away (``| head``): nothing more can be said there, and Python's final
     flush must not complain about it either."""
@@ -114,7 +104,9 @@ class Main(click.Group):
         except sqlite3.Error as exc:
             self._database_error(ctx, exc)
         except UnicodeDecodeError as exc:
-            if not _from_the_store(exc):
+            from sponsortrack.store.db import raised_by_the_database
+
+            if not raised_by_the_database(exc):
                 raise
             self._database_error(ctx, exc)
         except OSError as exc:

@@ -80,6 +80,17 @@ def is_busy(exc: BaseException) -> bool:
     return "database is locked" in msg or "database table is locked" in msg or "busy" in msg
 
 
+def raised_by_the_database(exc: BaseException) -> bool:
+    """Whether an exception (a ``UnicodeDecodeError`` say) came out of reading the database — its last
+    frame is in the store or sqlite-utils — rather than out of reading some other file."""
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb.tb_frame.f_code.co_filename
+        tb = tb.tb_next
+    return last is not None and (f"{os.sep}store{os.sep}" in last or f"{os.sep}sqlite_utils{os.sep}" in last)
+
+
 def explain(path: str | os.PathLike[str], exc: BaseException, *, waited_s: float | None = None) -> str:
     """One line for the producer about an SQLite error on the database at ``path``."""
     msg = str(exc)
@@ -94,10 +105,10 @@ def explain(path: str | os.PathLike[str], exc: BaseException, *, waited_s: float
         return f"{where}: the disk is full (database or disk is full); nothing was written, free some space"
     if name.startswith("SQLITE_NOTADB") or "file is not a database" in low or "file is encrypted" in low:
         return f"{where}: is not an SQLite database file (or its header is corrupt); nothing was written"
-    if (name.startswith("SQLITE_CORRUPT") or "malformed" in low or "could not decode to utf-8" in low
-            or isinstance(exc, UnicodeDecodeError)):
-        return (f"{where}: is corrupt (database disk image is malformed); nothing was written; restore a "
-                "backup")
+    if "could not decode to utf-8" in low or isinstance(exc, UnicodeDecodeError):
+        return f"{where}: is corrupt (it holds text that is not valid UTF-8); nothing was written; restore a backup"
+    if name.startswith("SQLITE_CORRUPT") or "malformed" in low:
+        return f"{where}: is corrupt (database disk image is malformed); nothing was written; restore a backup"
     if name.startswith("SQLITE_READONLY") or "readonly" in low or "read-only" in low:
         return f"{where}: is read-only; nothing was written"
     if name.startswith("SQLITE_IOERR") or "disk i/o error" in low:

@@ -189,26 +189,17 @@ def report_uncaught(win: QWidget, etype: type[BaseException], exc: BaseException
     import traceback
 
     from sponsortrack.errors import SponsortrackError
+    from sponsortrack.store.db import explain, raised_by_the_database
 
     ctx = win.ctx  # type: ignore[attr-defined]
     if isinstance(exc, SponsortrackError):
         title, text = "Cannot do that", str(exc)
-    elif isinstance(exc, sqlite3.Error) or (isinstance(exc, UnicodeDecodeError) and _from_the_store(tb)):
-        from sponsortrack.store.db import explain
-
+    elif isinstance(exc, sqlite3.Error) or (isinstance(exc, UnicodeDecodeError) and raised_by_the_database(exc)):
         title, text = "Database problem", explain(ctx.db_path, exc)
     else:
         traceback.print_exception(etype, exc, tb)
         title, text = "Unexpected error", f"{etype.__name__}: {exc}"
     ctx.error.emit(title, text)
-
-
-def _from_the_store(tb) -> bool:
-    last = None
-    while tb is not None:
-        last = tb.tb_frame.f_code.co_filename
-        tb = tb.tb_next
-    return last is not None and (f"{os.sep}store{os.sep}" in last or "sqlite_utils" in last)
 
 
 def install_error_hook(win: QWidget) -> None:
