@@ -401,8 +401,13 @@ def campaigns_add(ctx: click.Context, sponsor: str, name: str, **opts) -> None:
 def campaigns_edit(ctx: click.Context, campaign_id: int, **opts) -> None:
     from sponsortrack.services import campaigns as svc
 
-    c = svc.edit_campaign(_store(ctx), campaign_id, **_clean_opts(**opts))
+    store = _store(ctx)
+    before = svc.get_campaign(store, campaign_id)
+    c = svc.edit_campaign(store, campaign_id, **_clean_opts(**opts))
     click.echo(f"Updated campaign {c.name} (id {c.id}).")
+    note = svc.pricing_note(store, before, c)
+    if note:
+        click.echo(note)
 
 
 @campaigns.command("pacing")

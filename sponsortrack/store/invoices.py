@@ -183,6 +183,14 @@ def claimed_read_ids(store: Store, invoice_id: int) -> list[int]:
                                          [invoice_id])]
 
 
+def billed_by_invoice(store: Store, campaign_id: int) -> list[tuple[str, int]]:
+    """The campaign's billed reads (their invoice issued or paid): ``[(invoice number, reads)]``."""
+    return [(r[0], int(r[1])) for r in store.conn.execute(
+        "SELECT i.number, count(*) FROM ad_reads r JOIN invoices i ON i.id = r.invoice_id "
+        "WHERE r.campaign_id = ? AND i.status IN ('issued', 'paid') GROUP BY i.id ORDER BY i.number",
+        [campaign_id])]
+
+
 def snapshot_days(store: Store, read_ids: list[int]) -> dict[int, tuple[int, str]]:
     """For CPM reads without units of their own: the download snapshot the units come from,
     ``{read_id: (day, source)}`` (the latest one on or before the campaign's window)."""
@@ -216,6 +224,26 @@ def _insert_lines(store: Store, invoice_id: int, lines: list[dict[str, Any]]) ->
             f"INSERT INTO invoice_lines (invoice_id, {', '.join(LINE_COLUMNS)}) "
             f"VALUES (?, {', '.join('?' for _ in LINE_COLUMNS)})",
             [invoice_id, *(values[c] for c in LINE_COLUMNS)])
+
+
+def _replace_lines(store: Store, invoice_id: int, lines: list[dict[str, Any]]) -> None:
+    """Make a draft's lines exactly ``lines``, in place: a line that stays the same is not rewritten,
+    so refreshing a draft (and issuing, which refreshes it) records only real changes in change_log."""
+    existing = {int(r[1]): int(r[0]) for r in store.conn.execute(
+        "SELECT id, position FROM invoice_lines WHERE invoice_id = ?", [invoice_id])}
+    cols = [c for c in LINE_COLUMNS if c != "position"]
+    for pos, line in enumerate(lines, start=1):
+        values = {c: line.get(c) for c in cols}
+        values["kind"] = line.get("kind") or "charge"
+        if pos in existing:
+            store.conn.execute(f"UPDATE invoice_lines SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+                               [*(values[c] for c in cols), existing.pop(pos)])
+        else:
+            store.conn.execute(
+                f"INSERT INTO invoice_lines (invoice_id, position, {', '.join(cols)}) "
+                f"VALUES (?, ?, {', '.join('?' for _ in cols)})", [invoice_id, pos, *(values[c] for c in cols)])
+    for line_id in existing.values():
+        store.conn.execute("DELETE FROM invoice_lines WHERE id = ?", [line_id])
 
 
 def _claim(store: Store, invoice_id: int, read_ids: list[int]) -> None:
@@ -262,8 +290,7 @@ def replace_draft(store: Store, invoice_id: int, values: dict[str, Any], lines: 
         if values:
             sets = ", ".join(f"{c} = ?" for c in values)
             store.conn.execute(f"UPDATE invoices SET {sets} WHERE id = ?", [*values.values(), invoice_id])
-        store.conn.execute("DELETE FROM invoice_lines WHERE invoice_id = ?", [invoice_id])
-        _insert_lines(store, invoice_id, lines)
+        _replace_lines(store, invoice_id, lines)
         keep = set(read_ids)
         for rid in claimed_read_ids(store, invoice_id):
             if rid not in keep:
