@@ -16,7 +16,7 @@ from typing import Any
 from sponsortrack.errors import ConflictError
 from sponsortrack.store.db import Store, utc_now
 from sponsortrack.store.models import from_row
-from sponsortrack.store.reads import AIR_DATE
+from sponsortrack.store.reads import AIR_DATE, BILLED_UNITS
 
 DELIVERED = "('recorded', 'aired', 'verified')"
 
@@ -442,7 +442,7 @@ def sponsor_delivery(store: Store, sponsor_id: int, campaign_ids: list[int], as_
                                   "delivered_units": 0} for cid in campaign_ids}
     rows = store.conn.execute(
         f"""SELECT r.id, r.campaign_id, r.status, r.make_good_of,
-                   coalesce(r.units, (SELECT d.downloads FROM download_snapshots d
+                   coalesce({BILLED_UNITS}, r.units, (SELECT d.downloads FROM download_snapshots d
                        WHERE d.episode_id = r.episode_id AND d.day <= c.download_window_days
                        ORDER BY d.day DESC, d.recorded_at DESC LIMIT 1)) AS units
             FROM ad_reads r JOIN campaigns c ON c.id = r.campaign_id JOIN episodes e ON e.id = r.episode_id

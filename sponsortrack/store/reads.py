@@ -56,6 +56,12 @@ LEFT JOIN invoice_lines bl ON bl.id = (
       AND i.status IN ('issued', 'paid') ORDER BY l.position LIMIT 1)
 """
 
+# The units a billed CPM read was invoiced for (NULL for any other read): pacing counts those, not the
+# download snapshots recorded since.
+BILLED_UNITS = ("(SELECT l.units FROM invoice_lines l JOIN invoices li ON li.id = l.invoice_id "
+                "WHERE l.read_id = r.id AND l.invoice_id = r.invoice_id AND li.status IN ('issued', 'paid') "
+                "AND l.pricing = 'cpm' ORDER BY l.position LIMIT 1)")
+
 # Sort keys the lists accept, mapped to SQL expressions (never user text in SQL).
 SORTS = {
     "id": "r.id",
@@ -286,7 +292,8 @@ def campaign_delivery(store: Store, campaign_ids: list[int] | None = None, as_of
                          THEN 1 END) AS make_goods_delivered,
               count(CASE WHEN r.status = 'flagged' AND NOT EXISTS (
                       SELECT 1 FROM ad_reads m WHERE m.make_good_of = r.id) THEN 1 END) AS make_goods_owed,
-              coalesce(sum(CASE WHEN r.status IN ('recorded','aired','verified') THEN coalesce(r.units, (
+              coalesce(sum(CASE WHEN r.status IN ('recorded','aired','verified') THEN coalesce(
+                  {BILLED_UNITS}, r.units, (
                   SELECT d.downloads FROM download_snapshots d
                   WHERE d.episode_id = r.episode_id AND d.day <= c.download_window_days
                   ORDER BY d.day DESC, d.recorded_at DESC LIMIT 1)) END), 0) AS delivered_units
