@@ -132,12 +132,12 @@ def test_episode_date_of_billed_reads_cannot_move(cli, db_path):
     res = cli("episodes", "edit", "--show", "Practical AI", "--episode", "60", "--published", "2019-11-02")
     assert res.exit_code != 0
     assert res.output.strip().splitlines() == [
-        "error: published_on: reads 24, 27 of this episode are billed on invoice 2026-0001; its air date "
+        "error: published_on: reads 24, 27 of Practical AI #60 are billed on invoice 2026-0001; its air date "
         "cannot change (correct the invoice with a credit note first)"]
     assert dump(db_path) == before
     # the number too; the title can still be corrected
     res = cli("episodes", "edit", "--show", "Practical AI", "--episode", "60", "--new-number", "99")
-    assert res.exit_code != 0 and "number: reads 24, 27" in res.output and "2026-0001" in res.output
+    assert res.exit_code != 0 and "number: reads 24, 27 of Practical AI #60" in res.output and "2026-0001" in res.output
     assert cli("episodes", "edit", "--show", "Practical AI", "--episode", "60", "--title", "Robots!").exit_code == 0
     # an episode whose reads are not billed moves freely
     assert cli("episodes", "edit", "--show", "Practical AI", "--episode", "64",
@@ -353,3 +353,20 @@ def test_validation_error_type_for_episode_lock(demo_store):
     with pytest.raises(ValidationError) as info:
         cat.edit_episode(store, ep.id, published_on="2019-10-08")
     assert info.value.field == "published_on" and number in info.value.problem
+
+
+def test_feed_reimport_that_redates_a_billed_episode_is_refused_whole(demo_store, db_path):
+    from sponsortrack.services import imports as imp
+
+    store = demo_store
+    number = issue_october(store)
+    ep = cat.resolve_episode(store, "Practical AI", 60)
+    feed = (b'<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>'
+            b"<title>Practical AI</title><item><title>" + ep.title.encode() + b"</title>"
+            b"<guid>practicalai-60</guid><itunes:episode>60</itunes:episode>"
+            b"<pubDate>Sat, 02 Nov 2019 12:00:00 +0000</pubDate></item></channel></rss>")
+    before = dump(db_path)
+    with pytest.raises(ValidationError, match=f"^published_on: reads 24, 27 of Practical AI #60 are billed on "
+                                              f"invoice {number}"):
+        imp.import_rss(store, feed)
+    assert dump(db_path) == before

@@ -57,10 +57,13 @@ def lock_error(conn: sqlite3.Connection, exc: BaseException, table: str | None =
             "SELECT i.id, i.number, r.id FROM ad_reads r JOIN invoices i ON i.id = r.invoice_id "
             "WHERE r.episode_id = ? AND i.status IN ('issued', 'paid') ORDER BY r.id",
             [row_id]).fetchall() if row_id is not None else []
+        ep = conn.execute("SELECT s.name, e.number, e.title FROM episodes e JOIN shows s ON s.id = e.show_id "
+                          "WHERE e.id = ?", [row_id]).fetchone() if row_id is not None else None
+        episode = (f"{ep[0]} #{ep[1]}" if ep[1] is not None else f"{ep[0]} {ep[2]!r}") if ep else "this episode"
         reads = ", ".join(str(r[2]) for r in rows[:5]) + (", …" if len(rows) > 5 else "")
-        billed = (f"read{'s' if len(rows) > 1 else ''} {reads} of this episode "
+        billed = (f"read{'s' if len(rows) > 1 else ''} {reads} of {episode} "
                   f"{'are' if len(rows) > 1 else 'is'} billed on {_invoices_text(rows)}") if rows \
-            else "reads of this episode are billed on an issued invoice"
+            else f"reads of {episode} are billed on an issued invoice"
         return ValidationError(field, f"{billed}; {what} cannot change (correct the invoice with a credit "
                                       f"note first)")
     if msg in (INVOICE, INVOICE_LINE):
