@@ -541,7 +541,7 @@ def reads_list(ctx: click.Context, fmt: str, **filters) -> None:
 @click.option("--notes")
 @click.pass_context
 def reads_edit(ctx: click.Context, read_id: int, **opts) -> None:
-    """Change a logged read (refused once it is on an issued invoice)."""
+    """Change a logged read (once it is on an issued invoice, only its notes)."""
     from sponsortrack.services import reads as svc
 
     r = svc.edit_read(_store(ctx), read_id, **_clean_opts(**opts))
