@@ -370,3 +370,25 @@ def test_feed_reimport_that_redates_a_billed_episode_is_refused_whole(demo_store
                                               f"invoice {number}"):
         imp.import_rss(store, feed)
     assert dump(db_path) == before
+
+
+def test_voiding_a_credit_note_puts_its_reads_back_on_the_invoice_it_credited(demo_store):
+    """Otherwise the original still bills them while they are free: the next draft billed them again."""
+    store = demo_store
+    number = issue_october(store)
+    rid = next(ln.read_id for ln in inv.resolve_invoice(store, number).lines if ln.position == 1)
+    note = inv.issue_invoice(store, inv.create_credit_note(store, number, positions=[1]).id,
+                             issue_date="2026-12-02")
+    assert rsvc.get_read(store, rid).invoice_id is None
+    inv.void_invoice(store, note.number)
+    back = rsvc.get_read(store, rid)
+    assert (back.invoice_number, back.price_minor) == (number, 120000)
+    with pytest.raises(ValidationError, match="nothing to bill"):
+        inv.create_drafts(store, "DigitalOcean", "2019-10")
+    # a credit note whose read was billed again since cannot be voided
+    note2 = inv.issue_invoice(store, inv.create_credit_note(store, number, positions=[1]).id,
+                              issue_date="2026-12-03")
+    again = inv.create_drafts(store, "DigitalOcean", "2019-10").invoices[0]
+    with pytest.raises(ConflictError, match=f"read {rid} is on invoice draft {again.id} since this credit note"):
+        inv.void_invoice(store, note2.number)
+    assert inv.resolve_invoice(store, note2.number).status == "issued"

@@ -374,11 +374,24 @@ def set_paid(store: Store, invoice_id: int, paid_on: str | None) -> None:
 
 
 def void(store: Store, invoice_id: int, note: str | None) -> None:
-    """Void an issued invoice (its number stays used) and free its reads."""
+    """Void an issued invoice (its number stays used) and free its reads.
+
+    Voiding an issued credit note puts the reads it had released back on the invoice it credited (that
+    invoice bills them again); refused when one of them has been billed on another invoice since."""
     with store.write():
-        status = store.scalar("SELECT status FROM invoices WHERE id = ?", [invoice_id])
+        status, kind, credit_of = store.conn.execute(
+            "SELECT status, kind, credit_of FROM invoices WHERE id = ?", [invoice_id]).fetchone() or (None, None, None)
         if status != "issued":
             raise ConflictError(f"invoice {invoice_id} is {status}; only an issued invoice can be voided")
+        if kind == "credit_note" and credit_of is not None:
+            for rid, number, other in store.conn.execute(
+                    "SELECT r.id, o.number, r.invoice_id FROM invoice_lines l JOIN ad_reads r ON r.id = l.read_id "
+                    "LEFT JOIN invoices o ON o.id = r.invoice_id WHERE l.invoice_id = ? ORDER BY l.position",
+                    [invoice_id]).fetchall():
+                if other is not None and other != credit_of:
+                    raise ConflictError(f"read {rid} is on invoice {number or f'draft {other}'} since this credit "
+                                        f"note released it; void or credit that first")
+                store.conn.execute("UPDATE ad_reads SET invoice_id = ? WHERE id = ?", [credit_of, rid])
         store.conn.execute(
             "UPDATE invoices SET status = 'void', voided_at = ?, "
             "notes = CASE WHEN ? IS NULL THEN notes ELSE trim(coalesce(notes, '') || char(10) || ?) END "
