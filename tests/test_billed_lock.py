@@ -392,3 +392,17 @@ def test_voiding_a_credit_note_puts_its_reads_back_on_the_invoice_it_credited(de
     with pytest.raises(ConflictError, match=f"read {rid} is on invoice draft {again.id} since this credit note"):
         inv.void_invoice(store, note2.number)
     assert inv.resolve_invoice(store, note2.number).status == "issued"
+
+
+def test_undo_of_an_episode_date_edit_is_refused_once_its_reads_are_billed(demo_store):
+    from sponsortrack.services import undo
+
+    store = demo_store
+    ep = cat.resolve_episode(store, "Practical AI", 60)
+    done = undo.edit(store, "episode", ep.id, published_on="2019-10-08")
+    number = issue_october(store)
+    with pytest.raises(undo.UndoRefused, match=f": published_on: reads 24, 27 of Practical AI #60 are billed on "
+                                               f"invoice {number}"):
+        undo.undo(store, done.change)
+    assert cat.get_episode(store, ep.id).published_on == "2019-10-08"
+    assert {r.air_date for r in rsvc.list_reads(store) if r.episode_id == ep.id} == {"2019-10-08"}

@@ -85,7 +85,7 @@ def reinsert(store: Store, table: str, row: dict[str, Any]) -> None:
         with store.write():
             store.conn.execute(sql, [row[c] for c in cols])
     except sqlite3.IntegrityError as exc:
-        raise _conflict(table, exc) from None
+        raise locks.lock_error(store.conn, exc, table, row.get("id")) or _conflict(table, exc) from None
 
 
 def overwrite(store: Store, table: str, row: dict[str, Any], *, key: str = "id") -> None:
@@ -96,4 +96,4 @@ def overwrite(store: Store, table: str, row: dict[str, Any], *, key: str = "id")
         with store.write():
             store.conn.execute(f"UPDATE {table} SET {sets} WHERE {key} = ?", [*values.values(), row[key]])
     except sqlite3.IntegrityError as exc:
-        raise _conflict(table, exc) from None
+        raise locks.lock_error(store.conn, exc, table, row.get(key)) or _conflict(table, exc) from None
