@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Migrations
 
-from sponsortrack.errors import DatabaseError
+from sponsortrack.errors import ConflictError, DatabaseError
+from sponsortrack.services import invoicing as inv
 from sponsortrack.services import reads as rsvc
 from sponsortrack.store import Store
 from sponsortrack.store import db as dbmod
@@ -48,14 +49,38 @@ def test_v1_upgrades_to_current_with_every_record(v1_copy):
         assert after[table] == rows, table
 
 
-def test_v2_opens_with_every_record(tmp_path):
+def test_v2_upgrades_to_v3_with_every_record_and_the_billed_lock(tmp_path):
     target = tmp_path / "v2.db"
     shutil.copy(FIXTURES / "schema_v2.db", target)
     before = table_dump(target)
     store = Store(target)
-    assert store.pending_migrations() == [] and store.backups == []
+    assert store.pending_migrations() == [] and store.schema_version() == 3
+    assert len(store.backups) == 1 and "before-m003_billed_lock" in store.backups[0].name
+    assert table_dump(store.backups[0]) == before
     assert {r.sponsor_name for r in rsvc.list_reads(store, search="blacklisted")} == {
         "DigitalOcean", "Brave", "Fastly"}
+    store.close()
+    assert table_dump(target) == before  # m003 adds triggers only
+    # the upgraded file locks what it bills, and audits invoice lines
+    store = Store(target)
+    draft = inv.create_drafts(store, "DigitalOcean", "2019-10").invoices[0]
+    assert store.scalar("SELECT count(*) FROM change_log WHERE entity = 'invoice_line'") == len(draft.lines)
+    number = inv.issue_invoice(store, draft.id, issue_date="2026-12-01").number
+    rid = draft.lines[0].read_id
+    with pytest.raises(ConflictError, match=f"read {rid} is billed on issued invoice {number}"):
+        rsvc.edit_read(store, rid, price_override="1.00")
+    store.close()
+
+
+def test_v3_opens_with_every_record(tmp_path):
+    target = tmp_path / "v3.db"
+    shutil.copy(FIXTURES / "schema_v3.db", target)
+    before = table_dump(target)
+    store = Store(target)
+    assert store.pending_migrations() == [] and store.backups == []
+    triggers = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"lock_billed_read_edit", "lock_billed_episode", "lock_issued_invoice",
+            "audit_invoice_lines_update"} <= triggers
     store.close()
     assert table_dump(target) == before
 
@@ -71,9 +96,7 @@ def pending_next(monkeypatch):
     def m099_test_upgrade(db):
         db["sponsors"].add_column("website", str)
         db["ad_reads"].transform(types={"notes": str})  # a table rebuild, as real migrations do
-        for table, entity in migmod.AUDITED.items():
-            migmod._audit_triggers(db, table, entity)
-        migmod._read_search_triggers(db)
+        migmod.rebuild_triggers(db)  # transform() dropped the table's triggers
 
     monkeypatch.setattr(migmod, "migrations", m)
     monkeypatch.setattr(dbmod, "MIGRATION_NAMES", (*dbmod.MIGRATION_NAMES, "m099_test_upgrade"))

@@ -401,8 +401,13 @@ def campaigns_add(ctx: click.Context, sponsor: str, name: str, **opts) -> None:
 def campaigns_edit(ctx: click.Context, campaign_id: int, **opts) -> None:
     from sponsortrack.services import campaigns as svc
 
-    c = svc.edit_campaign(_store(ctx), campaign_id, **_clean_opts(**opts))
+    store = _store(ctx)
+    before = svc.get_campaign(store, campaign_id)
+    c = svc.edit_campaign(store, campaign_id, **_clean_opts(**opts))
     click.echo(f"Updated campaign {c.name} (id {c.id}).")
+    note = svc.pricing_note(store, before, c)
+    if note:
+        click.echo(note)
 
 
 @campaigns.command("pacing")
@@ -536,7 +541,7 @@ def reads_list(ctx: click.Context, fmt: str, **filters) -> None:
 @click.option("--notes")
 @click.pass_context
 def reads_edit(ctx: click.Context, read_id: int, **opts) -> None:
-    """Change a logged read (refused once it is on an issued invoice)."""
+    """Change a logged read (once it is on an issued invoice, only its notes)."""
     from sponsortrack.services import reads as svc
 
     r = svc.edit_read(_store(ctx), read_id, **_clean_opts(**opts))

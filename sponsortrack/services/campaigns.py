@@ -10,6 +10,7 @@ from sponsortrack.errors import ConflictError, NotFoundError, ValidationError
 from sponsortrack.money import minor_units, normalize_currency, parse_money
 from sponsortrack.services import catalog as cat
 from sponsortrack.store import Store, campaigns, reads
+from sponsortrack.store import invoices as istore
 from sponsortrack.store.models import Campaign, Pacing
 
 CAMPAIGN_FIELDS = {
@@ -100,6 +101,8 @@ def add_campaign(store: Store, **values: Any) -> Campaign:
 
 
 def edit_campaign(store: Store, campaign_id: int, **changes: Any) -> Campaign:
+    """Edit a campaign. Pricing changes apply to the reads not billed yet: billed reads keep their
+    invoiced amounts (see ``pricing_note`` for the line to tell the producer)."""
     current = get_campaign(store, campaign_id)
     clean = clean_campaign(store, changes, current=current)
     if "currency" in clean and clean["currency"] != current.currency and "rate" not in changes:
@@ -110,6 +113,25 @@ def edit_campaign(store: Store, campaign_id: int, **changes: Any) -> Campaign:
             raise ValidationError("name", f"this sponsor already has a campaign named {clean['name']!r}")
     campaigns.update_campaign(store, campaign_id, clean)
     return campaigns.get_campaign(store, campaign_id)  # type: ignore[return-value]
+
+
+PRICING_COLUMNS = ("pricing", "rate_minor", "currency", "download_window_days")
+
+
+def pricing_note(store: Store, before: Campaign, after: Campaign) -> str | None:
+    """What a pricing edit did to billed reads, for the producer. A billed read keeps the amount its
+    issued invoice fixed (the reads list, POP, summary and CSV report that amount), so new pricing
+    applies only to the reads not billed yet; this says so when some are billed."""
+    if all(getattr(before, c) == getattr(after, c) for c in PRICING_COLUMNS):
+        return None
+    billed = istore.billed_by_invoice(store, after.id)
+    if not billed:
+        return None
+    n = sum(count for _, count in billed)
+    numbers = ", ".join(number for number, _ in billed)
+    return (f"The new pricing applies to reads not billed yet; {n} read{'s' if n != 1 else ''} billed on "
+            f"invoice{'s' if len(billed) > 1 else ''} {numbers} keep{'s' if n == 1 else ''} "
+            f"the amount{'s' if n != 1 else ''} invoiced.")
 
 
 def delete_campaign(store: Store, campaign_id: int) -> None:

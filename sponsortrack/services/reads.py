@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sponsortrack import validation as v
-from sponsortrack.errors import ConflictError, NotFoundError, SponsortrackError, ValidationError
+from sponsortrack.errors import NotFoundError, SponsortrackError, ValidationError
 from sponsortrack.money import minor_units, parse_money
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
@@ -138,7 +138,6 @@ def log_reads(store: Store, episode_id: int, reads: list[dict[str, Any]]) -> lis
     if not reads:
         raise ValidationError("reads", "nothing to log")
     rows = []
-    next_pos: dict[str, int] = {}
     for i, values in enumerate(reads, start=1):
         try:
             clean = clean_read(store, episode, values)
@@ -148,12 +147,7 @@ def log_reads(store: Store, episode_id: int, reads: list[dict[str, Any]]) -> lis
             if field is not None:
                 raise type(exc)(f"{prefix}{field}", exc.problem) from None  # type: ignore[call-arg,attr-defined]
             raise
-        if "position" not in clean:
-            p = clean["placement"]
-            if p not in next_pos:
-                next_pos[p] = rstore.next_position(store, episode.id, p)
-            clean["position"] = next_pos[p]
-            next_pos[p] += 1
+        # a read without a position is numbered inside the insert's write transaction (store)
         clean["episode_id"] = episode.id
         rows.append(clean)
     return rstore.insert_reads(store, rows)
@@ -163,20 +157,17 @@ def log_read(store: Store, episode_id: int, **values: Any) -> int:
     return log_reads(store, episode_id, [values])[0]
 
 
-def _lock_check(store: Store, read_id: int, what: str) -> AdRead:
+def _existing(store: Store, read_id: int) -> AdRead:
     read = rstore.get_read(store, read_id)
     if read is None:
         raise NotFoundError("read", f"there is no read {read_id}")
-    inv = rstore.invoice_status_of_read(store, read_id)
-    if inv:
-        raise ConflictError(
-            f"read {read_id} is billed on {inv['status']} invoice {inv['number']}; it cannot be {what} "
-            f"(correct it with a credit note)")
     return read
 
 
 def edit_read(store: Store, read_id: int, **changes: Any) -> ReadRow:
-    current = _lock_check(store, read_id, "edited")
+    """Edit one read. A billed read (its invoice issued or paid) keeps every figure: the store's lock
+    trigger refuses the change inside the write itself, naming the invoice; only its notes can change."""
+    current = _existing(store, read_id)
     episode = cat.get_episode(store, current.episode_id)
     clean = clean_read(store, episode, changes, current=current)
     rstore.update_read(store, read_id, clean)
@@ -184,9 +175,10 @@ def edit_read(store: Store, read_id: int, **changes: Any) -> ReadRow:
 
 
 def delete_reads(store: Store, read_ids: list[int]) -> list[dict[str, Any]]:
-    """Delete reads in one transaction; returns the full rows (for undo)."""
+    """Delete reads in one transaction; returns the full rows (for undo). A billed read is refused by
+    the store's lock trigger, naming its invoice."""
     for rid in read_ids:
-        _lock_check(store, rid, "deleted")
+        _existing(store, rid)
     rows = rstore.raw_reads(store, read_ids)
     rstore.delete_reads(store, read_ids)
     return rows

@@ -157,7 +157,9 @@ def pop_data(store: Store, sponsor: str | int | Sponsor, month: str, *,
         mine = [r for r in reads if r.campaign_id == cid and r.status in DELIVERED_STATUSES]
         priced = [r.price_minor for r in mine]
         amount = sum(p for p in priced if p is not None)
-        amounts[c.currency] += amount
+        for r in mine:  # a billed read counts in its invoice's currency, the others in the campaign's
+            if r.price_minor is not None:
+                amounts[r.currency or c.currency] += r.price_minor
         d = to_date[cid]
         lines.append(CampaignDelivery(
             campaign=c, month_reads=len(mine), month_impressions=sum(r.units or 0 for r in mine),

@@ -6,6 +6,7 @@ import sqlite3
 from typing import Any
 
 from sponsortrack.errors import ConflictError
+from sponsortrack.store import locks
 from sponsortrack.store.db import Store, utc_now
 
 _ENTITY = {
@@ -51,7 +52,7 @@ def update(store: Store, table: str, row_id: int, values: dict[str, Any], *, tou
         with store.write():
             store.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values.values(), row_id])
     except sqlite3.IntegrityError as exc:
-        raise _conflict(table, exc) from None
+        raise locks.lock_error(store.conn, exc, table, row_id) or _conflict(table, exc) from None
 
 
 def delete(store: Store, table: str, row_id: int) -> None:
@@ -59,7 +60,7 @@ def delete(store: Store, table: str, row_id: int) -> None:
         with store.write():
             store.conn.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
     except sqlite3.IntegrityError as exc:
-        raise _conflict(table, exc) from None
+        raise locks.lock_error(store.conn, exc, table, row_id) or _conflict(table, exc) from None
 
 
 def get(store: Store, table: str, row_id: int) -> dict | None:
@@ -84,7 +85,7 @@ def reinsert(store: Store, table: str, row: dict[str, Any]) -> None:
         with store.write():
             store.conn.execute(sql, [row[c] for c in cols])
     except sqlite3.IntegrityError as exc:
-        raise _conflict(table, exc) from None
+        raise locks.lock_error(store.conn, exc, table, row.get("id")) or _conflict(table, exc) from None
 
 
 def overwrite(store: Store, table: str, row: dict[str, Any], *, key: str = "id") -> None:
@@ -95,4 +96,4 @@ def overwrite(store: Store, table: str, row: dict[str, Any], *, key: str = "id")
         with store.write():
             store.conn.execute(f"UPDATE {table} SET {sets} WHERE {key} = ?", [*values.values(), row[key]])
     except sqlite3.IntegrityError as exc:
-        raise _conflict(table, exc) from None
+        raise locks.lock_error(store.conn, exc, table, row.get(key)) or _conflict(table, exc) from None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sponsortrack.errors import ConflictError
-from sponsortrack.store import base
+from sponsortrack.store import base, locks
 from sponsortrack.store.db import Store, utc_now
 
 READ_COLUMNS = (
@@ -183,6 +183,7 @@ def write_batch(store: Store, batch: Batch) -> BatchResult:
     conn = store.conn
     now = utc_now()
     table = "episodes"
+    row_id: int | None = None
     try:
         with store.write():
             if batch.show_insert is not None:
@@ -208,10 +209,12 @@ def write_batch(store: Store, batch: Batch) -> BatchResult:
                 cur = conn.execute(ep_sql, row)
                 res.episode_ids[ep["key"]] = int(cur.lastrowid)  # type: ignore[arg-type]
             for eid, values in batch.episodes_update:
+                row_id = eid
                 if values:
                     sets = ", ".join(f"{c} = ?" for c in values)
                     conn.execute(f"UPDATE episodes SET {sets}, updated_at = ? WHERE id = ?",
                                  [*values.values(), now, eid])
+            row_id = None
             table = "sponsors"
             for sp in batch.sponsors_insert:
                 cur = conn.execute("INSERT INTO sponsors (name, domains) VALUES (?, ?)",
@@ -252,7 +255,8 @@ def write_batch(store: Store, batch: Batch) -> BatchResult:
                      for s in batch.snapshots))
                 res.snapshots = len(batch.snapshots)
     except sqlite3.IntegrityError as exc:
-        raise base._conflict(table, exc) from None
+        # an episode whose reads are billed keeps its air date and number (store.locks)
+        raise locks.lock_error(store.conn, exc, table, row_id) or base._conflict(table, exc) from None
     except ConflictError:
         raise
     return res

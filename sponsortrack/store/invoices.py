@@ -16,7 +16,7 @@ from typing import Any
 from sponsortrack.errors import ConflictError
 from sponsortrack.store.db import Store, utc_now
 from sponsortrack.store.models import from_row
-from sponsortrack.store.reads import AIR_DATE
+from sponsortrack.store.reads import AIR_DATE, BILLED_UNITS
 
 DELIVERED = "('recorded', 'aired', 'verified')"
 
@@ -183,6 +183,14 @@ def claimed_read_ids(store: Store, invoice_id: int) -> list[int]:
                                          [invoice_id])]
 
 
+def billed_by_invoice(store: Store, campaign_id: int) -> list[tuple[str, int]]:
+    """The campaign's billed reads (their invoice issued or paid): ``[(invoice number, reads)]``."""
+    return [(r[0], int(r[1])) for r in store.conn.execute(
+        "SELECT i.number, count(*) FROM ad_reads r JOIN invoices i ON i.id = r.invoice_id "
+        "WHERE r.campaign_id = ? AND i.status IN ('issued', 'paid') GROUP BY i.id ORDER BY i.number",
+        [campaign_id])]
+
+
 def snapshot_days(store: Store, read_ids: list[int]) -> dict[int, tuple[int, str]]:
     """For CPM reads without units of their own: the download snapshot the units come from,
     ``{read_id: (day, source)}`` (the latest one on or before the campaign's window)."""
@@ -216,6 +224,26 @@ def _insert_lines(store: Store, invoice_id: int, lines: list[dict[str, Any]]) ->
             f"INSERT INTO invoice_lines (invoice_id, {', '.join(LINE_COLUMNS)}) "
             f"VALUES (?, {', '.join('?' for _ in LINE_COLUMNS)})",
             [invoice_id, *(values[c] for c in LINE_COLUMNS)])
+
+
+def _replace_lines(store: Store, invoice_id: int, lines: list[dict[str, Any]]) -> None:
+    """Make a draft's lines exactly ``lines``, in place: a line that stays the same is not rewritten,
+    so refreshing a draft (and issuing, which refreshes it) records only real changes in change_log."""
+    existing = {int(r[1]): int(r[0]) for r in store.conn.execute(
+        "SELECT id, position FROM invoice_lines WHERE invoice_id = ?", [invoice_id])}
+    cols = [c for c in LINE_COLUMNS if c != "position"]
+    for pos, line in enumerate(lines, start=1):
+        values = {c: line.get(c) for c in cols}
+        values["kind"] = line.get("kind") or "charge"
+        if pos in existing:
+            store.conn.execute(f"UPDATE invoice_lines SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+                               [*(values[c] for c in cols), existing.pop(pos)])
+        else:
+            store.conn.execute(
+                f"INSERT INTO invoice_lines (invoice_id, position, {', '.join(cols)}) "
+                f"VALUES (?, ?, {', '.join('?' for _ in cols)})", [invoice_id, pos, *(values[c] for c in cols)])
+    for line_id in existing.values():
+        store.conn.execute("DELETE FROM invoice_lines WHERE id = ?", [line_id])
 
 
 def _claim(store: Store, invoice_id: int, read_ids: list[int]) -> None:
@@ -262,8 +290,7 @@ def replace_draft(store: Store, invoice_id: int, values: dict[str, Any], lines: 
         if values:
             sets = ", ".join(f"{c} = ?" for c in values)
             store.conn.execute(f"UPDATE invoices SET {sets} WHERE id = ?", [*values.values(), invoice_id])
-        store.conn.execute("DELETE FROM invoice_lines WHERE invoice_id = ?", [invoice_id])
-        _insert_lines(store, invoice_id, lines)
+        _replace_lines(store, invoice_id, lines)
         keep = set(read_ids)
         for rid in claimed_read_ids(store, invoice_id):
             if rid not in keep:
@@ -347,11 +374,24 @@ def set_paid(store: Store, invoice_id: int, paid_on: str | None) -> None:
 
 
 def void(store: Store, invoice_id: int, note: str | None) -> None:
-    """Void an issued invoice (its number stays used) and free its reads."""
+    """Void an issued invoice (its number stays used) and free its reads.
+
+    Voiding an issued credit note puts the reads it had released back on the invoice it credited (that
+    invoice bills them again); refused when one of them has been billed on another invoice since."""
     with store.write():
-        status = store.scalar("SELECT status FROM invoices WHERE id = ?", [invoice_id])
+        status, kind, credit_of = store.conn.execute(
+            "SELECT status, kind, credit_of FROM invoices WHERE id = ?", [invoice_id]).fetchone() or (None, None, None)
         if status != "issued":
             raise ConflictError(f"invoice {invoice_id} is {status}; only an issued invoice can be voided")
+        if kind == "credit_note" and credit_of is not None:
+            for rid, number, other in store.conn.execute(
+                    "SELECT r.id, o.number, r.invoice_id FROM invoice_lines l JOIN ad_reads r ON r.id = l.read_id "
+                    "LEFT JOIN invoices o ON o.id = r.invoice_id WHERE l.invoice_id = ? ORDER BY l.position",
+                    [invoice_id]).fetchall():
+                if other is not None and other != credit_of:
+                    raise ConflictError(f"read {rid} is on invoice {number or f'draft {other}'} since this credit "
+                                        f"note released it; void or credit that first")
+                store.conn.execute("UPDATE ad_reads SET invoice_id = ? WHERE id = ?", [credit_of, rid])
         store.conn.execute(
             "UPDATE invoices SET status = 'void', voided_at = ?, "
             "notes = CASE WHEN ? IS NULL THEN notes ELSE trim(coalesce(notes, '') || char(10) || ?) END "
@@ -415,7 +455,7 @@ def sponsor_delivery(store: Store, sponsor_id: int, campaign_ids: list[int], as_
                                   "delivered_units": 0} for cid in campaign_ids}
     rows = store.conn.execute(
         f"""SELECT r.id, r.campaign_id, r.status, r.make_good_of,
-                   coalesce(r.units, (SELECT d.downloads FROM download_snapshots d
+                   coalesce({BILLED_UNITS}, r.units, (SELECT d.downloads FROM download_snapshots d
                        WHERE d.episode_id = r.episode_id AND d.day <= c.download_window_days
                        ORDER BY d.day DESC, d.recorded_at DESC LIMIT 1)) AS units
             FROM ad_reads r JOIN campaigns c ON c.id = r.campaign_id JOIN episodes e ON e.id = r.episode_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from sponsortrack.store import locks
 from sponsortrack.store.version import MIGRATION_SET
 
 migrations = Migrations(MIGRATION_SET)
@@ -28,18 +29,24 @@ AUDITED = {
 }
 
 
-def _audit_triggers(db: Database, table: str, entity: str) -> None:
+def _audit_triggers(db: Database, table: str, entity: str, *, skip_noop: bool = False) -> None:
+    """Record every insert, update and delete of ``table`` in change_log. With ``skip_noop`` (schema v3
+    on) an UPDATE that changes nothing but ``updated_at`` writes no entry."""
     cols = [c.name for c in db[table].columns]
     def obj(prefix: str) -> str:
         return "json_object(" + ", ".join(f"'{c}', {prefix}.{c}" for c in cols) + ")"
+    compared = [c for c in cols if c != "updated_at"]
+    changed = (f" WHEN ({', '.join('OLD.' + c for c in compared)}) IS NOT "
+               f"({', '.join('NEW.' + c for c in compared)})") if skip_noop else ""
     for action, when, before, after, key in (
         ("create", "AFTER INSERT", "NULL", obj("NEW"), "NEW.id"),
         ("update", "AFTER UPDATE", obj("OLD"), obj("NEW"), "NEW.id"),
         ("delete", "AFTER DELETE", obj("OLD"), "NULL", "OLD.id"),
     ):
+        cond = changed if action == "update" else ""
         db.execute(f"DROP TRIGGER IF EXISTS audit_{table}_{action}")
         db.execute(
-            f"""CREATE TRIGGER audit_{table}_{action} {when} ON {table}
+            f"""CREATE TRIGGER audit_{table}_{action} {when} ON {table}{cond}
             BEGIN
               INSERT INTO change_log (at, entity, entity_id, action, before, after)
               VALUES ({NOW}, '{entity}', {key}, '{action}', {before}, {after});
@@ -316,3 +323,107 @@ def m002_read_search(db: Database) -> None:
     db.execute("CREATE INDEX episodes_air_date ON episodes(coalesce(published_on, recorded_on))")
     # "make-goods owed" asks, per flagged read, whether another read makes good for it
     db.execute("CREATE INDEX ad_reads_make_good_of ON ad_reads(make_good_of) WHERE make_good_of IS NOT NULL")
+
+
+# -- schema v3: issued invoices are authoritative ----------------------------------------------------
+
+# Tables audited from schema v3 on (m001 audited the first three).
+AUDITED_V3 = {**AUDITED, "invoice_lines": "invoice_line"}
+
+# The lock triggers abort with the messages of ``store.locks``, which also turns each into one line.
+
+# A read is billed while the invoice it is claimed by is issued or paid.
+_BILLED = "(SELECT status FROM invoices WHERE id = OLD.invoice_id) IN ('issued', 'paid')"
+_EPISODE_BILLED = ("EXISTS (SELECT 1 FROM ad_reads r JOIN invoices i ON i.id = r.invoice_id "
+                   "WHERE r.episode_id = OLD.id AND i.status IN ('issued', 'paid'))")
+# What an issued invoice may still change: its status (paid, unpaid, void), paid_on, voided_at, notes.
+_INVOICE_FROZEN = ("number", "kind", "credit_of", "sponsor_id", "agency_id", "campaign_id", "currency",
+                   "period_start", "period_end", "issue_date", "due_date", "terms_days", "commission_bp",
+                   "tax_bp", "subtotal_minor", "commission_minor", "net_minor", "tax_minor", "total_minor",
+                   "seller_snapshot", "bill_to_snapshot", "created_at", "issued_at")
+
+
+def _row(prefix: str, cols: list[str] | tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"{prefix}.{c}" for c in cols) + ")"
+
+
+def _billed_lock_triggers(db: Database) -> None:
+    """Refuse, inside the writing statement itself, every change that would move a billed figure.
+
+    - a billed read (its invoice issued or paid): any column but ``notes``/``updated_at``; deleting it;
+      un-claiming it, unless a credit note of its invoice that credits it is issued (void frees reads
+      by voiding the invoice first, so they are no longer billed);
+    - an episode with billed reads: its air date (``coalesce(published_on, recorded_on)``), show and number;
+    - an issued, paid or void invoice: its numbered, dated and money columns, going back to draft,
+      leaving void, being deleted; and its lines, all of them.
+
+    A later migration that rebuilds one of these tables with ``transform()`` must call this again."""
+    ex = db.execute
+    read_cols = [c.name for c in db["ad_reads"].columns if c.name not in ("id", "notes", "updated_at", "invoice_id")]
+    line_cols = [c.name for c in db["invoice_lines"].columns]
+    released = ("NEW.invoice_id IS NULL AND EXISTS (SELECT 1 FROM invoice_lines l JOIN invoices n "
+                "ON n.id = l.invoice_id WHERE n.credit_of = OLD.invoice_id AND n.kind = 'credit_note' "
+                "AND n.status IN ('issued', 'paid') AND l.read_id = OLD.id)")
+    air = "coalesce({p}.published_on, {p}.recorded_on)"
+    statements = {
+        "lock_billed_read_edit": (
+            f"BEFORE UPDATE ON ad_reads WHEN OLD.invoice_id IS NOT NULL AND {_BILLED} "
+            f"AND {_row('OLD', read_cols)} IS NOT {_row('NEW', read_cols)}",
+            f"SELECT RAISE(ABORT, '{locks.READ_EDIT}');"),
+        "lock_billed_read_release": (
+            f"BEFORE UPDATE OF invoice_id ON ad_reads WHEN NEW.invoice_id IS NOT OLD.invoice_id "
+            f"AND OLD.invoice_id IS NOT NULL AND {_BILLED} AND NOT ({released})",
+            f"SELECT RAISE(ABORT, '{locks.READ_RELEASE}');"),
+        "lock_billed_read_delete": (
+            f"BEFORE DELETE ON ad_reads WHEN OLD.invoice_id IS NOT NULL AND {_BILLED}",
+            f"SELECT RAISE(ABORT, '{locks.READ_DELETE}');"),
+        "lock_billed_episode": (
+            f"BEFORE UPDATE OF published_on, recorded_on, show_id, number ON episodes "
+            f"WHEN ({air.format(p='OLD')} IS NOT {air.format(p='NEW')} OR OLD.show_id IS NOT NEW.show_id "
+            f"OR OLD.number IS NOT NEW.number) AND {_EPISODE_BILLED}",
+            f"SELECT CASE WHEN OLD.show_id IS NOT NEW.show_id THEN RAISE(ABORT, '{locks.EPISODE_SHOW}') "
+            f"WHEN OLD.number IS NOT NEW.number THEN RAISE(ABORT, '{locks.EPISODE_NUMBER}') "
+            f"WHEN OLD.published_on IS NOT NEW.published_on THEN RAISE(ABORT, '{locks.EPISODE_PUBLISHED}') "
+            f"ELSE RAISE(ABORT, '{locks.EPISODE_RECORDED}') END;"),
+        "lock_issued_invoice": (
+            f"BEFORE UPDATE ON invoices WHEN OLD.status <> 'draft' AND ("
+            f"{_row('OLD', _INVOICE_FROZEN)} IS NOT {_row('NEW', _INVOICE_FROZEN)} "
+            f"OR NEW.status = 'draft' OR (OLD.status = 'void' AND NEW.status IS NOT 'void'))",
+            f"SELECT RAISE(ABORT, '{locks.INVOICE}');"),
+        "lock_issued_invoice_delete": (
+            "BEFORE DELETE ON invoices WHEN OLD.status <> 'draft'",
+            f"SELECT RAISE(ABORT, '{locks.INVOICE}');"),
+        "lock_issued_line_insert": (
+            "BEFORE INSERT ON invoice_lines WHEN (SELECT status FROM invoices WHERE id = NEW.invoice_id) <> 'draft'",
+            f"SELECT RAISE(ABORT, '{locks.INVOICE_LINE}');"),
+        "lock_issued_line_update": (
+            f"BEFORE UPDATE ON invoice_lines WHEN {_row('OLD', line_cols)} IS NOT {_row('NEW', line_cols)} "
+            f"AND (SELECT status FROM invoices WHERE id = OLD.invoice_id) <> 'draft'",
+            f"SELECT RAISE(ABORT, '{locks.INVOICE_LINE}');"),
+        "lock_issued_line_delete": (
+            "BEFORE DELETE ON invoice_lines WHEN (SELECT status FROM invoices WHERE id = OLD.invoice_id) <> 'draft'",
+            f"SELECT RAISE(ABORT, '{locks.INVOICE_LINE}');"),
+    }
+    for name, (when, body) in statements.items():
+        ex(f"DROP TRIGGER IF EXISTS {name}")
+        ex(f"CREATE TRIGGER {name} {when} BEGIN {body} END")
+
+
+def rebuild_triggers(db: Database) -> None:
+    """Every trigger of the current schema. A migration that rebuilds a table with ``transform()``
+    (which drops the table's triggers) calls this at its end."""
+    for table, entity in AUDITED_V3.items():
+        _audit_triggers(db, table, entity, skip_noop=True)
+    _read_search_triggers(db)
+    _billed_lock_triggers(db)
+
+
+@migrations()
+def m003_billed_lock(db: Database) -> None:
+    """Issued invoices are authoritative: lock triggers on billed reads, their episodes and issued
+    invoices and lines; ``invoice_lines`` audited; updates that change nothing leave no change_log entry.
+
+    No data changes, so nothing to back-fill. (Duplicate (episode, placement, position) groups that
+    concurrent ``log`` runs left behind stay: positions may legitimately repeat — set by hand, imported,
+    or kept when a read moves to another placement — so no unique index is added.)"""
+    rebuild_triggers(db)

@@ -183,9 +183,14 @@ class ReadRow:
     invoice_status: str | None = None
     notes: str | None = None
     source: str = "manual"
+    billed_amount_minor: int | None = None   # the amount of its line on the issued invoice that bills it
 
     @property
     def price_minor(self) -> int | None:
+        """What the read is worth: for a billed read the amount its invoice fixed, whatever the
+        campaign says since; otherwise priced from the campaign as it is now."""
+        if self.billed_amount_minor is not None:
+            return self.billed_amount_minor
         return read_amount(self.pricing, self.rate_minor, self.units, status=self.status,
                            make_good=self.make_good_of is not None,
                            override_minor=self.price_override_minor,

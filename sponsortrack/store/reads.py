@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sponsortrack.errors import ConflictError
-from sponsortrack.store import base
+from sponsortrack.store import base, locks
 from sponsortrack.store.db import Store
 from sponsortrack.store.models import AdRead, ReadRow, from_row
 
@@ -19,28 +19,48 @@ READ_COLUMNS = (
 
 AIR_DATE = "coalesce(e.published_on, e.recorded_on)"
 
+# A billed read (its invoice issued or paid) reports what its invoice line fixed: amount, currency,
+# pricing and rate, and for CPM the units billed. Every face (lists, POP, summary, CSV, dashboard) reads
+# reads through this select, so they agree with the invoice whatever the campaign says since.
+_BILLED_LINE = "bl.id IS NOT NULL AND bl.pricing IN ('flat', 'per_episode', 'cpm')"
+
 _ROW_SELECT = f"""
 SELECT r.id, r.episode_id, e.show_id, sh.name AS show_name, e.number AS episode_number,
        e.title AS episode_title, {AIR_DATE} AS air_date, r.sponsor_id, sp.name AS sponsor_name,
        r.campaign_id, c.name AS campaign_name, r.placement, r.position, r.read_type, r.start_seconds,
        r.length_seconds, r.promo_url, r.promo_code, r.status, r.make_good_of,
+       CASE WHEN bl.id IS NOT NULL AND bl.pricing = 'cpm' THEN bl.units ELSE
        coalesce(r.units, CASE WHEN c.pricing = 'cpm' THEN (
            SELECT d.downloads FROM download_snapshots d
            WHERE d.episode_id = r.episode_id AND d.day <= c.download_window_days
-           ORDER BY d.day DESC, d.recorded_at DESC LIMIT 1) END) AS units,
-       r.invoice_id, c.pricing, c.rate_minor, c.currency, r.price_override_minor,
+           ORDER BY d.day DESC, d.recorded_at DESC LIMIT 1) END) END AS units,
+       r.invoice_id,
+       CASE WHEN {_BILLED_LINE} THEN bl.pricing ELSE c.pricing END AS pricing,
+       CASE WHEN {_BILLED_LINE} THEN bl.rate_minor ELSE c.rate_minor END AS rate_minor,
+       CASE WHEN bl.id IS NOT NULL THEN i.currency ELSE c.currency END AS currency,
+       r.price_override_minor,
        CASE WHEN c.pricing = 'per_episode' THEN NOT EXISTS (
            SELECT 1 FROM ad_reads r2 WHERE r2.episode_id = r.episode_id AND r2.campaign_id = r.campaign_id
              AND r2.id < r.id AND r2.make_good_of IS NULL AND r2.status <> 'flagged') ELSE 1 END
          AS first_in_episode,
-       i.number AS invoice_number, i.status AS invoice_status, r.notes, r.source
+       i.number AS invoice_number, i.status AS invoice_status, r.notes, r.source,
+       bl.amount_minor AS billed_amount_minor
 FROM ad_reads r
 JOIN episodes e ON e.id = r.episode_id
 JOIN shows sh ON sh.id = e.show_id
 JOIN sponsors sp ON sp.id = r.sponsor_id
 LEFT JOIN campaigns c ON c.id = r.campaign_id
 LEFT JOIN invoices i ON i.id = r.invoice_id
+LEFT JOIN invoice_lines bl ON bl.id = (
+    SELECT l.id FROM invoice_lines l WHERE l.invoice_id = r.invoice_id AND l.read_id = r.id
+      AND i.status IN ('issued', 'paid') ORDER BY l.position LIMIT 1)
 """
+
+# The units a billed CPM read was invoiced for (NULL for any other read): pacing counts those, not the
+# download snapshots recorded since.
+BILLED_UNITS = ("(SELECT l.units FROM invoice_lines l JOIN invoices li ON li.id = l.invoice_id "
+                "WHERE l.read_id = r.id AND l.invoice_id = r.invoice_id AND li.status IN ('issued', 'paid') "
+                "AND l.pricing = 'cpm' ORDER BY l.position LIMIT 1)")
 
 # Sort keys the lists accept, mapped to SQL expressions (never user text in SQL).
 SORTS = {
@@ -55,7 +75,9 @@ SORTS = {
     "promo_url": "r.promo_url",
     "promo_code": "r.promo_code",
     "status": "r.status",
-    "price": "coalesce(r.price_override_minor, c.rate_minor)",
+    "price": "coalesce((SELECT l.amount_minor FROM invoice_lines l JOIN invoices li ON li.id = l.invoice_id "
+             "WHERE l.read_id = r.id AND l.invoice_id = r.invoice_id AND li.status IN ('issued', 'paid') "
+             "ORDER BY l.position LIMIT 1), r.price_override_minor, c.rate_minor)",
     "campaign": "c.name COLLATE NOCASE",
     "invoice": "i.number",
 }
@@ -175,11 +197,18 @@ def reads_for_episode(store: Store, episode_id: int) -> list[ReadRow]:
 
 
 def insert_reads(store: Store, reads: list[dict[str, Any]]) -> list[int]:
-    """Insert many reads in one transaction: all are written, or none."""
+    """Insert many reads in one transaction: all are written, or none.
+
+    A read given without a ``position`` goes after the last one of its episode's break, counted inside
+    this write transaction (``BEGIN IMMEDIATE``), so writers logging into the same break at once each
+    get the next free position."""
     ids: list[int] = []
     try:
         with store.write():
             for values in reads:
+                if values.get("position") is None:
+                    values = {**values, "position": next_position(store, values["episode_id"],
+                                                                  values["placement"])}
                 cols = [c for c in READ_COLUMNS if c in values]
                 cur = store.conn.execute(
                     f"INSERT INTO ad_reads ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
@@ -195,12 +224,14 @@ def update_read(store: Store, read_id: int, values: dict[str, Any]) -> None:
 
 
 def delete_reads(store: Store, read_ids: list[int]) -> None:
+    rid = None
     try:
         with store.write():
             for rid in read_ids:
                 store.conn.execute("DELETE FROM ad_reads WHERE id = ?", [rid])
-    except sqlite3.IntegrityError:
-        raise ConflictError("read: another read is a make-good of it, or an invoice line names it") from None
+    except sqlite3.IntegrityError as exc:
+        raise locks.lock_error(store.conn, exc, "ad_reads", rid) or ConflictError(
+            f"read {rid}: another read is a make-good of it, or an invoice line names it") from None
 
 
 def raw_reads(store: Store, read_ids: list[int]) -> list[dict[str, Any]]:
@@ -261,7 +292,8 @@ def campaign_delivery(store: Store, campaign_ids: list[int] | None = None, as_of
                          THEN 1 END) AS make_goods_delivered,
               count(CASE WHEN r.status = 'flagged' AND NOT EXISTS (
                       SELECT 1 FROM ad_reads m WHERE m.make_good_of = r.id) THEN 1 END) AS make_goods_owed,
-              coalesce(sum(CASE WHEN r.status IN ('recorded','aired','verified') THEN coalesce(r.units, (
+              coalesce(sum(CASE WHEN r.status IN ('recorded','aired','verified') THEN coalesce(
+                  {BILLED_UNITS}, r.units, (
                   SELECT d.downloads FROM download_snapshots d
                   WHERE d.episode_id = r.episode_id AND d.day <= c.download_window_days
                   ORDER BY d.day DESC, d.recorded_at DESC LIMIT 1)) END), 0) AS delivered_units
