@@ -28,8 +28,8 @@ def test_parse_money_examples(text, currency, minor):
 
 @pytest.mark.parametrize(("text", "problem"), [
     ("-5", "must not be negative"), ("0.001", "more decimals"), ("abc", "is not an amount"),
-    ("", "is not an amount"), ("abc5", "is not an amount"), ("1e20", "implausibly large"),
-    ("Infinity", "not a finite amount"), ("12 apples", "is not an amount"),
+    ("", "is not an amount"), ("abc5", "is not an amount"), ("1e20", "exponent notation"),
+    ("Infinity", "is not an amount"), ("12 apples", "is not an amount"),
 ])
 def test_parse_money_rejects(text, problem):
     with pytest.raises(ValidationError) as exc:

@@ -22,7 +22,7 @@ from typing import Any
 
 from sponsortrack import validation as v
 from sponsortrack.errors import ConflictError, NotFoundError, ValidationError
-from sponsortrack.money import format_money, minor_units, parse_money, percent_of
+from sponsortrack.money import MAX_MINOR, format_money, max_amount_text, minor_units, parse_money, percent_of
 from sponsortrack.pricing import DELIVERED_STATUSES
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import settings as ssvc
@@ -124,6 +124,9 @@ def line_for_read(r: ReadRow, snapshot: tuple[int, str] | None = None) -> dict[s
     amount = r.price_minor
     if amount is None:
         raise ValueError(f"read {r.id} has no price yet")
+    if abs(amount) >= MAX_MINOR:
+        raise ValidationError(f"read {r.id}", f"its amount is too large for an invoice line (at most "
+                                              f"{max_amount_text(r.currency or 'USD')}); check its units and rate")
     common = {
         "read_id": r.id, "show_name": r.show_name, "episode_number": r.episode_number,
         "episode_title": r.episode_title, "air_date": r.air_date, "placement": r.placement,
@@ -167,6 +170,8 @@ def totals(lines: list[dict[str, Any]] | list[InvoiceLine], commission_bp: int, 
     """Gross subtotal → agency commission → net → tax → total. Lines are already rounded integers;
     commission and tax are each rounded half-up once, on the whole."""
     subtotal = sum(int(ln["amount_minor"] if isinstance(ln, dict) else ln.amount_minor) for ln in lines)
+    if abs(subtotal) >= MAX_MINOR:
+        raise ValidationError("total", f"the subtotal of {subtotal:,} minor units is too large for one invoice")
     commission = percent_of(subtotal, commission_bp)
     net = subtotal - commission
     tax = percent_of(net, tax_bp)

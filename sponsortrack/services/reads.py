@@ -7,7 +7,7 @@ from typing import Any
 
 from sponsortrack import validation as v
 from sponsortrack.errors import NotFoundError, SponsortrackError, ValidationError
-from sponsortrack.money import minor_units, parse_money
+from sponsortrack.money import check_cpm, minor_units, parse_money
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.store import Store
@@ -110,6 +110,11 @@ def clean_read(store: Store, episode: Episode, values: dict[str, Any], *,
             out["make_good_of"] = rid
     if "units" in values:
         out["units"] = v.non_negative_int(values["units"], "units", maximum=10**11)
+        eff = campaign
+        if eff is None and "campaign_id" not in out and current is not None and current.campaign_id:
+            eff = camp.get_campaign(store, current.campaign_id)
+        if out["units"] is not None and eff is not None and eff.pricing == "cpm":
+            check_cpm(out["units"], eff.rate_minor, eff.currency, "units")
     if "units_source" in values:
         out["units_source"] = v.text(values["units_source"], "units_source", max_len=100)
     if "units_window_days" in values:
