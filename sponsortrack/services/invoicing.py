@@ -439,6 +439,7 @@ def issue_invoice(store: Store, ref: str | int, *, issue_date: str | dt.date | N
                               + " missing (sponsortrack settings set seller_name=... seller_address=...)")
     day = _today(issue_date)
     settings = ssvc.get_settings(store)
+    ssvc.check_pattern(settings["invoice_number_pattern"])  # one saved before patterns were checked
     seller = seller_snapshot(store, strict=True)
     with store.write():
         if inv.kind == "invoice":

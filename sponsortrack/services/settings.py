@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import string
 from typing import Any
 
 from sponsortrack import validation as v
 from sponsortrack.errors import ValidationError
 from sponsortrack.money import normalize_currency, parse_percent
 from sponsortrack.store import Store
+from sponsortrack.store import invoices as istore
 from sponsortrack.store import settings as sstore
 
 DEFAULTS: dict[str, Any] = {
@@ -41,16 +44,58 @@ def get_settings(store: Store) -> dict[str, Any]:
     return out
 
 
+_PATTERN_FIELDS = ("year", "month", "seq")
+# Sequence numbers a pattern is tried with: every one must give a distinct, printable, non-blank number
+# (so "{{seq}}", "{seq:c}" or "{seq:.1e}" are refused when set, not found out when issuing).
+_SAMPLE_SEQS = (1, 2, 9, 10, 11, 99, 100, 101, 999, 1000, 1001, 9999, 10000, 10001, 99999, 100000, 100001)
+MAX_NUMBER_LEN = 40
+
+
 def check_pattern(pattern: str) -> str:
+    """Validate an invoice number pattern by rendering it: only {year}, {month} and {seq} with plain
+    format specs; every sample sequence number must give a distinct, printable, non-blank number."""
+    field = "invoice_number_pattern"
+    hint = "use {year}, {month} and {seq}, e.g. {year}-{seq:04}"
     try:
-        sample = pattern.format(year=2026, month=11, seq=7)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ValidationError("invoice_number_pattern",
-                              f"cannot be used ({exc}); use {{year}}, {{month}} and {{seq}}") from None
-    if "{seq" not in pattern:
-        raise ValidationError("invoice_number_pattern", "must contain {seq} so numbers are unique")
-    if not sample.strip() or len(sample) > 40:
-        raise ValidationError("invoice_number_pattern", "gives an empty or over-long number")
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError as exc:
+        raise ValidationError(field, f"cannot be used ({exc}); {hint}") from None
+    names = []
+    for _literal, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in _PATTERN_FIELDS:
+            raise ValidationError(field, f"{{{name}}} is not a field; {hint}")
+        if conversion:
+            raise ValidationError(field, f"{{{name}!{conversion}}}: conversions are not allowed; {hint}")
+        if spec and ("{" in spec or "}" in spec):
+            raise ValidationError(field, f"{{{name}}} has a nested field in its format; {hint}")
+        if any(int(n) > MAX_NUMBER_LEN for n in re.findall(r"[0-9]+", spec or "")):
+            raise ValidationError(field, f"{{{name}:{spec}}} asks for more than {MAX_NUMBER_LEN} characters")
+        names.append(name)
+    if "seq" not in names:
+        raise ValidationError(field, "must contain {seq} so numbers are unique")
+    seen: dict[str, int] = {}
+    for year, month in ((2026, 11), (2027, 1)):
+        try:
+            istore.sequence_key(pattern, year, month)
+            samples = [(seq, pattern.format(year=year, month=month, seq=seq)) for seq in _SAMPLE_SEQS]
+        except (KeyError, IndexError, ValueError, TypeError, OverflowError) as exc:
+            raise ValidationError(field, f"cannot be used ({exc}); {hint}") from None
+        seen.clear()
+        for seq, number in samples:
+            if not number.strip():
+                raise ValidationError(field, f"gives a blank number for sequence {seq}")
+            if not number.isprintable():
+                raise ValidationError(field, f"gives a number with control characters for sequence {seq} "
+                                             f"({number!a})")
+            if len(number) > MAX_NUMBER_LEN:
+                raise ValidationError(field, f"gives an over-long number ({len(number)} characters, at most "
+                                             f"{MAX_NUMBER_LEN})")
+            if number in seen:
+                raise ValidationError(field, f"gives the same number {number!r} for sequences {seen[number]} "
+                                             f"and {seq}")
+            seen[number] = seq
     return pattern
 
 

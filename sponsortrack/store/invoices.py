@@ -322,6 +322,9 @@ def sequence_key(pattern: str, year: int, month: int) -> str:
     return key
 
 
+MAX_NUMBER_SKIPS = 100_000
+
+
 def issue(store: Store, invoice_id: int, *, pattern: str, issue_date: str, header: dict[str, Any]) -> str:
     """Number and issue a draft in one write transaction (BEGIN IMMEDIATE): the sequence of the
     pattern's series is bumped, the number stamped and the header frozen, or nothing happens.
@@ -338,11 +341,14 @@ def issue(store: Store, invoice_id: int, *, pattern: str, issue_date: str, heade
             raise ConflictError(f"invoice {invoice_id} is {status}; only a draft can be issued")
         store.conn.execute("INSERT OR IGNORE INTO invoice_sequences (key, last) VALUES (?, 0)", [key])
         last = int(store.scalar("SELECT last FROM invoice_sequences WHERE key = ?", [key]) or 0)
-        while True:
+        for _ in range(MAX_NUMBER_SKIPS):  # bounded: a pattern that repeats must never spin under the lock
             last += 1
             number = pattern.format(year=year, month=month, seq=last)
             if not store.scalar("SELECT 1 FROM invoices WHERE number = ?", [number]):
                 break
+        else:
+            raise ConflictError(f"invoice_number_pattern: {pattern!r} gives only numbers already used "
+                                f"(last tried {number!r}); change the pattern")
         store.conn.execute("UPDATE invoice_sequences SET last = ?, updated_at = ? WHERE key = ?",
                            [last, utc_now(), key])
         values = {**header, "number": number, "status": "issued", "issue_date": issue_date,
