@@ -22,6 +22,7 @@ Everything here is linear-time regex work on bounded input: no input makes it cr
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import re
@@ -43,6 +44,7 @@ __all__ = [
 
 MAX_INPUT = 400_000  # characters; show notes are a few kilobytes, anything past this is ignored
 MAX_SPONSORS = 50
+MAX_BLURB = 10_000  # characters gathered for one sponsor; past this more text is not added (stays linear)
 
 SOURCE_SECTION = "section"
 SOURCE_SENTENCE = "sentence"
@@ -651,6 +653,9 @@ _SENTENCE_RES = [
                r"\s+is)\s+\b" + _NAME_PAT),
 ]
 _AND_NAME_RE = re.compile(r"^(?:,\s*|\s+and\s+|\s*&\s*|,\s+and\s+)" + _NAME_AFTER_PAT)
+# The same, matched at a position of the whole paragraph (``rx.match(text, pos)``) instead of on a copy
+# of its tail: copying the tail for every hit made a long paragraph quadratic.
+_AND_NAME_AT_RE = re.compile(_AND_NAME_RE.pattern.removeprefix("^"))
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])")
 _SHOW_SELF_RE = re.compile(
     r"\b(?:follow\s+us|subscribe|our\s+(?:show|podcast|website|newsletter|patreon|community|discord)|"
@@ -675,30 +680,33 @@ def _sentence_sponsors(paragraph: str, links: list[tuple[int, int, str]], pos: i
             name = _clean_name(m.group("name"))
             if name:
                 hits.append((m.start(), m.end(), name))
-                tail = paragraph[m.end("name"):]
+                at = m.end("name")
                 for _ in range(5):
-                    am = _AND_NAME_RE.match(tail)
+                    am = _AND_NAME_AT_RE.match(paragraph, at)
                     if not am:
                         break
                     other = _clean_name(am.group("name2"))
                     if other:
                         hits.append((m.start() + 1, m.end(), other))
-                    tail = tail[am.end():]
+                    at = am.end()
     if not hits:
         return []
     hits.sort()
     bounds = [0] + [m.end() for m in _SENTENCE_SPLIT_RE.finditer(paragraph)] + [len(paragraph)]
 
+    last_sentence = len(bounds) - 2
+
     def sentence_at(i: int) -> int:
-        k = 0
-        for j, b in enumerate(bounds[:-1]):
-            if b <= i:
-                k = j
-        return k
+        # bounds ascend strictly: the last sentence starting at or before i (a bisection, not a scan)
+        return max(0, min(bisect.bisect_right(bounds, i) - 1, last_sentence))
+
+    # links by start, so each blurb takes its links by bisection instead of scanning them all
+    link_order = sorted(range(len(links)), key=lambda j: links[j][0])
+    link_starts = [links[j][0] for j in link_order]
 
     out: list[_Found] = []
     seen: set[str] = set()
-    starts = sorted({sentence_at(h[0]) for h in hits})
+    starts = {sentence_at(h[0]) for h in hits}
     for start, _end, name in hits:
         key = name_key(name)
         if key in seen:
@@ -713,7 +721,8 @@ def _sentence_sponsors(paragraph: str, links: list[tuple[int, int, str]], pos: i
             span_end_k += 1
         a, b = bounds[k], bounds[span_end_k]
         blurb = paragraph[a:b]
-        blinks = [(x - a, y - a, h) for x, y, h in links if a <= x < b]
+        window = sorted(link_order[bisect.bisect_left(link_starts, a):bisect.bisect_left(link_starts, b)])
+        blinks = [(links[j][0] - a, links[j][1] - a, links[j][2]) for j in window]
         out.append(_Found(name, pos + start, blurb, blinks, [], SOURCE_SENTENCE))
     return out
 
@@ -853,9 +862,10 @@ def _parse(text: str | bytes | None, exclude_domains: Iterable[str]) -> list[Par
                 current, blank_since_entry, non_entries = entry, False, 0
                 continue
             if current is not None and not blank_since_entry:
-                off = len(current.blurb) + 1
-                current.blurb = current.blurb + " " + line.text
-                current.links.extend((a + off, b + off, h) for a, b, h in line.links)
+                if len(current.blurb) < MAX_BLURB:
+                    off = len(current.blurb) + 1
+                    current.blurb = current.blurb + " " + line.text
+                    current.links.extend((a + off, b + off, h) for a, b, h in line.links)
                 continue
             non_entries += 1
             if current is not None or non_entries > 3:
@@ -872,6 +882,14 @@ def _parse(text: str | bytes | None, exclude_domains: Iterable[str]) -> list[Par
 
     # chapters: "Sponsor: Name" gives start; the next chapter gives the length
     chapter_found: list[_Found] = []
+    # the first later chapter that starts after each one, in one backward pass (a monotonic stack)
+    next_start: list[int | None] = [None] * len(chapters)
+    later: list[int] = []
+    for i in range(len(chapters) - 1, -1, -1):
+        while later and later[-1] <= chapters[i][1]:
+            later.pop()
+        next_start[i] = later[-1] if later else None
+        later.append(chapters[i][1])
     for i, (idx, start, title) in enumerate(chapters):
         m = _SPONSOR_CHAPTER_RE.match(title) or _SPONSOR_CHAPTER_TAIL_RE.match(title)
         if not m:
@@ -881,11 +899,8 @@ def _parse(text: str | bytes | None, exclude_domains: Iterable[str]) -> list[Par
         if not name:
             continue
         blurb = parts[1] if len(parts) > 1 else ""
-        length = None
-        for _, nxt, _t in chapters[i + 1:]:
-            if nxt > start:
-                length = nxt - start
-                break
+        nxt = next_start[i]
+        length = None if nxt is None else nxt - start
         chapter_found.append(_Found(name, idx * 10_000, blurb, [], [], SOURCE_CHAPTER, start, length))
 
     # merge duplicates (same sponsor in a section and in a sentence) and attach chapter timings
@@ -898,7 +913,7 @@ def _parse(text: str | bytes | None, exclude_domains: Iterable[str]) -> list[Par
             prev = by_key[key]
             if f.source == SOURCE_SECTION and prev.source == SOURCE_SENTENCE:
                 prev.name, prev.source = f.name, f.source
-            if f.blurb and f.blurb not in prev.blurb:
+            if f.blurb and len(prev.blurb) < MAX_BLURB and f.blurb not in prev.blurb:
                 off = len(prev.blurb) + 1
                 prev.blurb = (prev.blurb + " " + f.blurb).strip()
                 prev.links.extend((a + off, b + off, h) for a, b, h in f.links)
@@ -907,8 +922,9 @@ def _parse(text: str | bytes | None, exclude_domains: Iterable[str]) -> list[Par
         by_key[key] = f
         merged.append(f)
     extra: list[_Found] = []
+    matcher = SponsorMatcher(f.name for f in by_key.values())  # grows with by_key, never rebuilt
     for c in chapter_found:
-        target = by_key.get(name_key(c.name)) or _fuzzy(by_key, c.name)
+        target = by_key.get(name_key(c.name)) or _fuzzy(by_key, c.name, matcher)
         if target is not None and target.start is None:
             target.start, target.length = c.start, c.length
             target.pos = min(target.pos, c.pos)
@@ -919,14 +935,15 @@ def _parse(text: str | bytes | None, exclude_domains: Iterable[str]) -> list[Par
                                              links=list(target.links), name_links=list(target.name_links)))
         else:
             by_key[name_key(c.name)] = c
+            matcher.add(c.name)
             extra.append(c)
     merged.extend(extra)
     merged.sort(key=lambda f: f.pos)
     return [_finish(f, exclude) for f in merged[:MAX_SPONSORS]]
 
 
-def _fuzzy(by_key: dict[str, _Found], name: str) -> _Found | None:
-    matcher = SponsorMatcher(f.name for f in by_key.values())
+def _fuzzy(by_key: dict[str, _Found], name: str, matcher: SponsorMatcher | None = None) -> _Found | None:
+    matcher = matcher or SponsorMatcher(f.name for f in by_key.values())
     hit = matcher.match(name)
     return by_key.get(name_key(hit)) if hit else None
 
@@ -953,14 +970,23 @@ class SponsorMatcher:
     def __init__(self, known: Iterable[str]):
         self._exact: dict[str, str] = {}
         self._squashed: dict[str, str] = {}
+        # known names by each leading run of their key's words: ("brave",) and ("brave", "browser")
+        self._by_prefix: dict[tuple[str, ...], list[str]] = {}
         for name in known:
-            if not name or not name.strip():
-                continue
-            key = name_key(name)
-            if not key:
-                continue
-            self._exact.setdefault(key, name)
-            self._squashed.setdefault(key.replace(" ", ""), name)
+            self.add(name)
+
+    def add(self, name: str) -> None:
+        if not name or not name.strip():
+            return
+        key = name_key(name)
+        if not key:
+            return
+        if key not in self._exact:
+            self._exact[key] = name
+            words = key.split()
+            for n in range(1, len(words) + 1):
+                self._by_prefix.setdefault(tuple(words[:n]), []).append(name)
+        self._squashed.setdefault(key.replace(" ", ""), name)
 
     def match(self, name: str) -> str | None:
         key = name_key(name or "")
@@ -978,7 +1004,7 @@ class SponsorMatcher:
             if hit:
                 return hit
         # known "Brave Browser", parsed "Brave": the known name starts with the parsed one
-        candidates = [v for k, v in self._exact.items() if k.split()[: len(words)] == words]
+        candidates = self._by_prefix.get(tuple(words), [])
         if len(candidates) == 1:
             return candidates[0]
         return None

@@ -22,6 +22,7 @@ from sponsortrack.errors import ValidationError
 MAX_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 2_000_000
 MAX_CELL = 100_000
+MAX_COLUMNS = 10_000  # a wide downloads export has one column per day: ten years fit, a runaway header not
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +228,9 @@ def read_table(source: bytes | str | Path) -> Table:
             if headers is None:
                 if not any(c.strip() for c in cells):
                     continue
+                if len(cells) > MAX_COLUMNS:
+                    raise ValidationError("file", f"row {number}: the header has {len(cells):,} columns; "
+                                                  f"at most {MAX_COLUMNS:,} can be imported")
                 headers = [c.strip() for c in cells]
                 continue
             if not any(c.strip() for c in cells):
@@ -267,7 +271,15 @@ def map_columns(kind: Kind, headers: list[str], explicit: Mapping[str, str] | No
 
     Raises ``ValidationError("columns", ...)`` naming what is missing or ambiguous.
     """
+    if len(headers) > MAX_COLUMNS:
+        raise ValidationError("columns", f"the header has {len(headers):,} columns; at most {MAX_COLUMNS:,} "
+                                         f"can be imported")
     keys = [header_key(h) for h in headers]
+    first: dict[str, int] = {}  # key -> its first column, and how often it appears: one pass, not a scan per key
+    seen_count: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        first.setdefault(k, i)
+        seen_count[k] = seen_count.get(k, 0) + 1
     fields: dict[str, int] = {}
     known = {c.field for c in kind.columns}
     for fld, header in (explicit or {}).items():
@@ -277,21 +289,21 @@ def map_columns(kind: Kind, headers: list[str], explicit: Mapping[str, str] | No
         if header in (None, ""):
             continue
         hk = header_key(header)
-        if hk not in keys:
+        if hk not in first:
             raise ValidationError("columns", f"there is no column {header!r} for {fld} "
-                                             f"(columns: {', '.join(headers)})")
-        fields[fld] = keys.index(hk)
+                                             f"(columns: {_some(headers)})")
+        fields[fld] = first[hk]
     taken = set(fields.values())
     for col in kind.columns:
         if col.field in fields or (explicit and col.field in explicit):
             continue
         for candidate in (col.field, header_key(col.label), *col.aliases):
             ck = header_key(candidate)
-            if ck in keys and keys.index(ck) not in taken:
-                fields[col.field] = keys.index(ck)
-                taken.add(keys.index(ck))
+            if ck in first and first[ck] not in taken:
+                fields[col.field] = first[ck]
+                taken.add(first[ck])
                 break
-    dup = {k for k in keys if k and keys.count(k) > 1 and keys.index(k) in taken}
+    dup = {k for k, n in seen_count.items() if k and n > 1 and first[k] in taken}
     if dup:
         raise ValidationError("columns", f"column {sorted(dup)[0]!r} appears more than once")
     wide: dict[int, int] = {}
@@ -313,9 +325,16 @@ def map_columns(kind: Kind, headers: list[str], explicit: Mapping[str, str] | No
         if not any(f in fields for f in group):
             missing.append(" or ".join(kind.column(f).label for f in group))
     if missing:
-        raise ValidationError("columns", f"missing {', '.join(missing)} (found: {', '.join(headers) or 'none'})")
+        raise ValidationError("columns", f"missing {', '.join(missing)} (found: {_some(headers) or 'none'})")
     unused = [h for i, h in enumerate(headers) if i not in taken and h]
     return ColumnMap(fields, unused, wide)
+
+
+def _some(headers: list[str], limit: int = 30) -> str:
+    """Headers for a message: all of a normal header, the first ``limit`` of a very wide one."""
+    if len(headers) <= limit:
+        return ", ".join(headers)
+    return ", ".join(headers[:limit]) + f", … ({len(headers) - limit:,} more)"
 
 
 def describe_kind(kind: Kind) -> list[dict[str, object]]:
