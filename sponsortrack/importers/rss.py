@@ -165,10 +165,23 @@ def parse_feed(data: bytes) -> ParsedFeed:
         published_on = None
         if published is None:
             raw_date = dict.get(entry, "published") or dict.get(entry, "updated")
-            problems.append(f"has a publication date that is not a date: {raw_date[:60]!r}" if raw_date
-                            else "has no publication date (<pubDate>)")
+            why = impossible_date(raw_date) if raw_date else None
+            if why:
+                tag = "<pubDate>" if dict.get(entry, "published") else "<updated>"
+                problems.append(f"{tag}: {raw_date.strip()[:60]!r} is not a real date ({why})")
+            else:
+                problems.append(f"has a publication date that is not a date: {raw_date[:60]!r}" if raw_date
+                                else "has no publication date (<pubDate>)")
         else:
-            published_on = _utc_date(published)
+            # feedparser rolls an impossible date over ("2019-02-30" becomes 2 March): refuse it instead
+            key = "published" if dict.get(entry, "published_parsed") else "updated"
+            raw_date = str(dict.get(entry, key) or "")
+            why = impossible_date(raw_date)
+            if why:
+                tag = "<pubDate>" if key == "published" else "<updated>"
+                problems.append(f"{tag}: {raw_date.strip()[:60]!r} is not a real date ({why})")
+            else:
+                published_on = _utc_date(published)
         if problems:
             out.problems.extend(FeedProblem(index, label, p) for p in problems)
             if guid and guid not in seen:
@@ -194,6 +207,43 @@ def parse_feed(data: bytes) -> ParsedFeed:
         ))
     _check_numbers(out)
     return out
+
+
+_ISO_DATE_RE = re.compile(
+    r"^\s*(?P<y>\d{4})(?P<sep>-?)(?P<m>\d{2})(?P=sep)(?P<d>\d{2})(?!\d)"
+    r"(?:[Tt ]+(?P<H>\d{1,2})(?::?(?P<M>\d{2})(?::?(?P<S>\d{2}))?)?)?")
+_RFC_DATE_RE = re.compile(r"(?:^|[\s,])(?P<d>\d{1,2})[\s-]+(?P<mon>[A-Za-z]{3})[A-Za-z]*\.?[\s-]+(?P<y>\d{4})\b"
+                          r"(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?")
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+
+
+def impossible_date(raw: str) -> str | None:
+    """Why a feed's date text names a day or time that does not exist (``"2019-02-30"``), or None.
+
+    Text that is not in a recognised form is left to feedparser (which then finds a date or not)."""
+    m = _ISO_DATE_RE.match(raw) or _RFC_DATE_RE.search(raw)
+    if not m:
+        return None
+    groups = m.groupdict()
+    year, day = int(groups["y"]), int(groups["d"])
+    if "mon" in groups:
+        month = _MONTHS.get(groups["mon"].lower())
+        if month is None:
+            return None
+    else:
+        month = int(groups["m"])
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if year < 1:
+        return "there is no year 0"
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return f"{calendar.month_name[month]} {year} has no day {day}"
+    hour, minute, second = (int(groups[k]) if groups.get(k) else 0 for k in ("H", "M", "S"))
+    if hour > 23 or minute > 59 or second > 60:  # 60: a leap second
+        return f"there is no time {hour:02d}:{minute:02d}:{second:02d}"
+    return None
 
 
 def _utc_date(value: time.struct_time) -> str:
