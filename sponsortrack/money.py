@@ -9,7 +9,7 @@ once on the whole subtotal and rounded half-up once.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from sponsortrack.errors import ValidationError
 
@@ -230,11 +230,17 @@ def percent_of(amount_minor: int, basis_points: int) -> int:
 
 def parse_percent(text: str | int | Decimal, field: str = "percent") -> int:
     """``"15"`` or ``"15%"`` or ``"12.5"`` -> basis points (1500, 1250). 0–100 %."""
-    raw = str(text).strip().rstrip("%").strip()
-    try:
+    if isinstance(text, bool):
+        raise ValidationError(field, f"{text!r} is not a percentage")
+    if isinstance(text, int | Decimal):
+        value = Decimal(text)
+    else:
+        raw = str(text).strip().rstrip("%").strip()
+        if len(raw) > MAX_AMOUNT_TEXT or not re.fullmatch(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+", raw):
+            # plain digits and a point, as for amounts: no exponent ("1e1"), no decimal comma ("12,5")
+            shown = str(text)[:MAX_AMOUNT_TEXT]
+            raise ValidationError(field, f"{shown!r} is not a percentage (e.g. 15 or 8.25)")
         value = Decimal(raw)
-    except InvalidOperation:
-        raise ValidationError(field, f"{text!r} is not a percentage") from None
     if not value.is_finite() or value < 0 or value > 100:
         raise ValidationError(field, "must be between 0 and 100")
     bp = value * 100

@@ -168,3 +168,29 @@ def test_cli_campaign_rate_and_currency_messages(cli):
     res = cli("campaigns", "add", "--sponsor", "Brave", "--name", "X", "--pricing", "flat", "--rate", "5",
               "--currency", "ZZZ", "--start", "2019-10-01", "--end", "2019-10-31")
     assert res.exit_code == 2 and "currency: 'ZZZ' is not an ISO 4217 currency code" in res.output
+
+
+def test_csv_reads_with_too_many_units_for_their_cpm_are_row_problems(cli, db_path):
+    from sponsortrack.services import imports
+    from sponsortrack.store import Store
+
+    assert cli("campaigns", "add", "--sponsor", "Brave", "--name", "Huge", "--pricing", "cpm",
+               "--rate", "99,999,999,999.99", "--start", "2019-10-01", "--end", "2019-10-31").exit_code == 0
+    csv_text = "show,episode,sponsor,campaign,placement,units\nPractical AI,62,Brave,Huge,post,100000000000\n"
+    store = Store(db_path)
+    try:
+        res = imports.import_reads_csv(store, csv_text.encode())
+    finally:
+        store.close()
+    assert [str(p) for p in res.problems] == [
+        "row 2: units: 100,000,000,000 at $99,999,999,999.99 CPM comes to more than $99,999,999,999.99, "
+        "too large for one line"]
+    assert not res.written
+
+
+@pytest.mark.parametrize("text", ["1e1", "12,5", "1_0", "١٠", "NaN", "+-5"])
+def test_percentages_are_read_as_plainly_as_amounts(text):
+    from sponsortrack.money import parse_percent
+
+    with pytest.raises(ValidationError, match=r"^tax_rate: "):
+        parse_percent(text, "tax_rate")

@@ -26,6 +26,7 @@ from sponsortrack.errors import NotFoundError, SponsortrackError, ValidationErro
 from sponsortrack.importers import rss, tabular
 from sponsortrack.importers.shownotes import ParsedSponsor, SponsorMatcher, name_key, parse_show_notes
 from sponsortrack.importers.tabular import RowProblem
+from sponsortrack.money import check_cpm
 from sponsortrack.store import Store
 from sponsortrack.store import imports as istore
 
@@ -733,6 +734,8 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
                 promo_code = campaign["promo_code"] if campaign else None
             units = memo(lambda s: v.non_negative_int(s, "units", maximum=10**11), "units", rec["units"]) \
                 if has["units"] else None
+            if units is not None and campaign and campaign["pricing"] == "cpm":
+                check_cpm(units, campaign["rate_minor"], campaign["currency"], "units")
             notes = v.text(rec["notes"], "notes", max_len=10_000) if has["notes"] else None
         except SponsortrackError as exc:
             problems.append(_problem(row, exc))

@@ -51,7 +51,7 @@ def agencies(store: Store) -> list[dict]:
 
 
 def campaigns(store: Store, sponsor_id: int | None = None) -> list[dict]:
-    sql = ("SELECT id, sponsor_id, show_id, name, start_date, end_date, status, pricing, currency, "
+    sql = ("SELECT id, sponsor_id, show_id, name, start_date, end_date, status, pricing, currency, rate_minor, "
            "default_placement, default_read_type, promo_url, promo_code FROM campaigns")
     if sponsor_id is None:
         return store.query(sql)
