@@ -20,7 +20,7 @@ from sponsortrack.store import settings as sstore
 
 
 @pytest.mark.parametrize(("pattern", "problem"), [
-    ("INV-{{seq}}", "must contain {seq}"),                 # renders "INV-{seq}" for every number
+    ("INV-{{seq}}", "must contain {seq} so numbers are unique ({{seq}} is the text {seq}"),  # "INV-{seq}" always
     ("{year!s}-{seq}", "conversions are not allowed"),     # traceback when issuing
     ("{seq:c}", "control characters"),                     # chr(1), chr(2), ...
     ("{seq:.1e}", "gives the same number '1.0e+02' for sequences 100 and 101"),

@@ -74,7 +74,8 @@ def check_pattern(pattern: str) -> str:
             raise ValidationError(field, f"{{{name}:{spec}}} asks for more than {MAX_NUMBER_LEN} characters")
         names.append(name)
     if "seq" not in names:
-        raise ValidationError(field, "must contain {seq} so numbers are unique")
+        literal = " ({{seq}} is the text {seq}, the same on every invoice)" if "{{seq" in pattern else ""
+        raise ValidationError(field, f"must contain {{seq}} so numbers are unique{literal}")
     seen: dict[str, int] = {}
     for year, month in ((2026, 11), (2027, 1)):
         try:
