@@ -43,7 +43,7 @@ def demo(ctx: click.Context) -> None:
 
 
 @click.command()
-@click.option("--screenshot", type=click.Path(dir_okay=False), help="Render the window to a PNG and exit.")
+@click.option("--screenshot", type=click.Path(), help="Render the window to a PNG and exit.")
 @click.option("--page", help="With --screenshot: the page to show (dashboard, log, history, ...).")
 @click.pass_context
 def gui(ctx: click.Context, screenshot: str | None, page: str | None) -> None:
@@ -58,17 +58,12 @@ def gui(ctx: click.Context, screenshot: str | None, page: str | None) -> None:
 
 
 @click.command()
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Backup file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(), help="Backup file to write.")
 @click.pass_context
 def backup(ctx: click.Context, output: str) -> None:
     """Copy the database to a file, safely, while it is in use."""
-    from pathlib import Path
-
     store = _store(ctx)
-    target = Path(output).expanduser()
-    if target.resolve() == store.path.resolve():
-        raise click.UsageError("--output is the database itself")
-    path = store.backup(target)
+    path = store.backup(output)  # refuses the database itself and its -wal/-shm/-journal (sponsortrack.outputs)
     click.echo(f"Backed up {store.path} to {path}.")
 
 

@@ -78,7 +78,7 @@ def invoice_issue(ctx: click.Context, invoice: str, issue_date: str | None) -> N
 
 @click.command("pdf")
 @click.argument("invoice")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PDF file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(), help="PDF file to write.")
 @click.pass_context
 def invoice_pdf(ctx: click.Context, invoice: str, output: str) -> None:
     """Write an invoice (or credit note, or draft) as PDF. INVOICE is its number or id."""
@@ -200,7 +200,7 @@ def invoice_delete(ctx: click.Context, invoice: str) -> None:
 @click.command("monthly")
 @click.option("--month", required=True, help="YYYY-MM.")
 @click.option("--sponsor", help="The sponsor's proof of performance (without: the network summary).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PDF file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(), help="PDF file to write.")
 @click.pass_context
 def report_monthly(ctx: click.Context, month: str, sponsor: str | None, output: str) -> None:
     """Monthly PDF: a sponsor's proof of performance, or the network summary."""
@@ -226,7 +226,7 @@ def report_monthly(ctx: click.Context, month: str, sponsor: str | None, output: 
 @click.option("--what", type=click.Choice(["reads", "invoices"]), required=True)
 @click.option("--month", help="Air month (reads) or billing month (invoices), YYYY-MM.")
 @click.option("--sponsor")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="CSV file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(), help="CSV file to write.")
 @click.pass_context
 def export_csv(ctx: click.Context, what: str, month: str | None, sponsor: str | None, output: str) -> None:
     """Reads or invoices as CSV, safe to open in a spreadsheet (formulas neutralised)."""

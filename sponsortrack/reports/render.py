@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import SimpleDocTemplate
 
-from sponsortrack.errors import ValidationError
+from sponsortrack.outputs import write_atomic  # the one guarded writer; re-exported for old callers
 from sponsortrack.reports import fonts
 from sponsortrack.reports.styles import MUTED, RULE
 
@@ -114,38 +112,6 @@ def render_bytes(spec: DocSpec) -> bytes:
     )
     doc.build(list(spec.story), canvasmaker=_canvas_class(spec))
     return buf.getvalue()
-
-
-def write_atomic(data: bytes, path: str | os.PathLike[str]) -> Path:
-    """Write bytes to ``path`` through a temporary file in the same folder and a rename: the file is
-    either the whole new document or untouched; an unwritable path is one clear message."""
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise ValidationError("output", f"{target} is a folder; give a file name")
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.exists():
-        raise ValidationError("output", f"folder {parent} does not exist")
-    if not parent.is_dir():
-        raise ValidationError("output", f"{parent} is not a folder")
-    if target.exists() and not os.access(target, os.W_OK):
-        raise ValidationError("output", f"{target} is read-only")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=parent)
-    except OSError as exc:
-        raise ValidationError("output", f"cannot write in {parent} ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise ValidationError("output", f"cannot write {target} ({exc.strerror or exc})") from None
-    with contextlib.suppress(OSError):
-        os.chmod(target, 0o644)
-    return target
 
 
 def render(spec: DocSpec, path: str | os.PathLike[str]) -> Path:

@@ -88,6 +88,6 @@ def csv_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
 def write_csv(rows: list[dict[str, Any]], columns: list[str], path: str | os.PathLike[str]) -> Path:
     """Write a CSV (UTF-8 with a byte-order mark, so spreadsheets read "Zoë" and "東京" right)
     atomically: the whole file, or nothing."""
-    from sponsortrack.reports.render import write_atomic
+    from sponsortrack.outputs import write_atomic
 
     return write_atomic(("\ufeff" + csv_text(rows, columns)).encode("utf-8"), path)

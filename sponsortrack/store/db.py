@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sponsortrack.errors import DatabaseError
+from sponsortrack.outputs import check_output, remember_database
 from sponsortrack.store.version import MIGRATION_NAMES, MIGRATION_SET
 
 if TYPE_CHECKING:
@@ -123,11 +124,11 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
 
     The copy is written to ``<target>.partial`` and renamed into place when complete; an error or an
     interruption (Ctrl+C included) removes the partial file and its journal."""
-    target = Path(target)
-    if target.exists() and target.is_dir():
-        raise DatabaseError(f"backup {target}: is a directory")
+    target = check_output(target)  # never the live database, its -wal/-shm/-journal, or a folder
     tmp = target.with_name(target.name + ".partial")
     leftovers = [tmp, *(tmp.with_name(tmp.name + s) for s in ("-journal", "-wal", "-shm"))]
+    for p in leftovers:  # removed below: never the live database's files either (a database named "x.partial")
+        check_output(p)
 
     def clean() -> None:
         for p in leftovers:
@@ -179,6 +180,7 @@ class Store:
                 conn = sqlite3.connect(str(self.path), timeout=self.busy_timeout_ms / 1000)
             except sqlite3.Error as exc:
                 raise DatabaseError(explain(self.path, exc)) from None
+            remember_database(self.path)  # no output (PDF, CSV, backup) may overwrite it from now on
         self.conn = conn
         self._db: Database | None = None
         try:

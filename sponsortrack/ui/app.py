@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from sponsortrack.errors import DatabaseError
+from sponsortrack.errors import DatabaseError, SponsortrackError
 from sponsortrack.store import Store
 
 SCREENSHOT_SIZE = (1360, 860)
@@ -176,10 +176,20 @@ def screenshot_widget(widget: QWidget, target: Path) -> None:
     app = QApplication.instance()
     for _ in range(5):
         app.processEvents()  # type: ignore[union-attr]
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    from sponsortrack.outputs import write_atomic
+
     pix = widget.grab()
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not pix.save(str(target)):
-        raise OSError(f"cannot write {target}")
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    fmt = "JPG" if target.suffix.lower() in (".jpg", ".jpeg") else "PNG"
+    if not pix.save(buf, fmt):
+        raise OSError(f"cannot encode the screenshot for {target}")
+    buf.close()
+    write_atomic(bytes(data.data()), target)  # never over the open database or its journals
 
 
 def report_uncaught(win: QWidget, etype: type[BaseException], exc: BaseException, tb) -> None:
@@ -243,7 +253,10 @@ def run_gui(db_path: str | os.PathLike[str], screenshot: str | None = None, page
 
             dlg = DatabaseProblemDialog(path, str(exc), None, config=config)
             dlg.show()
-            screenshot_widget(dlg, Path(screenshot))
+            try:
+                screenshot_widget(dlg, Path(screenshot))
+            except SponsortrackError as bad:
+                print(f"error: {bad}", file=sys.stderr)
             print(f"error: {exc}", file=sys.stderr)
             return 1
         win = build_window(store, config)
@@ -253,9 +266,14 @@ def run_gui(db_path: str | os.PathLike[str], screenshot: str | None = None, page
         for _ in range(3):  # let page work on worker threads land (dashboard figures, counts)
             app.processEvents()
             win.ctx.tasks.wait(60_000)
-        screenshot_widget(win, Path(screenshot))
-        win.close()
-        store.close()
+        try:
+            screenshot_widget(win, Path(screenshot))
+        except SponsortrackError as exc:  # e.g. "output: X is the open database; choose another file"
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        finally:
+            win.close()
+            store.close()
         return 0
 
     store = open_with_dialog(path, explicit_db, None, config)

@@ -269,11 +269,8 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Back Up Database", suggested, "SQLite database (*.db)")
         if not path:
             return
-        if Path(path).resolve() == Path(self.ctx.db_path).resolve():
-            QMessageBox.warning(self, "Back up", "Choose a different file than the database itself.")
-            return
         self.ctx.config.set_last_folder("backup", str(Path(path).parent))
-        try:
+        try:  # the core refuses the database itself and its -wal/-shm/-journal (sponsortrack.outputs)
             target = self.ctx.call(self.ctx.store.backup, path)
         except Exception as exc:
             QMessageBox.warning(self, "Back up", str(exc))
