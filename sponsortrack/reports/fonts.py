@@ -1,15 +1,13 @@
 """The bundled fonts: DejaVu Sans (body, bold) and Droid Sans Fallback (CJK), registered once.
 
-The fonts live in the top-level ``assets/fonts`` folder of the source tree, shipped inside the package
-as ``sponsortrack/assets/fonts`` (a link to it in the source tree; real files once installed).
+The fonts and their licences are package data in ``sponsortrack/assets/fonts`` (real files, shipped in
+the wheel; see ``sponsortrack.package_data``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from sponsortrack.errors import SponsortrackError
@@ -25,16 +23,12 @@ _registered: set[str] = set()
 
 @lru_cache(maxsize=1)
 def fonts_dir() -> Path:
-    """The folder holding the bundled fonts, installed or in the source tree."""
-    candidates = []
-    with contextlib.suppress(ModuleNotFoundError, TypeError):  # zipped installs have no path
-        candidates.append(Path(str(resources.files("sponsortrack").joinpath("assets", "fonts"))))
-    candidates.append(Path(__file__).resolve().parents[2] / "assets" / "fonts")
-    for c in candidates:
-        if (c / _FILES[FONT]).is_file():
-            return c
-    raise SponsortrackError("the bundled fonts are missing (looked in "
-                            + ", ".join(str(c) for c in candidates) + "); reinstall sponsortrack")
+    """The folder holding the bundled fonts (inside the installed package, or the source tree's)."""
+    from sponsortrack.package_data import FONTS_DIR
+
+    if (FONTS_DIR / _FILES[FONT]).is_file():
+        return FONTS_DIR
+    raise SponsortrackError(f"the bundled fonts are missing (looked in {FONTS_DIR}); reinstall sponsortrack")
 
 
 def _register(name: str) -> None:

@@ -138,17 +138,10 @@ def icon(name: str, widget: QWidget | None = None) -> QIcon:
 
 
 def asset_path(name: str) -> Path | None:
-    """A file from the top-level ``assets/`` folder (source checkout) or the package's copy."""
-    here = Path(__file__).resolve().parents[2] / "assets" / name
-    if here.exists():
-        return here
-    from importlib import resources  # an installed package only: not worth its import otherwise
+    """A file shipped in ``sponsortrack/assets/`` (package data), or None when it is missing."""
+    from sponsortrack.package_data import asset
 
-    try:
-        p = resources.files("sponsortrack").joinpath("assets", name)
-        return Path(str(p)) if p.is_file() else None
-    except (ModuleNotFoundError, FileNotFoundError):
-        return None
+    return asset(name)
 
 
 def app_icon() -> QIcon:
