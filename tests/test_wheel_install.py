@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -72,6 +73,19 @@ def test_the_wheel_holds_every_runtime_file(wheel):
     assert [d for d in data if d not in names] == []
     for f in RUNTIME_FILES:
         assert (PACKAGE / f).is_file(), f  # the list names real files
+
+
+def test_the_source_distribution_holds_every_runtime_file(tmp_path):
+    """`pip install sponsortrack` from an sdist builds the wheel from it: MANIFEST.in must carry the data too."""
+    src = _clean_copy(tmp_path / "src")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run([sys.executable, "-c", "import sys; from setuptools import build_meta as b; "
+                           "print(b.build_sdist(sys.argv[1]))", str(tmp_path / "dist")],
+                          cwd=src, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    with tarfile.open(tmp_path / "dist" / proc.stdout.strip().splitlines()[-1]) as tar:
+        names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
+    assert [f for f in RUNTIME_FILES if f"sponsortrack/{f}" not in names] == []
 
 
 def test_no_symbolic_links_and_assets_live_in_the_package():

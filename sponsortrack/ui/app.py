@@ -185,8 +185,8 @@ def screenshot_widget(widget: QWidget, target: Path) -> None:
     data = QByteArray()
     buf = QBuffer(data)
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    fmt = "JPG" if target.suffix.lower() in (".jpg", ".jpeg") else "PNG"
-    if not pix.save(buf, fmt):
+    fmt = target.suffix.lstrip(".").upper() or "PNG"  # as QPixmap.save(path) picks it; unknown kinds get PNG
+    if not pix.save(buf, fmt) and not pix.save(buf, "PNG"):
         raise OSError(f"cannot encode the screenshot for {target}")
     buf.close()
     write_atomic(bytes(data.data()), target)  # never over the open database or its journals
