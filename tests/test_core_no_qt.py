@@ -8,6 +8,7 @@ CORE = [
     "sponsortrack.services.reads", "sponsortrack.services.campaigns", "sponsortrack.services.demo",
     "sponsortrack.services.dashboard", "sponsortrack.money", "sponsortrack.pricing", "sponsortrack.validation",
     "sponsortrack.cli", "sponsortrack.reports", "sponsortrack.linkcheck", "sponsortrack.importers",
+    "sponsortrack.outputs", "sponsortrack.package_data",
 ]
 
 
