@@ -207,3 +207,34 @@ def invoicing_sponsor(store) -> int:
 
 def _invoices_page(win):
     return win.show_page("invoices")
+
+
+def test_window_reports_page_refuses_the_database(tmp_path, qtbot):
+    """The Reports page names its PDF itself (folder + "network-summary-MONTH.pdf"): even a database that
+    happens to bear that name is never replaced."""
+    pytest.importorskip("PySide6")
+    from sponsortrack.services.demo import load_demo
+    from sponsortrack.ui.config import Config
+    from sponsortrack.ui.context import AppContext
+    from sponsortrack.ui.pages.reports import ReportsPage
+
+    db = tmp_path / "network-summary-2019-11.pdf"
+    with Store(db) as store:
+        load_demo(store)
+        reads = _row_count(db)
+        ctx = AppContext(store, Config(str(tmp_path / "settings.ini")))
+        page = ReportsPage(ctx)
+        qtbot.addWidget(page)
+        page.opened = []
+        page.opener = page.opened.append
+        page.refresh()
+        failures: list[str] = []
+        ctx.error.connect(lambda title, text: failures.append(text))
+        page.folder.setText(str(tmp_path))
+        page.what.setCurrentIndex(0)
+        page.month.setText("2019-11")
+        page.generate()
+        qtbot.waitUntil(lambda: bool(failures), timeout=30_000)
+        ctx.tasks.wait()
+        assert failures[0].startswith("output: ") and "open database" in failures[0] and page.opened == []
+        assert _row_count(db) == reads
