@@ -71,6 +71,20 @@ def test_a_database_opened_through_a_symlink_protects_the_real_file(tmp_path):
             check_output(target)
 
 
+def test_a_backup_never_uses_the_database_as_its_temporary_copy(tmp_path):
+    """The backup writes ``<target>.partial`` and removes leftovers of it first: a database called
+    ``x.db.partial`` backed up to ``x.db`` would have been deleted."""
+    db = tmp_path / "x.db.partial"
+    with Store(db) as store:
+        store.conn.execute("CREATE TABLE keep (v)")
+        store.conn.execute("INSERT INTO keep VALUES (1)")
+        store.conn.commit()
+        with pytest.raises(ValidationError, match=r"^output: .*x\.db\.partial is the open database"):
+            store.backup(tmp_path / "x.db")
+        assert store.scalar("SELECT count(*) FROM keep") == 1
+    assert db.is_file() and not (tmp_path / "x.db").exists()
+
+
 def test_protect_argument_and_remembered_paths(tmp_path):
     db = tmp_path / "later.db"
     assert check_output(db) == db  # nothing opened it yet
