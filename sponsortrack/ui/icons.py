@@ -24,6 +24,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from sponsortrack.ui.refguard import keeps_refs
+
 _THEME = {"new": "document-new", "save": "document-save", "undo": "edit-undo", "redo": "edit-redo",
           "find": "edit-find", "settings": "preferences-system", "delete": "edit-delete"}
 
@@ -98,6 +100,7 @@ class LineIconEngine(QIconEngine):
         super().__init__()
         self.name = name
 
+    @keeps_refs  # runs whenever a button or menu repaints its icon (ui.refguard)
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
         pal = QGuiApplication.palette()
         group = QPalette.ColorGroup.Disabled if mode == QIcon.Mode.Disabled else QPalette.ColorGroup.Active
@@ -117,6 +120,7 @@ class LineIconEngine(QIconEngine):
         painter.drawPath(_glyph(self.name))
         painter.restore()
 
+    @keeps_refs
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         pm = QPixmap(size)
         pm.fill(Qt.GlobalColor.transparent)

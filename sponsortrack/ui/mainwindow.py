@@ -25,6 +25,7 @@ from sponsortrack import __version__
 from sponsortrack.ui.actions import MENUS, TOOLBAR, Act, build_action_map
 from sponsortrack.ui.context import AppContext
 from sponsortrack.ui.pages import PAGES, create_page
+from sponsortrack.ui.refguard import keeps_refs
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QPaintEvent
@@ -332,6 +333,7 @@ class MainWindow(QMainWindow):
         if st is not None:
             self.restoreState(st)
 
+    @keeps_refs  # runs on every repaint of the window (ui.refguard)
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         self.ctx.first_paint_done()  # a no-op after the first frame

@@ -92,6 +92,12 @@ class LinksModel(QAbstractTableModel):
     def row_of(self, url: str) -> int:
         return next((i for i, r in enumerate(self.rows) if r.url == url), -1)
 
+    def badge(self, row: int) -> tuple[str, QColor, QColor]:
+        """The verdict badge of ``row`` for its delegate (label, background, text colour), read from the rows:
+        the delegate runs per cell and paint, and must not ask ``index.data()`` (see ui.refguard)."""
+        r = self.rows[row]
+        return ("Checking…" if r.checking else badge_label(r.verdict), *badge_colours(r.verdict))
+
     def set_check(self, url: str, check: LinkCheck | None, *, checking: bool = False) -> None:
         i = self.row_of(url)
         if i < 0:
@@ -201,9 +207,15 @@ class LinksProxy(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if not self.problems_only:
             return True
-        model = self.sourceModel()
-        verdict = model.index(source_row, 0, source_parent).data(VERDICT_ROLE)
+        verdict = self.sourceModel().rows[source_row].verdict
         return bool(verdict) and verdict not in FINE_VERDICTS
+
+    def row_at(self, row: int) -> LinkRow:
+        """The source row behind the proxy's ``row``."""
+        return self.sourceModel().rows[self.mapToSource(self.index(row, 0)).row()]
+
+    def badge(self, row: int) -> tuple[str, QColor, QColor]:
+        return self.sourceModel().badge(self.mapToSource(self.index(row, 0)).row())
 
 
 class ChainModel(QAbstractTableModel):

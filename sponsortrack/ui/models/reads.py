@@ -21,6 +21,7 @@ from sponsortrack.store.models import ReadRow
 from sponsortrack.store.reads import ReadFilter
 from sponsortrack.ui.models import ID_ROLE, OBJECT_ROLE, SORT_ROLE
 from sponsortrack.ui.models.links import VERDICT_ROLE, badge_colours, badge_label
+from sponsortrack.ui.refguard import keeps_refs
 
 if TYPE_CHECKING:
     from sponsortrack.store.links import LinkCheck
@@ -64,6 +65,7 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
 _ROLES = frozenset({_DISPLAY, _ALIGN, _FOREGROUND, _TOOLTIP, _BACKGROUND, int(SORT_ROLE), int(ID_ROLE),
                     int(OBJECT_ROLE), int(VERDICT_ROLE)})
+_BADGES: dict[str, tuple[str, QColor, QColor]] = {}  # verdict -> badge, made once
 _ALIGNMENTS = [int((Qt.AlignmentFlag.AlignVCenter | (Qt.AlignmentFlag.AlignRight if c.align == "right"
                                                      else Qt.AlignmentFlag.AlignLeft)).value) for c in COLUMNS]
 
@@ -159,6 +161,7 @@ class ReadsModel(QAbstractTableModel):
         urls = {r.promo_url for r in rows if r.promo_url}
         return lsvc.latest_verdicts(self.store, sorted(urls)) if urls else {}
 
+    @keeps_refs
     def reload(self) -> None:
         self.beginResetModel()
         self.rows = self._page(0)
@@ -167,6 +170,7 @@ class ReadsModel(QAbstractTableModel):
         self.endResetModel()
         self.reset_done.emit()
 
+    @keeps_refs
     def refresh_links(self) -> None:
         """Re-read the latest checks of the loaded rows (the Links page checked some URLs)."""
         if not self.rows:
@@ -177,6 +181,20 @@ class ReadsModel(QAbstractTableModel):
     def link_check(self, row: int) -> LinkCheck | None:
         url = self.rows[row].promo_url
         return self.links.get(url) if url else None
+
+    def badge(self, row: int) -> tuple[str, QColor, QColor] | None:
+        """The Link column's badge of ``row`` for its delegate, read from the rows (no ``index.data()`` per
+        paint): label, background and text colour; None when there is none (no promo URL, never checked)."""
+        if not (0 <= row < len(self.rows)):
+            return None
+        url = self.rows[row].promo_url
+        chk = self.links.get(url) if url else None
+        if chk is None:
+            return None
+        badge = _BADGES.get(chk.verdict)
+        if badge is None:
+            badge = _BADGES[chk.verdict] = (badge_label(chk.verdict), *badge_colours(chk.verdict))
+        return badge
 
     def set_filter(self, flt: ReadFilter) -> None:
         self.filter = flt
@@ -198,6 +216,7 @@ class ReadsModel(QAbstractTableModel):
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self.exhausted and not self._fetching
 
+    @keeps_refs
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self.exhausted or self._fetching:
             return

@@ -61,6 +61,12 @@ class ObjectTableModel(QAbstractTableModel):
     def column_index(self, key: str) -> int:
         return next(i for i, c in enumerate(self.columns) if c.key == key)
 
+    def sort_value(self, row: int, column: int) -> Any:
+        """What SORT_ROLE holds, read directly (no QVariant round trip through Qt; see ui.refguard)."""
+        obj = self.items[row]
+        col = self.columns[column]
+        return _sortable(col.raw(obj) if col.raw else col.text(obj))
+
     # -- Qt -------------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.items)
@@ -85,7 +91,7 @@ class ObjectTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return col.text(obj)
         if role == SORT_ROLE:
-            return _sortable(col.raw(obj) if col.raw else col.text(obj))
+            return self.sort_value(index.row(), index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _align(col.align)
         if role == Qt.ItemDataRole.ToolTipRole and col.tooltip:
@@ -116,7 +122,12 @@ class RawSortProxy(QSortFilterProxyModel):
         self.setFilterKeyColumn(-1)
 
     def lessThan(self, left: Index, right: Index) -> bool:
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        src = self.sourceModel()
+        if isinstance(src, ObjectTableModel):  # the raw values themselves, not index.data() through Qt
+            a = src.sort_value(left.row(), left.column())
+            b = src.sort_value(right.row(), right.column())
+        else:
+            a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
         try:
             return a < b
         except TypeError:

@@ -27,9 +27,17 @@ from sponsortrack.store.reads import ReadFilter
 from sponsortrack.ui import context as c
 from sponsortrack.ui import operations as ops
 from sponsortrack.ui.models.reads import COL, LINK_COL, ReadsModel, keep_sort_on_sortable_columns
+from sponsortrack.ui.refguard import keeps_refs
 from sponsortrack.ui.widgets.badge import BadgeDelegate, MiddleElideDelegate
 
 THROTTLE_S = 0.15  # a keystroke after a pause searches at once; fast typing waits for a pause this long
+
+
+def _choice(box: QComboBox):
+    """The data of the box's current item. Item 0 is each box's "Any …", without data: it is not asked for,
+    since Qt answers None for it and this PySide6 drops a reference to None each time (ui.refguard)."""
+    i = box.currentIndex()
+    return box.itemData(i) if i > 0 else None
 
 
 def _count_task(control, db_path, flt: ReadFilter) -> int:
@@ -127,6 +135,7 @@ class HistoryPage(QWidget):
         # New link checks only change the Link column: re-read the verdicts of the loaded rows, not the rows.
         ctx.changed.connect(self._on_changed)
 
+    @keeps_refs
     def _on_changed(self, entities: frozenset[str]) -> None:
         if c.LINKS in entities and not (entities & self.WATCHES):
             self.model.refresh_links()
@@ -140,7 +149,7 @@ class HistoryPage(QWidget):
                 (self.sponsor, "Any sponsor", [(s.name, s.id) for s in cat.list_sponsors(self.ctx.store)]),
                 (self.show_box, "Any show", [(s.name, s.id) for s in cat.list_shows(self.ctx.store)]),
             ):
-                keep = box.currentData()
+                keep = _choice(box)
                 box.blockSignals(True)
                 box.clear()
                 box.addItem(first, None)
@@ -153,17 +162,19 @@ class HistoryPage(QWidget):
             self._filling = False
 
     def current_filter(self) -> ReadFilter:
-        flt = ReadFilter(sponsor_id=self.sponsor.currentData(), show_id=self.show_box.currentData(),
-                         status=self.status.currentData(), search=self.search.text().strip() or None)
-        month = self.month.currentData()
+        flt = ReadFilter(sponsor_id=_choice(self.sponsor), show_id=_choice(self.show_box),
+                         status=_choice(self.status), search=self.search.text().strip() or None)
+        month = _choice(self.month)
         if month:
             flt.date_from, flt.date_to = v.month_bounds(month)
         return flt
 
+    @keeps_refs
     def refresh(self) -> None:
         self._fill_choices()
         self.apply_filters()
 
+    @keeps_refs  # each search, scroll-back and filter change: gives back what its Qt calls drop (ui.refguard)
     def apply_filters(self, typing: bool = False) -> None:
         """Re-query the first page now; the total follows (at once when the first page holds every row,
         else counted on a worker — while typing, only once the typing pauses)."""
@@ -184,6 +195,7 @@ class HistoryPage(QWidget):
             self._count_timer.stop()
             self._start_count()
 
+    @keeps_refs
     def _search_changed(self, _text: str) -> None:
         # Throttle: search at once after a pause, else wait until typing pauses.
         if time.monotonic() - self._last_search > THROTTLE_S:
@@ -191,6 +203,7 @@ class HistoryPage(QWidget):
         else:
             self._timer.start(int(THROTTLE_S * 1000))
 
+    @keeps_refs
     def _start_count(self) -> None:
         self._count_gen += 1
         gen = self._count_gen
@@ -206,6 +219,7 @@ class HistoryPage(QWidget):
                              on_done=lambda n, g=gen: self._count_done(g, n),
                              on_error=lambda _msg: None)
 
+    @keeps_refs
     def _count_done(self, gen: int, n) -> None:
         if gen == self._count_gen and n is not None:
             self._show_count(int(n))
@@ -220,6 +234,7 @@ class HistoryPage(QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
+    @keeps_refs
     def clear_filters(self) -> None:
         self._filling = True
         for box in (self.month, self.sponsor, self.show_box, self.status):

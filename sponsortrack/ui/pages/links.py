@@ -34,9 +34,7 @@ from PySide6.QtWidgets import (
 from sponsortrack.linkcheck.model import FINE_VERDICTS
 from sponsortrack.services import links as lsvc
 from sponsortrack.ui import context as c
-from sponsortrack.ui.models import OBJECT_ROLE
 from sponsortrack.ui.models.links import (
-    VERDICT_ROLE,
     ChainModel,
     EpisodesToFixModel,
     LinkRow,
@@ -46,6 +44,8 @@ from sponsortrack.ui.models.links import (
     badge_label,
     status_text,
 )
+from sponsortrack.ui.refguard import keeps_refs
+from sponsortrack.ui.widgets.badge import MiddleElideDelegate
 
 
 @dataclass
@@ -82,20 +82,20 @@ def check_links_task(control, db_path, *, urls: list[str] | None = None, all_url
 
 
 class BadgeDelegate(QStyledItemDelegate):
-    """Paints the verdict as a rounded, coloured badge with its label."""
+    """Paints the verdict as a rounded, coloured badge with its label (``model.badge(row)``, not
+    ``index.data()``, for every cell and paint: see ui.refguard)."""
 
+    @keeps_refs
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        verdict = index.data(VERDICT_ROLE) or ""
-        text = index.data(Qt.ItemDataRole.DisplayRole) or badge_label(verdict)
-        self.initStyleOption(option, index)
-        style = option.widget.style() if option.widget else None
-        if option.state & QStyle.StateFlag.State_Selected and style is not None:
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
-        bg, fg = badge_colours(verdict)
+        text, bg, fg = index.model().badge(index.row())
+        widget = option.widget
+        if option.state & QStyle.StateFlag.State_Selected and widget is not None:
+            widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
         fm = option.fontMetrics
-        w = min(option.rect.width() - 8, fm.horizontalAdvance(text) + 18)
-        h = min(option.rect.height() - 6, fm.height() + 6)
-        r = QRectF(option.rect.x() + 4, option.rect.center().y() - h / 2 + 1, w, h)
+        rect = option.rect
+        w = min(rect.width() - 8, fm.horizontalAdvance(text) + 18)
+        h = min(rect.height() - 6, fm.height() + 6)
+        r = QRectF(rect.x() + 4, rect.center().y() - h / 2 + 1, w, h)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -109,14 +109,6 @@ class BadgeDelegate(QStyledItemDelegate):
         size = super().sizeHint(option, index)
         size.setWidth(max(size.width(), option.fontMetrics.horizontalAdvance("Too many redirects") + 30))
         return size
-
-
-class MiddleElideDelegate(QStyledItemDelegate):
-    """URLs keep their start (the host) and their end (the path) when the column is too narrow."""
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        super().initStyleOption(option, index)
-        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class LinksPage(QWidget):
@@ -276,8 +268,7 @@ class LinksPage(QWidget):
         idx = self.table.selectionModel().currentIndex()
         if not idx.isValid():
             return None
-        row = idx.data(OBJECT_ROLE)
-        return row.url if row else None
+        return self.proxy.row_at(idx.row()).url
 
     def select_url(self, url: str) -> bool:
         src = self.model.row_of(url)
@@ -292,7 +283,7 @@ class LinksPage(QWidget):
 
     def _show_selected(self) -> None:
         idx = self.table.selectionModel().currentIndex()
-        row: LinkRow | None = idx.data(OBJECT_ROLE) if idx.isValid() else None
+        row: LinkRow | None = self.proxy.row_at(idx.row()) if idx.isValid() else None
         self._update_buttons()
         if row is None:
             self.detail.setText("Select a link to see where it goes.")

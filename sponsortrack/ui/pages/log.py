@@ -40,6 +40,7 @@ from sponsortrack.ui import context as c
 from sponsortrack.ui import operations as ops
 from sponsortrack.ui.models import proposals as pm
 from sponsortrack.ui.models.reads import price_text
+from sponsortrack.ui.refguard import keeps_refs
 
 PLACEMENT_KEYS = {Qt.Key.Key_P: "pre", Qt.Key.Key_M: "mid", Qt.Key.Key_B: "post",
                   Qt.Key.Key_1: "pre", Qt.Key.Key_2: "mid", Qt.Key.Key_3: "post"}
@@ -64,6 +65,7 @@ class ProposalsView(QTableView):
 
     EMPTY_TEXT = "No reads to log yet.\nType a sponsor's name in the box below and press Enter to add one."
 
+    @keeps_refs  # runs on every repaint: what its Qt calls drop is given back (ui.refguard)
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if self.model() is not None and self.model().rowCount() == 0:  # an empty table says what to do

@@ -1,43 +1,45 @@
 """Cell delegates for the read tables: a rounded, coloured badge (link-check verdicts in the History and
 a campaign's reads), and URLs elided in the middle.
 
-The model gives the text (``DisplayRole``), the colours (``BackgroundRole``/``ForegroundRole``) and the raw
-value in ``VERDICT_ROLE``; a cell whose raw value is None is left empty (no promo URL, or never checked).
+The badge reads the model's own Python objects (``model.badge(row)``: label and colours, or None for no
+badge: no promo URL, or never checked), not ``index.data(role)``: these delegates run for every visible cell
+on every repaint, and under PySide6 6.12 on Python 3.11 each Qt call that answers None drops a reference to
+None (see :mod:`sponsortrack.ui.refguard`). What their painting calls into Qt drop is given back by
+:func:`~sponsortrack.ui.refguard.keeps_refs`.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from sponsortrack.ui.models.links import VERDICT_ROLE
+from sponsortrack.ui.refguard import keeps_refs
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 class BadgeDelegate(QStyledItemDelegate):
+    @keeps_refs
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        widget = opt.widget
-        if opt.state & QStyle.StateFlag.State_Selected and widget is not None:
-            widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
-        if index.data(VERDICT_ROLE) is None:
+        widget = option.widget
+        if option.state & QStyle.StateFlag.State_Selected and widget is not None:
+            widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
+        badge = index.model().badge(index.row())
+        if badge is None:
             return
-        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        bg = index.data(Qt.ItemDataRole.BackgroundRole)
-        fg = index.data(Qt.ItemDataRole.ForegroundRole)
-        fm = opt.fontMetrics
-        h = min(opt.rect.height() - 6, fm.height() + 4)
-        w = min(opt.rect.width() - 8, fm.horizontalAdvance(text) + 16)
-        r = QRectF(opt.rect.x() + 4, opt.rect.center().y() - h / 2 + 1, w, h)
+        text, bg, fg = badge
+        fm = option.fontMetrics
+        rect = option.rect
+        h = min(rect.height() - 6, fm.height() + 4)
+        w = min(rect.width() - 8, fm.horizontalAdvance(text) + 16)
+        r = QRectF(rect.x() + 4, rect.center().y() - h / 2 + 1, w, h)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(bg) if bg is not None else opt.palette.mid().color())
+        painter.setBrush(bg)
         painter.drawRoundedRect(r, h / 2, h / 2)
-        painter.setPen(QColor(fg) if fg is not None else opt.palette.text().color())
+        painter.setPen(fg)
         painter.drawText(r, int(Qt.AlignmentFlag.AlignCenter), fm.elidedText(text, Qt.TextElideMode.ElideRight,
                                                                                int(w) - 8))
         painter.restore()
@@ -51,6 +53,7 @@ class BadgeDelegate(QStyledItemDelegate):
 class MiddleElideDelegate(QStyledItemDelegate):
     """URLs keep their start (the host) and their end (the path) when the column is narrow."""
 
+    @keeps_refs
     def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
         super().initStyleOption(option, index)
         option.textElideMode = Qt.TextElideMode.ElideMiddle

@@ -11,6 +11,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from sponsortrack.ui.refguard import keeps_refs
+
 SERIES_COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
                  "#9c755f", "#bab0ac"]
 
@@ -51,6 +53,7 @@ class Chart(QWidget):
     def max_value(self) -> float:
         return max((max(vals) for _n, vals in self.series if vals), default=0)
 
+    @keeps_refs  # runs on every repaint: what its Qt calls drop is given back (ui.refguard)
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
