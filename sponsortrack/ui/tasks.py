@@ -27,6 +27,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from sponsortrack.ui.refguard import keeps_refs
+
 
 class TaskSignals(QObject):
     progress = Signal(int, int, str)   # done, total (0 = unknown), text
@@ -49,6 +51,7 @@ class TaskControl:
     def cancel(self) -> None:
         self._cancel.set()
 
+    @keeps_refs  # Signal.emit drops a reference to True under PySide6 6.12 on Python 3.11 (ui.refguard)
     def progress(self, done: int, total: int = 0, text: str = "") -> None:
         self._signals.progress.emit(int(done), int(total), text)
 
@@ -62,6 +65,7 @@ class Task(QRunnable):
         self.control = TaskControl(self.signals)
         self.setAutoDelete(False)
 
+    @keeps_refs
     def run(self) -> None:
         try:
             result = self.fn(self.control, self.db_path, *self.args, **self.kwargs)
@@ -99,6 +103,7 @@ class TaskRunner(QObject):
         self.pool.setMaxThreadCount(max_threads)
         self.running: list[Task] = []
 
+    @keeps_refs
     def start(self, title: str, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
               on_error: Callable[[str], None] | None = None,
               on_progress: Callable[[int, int, str], None] | None = None, **kwargs: Any) -> Task:
@@ -123,6 +128,7 @@ class TaskRunner(QObject):
         for t in list(self.running):
             t.control.cancel()
 
+    @keeps_refs
     def _ended(self, task: Task) -> None:
         if task in self.running:
             self.running.remove(task)
