@@ -71,3 +71,17 @@ def test_garbage_collection_is_back_on_once_the_window_is_painted(tmp_path, demo
     res = _run(code, tmp_path, SPONSORTRACK_QUIT_WHEN_IDLE="1")
     assert res.returncode == 0, res.stderr
     assert "GC True" in res.stdout, res.stdout
+
+
+def test_the_window_keeps_a_floor_under_the_references_to_none(tmp_path, demo_store):
+    """PySide6 6.12 on Python 3.11 drops references to None (sponsortrack.ui.refguard): the window tops them up."""
+    code = (
+        "import atexit\n"
+        "from sponsortrack.ui import refguard\n"
+        "atexit.register(lambda: print('FLOORS', len(refguard.started), refguard.ACTIVE))\n"
+        "from sponsortrack.launch import main\n"
+        f"main(['--db', {str(demo_store.path)!r}, 'gui'])\n"
+    )
+    res = _run(code, tmp_path, SPONSORTRACK_QUIT_WHEN_IDLE="1")
+    assert res.returncode == 0, res.stderr
+    assert "FLOORS 1 True" in res.stdout or "FLOORS 0 False" in res.stdout, res.stdout

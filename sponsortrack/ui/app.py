@@ -281,6 +281,10 @@ def run_gui(db_path: str | os.PathLike[str], screenshot: str | None = None, page
         return 1
     win = build_window(store, config)
     win.restore_state()
+    from sponsortrack.ui.refguard import RefFloor
+
+    ref_floor = RefFloor()  # a PySide6 that drops references to None must not abort the app (ui.refguard)
+    ref_floor.start()
     win.show()
     win.show_page(page or "dashboard")
     _windows.append(win)
@@ -291,6 +295,7 @@ def run_gui(db_path: str | os.PathLike[str], screenshot: str | None = None, page
     if os.environ.get("SPONSORTRACK_QUIT_WHEN_IDLE"):  # used by the start-up benchmark
         QTimer.singleShot(0, lambda: QTimer.singleShot(0, lambda: (print("idle", flush=True), app.quit())))
     code = app.exec()
+    ref_floor.stop()
     for w in _windows:
         ctx = getattr(w, "ctx", None)
         if ctx is not None:

@@ -19,7 +19,6 @@ has to stay above zero), so every count here errs on the side of giving back mor
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import sys
 from collections.abc import Callable
@@ -28,9 +27,7 @@ from typing import Any, TypeVar
 F = TypeVar("F", bound=Callable[..., Any])
 
 _getrefcount = sys.getrefcount
-_incref = ctypes.pythonapi.Py_IncRef
-_incref.argtypes = [ctypes.py_object]
-_incref.restype = None
+_incref: Callable[[object], None] | None = None  # ctypes' Py_IncRef, loaded on first use (start-up time)
 
 
 def _binding_drops_refs() -> bool:
@@ -57,6 +54,14 @@ def counts() -> tuple[int, int, int]:
 
 def give_back(obj: object, n: int) -> None:
     """Take ``n`` references to ``obj`` (None, True or False), for ``n`` the binding dropped."""
+    global _incref
+    if _incref is None:
+        import ctypes
+
+        fn = ctypes.pythonapi.Py_IncRef
+        fn.argtypes = [ctypes.py_object]
+        fn.restype = None
+        _incref = fn
     for _ in range(n):
         _incref(obj)
 
@@ -109,11 +114,15 @@ def keeps_refs(fn: F) -> F:
     return guarded  # type: ignore[return-value]
 
 
+#: every RefFloor started in this process (the window starts one)
+started: list[RefFloor] = []
+
+
 class RefFloor:
     """Every ``interval_ms``, bring the counts back up to what they were at :meth:`start`.
 
-    The safety net for the calls outside a :func:`keeps_refs` guard: each loses one reference at most
-    per user action, far fewer than a second of painting used to, and the floor is checked every second."""
+    The safety net for the calls outside a :func:`keeps_refs` guard (dialogs, menus, page refreshes): they
+    drop a few references per user action, where painting used to drop thousands a second."""
 
     def __init__(self, interval_ms: int = 1000):
         self.interval_ms = interval_ms
@@ -127,6 +136,7 @@ class RefFloor:
         from PySide6.QtCore import QTimer
 
         self.floor = counts()
+        started.append(self)
         self._timer = QTimer()
         self._timer.setInterval(self.interval_ms)
         self._timer.timeout.connect(self.check)
