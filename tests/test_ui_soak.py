@@ -23,11 +23,13 @@ import sys
 import pytest
 from PySide6.QtCore import QObject, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTabWidget, QWidget
 from ui_helpers import make_window
 
 from sponsortrack.services import catalog as cat
+from sponsortrack.services import invoicing
 from sponsortrack.services.demo import load_demo
+from sponsortrack.store import links as lstore
 from sponsortrack.store.bulk import insert_rows
 from sponsortrack.ui import refguard
 
@@ -87,13 +89,18 @@ def soak(view, watch: Watch, what: str, paints: int) -> None:
 
 @pytest.fixture
 def soak_store(store):
-    """The demo, plus 300 weekly episodes of its shows with 8 reads each on its sponsors' checked URLs."""
+    """The demo with an invoice draft per sponsor (the Invoices tables) and link checks (badges), plus 300
+    episodes of its shows with 8 reads each on its sponsors' URLs."""
     load_demo(store)
+    for sponsor in ("DigitalOcean", "Brave", "Fastly"):
+        invoicing.create_drafts(store, sponsor, "2019-10")
     rnd = random.Random(11)
     shows = [s.id for s in cat.list_shows(store)]
     sponsors = [s.id for s in cat.list_sponsors(store)]
     urls = [r[0] for r in store.conn.execute(
         "SELECT DISTINCT promo_url FROM ad_reads WHERE promo_url IS NOT NULL ORDER BY 1")] + [None]
+    for url, verdict in zip(urls[:-2], ("ok", "too_many_redirects"), strict=True):  # the last URL: never checked
+        lstore.save_check(store, {"url": url, "verdict": verdict, "checked_at": "2019-12-31T00:00:00Z"})
     first = store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM episodes").fetchone()[0] + 1
     start = dt.date(2019, 1, 7)
     episodes, reads = [], []
@@ -135,6 +142,8 @@ def test_history_paints_scrolls_and_filters_without_losing_references(qtbot, soa
     watch = Watch()
     soak(view, watch, "History", HISTORY_PAINTS)
     assert view.model().rowCount() > 2000  # the jumps to the end fetched every page
+    badges = {view.model().badge(r) is not None for r in range(view.model().rowCount())}
+    assert badges == {True, False}  # it painted cells with a badge and cells without
 
     queries = ["", "soak", "pod", "episode 1", "zzz-nothing", ""]
     for i in range(1, FILTER_CYCLES + 1):
@@ -155,7 +164,7 @@ def test_history_paints_scrolls_and_filters_without_losing_references(qtbot, soa
 def test_every_page_paints_and_scrolls_without_losing_references(qtbot, soak_store, tmp_path):
     win = make_window(qtbot, soak_store, tmp_path)
     win.resize(1360, 800)
-    soaked = []
+    soaked, seen, rows = [], [], {}
     for key in win.page_keys():
         page = win.show_page(key)
         settle(win)
@@ -167,14 +176,33 @@ def test_every_page_paints_and_scrolls_without_losing_references(qtbot, soak_sto
             win.grab()
             if i % 10 == 0:
                 watch.check(f"the {key} page", i)
-        for view in table_views(page):
-            view.grab()
-            soak(view, Watch(), f"{key}: {view.objectName() or type(view).__name__}", VIEW_PAINTS)
-            soaked.append(f"{key}:{view.objectName()}")
+        tabs = [(t, i) for t in page.findChildren(QTabWidget) for i in range(t.count())] or [(None, 0)]
+        for tab, i in tabs:  # the views on every tab (the Links page's episodes to fix)
+            if tab is not None:
+                tab.setProperty("currentIndex", i)
+                settle(win)
+            for view in table_views(page):  # select a row first: selected cells paint too (badges)
+                if view not in seen and view.model() is not None and view.model().rowCount() > 0:
+                    view.selectRow(0)
+            settle(win)  # (a selected campaign or invoice fills the tables beside it)
+            for n, view in enumerate(table_views(page)):
+                if view in seen:
+                    continue
+                seen.append(view)
+                name = f"{key}:{view.objectName() or f'{type(view).__name__}{n}'}"
+                view.grab()
+                soak(view, Watch(), name, VIEW_PAINTS)
+                soaked.append(name)
+                rows[name] = view.model().rowCount() if view.model() is not None else 0
     # the History (above), and every other page's tables, were all painted
-    for name in ("log:log_proposals", "history:history_view", "episodes:episode_view", "sponsors:sponsor_view",
-                 "campaigns:campaign_view", "campaigns:campaign_reads", "links:links_table"):
+    for name in ("log:log_proposals", "history:history_view", "episodes:episode_view", "episodes:show_view",
+                 "sponsors:sponsor_view", "sponsors:agency_view", "campaigns:campaign_view",
+                 "campaigns:campaign_reads", "links:links_table", "links:links_chain", "links:links_episodes"):
         assert name in soaked, soaked
+    invoice_views = [name for name in soaked if name.startswith("invoices:")]
+    assert len(invoice_views) == 2 and all(rows[name] > 0 for name in invoice_views), rows  # invoices, lines
+    assert all(rows[name] > 0 for name in ("history:history_view", "campaigns:campaign_reads",
+                                           "links:links_table", "links:links_episodes")), rows
 
 
 # -- the guards themselves ------------------------------------------------------------------------------
