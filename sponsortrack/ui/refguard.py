@@ -30,23 +30,6 @@ _getrefcount = sys.getrefcount
 _incref: Callable[[object], None] | None = None  # ctypes' Py_IncRef, loaded on first use (start-up time)
 
 
-def _binding_drops_refs() -> bool:
-    """Whether this Python/PySide6 pair drops a reference to None on a void call (measured, not guessed)."""
-    if sys.version_info >= (3, 12):  # immortal None/True/False (PEP 683): counts never matter
-        return False
-    from PySide6.QtCore import QObject
-
-    probe = QObject()
-    before = _getrefcount(None)
-    for _ in range(16):
-        probe.setObjectName("probe")
-    return _getrefcount(None) < before
-
-
-#: True when the guards below do something; they are the identity otherwise (no cost on a fixed binding)
-ACTIVE = _binding_drops_refs()
-
-
 def counts() -> tuple[int, int, int]:
     """The reference counts of None, True and False, now."""
     return _getrefcount(None), _getrefcount(True), _getrefcount(False)
@@ -83,6 +66,24 @@ def restore(before: tuple[int, int, int]) -> int:
         give_back(False, lost)
         given += lost
     return given
+
+
+def _binding_drops_refs() -> bool:
+    """Whether this Python/PySide6 pair drops references on void calls or emits (measured, not guessed)."""
+    if sys.version_info >= (3, 12):  # immortal None/True/False (PEP 683): counts never matter
+        return False
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    nones, trues = _getrefcount(None), _getrefcount(True)
+    for _ in range(4):  # (the 4 references this may drop are not given back: ctypes costs start-up time)
+        probe.setObjectName("probe")
+        probe.objectNameChanged.emit("probe")
+    return _getrefcount(None) < nones or _getrefcount(True) < trues
+
+
+#: True when the guards below do something; they are the identity otherwise (no cost on a fixed binding)
+ACTIVE = _binding_drops_refs()
 
 
 def keeps_refs(fn: F) -> F:
