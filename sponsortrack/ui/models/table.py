@@ -91,7 +91,7 @@ class ObjectTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return col.text(obj)
         if role == SORT_ROLE:
-            return self.sort_value(index.row(), index.column())
+            return _sortable(col.raw(obj) if col.raw else col.text(obj))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _align(col.align)
         if role == Qt.ItemDataRole.ToolTipRole and col.tooltip:
