@@ -154,9 +154,11 @@ def normalize_host(host: str, field: str = "url") -> str:
     return ascii_host
 
 
-def normalize_url(value: object, field: str = "promo_url", *, allow_none: bool = True) -> str | None:
-    """A promo URL: http(s) with a host. A bare ``do.co/changelog`` becomes ``https://do.co/changelog``."""
-    s = text(value, field, max_len=MAX_URL)
+def normalize_url(value: object, field: str = "promo_url", *, allow_none: bool = True,
+                  max_len: int = MAX_URL) -> str | None:
+    """A promo URL: http(s) with a host. A bare ``do.co/changelog`` becomes ``https://do.co/changelog``.
+    ``max_len`` is for URLs met by the link checker (a redirect's tracking URL may run long)."""
+    s = text(value, field, max_len=max_len)
     if s is None:
         if allow_none:
             return None

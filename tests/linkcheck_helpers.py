@@ -60,3 +60,58 @@ def rewire_demo(store, servers: dict[str, LoopbackServer]) -> dict[str, str]:
         code = "PRACTICALAI" if r.sponsor_id == brave.id else r.promo_code
         rsvc.edit_read(store, r.id, promo_url=new, promo_code=code)
     return urls
+
+
+# -- simulated networks (no real resolver or route is touched) -------------------------------------
+
+import socket  # noqa: E402
+
+import httpx  # noqa: E402
+
+
+class OfflineTransport(httpx.AsyncBaseTransport):
+    """Every request fails as on a machine whose DNS does not answer (``EAI_AGAIN``: SERVFAIL/timeout),
+    or, with ``errno_``, another ``getaddrinfo`` error (``socket.EAI_NONAME``: the name does not exist)."""
+
+    def __init__(self, errno_: int = socket.EAI_AGAIN):
+        self.errno = errno_
+        self.requests: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(str(request.url))
+        cause = socket.gaierror(self.errno, {socket.EAI_AGAIN: "Temporary failure in name resolution",
+                                             socket.EAI_NONAME: "Name or service not known"}.get(self.errno, "?"))
+        raise httpx.ConnectError(f"[Errno {self.errno}] {cause.strerror}", request=request) from cause
+
+
+class CaptivePortalTransport(httpx.AsyncHTTPTransport):
+    """A captive portal answers for every host: each request goes to the ``portal`` loopback server
+    (its ``/portal/...`` routes), whatever host it names."""
+
+    def __init__(self, portal: LoopbackServer):
+        super().__init__(trust_env=False)
+        self.portal = portal
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.raw_path.decode()
+        if not path.startswith("/portal"):
+            path = "/portal" + path
+        request.url = httpx.URL(f"http://{self.portal.netloc}{path}")
+        return await super().handle_async_request(request)
+
+
+class RoutingTransport(httpx.AsyncHTTPTransport):
+    """Named hosts of the test reach loopback servers: ``{"probe.test": server}``; others fail as
+    names that do not exist (NXDOMAIN)."""
+
+    def __init__(self, routes: dict[str, LoopbackServer]):
+        super().__init__(trust_env=False)
+        self.routes = routes
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        srv = self.routes.get(request.url.host)
+        if srv is None:
+            cause = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+            raise httpx.ConnectError("[Errno -2] Name or service not known", request=request) from cause
+        request.url = request.url.copy_with(scheme="http", host=srv.host, port=srv.port)
+        return await super().handle_async_request(request)

@@ -7,12 +7,15 @@ and return one ``LinkResult`` per URL, in input order.
 from typing import TYPE_CHECKING, Any
 
 from sponsortrack.linkcheck.model import (
+    FAILING_VERDICTS,
     FINE_VERDICTS,
+    INCONCLUSIVE_VERDICTS,
     VERDICT_LABELS,
     VERDICT_MEANINGS,
     VERDICTS,
     LinkResult,
     LinkTarget,
+    is_failing,
     is_fine,
 )
 
@@ -41,7 +44,9 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "FAILING_VERDICTS",
     "FINE_VERDICTS",
+    "INCONCLUSIVE_VERDICTS",
     "VERDICTS",
     "VERDICT_LABELS",
     "VERDICT_MEANINGS",
@@ -53,6 +58,7 @@ __all__ = [
     "check_links_sync",
     "check_url",
     "host_matches",
+    "is_failing",
     "is_fine",
     "prepare_url",
 ]

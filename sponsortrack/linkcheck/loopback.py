@@ -29,6 +29,16 @@ Routes (``{n}``: a number, ``{code}``: any text):
 ``/cookiegate``               without cookie: sets one and redirects to itself; with it: 200
 ``/badlocation``              redirects to an ``ftp:`` URL
 ``/nolocation``               302 without a Location header
+``/limited/{code}/{n}``       answers ``code`` (429, 503) with ``Retry-After: {retry}`` (query,
+                              default 1) the first ``n`` times this path+query is asked, then 200
+``/cfchallenge``              403 from "cloudflare" with a challenge page (``cf-mitigated``)
+``/cfbody``                   403 with a Cloudflare challenge body and no telling header
+``/soft404``                  HEAD 405 (as many CMSs); GET 200 with ``<title>Page not found``
+``/gone``                     redirects to ``/404``, which answers 200 (an error page without 404)
+``/parked``                   HEAD 405; GET 200 with a "this domain may be for sale" lander
+``/scheme/{scheme}``          redirects to a ``{scheme}:`` URL (``data``, ``javascript``, ``file``)
+``/long/{n}``                 redirects to ``/landing?t=…`` padded to ``n`` characters in all
+``/portal/...``               a captive portal: every path redirects to ``/portal/login`` (200)
 ===========================  ================================================================
 
 Every route first waits ``latency`` seconds (the benchmark's simulated network).
@@ -47,6 +57,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 _PAGE = b"<!doctype html><title>landing</title><p>Thanks for listening!</p>\n"
+_SOFT_404 = (b"<!doctype html><html><head><title>Page not found | Acme</title></head><body><h1>Oops!</h1>"
+             b"<p>We looked everywhere.</p></body></html>\n")
+_PARKED = (b"<!doctype html><html><head><title>acme-promo.com</title></head><body><h1>acme-promo.com</h1>"
+           b"<p>This domain may be for sale. Buy this domain today!</p></body></html>\n")
+_CF_CHALLENGE = (b"<!DOCTYPE html><html lang=\"en-US\"><head><title>Just a moment...</title></head><body>"
+                 b"<noscript>Enable JavaScript and cookies to continue</noscript>"
+                 b"<script>window._cf_chl_opt={cvId: '3'};</script>"
+                 b"<script src=\"/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1\"></script>"
+                 b"</body></html>\n")
+_PORTAL = b"<!doctype html><title>Sign in to Wi-Fi</title><p>Accept the terms to get online.</p>\n"
 
 
 @dataclass
@@ -64,6 +84,7 @@ class _Stats:
     in_flight: int = 0
     max_in_flight: int = 0
     max_records: int = 10_000
+    asked: dict[str, int] = field(default_factory=dict)  # how often a path+query was asked (/limited)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -223,6 +244,37 @@ class _Handler(BaseHTTPRequestHandler):
             self._redirect("ftp://files.example.com/promo")
         elif head == "nolocation":
             self._answer(302, b"")
+        elif head == "limited" and arg.isdigit() and len(parts) > 2 and parts[2].isdigit():
+            with self.server.stats.lock:
+                seen = self.server.stats.asked.get(self.path, 0)
+                self.server.stats.asked[self.path] = seen + 1
+            retry = dict(p.split("=", 1) for p in query.split("&") if "=" in p).get("retry", "1")
+            if seen < int(parts[2]):
+                self._answer(int(arg), b"<title>Slow down</title>", {"Retry-After": retry})
+            else:
+                self._answer(200)
+        elif head == "cfchallenge":
+            self._answer(403, _CF_CHALLENGE, {"Server": "cloudflare", "cf-mitigated": "challenge"})
+        elif head == "cfbody":
+            self._answer(403, _CF_CHALLENGE)
+        elif head == "soft404":
+            self._answer(405, b"") if self.command == "HEAD" else self._answer(200, _SOFT_404)
+        elif head == "gone":
+            self._redirect("/404")
+        elif head == "404":
+            self._answer(200, _SOFT_404)
+        elif head == "parked":
+            self._answer(405, b"") if self.command == "HEAD" else self._answer(200, _PARKED)
+        elif head == "scheme" and arg:
+            target = {"data": "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+                      "javascript": "javascript:alert(document.domain)",
+                      "file": "file:///etc/passwd"}.get(arg, f"{arg}:whatever")
+            self._redirect(target)
+        elif head == "long" and arg.isdigit():
+            start = f"http://{self.headers.get('Host', '')}/landing?t="
+            self._redirect(start + "x" * max(0, int(arg) - len(start)))
+        elif head == "portal":
+            self._answer(200, _PORTAL) if arg == "login" else self._redirect("/portal/login")
         else:
             self._answer(404)
 

@@ -20,6 +20,11 @@ TOO_MANY_REDIRECTS = "too_many_redirects"
 WRONG_DESTINATION = "wrong_destination"
 CODE_LOST = "code_lost"
 INVALID_URL = "invalid_url"
+INVALID_REDIRECT = "invalid_redirect"
+RATE_LIMITED = "rate_limited"
+BLOCKED_BY_BOT_PROTECTION = "blocked_by_bot_protection"
+SUSPECT = "suspect"
+UNCHECKED = "unchecked"
 
 #: Every verdict, in the order screens list them.
 VERDICTS: tuple[str, ...] = (
@@ -34,10 +39,23 @@ VERDICTS: tuple[str, ...] = (
     WRONG_DESTINATION,
     CODE_LOST,
     INVALID_URL,
+    INVALID_REDIRECT,
+    SUSPECT,
+    RATE_LIMITED,
+    BLOCKED_BY_BOT_PROTECTION,
+    UNCHECKED,
 )
 
 #: Verdicts that mean "the link works and lands where it should".
 FINE_VERDICTS: frozenset[str] = frozenset({OK, REDIRECTED})
+#: The server answered, but not about the link: it asks us to slow down or to prove we are a person.
+#: Not fine, not failing: the link is neither proved good nor proved bad.
+INCONCLUSIVE_VERDICTS: frozenset[str] = frozenset({RATE_LIMITED, BLOCKED_BY_BOT_PROTECTION})
+#: A check that could not run (the machine is offline, DNS did not answer): stored with its reason,
+#: never a link's latest verdict.
+NOT_A_VERDICT: frozenset[str] = frozenset({UNCHECKED})
+#: Verdicts that mean "this link needs fixing".
+FAILING_VERDICTS: frozenset[str] = frozenset(VERDICTS) - FINE_VERDICTS - INCONCLUSIVE_VERDICTS - NOT_A_VERDICT
 
 #: Short label for a badge, and what the verdict means in one line.
 VERDICT_LABELS: dict[str, str] = {
@@ -52,6 +70,11 @@ VERDICT_LABELS: dict[str, str] = {
     WRONG_DESTINATION: "Wrong site",
     CODE_LOST: "Code lost",
     INVALID_URL: "Invalid URL",
+    INVALID_REDIRECT: "Invalid redirect",
+    SUSPECT: "Suspect",
+    RATE_LIMITED: "Rate limited",
+    BLOCKED_BY_BOT_PROTECTION: "Bot wall",
+    UNCHECKED: "Not checked",
 }
 
 VERDICT_MEANINGS: dict[str, str] = {
@@ -66,6 +89,11 @@ VERDICT_MEANINGS: dict[str, str] = {
     WRONG_DESTINATION: "the link lands outside the sponsor's own domains",
     CODE_LOST: "the promo code or vanity path is gone from the final URL",
     INVALID_URL: "the text is not an http(s) URL that can be checked",
+    INVALID_REDIRECT: "a redirect sends the browser to something that is not a web page (data:, javascript:, file:)",
+    SUSPECT: "answers 200 but the page looks like a \"not found\" page or a parked domain",
+    RATE_LIMITED: "the server asks to slow down (429/503 with Retry-After); try again later",
+    BLOCKED_BY_BOT_PROTECTION: "a bot check (e.g. Cloudflare) answers instead of the page: open it in a browser",
+    UNCHECKED: "the check could not run (offline, DNS not answering); it does not count as a verdict",
 }
 
 MAX_FRAGMENT = 256
@@ -77,6 +105,11 @@ def utc_now_iso() -> str:
 
 def is_fine(verdict: str | None) -> bool:
     return verdict in FINE_VERDICTS
+
+
+def is_failing(verdict: str | None) -> bool:
+    """The link needs fixing (not fine, not inconclusive, not an unchecked attempt)."""
+    return verdict in FAILING_VERDICTS
 
 
 @dataclass(frozen=True)
