@@ -54,7 +54,7 @@ def test_v2_upgrades_to_v3_with_every_record_and_the_billed_lock(tmp_path):
     shutil.copy(FIXTURES / "schema_v2.db", target)
     before = table_dump(target)
     store = Store(target)
-    assert store.pending_migrations() == [] and store.schema_version() == 3
+    assert store.pending_migrations() == [] and store.schema_version() == len(dbmod.MIGRATION_NAMES)
     assert len(store.backups) == 1 and "before-m003_billed_lock" in store.backups[0].name
     assert table_dump(store.backups[0]) == before
     assert {r.sponsor_name for r in rsvc.list_reads(store, search="blacklisted")} == {
@@ -77,10 +77,54 @@ def test_v3_opens_with_every_record(tmp_path):
     shutil.copy(FIXTURES / "schema_v3.db", target)
     before = table_dump(target)
     store = Store(target)
-    assert store.pending_migrations() == [] and store.backups == []
+    assert store.pending_migrations() == []
     triggers = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"lock_billed_read_edit", "lock_billed_episode", "lock_issued_invoice",
             "audit_invoice_lines_update"} <= triggers
+    store.close()
+    assert table_dump(target) == before
+
+
+def test_v3_upgrades_to_v5_with_every_record_and_link_check(tmp_path):
+    target = tmp_path / "v3.db"
+    shutil.copy(FIXTURES / "schema_v3.db", target)
+    con = sqlite3.connect(target)  # a v3 file with link checks in it: m005 rebuilds that table
+    con.executemany("INSERT INTO link_checks (url, checked_at, verdict, status_code, chain) VALUES (?, ?, ?, ?, ?)",
+                    [("https://do.co/changelog", "2026-11-01T08:00:00.000Z", "redirected", 200, "[]"),
+                     ("https://fastly.com", "2026-11-02T08:00:00.000Z", "broken", 404, "[]")])
+    con.commit()
+    con.close()
+    before = table_dump(target)
+    store = Store(target)
+    assert store.pending_migrations() == []
+    assert len(store.backups) == 1 and "before-m005_link_verdicts" in store.backups[0].name
+    assert table_dump(store.backups[0]) == before
+    assert {r.sponsor_name for r in rsvc.list_reads(store, search="blacklisted")} == {
+        "DigitalOcean", "Brave", "Fastly"}
+    # the new verdicts are accepted; an unknown one still is not
+    store.conn.execute("INSERT INTO link_checks (url, verdict) VALUES ('https://x.example', 'rate_limited')")
+    with pytest.raises(sqlite3.IntegrityError):
+        store.conn.execute("INSERT INTO link_checks (url, verdict) VALUES ('https://x.example', 'meh')")
+    store.conn.execute("DELETE FROM link_checks WHERE url = 'https://x.example'")
+    store.conn.commit()
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    indexes = {r[1] for r in store.conn.execute("PRAGMA index_list(link_checks)")}
+    assert "link_checks_url_time" in indexes
+    triggers = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"lock_billed_read_edit", "audit_invoice_lines_update"} <= triggers  # m003's, untouched
+    store.close()
+    assert table_dump(target) == before
+
+
+def test_v5_opens_with_every_record(tmp_path):
+    target = tmp_path / "v5.db"
+    shutil.copy(FIXTURES / "schema_v5.db", target)
+    before = table_dump(target)
+    store = Store(target)
+    assert store.pending_migrations() == [] and store.backups == []
+    assert {r.sponsor_name for r in rsvc.list_reads(store, search="blacklisted")} == {
+        "DigitalOcean", "Brave", "Fastly"}
     store.close()
     assert table_dump(target) == before
 

@@ -1,6 +1,9 @@
 """Link checks: saving each check (validated here, whatever the caller did), latest verdicts, history,
 the promo URLs ever logged, and the episodes whose links need fixing.
 
+An ``unchecked`` row (the check could not run: offline, DNS not answering) is kept with its reason
+but is never a URL's latest verdict: every query that answers "what is this link's state" skips it.
+
 Nothing from the network reaches the database without passing ``clean_check``: the verdict must be
 one of the fixed list, a status an integer from 100 to 999 or NULL, every text is stripped of control
 characters and bounded, the chain is re-encoded as JSON from validated pairs.
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sponsortrack.errors import ValidationError
-from sponsortrack.linkcheck.model import FINE_VERDICTS, VERDICTS
+from sponsortrack.linkcheck.model import FAILING_VERDICTS, FINE_VERDICTS, UNCHECKED, VERDICTS
 from sponsortrack.store.db import Store, utc_now
 from sponsortrack.store.reads import AIR_DATE
 
@@ -203,20 +206,22 @@ def _check(row: dict[str, Any]) -> LinkCheck:
                      elapsed_ms=row["elapsed_ms"], explanation=row["explanation"], sponsor_id=row["sponsor_id"])
 
 
+_REAL = f"lc.verdict <> '{UNCHECKED}'"
 _LATEST = """SELECT * FROM (
     SELECT lc.*, row_number() OVER (PARTITION BY lc.url ORDER BY lc.checked_at DESC, lc.id DESC) AS rn
-    FROM link_checks lc {where}) WHERE rn = 1"""
+    FROM link_checks lc WHERE {where}) WHERE rn = 1"""
 
 
 def latest_checks(store: Store, urls: Iterable[str] | None = None) -> dict[str, LinkCheck]:
-    """The latest check of each URL (of every URL ever checked when ``urls`` is None)."""
+    """The latest real check of each URL (of every URL ever checked when ``urls`` is None); ``unchecked``
+    attempts are skipped, so a URL only ever attempted offline is absent."""
     if urls is None:
-        return {r["url"]: _check(r) for r in store.query(_LATEST.format(where="") + " ORDER BY url")}
+        return {r["url"]: _check(r) for r in store.query(_LATEST.format(where=_REAL) + " ORDER BY url")}
     wanted = sorted({u for u in urls if u})
     out: dict[str, LinkCheck] = {}
     for i in range(0, len(wanted), 500):
         chunk = wanted[i:i + 500]
-        where = f"WHERE lc.url IN ({', '.join('?' for _ in chunk)})"
+        where = f"{_REAL} AND lc.url IN ({', '.join('?' for _ in chunk)})"
         for r in store.query(_LATEST.format(where=where), chunk):
             out[r["url"]] = _check(r)
     return out
@@ -229,7 +234,34 @@ def url_history(store: Store, url: str, limit: int = 200) -> list[LinkCheck]:
 
 
 def count_checks(store: Store) -> int:
-    return int(store.scalar("SELECT count(*) FROM link_checks") or 0)  # type: ignore[arg-type]
+    """How many real checks are stored (``unchecked`` attempts do not count)."""
+    return int(store.scalar(f"SELECT count(*) FROM link_checks lc WHERE {_REAL}") or 0)  # type: ignore[arg-type]
+
+
+def last_attempt(store: Store) -> LinkCheck | None:
+    """The newest stored row of any URL, ``unchecked`` included: tells whether the last run was offline."""
+    rows = store.query("SELECT * FROM link_checks ORDER BY checked_at DESC, id DESC LIMIT 1")
+    return _check(rows[0]) if rows else None
+
+
+def prune_checks(store: Store, keep: int) -> int:
+    """Keep the newest ``keep`` checks of each URL, and every older check that changed its verdict (the
+    first real check of a URL counts as a change); older ``unchecked`` attempts go. Returns how many went."""
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+        raise ValidationError("keep_history", f"must be a whole number of checks from 1 up, not {keep!r}")
+    with store.write():
+        cur = store.conn.execute(
+            f"""WITH ranked AS (
+                    SELECT id, verdict, row_number() OVER (
+                        PARTITION BY url ORDER BY checked_at DESC, id DESC) AS rn
+                    FROM link_checks),
+                real AS (
+                    SELECT id, verdict, lag(verdict) OVER (PARTITION BY url ORDER BY checked_at, id) AS prev
+                    FROM link_checks lc WHERE {_REAL})
+                DELETE FROM link_checks WHERE id IN (
+                    SELECT r.id FROM ranked r LEFT JOIN real x ON x.id = r.id
+                    WHERE r.rn > ? AND (r.verdict = '{UNCHECKED}' OR x.prev = x.verdict))""", [keep])
+    return cur.rowcount
 
 
 def promo_urls(store: Store, *, date_from: str | None = None, date_to: str | None = None,
@@ -291,20 +323,21 @@ def promo_urls(store: Store, *, date_from: str | None = None, date_to: str | Non
 
 
 def episodes_to_fix(store: Store, *, today: str, limit: int = 5000) -> list[EpisodeLink]:
-    """Aired episodes carrying a promo URL whose latest check is not fine, or whose campaign has ended
-    (its end date is before ``today``), newest first, one row per episode and URL."""
-    fine = ", ".join(f"'{v}'" for v in sorted(FINE_VERDICTS))
+    """Aired episodes carrying a promo URL whose latest check is failing (not fine, not merely rate
+    limited or walled off, never an ``unchecked`` attempt), or whose campaign has ended (its end date is
+    before ``today``), newest first, one row per episode and URL."""
+    failing = ", ".join(f"'{v}'" for v in sorted(FAILING_VERDICTS))
     rows = store.query(
         f"""WITH latest AS (
                 SELECT url, verdict, checked_at, explanation FROM (
                     SELECT url, verdict, checked_at, explanation, row_number() OVER (
                         PARTITION BY url ORDER BY checked_at DESC, id DESC) AS rn
-                    FROM link_checks) WHERE rn = 1)
+                    FROM link_checks lc WHERE {_REAL}) WHERE rn = 1)
             SELECT e.id AS episode_id, sh.name AS show_name, e.number AS episode_number,
                    e.title AS episode_title, {AIR_DATE} AS air_date, sp.name AS sponsor_name,
                    r.promo_url AS url, l.verdict, l.checked_at, l.explanation,
                    max(c.name) AS campaign_name, max(c.end_date) AS campaign_end,
-                   max(CASE WHEN l.verdict IS NOT NULL AND l.verdict NOT IN ({fine}) THEN 1 ELSE 0 END) AS broken
+                   max(CASE WHEN l.verdict IN ({failing}) THEN 1 ELSE 0 END) AS broken
             FROM ad_reads r
             JOIN episodes e ON e.id = r.episode_id
             JOIN shows sh ON sh.id = e.show_id

@@ -427,3 +427,35 @@ def m003_billed_lock(db: Database) -> None:
     concurrent ``log`` runs left behind stay: positions may legitimately repeat — set by hand, imported,
     or kept when a read moves to another placement — so no unique index is added.)"""
     rebuild_triggers(db)
+
+#: The link-check verdicts m005 allows (m001's, plus the ones that tell a broken link from a machine
+#: that is offline, a server that rate-limits or walls off robots, and a page that only looks alive).
+_LINK_VERDICTS_V5 = (
+    'ok', 'redirected', 'broken', 'timeout', 'connection_error', 'tls_error', 'redirect_loop',
+    'too_many_redirects', 'wrong_destination', 'code_lost', 'invalid_url', 'invalid_redirect', 'suspect',
+    'rate_limited', 'blocked_by_bot_protection', 'unchecked')
+
+
+@migrations()
+def m005_link_verdicts(db: Database) -> None:
+    """link_checks accepts the new verdicts (a CHECK constraint can only change by rebuilding the table).
+
+    Every row and id is kept; nothing references link_checks, so the rebuild touches nothing else."""
+    ex = db.execute
+    ex(f"""CREATE TABLE link_checks_v5 (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL CHECK (length(url) BETWEEN 1 AND 4096),
+        checked_at TEXT NOT NULL DEFAULT {NOW},
+        verdict TEXT NOT NULL {_in('verdict', _LINK_VERDICTS_V5)},
+        status_code INTEGER CHECK (status_code IS NULL OR status_code BETWEEN 100 AND 999),
+        chain TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(chain)),
+        final_url TEXT,
+        elapsed_ms INTEGER CHECK (elapsed_ms IS NULL OR elapsed_ms >= 0),
+        explanation TEXT,
+        sponsor_id INTEGER REFERENCES sponsors(id) ON DELETE SET NULL
+    )""")
+    cols = "id, url, checked_at, verdict, status_code, chain, final_url, elapsed_ms, explanation, sponsor_id"
+    ex(f"INSERT INTO link_checks_v5 ({cols}) SELECT {cols} FROM link_checks")
+    ex("DROP TABLE link_checks")
+    ex("ALTER TABLE link_checks_v5 RENAME TO link_checks")
+    ex("CREATE INDEX link_checks_url_time ON link_checks(url, checked_at)")
