@@ -4,15 +4,26 @@ not dead links, soft 404s are suspect, redirects that are not links get their ve
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 import socket
+import sqlite3
+import subprocess
+import sys
 import time
 
 import pytest
+from click.testing import CliRunner
+from linkcheck_helpers import CaptivePortalTransport, OfflineTransport, RoutingTransport, rewire_demo, sponsor_servers
 
+from sponsortrack.cli import main
 from sponsortrack.linkcheck import CheckOptions, check_links_sync
 from sponsortrack.linkcheck.checker import _retry_after
 from sponsortrack.linkcheck.loopback import LoopbackServer
-from tests.linkcheck_helpers import CaptivePortalTransport, OfflineTransport, RoutingTransport
+from sponsortrack.services import links as lsvc
+from sponsortrack.services import reporting
+from sponsortrack.store import links as lstore
 
 FAST = CheckOptions(timeout=2.0, trust_env=False, probe_url=None)
 
@@ -166,3 +177,186 @@ def test_redirect_to_a_3000_character_url_is_followed(srv):
     assert r.verdict == "redirected"
     assert r.final_url is not None and len(r.final_url) == 3000
     assert [s for _, s in r.chain] == [302, 200]
+
+
+# -- the store, the services and the CLI ------------------------------------------------------------
+
+
+
+
+OFFLINE = CheckOptions(timeout=2.0, trust_env=False, probe_url="http://probe.test/success.txt")
+
+
+@pytest.fixture(scope="module")
+def servers():
+    with sponsor_servers() as s:
+        yield s
+
+
+@pytest.fixture
+def wired(demo_store, servers):
+    return demo_store, rewire_demo(demo_store, servers)
+
+
+def _cli(db, *args, **kw):
+    return CliRunner().invoke(main, ["--db", str(db), *args], catch_exceptions=False, **kw)
+
+
+def test_an_offline_run_stores_nothing_as_the_latest_verdict_and_says_so(wired):
+    store, urls = wired
+    lsvc.check_urls(store, all_urls=True, options=FAST)  # online first: the real verdicts
+    before = {u: c.verdict for u, c in lsvc.latest_checks(store).items()}
+    to_fix = [(e.episode_id, e.url, e.reason) for e in lsvc.back_catalogue_report(store, "2019-11-01")]
+    # the same links, named, on a machine whose DNS does not answer
+    named = [u.replace("http://127.0.0.2", "http://do.co") for u in urls.values() if "127.0.0.2" in u]
+    assert named
+    run = lsvc.check_urls(store, urls=named + list(urls.values()), options=OFFLINE,
+                          transport=OfflineTransport())
+    assert {r.verdict for r in run.results} == {"unchecked"}
+    assert run.offline is not None and run.offline.startswith("offline — nothing was checked")
+    assert run.saved == len(run.results)  # kept, with their reason ...
+    assert lstore.url_history(store, urls["do"])[0].verdict == "unchecked"
+    # ... but nothing changed as the latest verdict, in Episodes to fix, the History badges or a POP
+    assert {u: c.verdict for u, c in lsvc.latest_checks(store).items()} == before
+    assert not set(lsvc.latest_verdicts(store, named))  # URLs only ever attempted offline: never checked
+    assert [(e.episode_id, e.url, e.reason) for e in lsvc.back_catalogue_report(store, "2019-11-01")] == to_fix
+    pop = reporting.pop_data(store, "DigitalOcean", "2019-10")
+    assert {link.verdict for link in pop.links} <= {"redirected", "wrong_destination"}
+
+
+def test_offline_before_any_check_pop_says_not_checked_not_connection_error(demo_store):
+    run = lsvc.check_urls(demo_store, all_urls=True, options=OFFLINE, transport=OfflineTransport())
+    assert run.offline and run.results
+    pop = reporting.pop_data(demo_store, "DigitalOcean", "2019-10")
+    assert pop.links and all(link.verdict is None for link in pop.links)
+    assert not pop.link_checks_exist
+    assert lsvc.back_catalogue_report(demo_store, "2019-10-20") == []
+
+
+def test_cli_offline_says_it_once_and_exits_75(demo_store, db_path, monkeypatch):
+    import sponsortrack.linkcheck.checker as ch
+
+    real = ch.LinkChecker.__init__
+
+    def offline_init(self, options=None, *, transport=None):
+        real(self, ch.CheckOptions(**{**(options or ch.CheckOptions()).__dict__,
+                                      "probe_url": "http://probe.test/"}), transport=OfflineTransport())
+
+    monkeypatch.setattr(ch.LinkChecker, "__init__", offline_init)
+    r = _cli(db_path, "check-urls", "--all")
+    assert r.exit_code == 75, r.output
+    assert r.stderr.count("offline — nothing was checked") == 1
+    assert "unchecked" not in r.stdout and "connection" not in r.output
+    assert lstore.count_checks(demo_store) == 0 and lstore.last_attempt(demo_store).verdict == "unchecked"
+
+
+def test_change_to_failing_is_told_once_and_not_repeated(wired, db_path, servers):
+    store, urls = wired
+    assert _cli(db_path, "check-urls", urls["do"]).exit_code == 0
+    # the sponsor's site breaks: the short link now lands on a 404
+    broken = servers["short"].url(f"/to/{servers['do'].netloc}/status/404")
+    store.conn.execute("UPDATE link_checks SET url = ? WHERE url = ?", [broken, urls["do"]])
+    store.conn.commit()
+    first = _cli(db_path, "check-urls", broken)
+    assert first.exit_code == 1
+    assert first.stderr.count("now failing: ") == 1 and broken in first.stderr
+    again = _cli(db_path, "check-urls", broken)
+    assert again.exit_code == 1 and "now failing" not in again.stderr  # already known to fail
+
+
+def test_cli_reads_urls_from_a_file_and_stdin(wired, db_path, tmp_path):
+    _, urls = wired
+    f = tmp_path / "urls.txt"
+    f.write_text(f"# promo links\n{urls['do']}\n\n{urls['fastly']}\n", encoding="utf-8")
+    r = _cli(db_path, "check-urls", "-i", str(f), "--format", "json")
+    assert [x["verdict"] for x in json.loads(r.stdout)] == ["redirected", "broken"]
+    r = _cli(db_path, "check-urls", "-i", "-", "--format", "json", input=urls["brave"] + "\n")
+    assert [x["verdict"] for x in json.loads(r.stdout)] == ["code_lost"]
+    r = _cli(db_path, "check-urls", "-i", str(tmp_path / "nope.txt"))
+    assert r.exit_code == 2 and r.stderr.startswith("error: input: ") and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--per-host", "0", "x.example"], "error: per_host: "),
+    (["--per-host", "many", "x.example"], "error: per_host: "),
+    (["--concurrency", "9999", "x.example"], "error: concurrency: "),
+    (["--keep-history", "0", "x.example"], "error: keep_history: "),
+])
+def test_cli_speed_options_are_validated(demo_store, db_path, args, message):
+    r = _cli(db_path, "check-urls", *args)
+    assert r.exit_code == 2 and r.stderr.startswith(message) and r.stderr.count("\n") == 1
+
+
+def test_per_host_cap_is_honoured(servers):
+    srv = servers["fastly"]
+    urls = [srv.url(f"/slow/0.3?i={i}") for i in range(12)]
+    opts = lsvc.check_options(concurrency=12, per_host=3, timeout=5, probe_url=None, trust_env=False)
+    assert opts.per_host == 3 and lsvc.check_options().per_host == 10
+    results = check_links_sync(urls, opts)
+    assert {r.verdict for r in results} == {"ok"}
+    assert srv.max_in_flight <= 3
+
+
+def test_sigint_mid_run_keeps_the_finished_checks(demo_store, db_path, servers):
+    srv = servers["brave"]
+    fast = [srv.url(f"/ok?i={i}") for i in range(6)]
+    slow = [srv.url(f"/slow/60?i={i}") for i in range(6)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (os.getcwd(), os.environ.get("PYTHONPATH"))
+                                                       if p)}
+    proc = subprocess.Popen([sys.executable, "-m", "sponsortrack", "--db", str(db_path), "check-urls",
+                             *slow, *fast, "--timeout", "60", "--concurrency", "12", "--per-host", "12"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        stored = 0
+        while time.monotonic() < deadline:
+            con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+            try:
+                stored = con.execute("SELECT count(*) FROM link_checks").fetchone()[0]
+            finally:
+                con.close()
+            if stored >= len(fast):
+                break
+            time.sleep(0.1)
+        assert stored == len(fast), "the fast checks were not stored while the run went on"
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert f"interrupted: {len(fast)} checks stored" in err and "Traceback" not in err
+    kept = lsvc.latest_checks(demo_store)
+    assert set(kept) == set(fast) and {c.verdict for c in kept.values()} == {"ok"}
+
+
+def test_due_rechecks_recent_episodes_often_and_old_ones_rarely(wired, db_path):
+    store, urls = wired
+    # the demo's episodes aired in October 2019: on 2019-10-20 they are days old, in 2021 years old
+    assert {i.url for i in lsvc.plan_due(store, today="2019-10-20")} == set(urls.values())  # never checked
+    lsvc.check_urls(store, all_urls=True, options=FAST)
+    for c in lsvc.latest_checks(store).values():  # as if checked on 2019-10-19 at noon
+        store.conn.execute("UPDATE link_checks SET checked_at = '2019-10-19T12:00:00.000Z' WHERE id = ?", [c.id])
+    store.conn.commit()
+    assert lsvc.plan_due(store, today="2019-10-19") == []
+    assert {i.url for i in lsvc.plan_due(store, today="2019-10-21")} == set(urls.values())  # daily when recent
+    assert lsvc.plan_due(store, today="2020-01-10") != []  # weekly after a month ...
+    assert lsvc.recheck_interval_days(3) == 1 and lsvc.recheck_interval_days(400) == 30
+    assert lsvc.recheck_interval_days(5000) == 90
+    r = _cli(db_path, "check-urls", "--due", "--today", "2019-10-19")
+    assert r.exit_code == 0 and "Nothing is due" in r.stderr
+
+
+def test_prune_keeps_the_newest_and_every_change_of_verdict(store):
+    url = "https://do.co/changelog"
+    verdicts = ["ok"] * 5 + ["broken"] + ["unchecked"] * 3 + ["broken"] * 3 + ["ok"] * 4
+    lstore.save_checks(store, [{"url": url, "verdict": v, "checked_at": f"2026-01-{i + 1:02d}T00:00:00Z"}
+                               for i, v in enumerate(verdicts)])
+    gone = lstore.prune_checks(store, 3)
+    left = [(c.checked_at[:10], c.verdict) for c in reversed(lstore.url_history(store, url))]
+    assert left == [("2026-01-01", "ok"), ("2026-01-06", "broken"), ("2026-01-13", "ok"),
+                    ("2026-01-14", "ok"), ("2026-01-15", "ok"), ("2026-01-16", "ok")]
+    assert gone == len(verdicts) - len(left)
+    with pytest.raises(lsvc.ValidationError, match="keep_history"):
+        lstore.prune_checks(store, 0)

@@ -744,7 +744,7 @@ class LinkChecker:
             f = _classify(exc, "GET", o.probe_url)
             if f.verdict == TLS_ERROR:
                 return "offline — a network in the way (captive portal?) breaks secure connections"
-            return f"offline — this machine cannot reach the internet ({f.explanation.removeprefix('not checked: ')})"
+            return f"offline — this machine cannot reach the internet: {f.explanation.removeprefix('not checked: ')}"
         finally:
             with contextlib.suppress(Exception):
                 await client.aclose()
@@ -762,8 +762,10 @@ class LinkChecker:
         *,
         progress: ProgressCallback | None = None,
         cancel: CancelFlag | None = None,
+        tick: Callable[[], None] | None = None,
     ) -> list[LinkResult]:
-        """Check every target; results come back in input order.
+        """Check every target; results come back in input order. ``tick`` is called at least every
+        0.1 s while the run goes on (on this thread), e.g. to save the results so far.
 
         When ``cancel`` is set, running checks stop and the results so far are returned (unchecked
         targets are left out). When the overall ``deadline`` passes, every unfinished target gets a
@@ -864,6 +866,8 @@ class LinkChecker:
                         ready.append(plan.host)
                         in_ready.add(plan.host)
                     finish(plan.index, task.result())
+                if tick is not None:
+                    tick()
         finally:
             if running:
                 await stop_running()
@@ -880,9 +884,11 @@ async def check_links(
     progress: ProgressCallback | None = None,
     cancel: CancelFlag | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> list[LinkResult]:
     """Check many URLs concurrently (coroutine). See ``LinkChecker.run``."""
-    return await LinkChecker(options, transport=transport).run(targets, progress=progress, cancel=cancel)
+    return await LinkChecker(options, transport=transport).run(targets, progress=progress, cancel=cancel,
+                                                               tick=tick)
 
 
 def check_links_sync(
@@ -892,12 +898,14 @@ def check_links_sync(
     progress: ProgressCallback | None = None,
     cancel: CancelFlag | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> list[LinkResult]:
     """Run ``check_links`` on a fresh event loop in the calling thread (a worker thread, the CLI).
 
-    ``progress`` is called on this same thread after each URL.
+    ``progress`` and ``tick`` are called on this same thread (after each URL; every 0.1 s at least).
     """
-    return asyncio.run(check_links(targets, options, progress=progress, cancel=cancel, transport=transport))
+    return asyncio.run(check_links(targets, options, progress=progress, cancel=cancel, transport=transport,
+                                   tick=tick))
 
 
 def check_url(url: str | LinkTarget, options: CheckOptions | None = None) -> LinkResult:

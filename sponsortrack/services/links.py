@@ -187,23 +187,22 @@ def offline_message(results: Sequence[LinkResult]) -> str | None:
     if not results or any(r.verdict != UNCHECKED for r in results):
         return None
     why = results[0].explanation.removeprefix("not checked: ").split(" (it said:")[0].removeprefix("offline — ")
-    return f"offline — nothing was checked ({why})" if why else "offline — nothing was checked"
+    return f"offline — nothing was checked: {why}" if why else "offline — nothing was checked"
 
 
 def run_summary(results: Sequence[LinkResult], saved: int | None = None) -> str:
     offline = offline_message(results)
     if offline is not None:
         return f"{offline}; the links keep their last verdicts."
-    fine = sum(1 for r in results if r.verdict in FINE_VERDICTS)
-    failing = sum(1 for r in results if r.verdict in FAILING_VERDICTS)
-    unsure = sum(1 for r in results if r.verdict in INCONCLUSIVE_VERDICTS)
     skipped = sum(1 for r in results if r.verdict == UNCHECKED)
-    parts = [f"{len(results) - skipped} checked", f"{fine} fine", f"{failing} failing"]
+    checked = len(results) - skipped
+    fine = sum(1 for r in results if r.verdict in FINE_VERDICTS)
+    unsure = sum(1 for r in results if r.verdict in INCONCLUSIVE_VERDICTS)
+    line = f"{checked} checked, {fine} fine, {checked - fine} not fine"
     if unsure:
-        parts.append(f"{unsure} rate limited or behind a bot wall (try later, or in a browser)")
+        line += f" ({unsure} rate limited or behind a bot wall: try later, or open in a browser)"
     if skipped:
-        parts.append(f"{skipped} not checked (offline or DNS not answering)")
-    line = ", ".join(parts)
+        line += f", {skipped} not checked (offline or DNS not answering)"
     return line + (f"; {saved} checks stored." if saved is not None else ".")
 
 
@@ -229,7 +228,8 @@ def check_options(concurrency: object = None, timeout: object = None, per_host: 
 
 def run_checks(items: Sequence[LinkPlanItem], options=None, *, progress: ProgressFn | None = None,
                cancel: CancelFlag | None = None, transport=None,
-               on_result: Callable[[LinkResult], None] | None = None) -> list[LinkResult]:
+               on_result: Callable[[LinkResult], None] | None = None,
+               tick: Callable[[], None] | None = None) -> list[LinkResult]:
     """Check the planned URLs (network only; no store: safe on a worker thread). Each result's ``url``
     is the planned key (``https://do.co/x`` for a typed ``do.co/x``), the one it is stored under.
     ``on_result`` gets each result as it arrives (on this thread), before ``progress``."""
@@ -245,7 +245,7 @@ def run_checks(items: Sequence[LinkPlanItem], options=None, *, progress: Progres
             progress(done, total, r)
 
     results = check_links_sync([i.target for i in items], options, progress=each, cancel=cancel,
-                               transport=transport)
+                               transport=transport, tick=tick)
     for r in results:
         r.url = keys.get(r.url, r.url)
     return results
@@ -287,7 +287,11 @@ class ResultSaver:
             self.newly_failing.append(r)
         if r.verdict != UNCHECKED:
             self.before[r.url] = r.verdict  # a second check of the same URL in one run is judged against it
-        if self._clock() - self._last >= self.every:
+        self.tick()
+
+    def tick(self) -> None:
+        """Save what arrived when the last save is ``every`` seconds old."""
+        if self.pending and self._clock() - self._last >= self.every:
             self.flush()
 
     def flush(self) -> None:
@@ -333,7 +337,8 @@ def check_urls(store: Store, *, urls: Sequence[str] = (), month: str | None = No
         run.saved = saver.saved
 
     try:
-        run_checks(items, options, progress=progress, cancel=cancel, transport=transport, on_result=arrived)
+        run_checks(items, options, progress=progress, cancel=cancel, transport=transport, on_result=arrived,
+                   tick=saver.tick)
     finally:
         saver.flush()
         run.saved = saver.saved

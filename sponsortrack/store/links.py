@@ -261,7 +261,9 @@ def prune_checks(store: Store, keep: int) -> int:
                 DELETE FROM link_checks WHERE id IN (
                     SELECT r.id FROM ranked r LEFT JOIN real x ON x.id = r.id
                     WHERE r.rn > ? AND (r.verdict = '{UNCHECKED}' OR x.prev = x.verdict))""", [keep])
-    return cur.rowcount
+        gone = int(store.conn.execute("SELECT changes()").fetchone()[0])
+    del cur
+    return gone
 
 
 def promo_urls(store: Store, *, date_from: str | None = None, date_to: str | None = None,
