@@ -156,3 +156,74 @@ def test_latest_verdict_for_a_reads_badge(page, urls, demo_store, qtbot):
     reads = rsvc.list_reads(demo_store, sponsor="Fastly", limit=3)
     latest = lsvc.latest_verdicts(demo_store, [r.promo_url for r in reads])
     assert {latest[r.promo_url].verdict for r in reads} == {"broken"}
+
+
+# -- issue 13: offline, notifications, settings -------------------------------------------------------
+
+
+def test_links_page_offline_says_so_once_and_keeps_the_verdicts(page, ctx, qtbot, urls):
+    from linkcheck_helpers import OfflineTransport
+
+    from sponsortrack.linkcheck import CheckOptions
+
+    page.check_all()
+    _wait_idle(page, qtbot)
+    before = _verdicts(page)
+    assert "fine" in page.summary.text() and "offline" not in page.summary.text()
+    messages: list[str] = []
+    ctx.message.connect(messages.append)
+    page.task_options = {"options": CheckOptions(timeout=2, trust_env=False, probe_url="http://probe.test/"),
+                         "transport": OfflineTransport()}
+    page.check_all()
+    _wait_idle(page, qtbot)
+    assert _verdicts(page) == before  # nothing offline became a verdict
+    assert "offline — nothing was checked" in page.summary.text()
+    assert sum("offline — nothing was checked" in m for m in messages) == 1
+    assert not any("need attention" in m for m in messages)
+    path = page.grab()  # what a screenshot shows (looked at by hand: the header says "offline")
+    assert not path.isNull()
+
+
+def test_a_link_that_starts_failing_is_notified_once(page, ctx, qtbot, urls, demo_store, servers):
+    page.task_options = {"timeout": 3, "per_host": 2}
+    page._start("one", urls=[urls["do"], urls["fastly"]])
+    _wait_idle(page, qtbot)
+    assert page.notifications == []  # never fine before: nothing *changed* to failing
+    # the sponsor's landing page goes away: the same URL now ends on a 404
+    demo_store.conn.execute("UPDATE link_checks SET verdict = 'ok' WHERE url = ?", [urls["fastly"]])
+    demo_store.conn.commit()
+    page._start("one", urls=[urls["fastly"]])
+    _wait_idle(page, qtbot)
+    assert len(page.notifications) == 1 and urls["fastly"] in page.notifications[0]
+    page._start("one", urls=[urls["fastly"]])
+    _wait_idle(page, qtbot)
+    assert len(page.notifications) == 1  # already failing: not told again
+
+
+def test_scheduled_recheck_checks_only_what_is_due(page, ctx, qtbot, urls):
+    page.check_due()
+    _wait_idle(page, qtbot)
+    assert page.last_outcome is not None and page.last_outcome.due and page.last_outcome.checked == 4
+    page.check_due()
+    _wait_idle(page, qtbot)
+    assert page.last_outcome.checked == 0  # checked a moment ago: nothing due
+    ctx.config.link_auto_recheck = False
+    page.last_outcome = None
+    page.check_due()
+    assert page.task is None and page.last_outcome is None
+
+
+def test_preferences_set_link_speed_and_refuse_bad_values(ctx, qtbot):
+    from sponsortrack.ui.dialogs.settings import SettingsDialog
+
+    dlg = SettingsDialog(ctx)
+    qtbot.addWidget(dlg)
+    dlg.fields["link_per_host"].widget.setText("0")
+    dlg.save()
+    assert "from 1" in dlg.error_text("link_per_host") or dlg.error_text("link_per_host")
+    assert ctx.config.link_per_host == 10
+    dlg.fields["link_per_host"].widget.setText("3")
+    dlg.fields["link_concurrency"].widget.setText("8")
+    dlg.fields["link_keep_history"].widget.setText("20")
+    dlg.save()
+    assert (ctx.config.link_per_host, ctx.config.link_concurrency, ctx.config.link_keep_history) == (3, 8, 20)

@@ -113,10 +113,11 @@ def link_rows(data: PopData) -> list[list]:
     st = styles()
     rows: list[list] = [[para(h, st.head) for h in ("Promo URL", "Reads", "Last checked", "Verdict", "Lands on")]]
     for link in data.links:
-        if link.verdict is None:
+        if link.verdict in (None, "unchecked"):  # an attempt made offline is no verdict
             verdict = Markup('<font color="#59636e">not checked yet</font>')
         else:
-            color = GOOD if link.verdict in FINE else (WARN if link.verdict in ("redirected",) else BAD)
+            warn = link.verdict in ("redirected", "suspect", "rate_limited", "blocked_by_bot_protection")
+            color = GOOD if link.verdict in FINE else (WARN if warn else BAD)
             code = f" (HTTP {link.status_code})" if link.status_code else ""
             verdict = Markup(f'<font color="{color.hexval().replace("0x", "#")}">') + esc(
                 link.verdict.replace("_", " ") + code) + Markup("</font>")

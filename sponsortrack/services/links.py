@@ -417,6 +417,11 @@ def latest_checks(store: Store) -> dict[str, LinkCheck]:
     return lstore.latest_checks(store)
 
 
+def last_attempt(store: Store) -> LinkCheck | None:
+    """The newest stored check of any link, ``unchecked`` attempts included (was the last run offline?)."""
+    return lstore.last_attempt(store)
+
+
 def url_history(store: Store, url: str) -> list[LinkCheck]:
     key = v.text(url, "url", required=True, max_len=lstore.MAX_URL) or ""
     return lstore.url_history(store, key)

@@ -31,6 +31,50 @@ class Config:
     def theme(self, value: str) -> None:
         self.qs.setValue("preferences/theme", value)
 
+    # link checks: politeness and speed are this computer's (its network), so they live here
+    def _int(self, key: str, default: int, lo: int, hi: int) -> int:
+        try:
+            v = int(self.qs.value(key, default))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return default
+        return v if lo <= v <= hi else default
+
+    @property
+    def link_per_host(self) -> int:
+        """Requests to one host at the same time (1–64; lychee's default is 10)."""
+        return self._int("preferences/link_per_host", 10, 1, 64)
+
+    @link_per_host.setter
+    def link_per_host(self, value: int) -> None:
+        self.qs.setValue("preferences/link_per_host", int(value))
+
+    @property
+    def link_concurrency(self) -> int:
+        """Links checked at the same time (1–256)."""
+        return self._int("preferences/link_concurrency", 32, 1, 256)
+
+    @link_concurrency.setter
+    def link_concurrency(self, value: int) -> None:
+        self.qs.setValue("preferences/link_concurrency", int(value))
+
+    @property
+    def link_keep_history(self) -> int:
+        """Checks kept per URL (every change of verdict is kept as well)."""
+        return self._int("preferences/link_keep_history", 50, 1, 100_000)
+
+    @link_keep_history.setter
+    def link_keep_history(self, value: int) -> None:
+        self.qs.setValue("preferences/link_keep_history", int(value))
+
+    @property
+    def link_auto_recheck(self) -> bool:
+        """Re-check due promo links on a schedule while the window is open."""
+        return str(self.qs.value("preferences/link_auto_recheck", "true")).lower() in ("true", "1")
+
+    @link_auto_recheck.setter
+    def link_auto_recheck(self, value: bool) -> None:
+        self.qs.setValue("preferences/link_auto_recheck", "true" if value else "false")
+
     # -- persisted state (what the window remembers) ------------------------------------------
     def geometry(self) -> QByteArray | None:
         v = self.qs.value("state/geometry")

@@ -36,6 +36,16 @@ class SettingsDialog(FormDialog):
                        aliases=("tax_rate",))
         self.add_field("payment_instructions", L["payment_instructions"], QPlainTextEdit(),
                        value=s["payment_instructions"] or "")
+        self.form.addRow(QLabel("<b>Link checks</b> — this computer's network only."))
+        cfg = ctx.config
+        self.add_field("link_concurrency", "Links checked at once", value=str(cfg.link_concurrency),
+                       aliases=("concurrency",))
+        self.add_field("link_per_host", "Requests per host at once", value=str(cfg.link_per_host),
+                       aliases=("per_host",), hint="Lower it for a sponsor whose site answers 429 (rate limit).")
+        self.add_field("link_keep_history", "Checks kept per link", value=str(cfg.link_keep_history),
+                       aliases=("keep_history",), hint="Every change of verdict is kept as well.")
+        self.add_field("link_auto_recheck", "Re-check on a schedule", self.combo(
+            [("Yes, while the window is open", True), ("No", False)]), value=cfg.link_auto_recheck)
         self.form.addRow(QLabel("<b>Appearance</b> — this computer only."))
         self.add_field("theme", "Theme", self.combo([("Follow the system", "system"), ("Light", "light"),
                                                       ("Dark", "dark")]), value=ctx.config.theme)
@@ -43,10 +53,26 @@ class SettingsDialog(FormDialog):
     def submit(self, values: dict[str, Any]) -> None:
         changed = self.changed_values()
         theme = changed.pop("theme", None)
+        links = {k: changed.pop(k) for k in ("link_concurrency", "link_per_host", "link_keep_history",
+                                             "link_auto_recheck") if k in changed}
+        if links:
+            from sponsortrack.services import links as lsvc
+            from sponsortrack.validation import positive_int
+
+            cfg = self.ctx.config
+            options = lsvc.check_options(links.get("link_concurrency", cfg.link_concurrency),
+                                         per_host=links.get("link_per_host", cfg.link_per_host))
+            keep = positive_int(links.get("link_keep_history", cfg.link_keep_history), "keep_history",
+                                maximum=100_000)
         if "tax_bp" in changed:
             changed["tax_bp"] = changed["tax_bp"] or "0"
         if changed:
             ops.update_settings(self.ctx, **changed)
+        if links:
+            cfg.link_concurrency, cfg.link_per_host, cfg.link_keep_history = \
+                options.concurrency, options.per_host, keep
+            if "link_auto_recheck" in links:
+                cfg.link_auto_recheck = bool(links["link_auto_recheck"])
         if theme:
             self.ctx.config.theme = theme
             from sponsortrack.ui.app import apply_theme

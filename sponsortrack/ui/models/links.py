@@ -29,11 +29,17 @@ BADGE_COLOURS: dict[str, tuple[str, str]] = {
     "wrong_destination": ("#b71c1c", "#ffffff"),
     "code_lost": ("#f9a825", "#202020"),
     "invalid_url": ("#424242", "#ffffff"),
+    "invalid_redirect": ("#4e342e", "#ffffff"),
+    "suspect": ("#f9a825", "#202020"),
+    "rate_limited": ("#78909c", "#ffffff"),
+    "blocked_by_bot_protection": ("#78909c", "#ffffff"),
+    "unchecked": ("#cfd8dc", "#37474f"),
     "": ("#cfd8dc", "#37474f"),
 }
 # problems first when sorting by verdict, then the fine ones, then never checked
 _SEVERITY = {"wrong_destination": 0, "broken": 1, "code_lost": 2, "connection_error": 3, "tls_error": 4,
-             "redirect_loop": 5, "too_many_redirects": 6, "timeout": 7, "invalid_url": 8, "redirected": 20,
+             "redirect_loop": 5, "too_many_redirects": 6, "timeout": 7, "invalid_url": 8, "invalid_redirect": 9,
+             "suspect": 10, "rate_limited": 15, "blocked_by_bot_protection": 16, "redirected": 20,
              "ok": 21, "": 30}
 
 

@@ -9,9 +9,9 @@ page re-reads the store when it ends and tells the other pages (``LINKS``) so th
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from PySide6.QtCore import QModelIndex, QRectF, Qt, Slot
+from PySide6.QtCore import QModelIndex, QRectF, Qt, QTimer, Slot
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QSystemTrayIcon,
     QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from sponsortrack.linkcheck.model import FINE_VERDICTS
 from sponsortrack.services import links as lsvc
 from sponsortrack.ui import context as c
 from sponsortrack.ui.models.links import (
@@ -53,6 +53,10 @@ class CheckOutcome:
     checked: int
     saved: int
     not_fine: int
+    summary: str = ""
+    offline: str | None = None            # "offline — nothing was checked: …" when nothing could run
+    newly_failing: list[tuple[str, str]] = field(default_factory=list)  # (url, explanation), told once
+    due: bool = False
 
 
 class _CancelFlag:
@@ -66,19 +70,26 @@ class _CancelFlag:
 
 
 def check_links_task(control, db_path, *, urls: list[str] | None = None, all_urls: bool = False,
-                     timeout: float | None = None, concurrency: int | None = None, transport=None) -> CheckOutcome:
-    """Worker: plan, check and store with its own connection; progress per URL; cancel between URLs."""
+                     due: bool = False, timeout: float | None = None, concurrency: int | None = None,
+                     per_host: int | None = None, keep_history: int | None = None, transport=None,
+                     options=None) -> CheckOutcome:
+    """Worker: plan, check and store with its own connection, each check saved as it arrives (Cancel
+    keeps them); progress per URL."""
     from sponsortrack.store import Store
 
+    def on_plan(n: int) -> None:
+        control.progress(0, n, "")
+
     with Store(db_path) as store:
-        items = lsvc.plan_checks(store, urls=urls or [], all_urls=all_urls)
-        control.progress(0, len(items), "")
-        options = lsvc.check_options(concurrency, timeout)
-        results = lsvc.run_checks(items, options, cancel=_CancelFlag(control), transport=transport,
-                                  progress=lambda done, total, r: control.progress(done, total, r.url))
-        saved = lsvc.save_results(store, items, results)
-    return CheckOutcome(checked=len(results), saved=saved,
-                        not_fine=sum(1 for r in results if r.verdict not in FINE_VERDICTS))
+        if options is None:
+            options = lsvc.check_options(concurrency, timeout, per_host)
+        run = lsvc.check_urls(store, urls=urls or [], all_urls=all_urls, due=due, options=options,
+                              keep_history=keep_history, cancel=_CancelFlag(control), transport=transport,
+                              on_plan=on_plan, progress=lambda done, total, r: control.progress(done, total, r.url))
+    return CheckOutcome(checked=len(run.results) - len(run.unchecked), saved=run.saved,
+                        not_fine=len(run.failing) + len(run.inconclusive), summary=run.summary(),
+                        offline=run.offline, newly_failing=[(r.url, r.explanation) for r in run.newly_failing],
+                        due=due)
 
 
 class BadgeDelegate(QStyledItemDelegate):
@@ -114,12 +125,26 @@ class BadgeDelegate(QStyledItemDelegate):
 class LinksPage(QWidget):
     WATCHES = frozenset({c.LINKS, c.READS, c.CAMPAIGNS, c.SPONSORS})
     title = "Links"
+    #: how often the window looks for promo links due for a re-check (the schedule is per link)
+    RECHECK_EVERY_MS = 15 * 60 * 1000
+    FIRST_RECHECK_MS = 60 * 1000
 
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.task = None
         self.task_options: dict = {}  # timeout, concurrency, transport (tests point these elsewhere)
+        self.last_outcome: CheckOutcome | None = None
+        self.notifications: list[str] = []  # what was told about links that started failing
+        self.tray: QSystemTrayIcon | None = None
+        self.recheck_timer = QTimer(self)
+        self.recheck_timer.setInterval(self.RECHECK_EVERY_MS)
+        self.recheck_timer.timeout.connect(self.check_due)
+        self.first_recheck = QTimer(self)  # a child: it dies with the page
+        self.first_recheck.setSingleShot(True)
+        self.first_recheck.setInterval(self.FIRST_RECHECK_MS)
+        self.first_recheck.timeout.connect(self._first_recheck)
+        self.first_recheck.start()
 
         self.heading = QLabel("<h2>Promo links</h2>")
         self.summary = QLabel()
@@ -260,6 +285,14 @@ class LinksPage(QWidget):
         if never:
             parts.append(f"{never} never checked")
         last = max((r.check.checked_at for r in checked), default=None)  # type: ignore[union-attr]
+        attempt = lsvc.last_attempt(self.ctx.store)
+        if attempt is not None and attempt.verdict == "unchecked":  # the newest row: no real check since
+            # the last run could not check anything: say it once, keep the verdicts from before
+            when = attempt.checked_at[:16].replace("T", " ")
+            parts.append(f"<b style='color:#8d6e00'>offline — nothing was checked</b> ({when} UTC)")
+            self.summary.setToolTip(html.escape(attempt.explanation or ""))
+        else:
+            self.summary.setToolTip("")
         if last:
             parts.append(f"last check {last[:16].replace('T', ' ')} UTC")
         self.summary.setText(" · ".join(parts))
@@ -328,14 +361,28 @@ class LinksPage(QWidget):
         if url:
             self._start("Checking one link", urls=[url])
 
-    def _start(self, title: str, *, urls: list[str], all_urls: bool = False) -> None:
+    @Slot()
+    def check_due(self) -> None:
+        """The scheduled re-check: only the links due (recent episodes often, old ones rarely)."""
+        if self.task is None and self.ctx.config.link_auto_recheck:
+            self._start("Re-checking the links that are due", urls=[], due=True)
+
+    def _first_recheck(self) -> None:
+        if self.ctx.config.link_auto_recheck:
+            self.check_due()
+            self.recheck_timer.start()
+
+    def _start(self, title: str, *, urls: list[str], all_urls: bool = False, due: bool = False) -> None:
         if self.task is not None:
             return
         self.model.set_checking(set(urls), True)
         self.progress.setRange(0, max(1, len(urls)))
         self.progress.setValue(0)
+        cfg = self.ctx.config
+        options = {"concurrency": cfg.link_concurrency, "per_host": cfg.link_per_host,
+                   "keep_history": cfg.link_keep_history, **self.task_options}
         self.task = self.ctx.tasks.start(
-            title, check_links_task, urls=[] if all_urls else urls, all_urls=all_urls, **self.task_options,
+            title, check_links_task, urls=[] if all_urls else urls, all_urls=all_urls, due=due, **options,
             on_done=self._done, on_progress=self._progress, on_error=self._failed)
         self.task.signals.ended.connect(self._ended)
         self._update_buttons()
@@ -354,17 +401,45 @@ class LinksPage(QWidget):
             self.task.control.cancel()
 
     def _done(self, outcome: CheckOutcome | None) -> None:
+        self.last_outcome = outcome
+        # a task that ends at once (nothing due) may have emitted ``ended`` before _start connected it
+        QTimer.singleShot(0, self, self._ended)
         if outcome is None:
             self.ctx.message.emit("Link check cancelled; the links checked so far are saved.")
+            return
+        if outcome.offline is not None:
+            self.ctx.message.emit(outcome.offline)  # once, not one error per link
+        elif outcome.due and outcome.checked == 0 and not outcome.newly_failing:
+            pass  # a scheduled re-check with nothing due says nothing
         else:
             fine = outcome.checked - outcome.not_fine
             self.ctx.message.emit(f"Checked {outcome.checked} link{'s' if outcome.checked != 1 else ''}: "
                                   f"{fine} fine, {outcome.not_fine} need attention.")
+        if outcome.newly_failing:
+            self._notify_failing(outcome.newly_failing)
+
+    def _notify_failing(self, failing: list[tuple[str, str]]) -> None:
+        """A link that was fine and now fails: a tray message (the status bar when there is no tray)."""
+        first_url, why = failing[0]
+        more = f" and {len(failing) - 1} more" if len(failing) > 1 else ""
+        title = f"Promo link{'s' if len(failing) > 1 else ''} now failing"
+        text = f"{first_url}{more}: {why}"
+        self.notifications.append(text)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self.tray is None:
+                self.tray = QSystemTrayIcon(self.window().windowIcon(), self)
+                self.tray.setToolTip("sponsortrack")
+            self.tray.show()
+            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 10_000)
+        self.ctx.message.emit(f"{title}: {text}")
 
     def _failed(self, message: str) -> None:
+        QTimer.singleShot(0, self, self._ended)
         self.ctx.error.emit("Checking links", message)
 
     def _ended(self) -> None:
+        if self.task is None:
+            return
         self.task = None
         self.model.set_checking({r.url for r in self.model.rows}, False)
         self._update_buttons()
