@@ -360,3 +360,19 @@ def test_prune_keeps_the_newest_and_every_change_of_verdict(store):
     assert gone == len(verdicts) - len(left)
     with pytest.raises(lsvc.ValidationError, match="keep_history"):
         lstore.prune_checks(store, 0)
+
+
+def test_a_stored_schemeless_url_is_retried_over_http_as_a_typed_one_is(demo_store):
+    from sponsortrack.services import campaigns as camp
+
+    with LoopbackServer("127.0.0.6") as plain:  # http only: https to it fails
+        c = camp.list_campaigns(demo_store)[0]
+        camp.edit_campaign(demo_store, c.id, promo_url=f"{plain.netloc}/landing")  # stored as https://…
+        stored = camp.list_campaigns(demo_store)[0].promo_url
+        assert stored == f"https://{plain.netloc}/landing"
+        run = lsvc.check_urls(demo_store, urls=[stored], options=FAST)
+        typed = lsvc.check_urls(demo_store, urls=[f"{plain.netloc}/landing"], options=FAST)
+    [r] = run.results
+    assert r.verdict in ("ok", "wrong_destination") and "tried over http after https failed" in r.explanation
+    assert r.url == stored and r.chain[-1][0].startswith("http://")
+    assert typed.results[0].verdict == r.verdict

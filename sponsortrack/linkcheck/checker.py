@@ -695,7 +695,11 @@ class LinkChecker:
             outcome = _Outcome(CONNECTION_ERROR, why, [], error=f"{type(exc).__name__}: {exc}"[:_MAX_ERROR])
         assert outcome is not None
         explanation = outcome.explanation
-        if first_failure is not None and len(plan.candidates) > 1 and outcome.chain \
+        if first_failure is not None and outcome.verdict in _RETRY_OVER_HTTP:
+            # http failed as well: what https said is the verdict (a TLS error stays a TLS error)
+            explanation = f"{first_failure.explanation} (http failed too: {outcome.verdict.replace('_', ' ')})"
+            outcome = first_failure
+        elif first_failure is not None and len(plan.candidates) > 1 and outcome.chain \
                 and outcome.chain[0][0].startswith("http://"):
             explanation += f" (tried over http after https failed: {first_failure.verdict.replace('_', ' ')})"
         result = LinkResult(

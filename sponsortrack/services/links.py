@@ -122,12 +122,20 @@ def _key(url: str) -> str:
         return url.strip()
 
 
+def _as_typed(url: str) -> str:
+    """A stored ``https://`` promo URL as a listener types it (``do.co/x``): the checker then tries
+    https and, when https fails, http, as a browser does with what it heard on air. (Logging a
+    schemeless URL stores it as https, so stored URLs cannot tell the two apart.)"""
+    return url[len("https://"):] if url.lower().startswith("https://") else url
+
+
 def _item_for(p: PromoUrl) -> LinkPlanItem:
     domains = tuple(d for d in p.domains if d)
     try:
-        target = LinkTarget(p.url, expected_domains=domains, expected_fragment=expected_fragment(p.url, p.codes))
+        target = LinkTarget(_as_typed(p.url), expected_domains=domains,
+                            expected_fragment=expected_fragment(p.url, p.codes))
     except ValidationError:  # a sponsor's stored domain list is unusable: check without it
-        target = LinkTarget(p.url)
+        target = LinkTarget(_as_typed(p.url))
     return LinkPlanItem(url=p.url, target=target, sponsor_id=p.sponsor_id, sponsor_name=p.sponsor_name,
                         reads=p.reads, campaign_end=p.campaign_end)
 
@@ -166,11 +174,8 @@ def plan_checks(store: Store, *, urls: Sequence[str] = (), month: str | None = N
                 continue
             # the checker gets the text as typed, so a schemeless do.co/x is tried as https, then http
             typed = raw.strip()
-            if key in known:
-                item = _item_for(known[key])
-                item.target = LinkTarget(typed, expected_domains=item.target.expected_domains,
-                                         expected_fragment=item.target.expected_fragment)
-                items[key] = item
+            if key in known:  # a stored promo URL: checked as a listener types it (https, then http)
+                items[key] = _item_for(known[key])
             elif sp is not None:
                 items[key] = LinkPlanItem(url=key, target=LinkTarget(typed, expected_domains=tuple(sp.domains)),
                                           sponsor_id=sp.id, sponsor_name=sp.name)
