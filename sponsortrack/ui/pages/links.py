@@ -403,7 +403,7 @@ class LinksPage(QWidget):
     def _done(self, outcome: CheckOutcome | None) -> None:
         self.last_outcome = outcome
         # a task that ends at once (nothing due) may have emitted ``ended`` before _start connected it
-        QTimer.singleShot(0, self, self._ended)
+        QTimer.singleShot(0, self, lambda t=self.task: self._end_task(t))
         if outcome is None:
             self.ctx.message.emit("Link check cancelled; the links checked so far are saved.")
             return
@@ -434,11 +434,16 @@ class LinksPage(QWidget):
         self.ctx.message.emit(f"{title}: {text}")
 
     def _failed(self, message: str) -> None:
-        QTimer.singleShot(0, self, self._ended)
+        QTimer.singleShot(0, self, lambda t=self.task: self._end_task(t))
         self.ctx.error.emit("Checking links", message)
 
+    @Slot()
     def _ended(self) -> None:
-        if self.task is None:
+        sender = self.sender()
+        self._end_task(next((t for t in (self.task,) if t is not None and t.signals is sender), None))
+
+    def _end_task(self, task) -> None:
+        if task is None or task is not self.task:  # already ended, or a late signal of an older task
             return
         self.task = None
         self.model.set_checking({r.url for r in self.model.rows}, False)
