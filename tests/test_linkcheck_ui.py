@@ -227,3 +227,26 @@ def test_preferences_set_link_speed_and_refuse_bad_values(ctx, qtbot):
     dlg.fields["link_keep_history"].widget.setText("20")
     dlg.save()
     assert (ctx.config.link_per_host, ctx.config.link_concurrency, ctx.config.link_keep_history) == (3, 8, 20)
+
+
+def test_the_window_rechecks_due_links_on_its_schedule_and_says_offline_once(demo_store, qtbot, tmp_path):
+    from linkcheck_helpers import OfflineTransport
+    from ui_helpers import make_window
+
+    from sponsortrack.linkcheck import CheckOptions
+    from sponsortrack.ui import mainwindow
+
+    win = make_window(qtbot, demo_store, tmp_path)
+    assert win.link_recheck.isActive() and "links" not in win.pages  # nothing built before it is due
+    messages: list[str] = []
+    win.ctx.message.connect(messages.append)
+    links_page = win.page("links")
+    links_page.task_options = {"options": CheckOptions(timeout=2, trust_env=False, probe_url="http://probe.test/"),
+                               "transport": OfflineTransport()}
+    win.link_recheck.timeout.emit()  # as the timer does
+    assert win.link_recheck.interval() == mainwindow.LINK_RECHECK_EVERY_MS
+    qtbot.waitUntil(lambda: links_page.task is None and links_page.last_outcome is not None, timeout=15_000)
+    assert links_page.last_outcome.due and links_page.last_outcome.offline
+    assert sum("offline — nothing was checked" in m for m in messages) == 1
+    assert lsvc.latest_checks(demo_store) == {}  # nothing offline became a verdict
+    win.ctx.tasks.wait()

@@ -27,6 +27,8 @@ from sponsortrack.ui.context import AppContext
 from sponsortrack.ui.pages import PAGES, create_page
 from sponsortrack.ui.refguard import keeps_refs
 
+LINK_RECHECK_EVERY_MS = 15 * 60 * 1000
+
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QPaintEvent
 
@@ -73,6 +75,12 @@ class MainWindow(QMainWindow):
         self.actions_map = build_action_map(self)
         self._build_menus()
         self._build_status_bar()
+        # promo links are re-checked on their schedule while the window is open (the Links page does it,
+        # built when first due): a first look a minute after start, then every LINK_RECHECK_EVERY_MS
+        self.link_recheck = QTimer(self)
+        self.link_recheck.setInterval(60_000)
+        self.link_recheck.timeout.connect(self._recheck_links)
+        self.link_recheck.start()
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(seq), self, activated=self.save_current)
 
@@ -344,6 +352,12 @@ class MainWindow(QMainWindow):
         self.ctx.config.sync()
         self.ctx.tasks.cancel_all()
         super().closeEvent(event)
+
+    @Slot()
+    def _recheck_links(self) -> None:
+        self.link_recheck.setInterval(LINK_RECHECK_EVERY_MS)
+        if self.ctx.config.link_auto_recheck:
+            self.page("links").check_due()  # type: ignore[attr-defined]
 
     def idle_then(self, fn) -> None:
         QTimer.singleShot(0, fn)

@@ -125,9 +125,6 @@ class BadgeDelegate(QStyledItemDelegate):
 class LinksPage(QWidget):
     WATCHES = frozenset({c.LINKS, c.READS, c.CAMPAIGNS, c.SPONSORS})
     title = "Links"
-    #: how often the window looks for promo links due for a re-check (the schedule is per link)
-    RECHECK_EVERY_MS = 15 * 60 * 1000
-    FIRST_RECHECK_MS = 60 * 1000
 
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
@@ -137,14 +134,6 @@ class LinksPage(QWidget):
         self.last_outcome: CheckOutcome | None = None
         self.notifications: list[str] = []  # what was told about links that started failing
         self.tray: QSystemTrayIcon | None = None
-        self.recheck_timer = QTimer(self)
-        self.recheck_timer.setInterval(self.RECHECK_EVERY_MS)
-        self.recheck_timer.timeout.connect(self.check_due)
-        self.first_recheck = QTimer(self)  # a child: it dies with the page
-        self.first_recheck.setSingleShot(True)
-        self.first_recheck.setInterval(self.FIRST_RECHECK_MS)
-        self.first_recheck.timeout.connect(self._first_recheck)
-        self.first_recheck.start()
 
         self.heading = QLabel("<h2>Promo links</h2>")
         self.summary = QLabel()
@@ -363,14 +352,10 @@ class LinksPage(QWidget):
 
     @Slot()
     def check_due(self) -> None:
-        """The scheduled re-check: only the links due (recent episodes often, old ones rarely)."""
+        """The scheduled re-check (the main window's timer calls it): only the links due, recent
+        episodes often, old ones rarely; nothing when a check runs already or the schedule is off."""
         if self.task is None and self.ctx.config.link_auto_recheck:
             self._start("Re-checking the links that are due", urls=[], due=True)
-
-    def _first_recheck(self) -> None:
-        if self.ctx.config.link_auto_recheck:
-            self.check_due()
-            self.recheck_timer.start()
 
     def _start(self, title: str, *, urls: list[str], all_urls: bool = False, due: bool = False) -> None:
         if self.task is not None:
