@@ -53,6 +53,20 @@ def test_a_name_that_does_not_exist_is_a_connection_error_with_nxdomain():
     assert "does not exist (NXDOMAIN)" in r.explanation
 
 
+def test_no_route_to_the_network_is_unchecked_even_for_an_ip_address():
+    import errno
+
+    import httpx
+
+    class NoRoute(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request):
+            cause = OSError(errno.ENETUNREACH, "Network is unreachable")
+            raise httpx.ConnectError("[Errno 101] Network is unreachable", request=request) from cause
+
+    r = one("http://127.0.0.1:9/promo", transport=NoRoute())  # never contacted: the transport fails
+    assert r.verdict == "unchecked" and "network unreachable" in r.explanation
+
+
 def test_offline_probe_before_the_run_skips_every_named_host_but_checks_ip_addresses(srv):
     transport = OfflineTransport(socket.EAI_NONAME)  # even "no such name" everywhere: the probe fails too
     opts = CheckOptions(timeout=2.0, trust_env=False, probe_url="http://probe.test/success.txt")
