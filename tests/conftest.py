@@ -22,6 +22,8 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("SPONSORTRACK_DB", raising=False)
+    # No test may ask the internet whether it is online: a test that wants the probe names a loopback one.
+    monkeypatch.setenv("SPONSORTRACK_PROBE_URL", "")
     yield
 
 

@@ -390,3 +390,14 @@ def test_a_stored_schemeless_url_is_retried_over_http_as_a_typed_one_is(demo_sto
     assert r.verdict in ("ok", "wrong_destination") and "tried over http after https failed" in r.explanation
     assert r.url == stored and r.chain[-1][0].startswith("http://")
     assert typed.results[0].verdict == r.verdict
+
+
+def test_the_online_probe_comes_from_the_environment(monkeypatch):
+    from sponsortrack.linkcheck import checker
+
+    monkeypatch.delenv(checker.PROBE_URL_ENV, raising=False)
+    assert checker.CheckOptions().probe_url == checker.DEFAULT_PROBE_URL
+    monkeypatch.setenv(checker.PROBE_URL_ENV, "http://127.0.0.1:9/ok.txt")
+    assert checker.CheckOptions().probe_url == "http://127.0.0.1:9/ok.txt"
+    monkeypatch.setenv(checker.PROBE_URL_ENV, "")
+    assert checker.CheckOptions().probe_url is None

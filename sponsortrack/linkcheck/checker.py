@@ -19,13 +19,14 @@ import errno
 import html as html_mod
 import http
 import ipaddress
+import os
 import re
 import socket
 import ssl
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from typing import Protocol
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
@@ -80,6 +81,17 @@ MAX_REDIRECT_URL = 16 * 1024
 #: Where "is this machine online?" is asked (Firefox's captive-portal check: 200 "success").
 DEFAULT_PROBE_URL = "http://detectportal.firefox.com/success.txt"
 DEFAULT_PROBE_EXPECT = "success"
+#: set to another URL to ask that instead, or to an empty value never to ask (the test suite does)
+PROBE_URL_ENV = "SPONSORTRACK_PROBE_URL"
+
+
+def default_probe_url() -> str | None:
+    """The online probe a run asks unless told otherwise: ``$SPONSORTRACK_PROBE_URL`` when set ("" means
+    none), else Firefox's captive-portal check."""
+    value = os.environ.get(PROBE_URL_ENV)
+    if value is None:
+        return DEFAULT_PROBE_URL
+    return value.strip() or None
 _PROBE_TTL = 10.0
 #: getaddrinfo errors that mean "the resolver did not answer" (SERVFAIL, timeout), not "no such name".
 _DNS_TEMPORARY = frozenset(getattr(socket, n) for n in ("EAI_AGAIN", "EAI_FAIL") if hasattr(socket, n))
@@ -104,7 +116,7 @@ class CheckOptions:
     #: asked (GET) before a run with named hosts and again when one fails, to tell "offline" or
     #: "behind a captive portal" from "this link is broken"; None: never ask (then only DNS
     #: failures and "network unreachable" count as offline)
-    probe_url: str | None = DEFAULT_PROBE_URL
+    probe_url: str | None = field(default_factory=default_probe_url)
     probe_expect: str = DEFAULT_PROBE_EXPECT
     #: the longest ``Retry-After`` honoured with one polite retry (never past the URL's own limit)
     max_retry_wait: float = 10.0
