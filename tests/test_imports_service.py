@@ -1,4 +1,4 @@
-"""Import services against a real temporary database: RSS, show notes, CSV, downloads, reconciliation."""
+"""Import services against a real temporary database: RSS, show notes, CSV, downloads."""
 
 from __future__ import annotations
 
@@ -292,49 +292,6 @@ def test_downloads_bad_rows(net):
         "row 6: downloads: day 7 of this episode is also on row 5",
     ]
     assert digest(net) == before
-
-
-# --------------------------------------------------------------------------- reconciliation
-
-def test_reconcile_month(net):
-    ep62 = cat.resolve_episode(net, "Practical AI", 62)
-    # 62's notes name DigitalOcean, Brave, Fastly. Log DigitalOcean with the right URL, Fastly with none,
-    # and a read of a sponsor the notes do not name.
-    cat.add_sponsor(net, name="Linode")
-    rd.log_reads(net, ep62.id, [{"sponsor": "DigitalOcean"}, {"sponsor": "Linode", "placement": "mid"}])
-    rec = imp.reconcile(net, month="2019-10")
-    assert rec.episodes_checked == 2 and rec.reads_checked == 2
-    got = sorted((e.kind, e.sponsor_name, e.episode_number) for e in rec.exceptions)
-    assert got == [
-        ("in_notes_not_logged", "Brave", 62),
-        ("in_notes_not_logged", "Fastly", 62),
-        ("logged_not_in_notes", "Linode", 62),
-    ]
-    assert all(isinstance(e.to_dict()["message"], str) for e in rec.exceptions)
-
-
-def test_reconcile_promo_differences_and_campaign_scope(net):
-    ep63 = cat.resolve_episode(net, "Practical AI", 63)
-    cat.edit_episode(net, ep63.id, show_notes=(
-        "Sponsors:\nDigitalOcean – Learn more at do.co/practicalai and use code OTHER.\n"
-        "Fastly – Learn more at fastly.com/\n"))
-    rd.log_reads(net, ep63.id, [{"sponsor": "DigitalOcean"}, {"sponsor": "Fastly"}])
-    rec = imp.reconcile(net, month="2019-10")
-    diffs = [(e.kind, e.in_notes, e.expected) for e in rec.exceptions if e.episode_number == 63]
-    assert diffs == [("promo_url_differs", "https://do.co/practicalai", "https://do.co/changelog"),
-                     ("promo_code_differs", "OTHER", "PAI")]  # fastly.com/ equals fastly.com
-    db_campaign = camp.resolve_campaign(net, "DB")
-    rec = imp.reconcile(net, campaign_id=db_campaign.id)
-    assert (rec.date_from, rec.date_to) == ("2019-08-01", "2019-12-31")
-    assert {e.sponsor_name for e in rec.exceptions} == {"DigitalOcean"}
-    assert imp.reconcile_for_pop(net, db_campaign.sponsor_id, "2019-10")[0]["sponsor_name"] == "DigitalOcean"
-
-
-def test_reconcile_bad_input(net):
-    with pytest.raises(ValidationError, match="not a month"):
-        imp.reconcile(net, month="2019-13")
-    with pytest.raises(ValidationError, match="give a month"):
-        imp.reconcile(net)
 
 
 def test_write_batch_is_all_or_nothing(net):

@@ -189,7 +189,7 @@ def reconcile_cmd(ctx: click.Context, month: str | None, campaign_id: int | None
                   fmt: str) -> None:
     """Compare published show notes with the reads logged: what is missing on either side, and promo
     URLs or codes in the notes that differ from the campaign's."""
-    from sponsortrack.services.imports import reconcile
+    from sponsortrack.services.reconcile import reconcile
 
     if month is None and campaign_id is None:
         raise click.UsageError("give --month YYYY-MM or --campaign ID")

@@ -15,8 +15,8 @@ from sponsortrack.reports.common import kv_table, long_date, month_title
 from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render, render_bytes
 from sponsortrack.reports.styles import BAD, GOOD, MUTED, WARN, grid_style, styles
 from sponsortrack.reports.text import Markup, bold, esc, join, para
-from sponsortrack.services.imports import RECON_KINDS
 from sponsortrack.services.invoicing import PLACEMENT_LABELS, short_url
+from sponsortrack.services.reconcile import RECON_KINDS
 from sponsortrack.services.reporting import PopData
 from sponsortrack.validation import format_duration
 

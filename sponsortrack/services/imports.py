@@ -1,13 +1,11 @@
-"""Imports and reconciliation: RSS feeds, show notes, spreadsheets of reads and campaigns, downloads.
+"""Imports: RSS feeds, show notes, spreadsheets of reads and campaigns, downloads.
 
 Every import validates everything first and then writes in ONE transaction: a problem anywhere
 (per row or per feed item, each reported with its row/item) means nothing is written. Each import
 has a preview: ``dry_run=True`` for spreadsheets, ``apply=False`` for the proposed reads of feeds
 and show notes.
 
-``reconcile(store, month=..., campaign_id=...)`` compares the published show notes with the reads
-logged and returns plain data (``Reconciliation``) for the GUI, the CLI and the proof-of-performance
-report's exceptions.
+Reconciliation of show notes with logged reads lives in ``services.reconcile``.
 """
 
 from __future__ import annotations
@@ -914,173 +912,8 @@ def import_downloads_csv(store: Store, source: bytes | str | Path, *, source_nam
     return result
 
 
-# --------------------------------------------------------------------------- reconciliation
-
-RECON_KINDS = {
-    "logged_not_in_notes": "read logged, sponsor not in the show notes",
-    "in_notes_not_logged": "sponsor in the show notes, no read logged",
-    "promo_url_differs": "promo URL in the show notes differs from the campaign's",
-    "promo_code_differs": "promo code in the show notes differs from the campaign's",
-    "no_show_notes": "episode has reads but no show notes to compare",
-}
-
-
-@dataclass(frozen=True)
-class ReconException:
-    kind: str
-    episode_id: int
-    show_name: str
-    episode_number: int | None
-    episode_title: str
-    air_date: str | None
-    sponsor_id: int | None
-    sponsor_name: str
-    read_id: int | None = None
-    campaign_id: int | None = None
-    in_notes: str | None = None
-    expected: str | None = None
-
-    @property
-    def message(self) -> str:
-        ep = f"{self.show_name} #{self.episode_number}" if self.episode_number else \
-            f"{self.show_name} “{self.episode_title}”"
-        base = f"{ep} ({self.air_date or 'no date'}): {self.sponsor_name}: {RECON_KINDS[self.kind]}"
-        if self.kind in ("promo_url_differs", "promo_code_differs"):
-            base += f" (notes: {self.in_notes}; campaign: {self.expected})"
-        return base
-
-    def to_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
-        d["message"] = self.message
-        return d
-
-
-@dataclass
-class Reconciliation:
-    date_from: str
-    date_to: str
-    campaign_id: int | None
-    episodes_checked: int
-    reads_checked: int
-    exceptions: list[ReconException]
-
-    @property
-    def clean(self) -> bool:
-        return not self.exceptions
-
-    def counts(self) -> dict[str, int]:
-        return dict(Counter(e.kind for e in self.exceptions))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"date_from": self.date_from, "date_to": self.date_to, "campaign_id": self.campaign_id,
-                "episodes_checked": self.episodes_checked, "reads_checked": self.reads_checked,
-                "counts": self.counts(), "exceptions": [e.to_dict() for e in self.exceptions]}
-
-
-def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None = None,
-              date_from: str | None = None, date_to: str | None = None, show: str | int | None = None,
-              sponsor_id: int | None = None) -> Reconciliation:
-    """Compare published show notes with logged reads for a month, a campaign or a date range.
-
-    Exceptions: reads logged whose sponsor the notes do not name; sponsors the notes name with no
-    read logged; a promo URL or code in the notes that differs from the campaign's. For a campaign,
-    only its sponsor is checked, over its flight (and its show, when it has one).
-    """
-    from sponsortrack.services import catalog as cat
-
-    show_id = cat.resolve_show(store, show).id if show not in (None, "") else None  # type: ignore[arg-type]
-    camp = None
-    if campaign_id is not None:
-        camp = istore.campaign_row(store, int(campaign_id))
-        if camp is None:
-            raise NotFoundError("campaign", f"no campaign with id {campaign_id}")
-        sponsor_id = camp["sponsor_id"]
-        show_id = show_id or camp["show_id"]
-    if month is not None:
-        lo, hi = v.month_bounds(v.parse_month(month))
-    elif date_from or date_to:
-        lo = v.parse_date(date_from or "1900-01-01", "from") or "1900-01-01"
-        hi = v.parse_date(date_to or "2999-12-31", "to") or "2999-12-31"
-    elif camp is not None:
-        lo, hi = camp["start_date"], camp["end_date"]
-    else:
-        raise ValidationError("month", "give a month (YYYY-MM), a campaign or a date range")
-    if camp is not None:
-        lo, hi = max(lo, camp["start_date"]), min(hi, camp["end_date"])
-
-    episodes = istore.reconciliation_episodes(store, lo, hi, show_id) if lo <= hi else []
-    reads = istore.reconciliation_reads(store, [e["id"] for e in episodes])
-    sponsors = _Sponsors(istore.sponsors(store))
-    campaigns = _Campaigns(istore.campaigns(store))
-    camp_by_id = {c["id"]: c for cs in campaigns.by_sponsor.values() for c in cs}
-    reads_by_ep: dict[int, list[dict]] = defaultdict(list)
-    for r in reads:
-        if sponsor_id is not None and r["sponsor_id"] != sponsor_id:
-            continue
-        if r["status"] in ("scheduled", "flagged"):
-            continue  # not aired (yet) or already flagged as wrong
-        reads_by_ep[r["episode_id"]].append(r)
-    out: list[ReconException] = []
-    checked_reads = 0
-    for ep in episodes:
-        ep_reads = reads_by_ep.get(ep["id"], [])
-        checked_reads += len(ep_reads)
-
-        def exc(kind: str, sid: int | None, sname: str, ep: dict = ep, **extra: Any) -> ReconException:
-            return ReconException(kind=kind, episode_id=ep["id"], show_name=ep["show_name"],
-                                  episode_number=ep["number"], episode_title=ep["title"], air_date=ep["air_date"],
-                                  sponsor_id=sid, sponsor_name=sname, **extra)
-
-        notes = (ep["show_notes"] or "").strip()
-        if not notes:
-            if ep_reads:
-                names = sorted({r["sponsor_name"] for r in ep_reads})
-                out.append(exc("no_show_notes", None, ", ".join(names)))
-            continue
-        parsed = parse_show_notes(notes, exclude_domains=[ep["website"]] if ep["website"] else [])
-        in_notes: dict[int | str, ParsedSponsor] = {}
-        for p in parsed:
-            known = sponsors.find(p.name, p.promo_url)
-            key: int | str = known["id"] if known else name_key(p.name)
-            if sponsor_id is not None and key != sponsor_id:
-                continue
-            in_notes.setdefault(key, p)
-        logged_sponsors = {r["sponsor_id"] for r in ep_reads}
-        for r in ep_reads:
-            if r["sponsor_id"] not in in_notes:
-                out.append(exc("logged_not_in_notes", r["sponsor_id"], r["sponsor_name"], read_id=r["id"],
-                               campaign_id=r["campaign_id"]))
-        for key, p in in_notes.items():
-            if isinstance(key, str) or key not in logged_sponsors:
-                sid = key if isinstance(key, int) else None
-                sname = sponsors.by_id[key]["name"] if isinstance(key, int) else p.name
-                out.append(exc("in_notes_not_logged", sid, sname, in_notes=p.promo_url))
-                continue
-            # compare with the campaign: the read's, else the one running that day
-            read_camps = [camp_by_id[r["campaign_id"]] for r in ep_reads
-                          if r["sponsor_id"] == key and r["campaign_id"] in camp_by_id]
-            c = read_camps[0] if read_camps else campaigns.running(key, ep["air_date"], ep["show_id"])
-            if c is None:
-                continue
-            sname = sponsors.by_id[key]["name"]
-            if p.promo_url and c["promo_url"] and not _same_url(p.promo_url, c["promo_url"]):
-                out.append(exc("promo_url_differs", key, sname, campaign_id=c["id"], in_notes=p.promo_url,
-                               expected=c["promo_url"]))
-            if p.promo_code and c["promo_code"] and p.promo_code.casefold() != c["promo_code"].casefold():
-                out.append(exc("promo_code_differs", key, sname, campaign_id=c["id"], in_notes=p.promo_code,
-                               expected=c["promo_code"]))
-    return Reconciliation(lo, hi, camp["id"] if camp else None, len(episodes), checked_reads, out)
-
-
-def reconcile_for_pop(store: Store, sponsor_id: int, month: str) -> list[dict[str, Any]]:
-    """The exceptions of one sponsor for a month, as plain dicts for the proof-of-performance report."""
-    rec = reconcile(store, month=month, sponsor_id=sponsor_id)
-    return [e.to_dict() for e in rec.exceptions]
-
-
 __all__ = [
-    "SOURCE_CSV", "SOURCE_SHOW_NOTES", "FeedImportResult", "ImportCancelled", "ProposedRead", "ReconException",
-    "Reconciliation", "ShowNotesResult", "TableImportResult", "import_campaigns_csv", "import_downloads_csv",
-    "import_reads_csv", "import_rss", "import_show_notes", "load_source", "reconcile",
-    "reconcile_for_pop",
+    "SOURCE_CSV", "SOURCE_SHOW_NOTES", "FeedImportResult", "ImportCancelled", "ProposedRead", "ShowNotesResult",
+    "TableImportResult", "import_campaigns_csv", "import_downloads_csv", "import_reads_csv", "import_rss",
+    "import_show_notes", "load_source",
 ]

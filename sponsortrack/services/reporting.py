@@ -15,7 +15,7 @@ from sponsortrack.pricing import DELIVERED_STATUSES
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import settings as ssvc
-from sponsortrack.services.imports import reconcile_for_pop
+from sponsortrack.services.reconcile import reconcile_for_pop
 from sponsortrack.store import Store, campaigns
 from sponsortrack.store import invoices as istore
 from sponsortrack.store import links as lstore
@@ -95,7 +95,7 @@ class PopData:
     links: list[LinkHealth]
     link_checks_exist: bool
     amounts: dict[str, int] = field(default_factory=dict)   # currency -> delivered value this month
-    # Where the published show notes and the logged reads disagree (services.imports.reconcile);
+    # Where the published show notes and the logged reads disagree (services.reconcile.reconcile);
     # each with ``kind`` and a one-line ``message``.
     exceptions: list[dict] = field(default_factory=list)
 

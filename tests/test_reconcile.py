@@ -1,0 +1,77 @@
+"""Reconciliation of published show notes with logged reads, against a real temporary database."""
+
+from __future__ import annotations
+
+import pytest
+
+from sponsortrack.errors import ValidationError
+from sponsortrack.services import campaigns as camp
+from sponsortrack.services import catalog as cat
+from sponsortrack.services import reads as rd
+from sponsortrack.services import reconcile as rc
+
+SEED_NOTES = (
+    "Sponsors:\n\n"
+    "DigitalOcean – Managed databases. Get started for free with a $50 credit. Learn more at do.co/changelog.\n"
+    "The Brave Browser – Download Brave for free and give tipping a try right here on changelog.com.\n"
+    "Fastly – Our bandwidth partner. Learn more at fastly.com.\n\n"
+    "Featuring:\nChris Benson – Twitter, GitHub\n"
+)
+
+
+@pytest.fixture
+def net(store):
+    """A show with two episodes, three sponsors with running campaigns."""
+    cat.add_show(store, name="Practical AI", website="https://changelog.com/practicalai")
+    for name, domains in (("DigitalOcean", "digitalocean.com do.co"), ("Brave", "brave.com"),
+                          ("Fastly", "fastly.com")):
+        cat.add_sponsor(store, name=name, domains=domains)
+    camp.add_campaign(store, sponsor="DigitalOcean", name="DB", start_date="2019-08-01", end_date="2019-12-31",
+                      pricing="flat", rate="1500", promo_url="do.co/changelog", promo_code="PAI")
+    camp.add_campaign(store, sponsor="Fastly", name="Bandwidth", start_date="2019-08-01", end_date="2019-12-31",
+                      pricing="flat", rate="900", promo_url="fastly.com", default_placement="post")
+    cat.add_episode(store, "Practical AI", number=62, title="China's AI blacklist", published_on="2019-10-21",
+                    show_notes=SEED_NOTES)
+    cat.add_episode(store, "Practical AI", number=63, title="Federated learning", published_on="2019-10-28")
+    return store
+
+
+def test_reconcile_month(net):
+    ep62 = cat.resolve_episode(net, "Practical AI", 62)
+    # 62's notes name DigitalOcean, Brave, Fastly. Log DigitalOcean with the right URL, Fastly with none,
+    # and a read of a sponsor the notes do not name.
+    cat.add_sponsor(net, name="Linode")
+    rd.log_reads(net, ep62.id, [{"sponsor": "DigitalOcean"}, {"sponsor": "Linode", "placement": "mid"}])
+    rec = rc.reconcile(net, month="2019-10")
+    assert rec.episodes_checked == 2 and rec.reads_checked == 2
+    got = sorted((e.kind, e.sponsor_name, e.episode_number) for e in rec.exceptions)
+    assert got == [
+        ("in_notes_not_logged", "Brave", 62),
+        ("in_notes_not_logged", "Fastly", 62),
+        ("logged_not_in_notes", "Linode", 62),
+    ]
+    assert all(isinstance(e.to_dict()["message"], str) for e in rec.exceptions)
+
+
+def test_reconcile_promo_differences_and_campaign_scope(net):
+    ep63 = cat.resolve_episode(net, "Practical AI", 63)
+    cat.edit_episode(net, ep63.id, show_notes=(
+        "Sponsors:\nDigitalOcean – Learn more at do.co/practicalai and use code OTHER.\n"
+        "Fastly – Learn more at fastly.com/\n"))
+    rd.log_reads(net, ep63.id, [{"sponsor": "DigitalOcean"}, {"sponsor": "Fastly"}])
+    rec = rc.reconcile(net, month="2019-10")
+    diffs = [(e.kind, e.in_notes, e.expected) for e in rec.exceptions if e.episode_number == 63]
+    assert diffs == [("promo_url_differs", "https://do.co/practicalai", "https://do.co/changelog"),
+                     ("promo_code_differs", "OTHER", "PAI")]  # fastly.com/ equals fastly.com
+    db_campaign = camp.resolve_campaign(net, "DB")
+    rec = rc.reconcile(net, campaign_id=db_campaign.id)
+    assert (rec.date_from, rec.date_to) == ("2019-08-01", "2019-12-31")
+    assert {e.sponsor_name for e in rec.exceptions} == {"DigitalOcean"}
+    assert rc.reconcile_for_pop(net, db_campaign.sponsor_id, "2019-10")[0]["sponsor_name"] == "DigitalOcean"
+
+
+def test_reconcile_bad_input(net):
+    with pytest.raises(ValidationError, match="not a month"):
+        rc.reconcile(net, month="2019-13")
+    with pytest.raises(ValidationError, match="give a month"):
+        rc.reconcile(net)
