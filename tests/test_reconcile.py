@@ -75,3 +75,48 @@ def test_reconcile_bad_input(net):
         rc.reconcile(net, month="2019-13")
     with pytest.raises(ValidationError, match="give a month"):
         rc.reconcile(net)
+
+
+def _kinds(rec, number):
+    return sorted((e.kind, e.sponsor_name) for e in rec.exceptions if e.episode_number == number)
+
+
+def test_a_read_is_in_the_notes_when_they_carry_its_promo_url_or_a_sponsor_domain(net):
+    # The notes never name these sponsors, but carry their links: no "logged, not in notes".
+    cat.add_sponsor(net, name="Linode", domains="linode.com")
+    cat.add_sponsor(net, name="Sentry", domains="sentry.io")
+    cat.add_episode(net, "Practical AI", number=64, title="Links only", published_on="2019-10-29",
+                    show_notes="Thanks for listening! Try https://www.linode.com/practicalai/ today.\n"
+                               "Errors? <a href=\"https://get.sentry.io/pai\">start here</a>.\n"
+                               "And the bandwidth: fastly.com.")
+    rd.log_reads(net, cat.resolve_episode(net, "Practical AI", 64).id,
+                 [{"sponsor": "Linode", "placement": "pre"}, {"sponsor": "Sentry", "placement": "mid"},
+                  {"sponsor": "Fastly"}])
+    assert _kinds(rc.reconcile(net, month="2019-10"), 64) == []
+
+
+def test_a_read_with_its_promo_url_in_the_notes_counts_even_off_the_sponsor_domains(net):
+    cat.add_sponsor(net, name="Hired")  # no domains; the promo link is the show's redirect
+    cat.add_episode(net, "Practical AI", number=65, title="Redirects", published_on="2019-10-30",
+                    show_notes="Get a job: changelog.com/hired. Also see notlinode.com")
+    cat.add_sponsor(net, name="Linode", domains="linode.com")
+    rd.log_reads(net, cat.resolve_episode(net, "Practical AI", 65).id,
+                 [{"sponsor": "Hired", "placement": "pre", "promo_url": "https://changelog.com/hired/"},
+                  {"sponsor": "Linode", "placement": "mid"}])
+    # Hired: its read's URL is in the notes. Linode: notlinode.com is another domain.
+    assert _kinds(rc.reconcile(net, month="2019-10"), 65) == [("logged_not_in_notes", "Linode")]
+
+
+def test_an_episode_without_notes_is_not_a_disagreement(net):
+    ep63 = cat.resolve_episode(net, "Practical AI", 63)  # no notes
+    rd.log_reads(net, ep63.id, [{"sponsor": "DigitalOcean"}, {"sponsor": "Fastly"}])
+    rec = rc.reconcile(net, month="2019-10")
+    assert _kinds(rec, 63) == []
+    assert rec.episodes_without_notes == 1 and rec.to_dict()["episodes_without_notes"] == 1
+    assert "no_show_notes" not in rec.counts()
+
+
+def test_demo_episode_61_is_the_one_disagreement_of_october(demo_store):
+    rec = rc.reconcile(demo_store, month="2019-10")
+    assert [(e.kind, e.episode_number, e.sponsor_name) for e in rec.exceptions] == [
+        ("logged_not_in_notes", 61, "Fastly")]

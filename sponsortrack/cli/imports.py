@@ -205,6 +205,9 @@ def reconcile_cmd(ctx: click.Context, month: str | None, campaign_id: int | None
         return
     click.echo(f"Checked {rec.episodes_checked} episodes and {rec.reads_checked} reads, "
                f"{rec.date_from} to {rec.date_to}.")
+    if rec.episodes_without_notes:
+        click.echo(f"{rec.episodes_without_notes} episodes with reads have no show notes to compare "
+                   "(not counted as disagreements).")
     if rec.clean:
         click.echo("Show notes and logged reads agree.")
         return

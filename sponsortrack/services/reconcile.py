@@ -3,11 +3,22 @@
 ``reconcile(store, month=..., campaign_id=...)`` returns plain data (``Reconciliation``) for the
 window's reconciliation page, the ``reconcile`` command and the proof-of-performance report's
 exceptions.
+
+The matching rules:
+
+- a read logged for a sponsor is *in the notes* when the show-notes parser finds that sponsor there
+  (by name, or by a promo link on one of its domains), or when the notes carry, anywhere, the read's
+  promo URL, its campaign's promo URL or a link or bare domain on one of the sponsor's domains
+  (``fastly.com``, ``www.fastly.com/podcast``, ``https://get.fastly.com``; not ``notfastly.com``);
+- a sponsor the parser finds in the notes with no read logged is *in the notes, not logged*;
+- an episode with no show notes at all is not a disagreement: it is counted
+  (``episodes_without_notes``) and said once, never listed as an exception.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -24,8 +35,45 @@ RECON_KINDS = {
     "in_notes_not_logged": "sponsor in the show notes, no read logged",
     "promo_url_differs": "promo URL in the show notes differs from the campaign's",
     "promo_code_differs": "promo code in the show notes differs from the campaign's",
-    "no_show_notes": "episode has reads but no show notes to compare",
 }
+
+# host-like words of the notes, with an optional scheme and path: "https://do.co/changelog", "fastly.com."
+_LINK = re.compile(r"(?<![\w@.-])(?:[a-z][a-z0-9+.-]*://)?((?:[a-z0-9-]+\.)+[a-z]{2,63})(?![\w-])"
+                   r"(/[^\s<>\"'()\[\]{}]*)?", re.I)
+
+
+def _norm_link(host: str, path: str | None) -> str:
+    host = host.lower()
+    host = host[4:] if host.startswith("www.") else host
+    return host + "/" + (path or "").strip("/").rstrip(".,;:!?").rstrip("/")
+
+
+def _url_key(url: str) -> str | None:
+    m = _LINK.search(url.strip())
+    return _norm_link(m.group(1), m.group(2)) if m else None
+
+
+class _NotesLinks:
+    """The hosts and links of one episode's notes, for the promo-URL and domain rules."""
+
+    def __init__(self, notes: str):
+        self.hosts: set[str] = set()
+        self.links: set[str] = set()
+        for m in _LINK.finditer(notes):
+            key = _norm_link(m.group(1), m.group(2))
+            self.hosts.add(key.partition("/")[0])
+            self.links.add(key)
+
+    def carries_url(self, url: str | None) -> bool:
+        key = _url_key(url) if url else None
+        return key is not None and key in self.links
+
+    def carries_domain(self, domains: list[str]) -> bool:
+        for d in domains:
+            d = d.lower().removeprefix("www.")
+            if any(h == d or h.endswith("." + d) for h in self.hosts):
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -66,6 +114,7 @@ class Reconciliation:
     episodes_checked: int
     reads_checked: int
     exceptions: list[ReconException]
+    episodes_without_notes: int = 0  # episodes with reads and no notes: nothing to compare, not a disagreement
 
     @property
     def clean(self) -> bool:
@@ -77,7 +126,8 @@ class Reconciliation:
     def to_dict(self) -> dict[str, Any]:
         return {"date_from": self.date_from, "date_to": self.date_to, "campaign_id": self.campaign_id,
                 "episodes_checked": self.episodes_checked, "reads_checked": self.reads_checked,
-                "counts": self.counts(), "exceptions": [e.to_dict() for e in self.exceptions]}
+                "episodes_without_notes": self.episodes_without_notes, "counts": self.counts(),
+                "exceptions": [e.to_dict() for e in self.exceptions]}
 
 
 def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None = None,
@@ -125,6 +175,7 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
         reads_by_ep[r["episode_id"]].append(r)
     out: list[ReconException] = []
     checked_reads = 0
+    without_notes = 0
     for ep in episodes:
         ep_reads = reads_by_ep.get(ep["id"], [])
         checked_reads += len(ep_reads)
@@ -136,9 +187,7 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
 
         notes = (ep["show_notes"] or "").strip()
         if not notes:
-            if ep_reads:
-                names = sorted({r["sponsor_name"] for r in ep_reads})
-                out.append(exc("no_show_notes", None, ", ".join(names)))
+            without_notes += bool(ep_reads)
             continue
         parsed = parse_show_notes(notes, exclude_domains=[ep["website"]] if ep["website"] else [])
         in_notes: dict[int | str, ParsedSponsor] = {}
@@ -149,8 +198,14 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
                 continue
             in_notes.setdefault(key, p)
         logged_sponsors = {r["sponsor_id"] for r in ep_reads}
+        links = _NotesLinks(notes)
         for r in ep_reads:
-            if r["sponsor_id"] not in in_notes:
+            if r["sponsor_id"] in in_notes:
+                continue
+            read_camp = camp_by_id.get(r["campaign_id"])
+            sp = sponsors.by_id.get(r["sponsor_id"]) or {}
+            if not (links.carries_url(r["promo_url"]) or links.carries_url(read_camp and read_camp["promo_url"])
+                    or links.carries_domain(sp.get("domains") or [])):
                 out.append(exc("logged_not_in_notes", r["sponsor_id"], r["sponsor_name"], read_id=r["id"],
                                campaign_id=r["campaign_id"]))
         for key, p in in_notes.items():
@@ -172,7 +227,8 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
             if p.promo_code and c["promo_code"] and p.promo_code.casefold() != c["promo_code"].casefold():
                 out.append(exc("promo_code_differs", key, sname, campaign_id=c["id"], in_notes=p.promo_code,
                                expected=c["promo_code"]))
-    return Reconciliation(lo, hi, camp["id"] if camp else None, len(episodes), checked_reads, out)
+    return Reconciliation(lo, hi, camp["id"] if camp else None, len(episodes), checked_reads, out,
+                          episodes_without_notes=without_notes)
 
 
 def reconcile_for_pop(store: Store, sponsor_id: int, month: str) -> list[dict[str, Any]]:
