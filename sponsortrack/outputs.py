@@ -77,6 +77,17 @@ def _clash(target: str, db: str) -> str | None:
     return None
 
 
+def open_database_file(path: str | os.PathLike[str]) -> str | None:
+    """What of an open database ``path`` is ("the open database", its -wal, ...), or None. Inputs check
+    it too: opening and closing the live database file outside SQLite drops this process's locks."""
+    normal = _normal(path)
+    for db in sorted(_databases_snapshot()):
+        suffix = _clash(normal, db)
+        if suffix is not None:
+            return _WHAT[suffix]
+    return None
+
+
 def check_output(path: str | os.PathLike[str], *, protect: tuple[str | os.PathLike[str], ...] = ()) -> Path:
     """The file to write, or a one-line ``output: ...`` ValidationError. ``protect`` adds database
     paths to those this process has opened."""

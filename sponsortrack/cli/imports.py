@@ -1,4 +1,4 @@
-"""Import commands: ``import shownotes|rss|csv|downloads`` and ``reconcile``.
+"""Import commands: ``import shownotes|rss|csv|downloads|chapters`` and ``reconcile``.
 
 Bad input prints one line per problem (with its row or feed item) on stderr and exits 2; nothing is
 written then.
@@ -47,7 +47,8 @@ def _parse_mapping(items: tuple[str, ...]) -> dict[str, str] | None:
 
 @click.group("import")
 def import_group() -> None:
-    """Import show notes, an RSS feed, or spreadsheets (CSV) of reads, campaigns and downloads."""
+    """Import show notes, an RSS feed, spreadsheets (CSV) of reads, campaigns and downloads, or the
+    sponsor chapters of an episode's audio file."""
 
 
 @import_group.command("shownotes")
@@ -81,6 +82,62 @@ def import_shownotes(ctx: click.Context, file: str, show: str | None, episode: s
         else:
             click.echo(f"{len(result.proposed)} reads proposed for {result.episode_label}; "
                        "add --apply to log them.")
+
+
+@import_group.command("chapters")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--show", required=True, help="Show of the episode the chapters mark.")
+@click.option("--episode", required=True, help="Episode number (with --show).")
+@click.option("--dry-run", is_flag=True, help="Show the reads that would be logged; write nothing.")
+@format_option
+@click.pass_context
+def import_chapters_cmd(ctx: click.Context, file: str, show: str, episode: str, dry_run: bool, fmt: str) -> None:
+    """Log the sponsor reads an episode's chapter markers show: ID3 chapters of an MP3, MP4 chapters of
+    an M4A, a Podcasting 2.0 chapters JSON file, or a feed's Podlove Simple Chapters (psc:chapters).
+
+    A chapter titled "Sponsor: X", "Ad: X", "X (sponsor)" ... becomes a read of sponsor X (a known
+    sponsor, by name or alias) with its start and length; placement from where it starts: the first
+    15 % of the episode is pre-roll, the last 15 % post-roll, the rest mid-roll."""
+    from sponsortrack.services.chapters import KIND_LABELS, import_chapters
+    from sponsortrack.validation import format_duration
+
+    result = import_chapters(_store(ctx), file, show=show, episode=episode, apply=not dry_run)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+
+    def state(r) -> str:
+        if r.already_logged:
+            return "already logged"
+        if not r.loggable:
+            return "skipped"
+        if not r.selected:
+            return "not ticked"
+        return "would log" if dry_run else "logged"
+
+    rows = [{"start": format_duration(r.start_seconds), "length": format_duration(r.length_seconds),
+             "placement": r.placement, "sponsor": r.sponsor_name or "?", "campaign": r.campaign_name,
+             "chapter": r.chapter_title, "result": state(r)} for r in result.reads]
+    cols = ["start", "length", "placement", "sponsor", "campaign", "chapter", "result"]
+    if fmt == "csv":
+        emit(rows, cols, fmt)
+        return
+    dur = f", {format_duration(round(result.duration))} long" if result.duration else ""
+    click.echo(f"{result.file_name}: {len(result.chapters)} chapters ({KIND_LABELS[result.kind]}{dur}) "
+               f"for {result.episode_label}.")
+    if rows:
+        emit(rows, cols, fmt)
+    for r in result.not_loggable:
+        click.echo(f"skipped “{r.chapter_title}” at {format_duration(r.start_seconds)}: {r.problem}")
+    for note in result.notes:
+        click.echo(f"note: {note}")
+    n = len(result.to_log)
+    if dry_run:
+        click.echo(f"Dry run: {n} read{'s' if n != 1 else ''} would be logged on {result.episode_label}. "
+                   "Nothing was written.")
+    else:
+        click.echo(f"Logged {len(result.read_ids)} read{'s' if len(result.read_ids) != 1 else ''} on "
+                   f"{result.episode_label}.")
 
 
 @import_group.command("rss")

@@ -35,10 +35,17 @@ class ProposedRead:
     promo_url: str | None
     promo_code: str | None
     selected: bool = True
+    start_seconds: int | None = None   # from a chapter marker (services.chapters)
+    length_seconds: int | None = None
 
     def as_values(self) -> dict[str, Any]:
-        return {"sponsor_id": self.sponsor_id, "campaign_id": self.campaign_id, "placement": self.placement,
-                "read_type": self.read_type, "promo_url": self.promo_url, "promo_code": self.promo_code}
+        out = {"sponsor_id": self.sponsor_id, "campaign_id": self.campaign_id, "placement": self.placement,
+               "read_type": self.read_type, "promo_url": self.promo_url, "promo_code": self.promo_code}
+        if self.start_seconds is not None:
+            out["start_seconds"] = self.start_seconds
+        if self.length_seconds is not None:
+            out["length_seconds"] = self.length_seconds
+        return out
 
 
 def clean_read(store: Store, episode: Episode, values: dict[str, Any], *,

@@ -1,0 +1,278 @@
+"""Reads proposed from chapter markers: an episode's MP3/M4A, its chapters JSON, its feed's psc:chapters.
+
+``read_chapters(source)`` tells what a file is and reads its chapters (one ``file: ...`` line for a file
+that carries none); ``propose_chapter_reads(store, chapters, show=..., episode=...)`` turns the sponsor
+chapters into proposed reads of that episode: the sponsor matched to a known one by name or alias
+(``SponsorMatcher``), the placement from where the chapter starts (``importers.chapters.placement_for``:
+the first 15 % of the episode is pre-roll, the last 15 % post-roll), start and length from the chapter,
+the campaign running that day and its promo URL and code. ``import_chapters(..., apply=True)`` logs the
+ticked proposals through ``services.reads.log_reads`` — the same validation as any read logged by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sponsortrack.errors import ValidationError
+from sponsortrack.importers import chapters as ch
+from sponsortrack.importers import tabular
+from sponsortrack.services import reads as rd
+from sponsortrack.services.imports import _Campaigns, _Sponsors
+from sponsortrack.store import Store
+from sponsortrack.store import imports as istore
+from sponsortrack.validation import format_duration
+
+SOURCE_CHAPTERS = "chapters"
+KIND_LABELS = {"id3": "ID3 chapters (MP3)", "mp4": "MP4 chapters (M4A)", "json": "chapters JSON",
+               "psc": "Podlove Simple Chapters"}
+
+
+@dataclass
+class ChapterRead:
+    """One sponsor chapter, as a read proposed for the episode."""
+
+    chapter_title: str
+    parsed_name: str | None         # the sponsor the title names (None: "Ad break")
+    sponsor_id: int | None          # the known sponsor it matched
+    sponsor_name: str | None
+    campaign_id: int | None
+    campaign_name: str | None
+    placement: str
+    start_seconds: int
+    length_seconds: int | None
+    promo_url: str | None
+    promo_code: str | None
+    read_type: str = "host"
+    problem: str | None = None      # why it cannot be logged as it stands
+    already_logged: bool = False    # the episode already has this sponsor's read at this placement
+    selected: bool = True
+
+    @property
+    def loggable(self) -> bool:
+        return self.sponsor_id is not None and self.problem is None
+
+    def values(self) -> dict[str, Any]:
+        """The fields for ``services.reads.log_reads``."""
+        out: dict[str, Any] = {"sponsor_id": self.sponsor_id, "placement": self.placement,
+                               "start_seconds": self.start_seconds, "length_seconds": self.length_seconds,
+                               "promo_url": self.promo_url, "promo_code": self.promo_code,
+                               "read_type": self.read_type, "status": "aired", "source": SOURCE_CHAPTERS}
+        if self.campaign_id is not None:
+            out["campaign_id"] = self.campaign_id
+        return out
+
+    def proposed_read(self) -> rd.ProposedRead:
+        """The Log page's proposal for this chapter (known sponsors only)."""
+        if self.sponsor_id is None or self.sponsor_name is None:
+            raise ValidationError("sponsor", f"chapter “{self.chapter_title}” names no known sponsor")
+        return rd.ProposedRead(sponsor_id=self.sponsor_id, sponsor_name=self.sponsor_name,
+                               campaign_id=self.campaign_id, campaign_name=self.campaign_name,
+                               placement=self.placement, read_type=self.read_type, promo_url=self.promo_url,
+                               promo_code=self.promo_code, selected=self.selected,
+                               start_seconds=self.start_seconds, length_seconds=self.length_seconds)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["start"] = format_duration(self.start_seconds)
+        d["length"] = format_duration(self.length_seconds)
+        return d
+
+
+@dataclass
+class ChaptersResult:
+    kind: str
+    file_name: str
+    episode_id: int
+    episode_label: str
+    duration: float | None
+    chapters: list[ch.Chapter]
+    reads: list[ChapterRead] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    read_ids: list[int] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def to_log(self) -> list[ChapterRead]:
+        return [r for r in self.reads if r.selected and r.loggable]
+
+    @property
+    def not_loggable(self) -> list[ChapterRead]:
+        return [r for r in self.reads if not r.loggable]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "file": self.file_name, "episode_id": self.episode_id,
+                "episode": self.episode_label, "duration_seconds": self.duration,
+                "chapters": [{"start": c.start, "end": c.end, "title": c.title} for c in self.chapters],
+                "proposed_reads": [r.to_dict() for r in self.reads], "notes": self.notes,
+                "reads_created": len(self.read_ids), "read_ids": self.read_ids, "applied": self.applied}
+
+
+# --------------------------------------------------------------------------- what the file is
+
+_AUDIO_MAGIC = (b"ID3", b"fLaC", b"OggS", b"RIFF", b"FORM", b"\x30\x26\xb2\x75")
+
+
+def _check_readable(path: Path) -> None:
+    from sponsortrack import outputs
+
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise ValidationError("file", f"{path} does not exist") from None
+    except OSError as exc:
+        raise ValidationError("file", f"{path} cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ValidationError("file", f"{path} is a folder, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ValidationError("file", f"{path} is not a regular file (a pipe or a device)")
+    if outputs.open_database_file(path) is not None:
+        raise ValidationError("file", f"{path} is {outputs.open_database_file(path)}, not a chapters file")
+    if not os.access(path, os.R_OK):
+        raise ValidationError("file", f"{path} cannot be read (permission denied)")
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(512)
+    except OSError as exc:
+        raise ValidationError("file", f"{path} cannot be read ({exc.strerror or exc})") from None
+
+
+def sniff(head: bytes) -> str:
+    """``audio``, ``json``, ``xml``, or what else the file is (``xlsx``, ``pdf``, ``text``, ``binary``)."""
+    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0) \
+            or head[4:8] == b"ftyp" or head.startswith(_AUDIO_MAGIC):
+        return "audio"
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "sqlite"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] in (b"{", b"["):
+        return "json"
+    if text[:1] == b"<":
+        return "xml"
+    if b"\x00" in head:
+        return "binary"
+    return "text"
+
+
+_WRONG = {
+    "xlsx": "is a ZIP file (a spreadsheet?); for a spreadsheet of reads run `sponsortrack import csv`",
+    "pdf": "is a PDF document, not chapters",
+    "sqlite": "is an SQLite database, not chapters",
+    "text": "is text, not chapters; for show notes run `sponsortrack import shownotes`",
+    "binary": "is not an audio file, a chapters JSON file or a feed",
+}
+
+
+def read_chapters(source: str | Path, *, guid: str | None = None, number: int | None = None) -> ch.Chapters:
+    """The chapters a file carries: an MP3/M4A, a chapters JSON file, or a feed (or psc document) with
+    Podlove Simple Chapters — the item with that ``guid``, else that episode ``number``."""
+    path = Path(source).expanduser()
+    _check_readable(path)
+    kind = sniff(_head(path))
+    if kind == "audio":
+        return ch.read_audio_chapters(path)
+    if kind in _WRONG:
+        raise ValidationError("file", f"{path.name} {_WRONG[kind]}")
+    data = tabular.read_bytes(path)
+    if kind == "json":
+        return ch.parse_chapters_json(data)
+    feed = ch.parse_psc_feed(data)
+    if not feed.by_guid and not feed.by_number:
+        if feed.items:
+            raise ValidationError("file", f"{path.name}: none of its {feed.items} items has psc:chapters")
+        raise ValidationError("file", f"{path.name} is XML with neither feed items nor psc:chapters")
+    if "" in feed.by_guid and 0 in feed.by_number:
+        return feed.by_guid[""]
+    hit = (feed.by_guid.get(guid) if guid else None) or (feed.by_number.get(number) if number else None)
+    if hit is None:
+        which = f"guid {guid!r} or episode number {number}" if guid else f"episode number {number}"
+        raise ValidationError("file", f"{path.name}: no item with {which} has psc:chapters")
+    return hit
+
+
+# --------------------------------------------------------------------------- proposals
+
+def _whole(seconds: float) -> int:
+    """Whole seconds, halves up (17.5 s is 18)."""
+    return int(seconds + 0.5)
+
+
+def propose_chapter_reads(store: Store, chapters: ch.Chapters, episode_id: int) -> list[ChapterRead]:
+    """The sponsor chapters of ``chapters`` as proposed reads of the episode."""
+    from sponsortrack.services import catalog as cat
+
+    ep = cat.get_episode(store, episode_id)
+    sponsors = _Sponsors(istore.sponsors(store))
+    campaigns = _Campaigns(istore.campaigns(store))
+    already: Counter[tuple[int, str]] = Counter(
+        (r["sponsor_id"], r["placement"]) for r in istore.read_summaries(store, [ep.id]))
+    timed = chapters.with_ends()
+    # the audio's (or the feed item's) length; else where the last chapter ends, when it says
+    duration = chapters.duration or (timed[-1].end if timed else None)
+    out: list[ChapterRead] = []
+    for c in timed:
+        st = ch.sponsor_in_title(c.title)
+        if not st.is_ad:
+            continue
+        placement = ch.placement_for(c.start, duration, timed)
+        known = sponsors.find(st.name) if st.name else None
+        running = campaigns.running(known["id"], ep.air_date, ep.show_id) if known else None
+        problem = None
+        if st.name is None:
+            problem = "the chapter names no sponsor: pick it in the Log page or log it by hand"
+        elif known is None:
+            problem = f"sponsor: no sponsor named “{st.name}” (add it on the Sponsors page, then import again)"
+        length = _whole(c.end - c.start) if c.end is not None else None
+        r = ChapterRead(
+            chapter_title=c.title, parsed_name=st.name, sponsor_id=known["id"] if known else None,
+            sponsor_name=known["name"] if known else st.name,
+            campaign_id=running["id"] if running else None, campaign_name=running["name"] if running else None,
+            placement=placement, start_seconds=_whole(c.start), length_seconds=length,
+            promo_url=running["promo_url"] if running else None,
+            promo_code=running["promo_code"] if running else None,
+            read_type=(running["default_read_type"] or "host") if running else "host", problem=problem)
+        if known is not None and already[(known["id"], placement)] > 0:
+            already[(known["id"], placement)] -= 1
+            r.already_logged = True
+            r.selected = False
+        if not r.loggable:
+            r.selected = False
+        out.append(r)
+    return out
+
+
+def import_chapters(store: Store, source: str | Path, *, show: object, episode: object,
+                    apply: bool = False) -> ChaptersResult:
+    """Read a file's chapters and propose (``apply``: log) the sponsor reads of one episode."""
+    from sponsortrack.services import catalog as cat
+
+    if show in (None, "") or episode in (None, ""):
+        raise ValidationError("episode", "give both --show and --episode: which episode do these chapters mark?")
+    ep = cat.resolve_episode(store, show, episode)  # type: ignore[arg-type]
+    chapters = read_chapters(source, guid=ep.guid, number=ep.number)
+    result = ChaptersResult(kind=chapters.kind, file_name=Path(source).name, episode_id=ep.id,
+                            episode_label=f"{ep.show_name} {ep.label}", duration=chapters.duration,
+                            chapters=chapters.chapters, notes=list(chapters.notes))
+    result.reads = propose_chapter_reads(store, chapters, ep.id)
+    if not result.reads:
+        result.notes.append(f"none of the {len(chapters.chapters)} chapters is a sponsor chapter "
+                            "(titles like “Sponsor: X”, “Ad: X”, “X (sponsor)”, “Ad break”)")
+    if apply and result.to_log:
+        result.read_ids = rd.log_reads(store, ep.id, [r.values() for r in result.to_log])
+        result.applied = True
+    return result
+
+
+__all__ = ["KIND_LABELS", "SOURCE_CHAPTERS", "ChapterRead", "ChaptersResult", "import_chapters",
+           "propose_chapter_reads", "read_chapters", "sniff"]
