@@ -208,15 +208,15 @@ def _whole(seconds: float) -> int:
     return int(seconds + 0.5)
 
 
-def propose_chapter_reads(store: Store, chapters: ch.Chapters, episode_id: int) -> list[ChapterRead]:
-    """The sponsor chapters of ``chapters`` as proposed reads of the episode."""
-    from sponsortrack.services import catalog as cat
-
-    ep = cat.get_episode(store, episode_id)
+def propose_chapter_reads(store: Store, chapters: ch.Chapters, *, show_id: int, air_date: str | None,
+                          episode_id: int | None = None) -> list[ChapterRead]:
+    """The sponsor chapters of ``chapters`` as proposed reads of an episode of the show aired that day
+    (``episode_id``: a saved episode, whose reads already logged are not proposed again)."""
     sponsors = _Sponsors(istore.sponsors(store))
     campaigns = _Campaigns(istore.campaigns(store))
     already: Counter[tuple[int, str]] = Counter(
-        (r["sponsor_id"], r["placement"]) for r in istore.read_summaries(store, [ep.id]))
+        (r["sponsor_id"], r["placement"]) for r in istore.read_summaries(store, [episode_id])) \
+        if episode_id is not None else Counter()
     timed = chapters.with_ends()
     # the audio's (or the feed item's) length; else where the last chapter ends, when it says
     duration = chapters.duration or (timed[-1].end if timed else None)
@@ -227,7 +227,7 @@ def propose_chapter_reads(store: Store, chapters: ch.Chapters, episode_id: int) 
             continue
         placement = ch.placement_for(c.start, duration, timed)
         known = sponsors.find(st.name) if st.name else None
-        running = campaigns.running(known["id"], ep.air_date, ep.show_id) if known else None
+        running = campaigns.running(known["id"], air_date, show_id) if known else None
         problem = None
         if st.name is None:
             problem = "the chapter names no sponsor: pick it in the Log page or log it by hand"
@@ -264,7 +264,8 @@ def import_chapters(store: Store, source: str | Path, *, show: object, episode: 
     result = ChaptersResult(kind=chapters.kind, file_name=Path(source).name, episode_id=ep.id,
                             episode_label=f"{ep.show_name} {ep.label}", duration=chapters.duration,
                             chapters=chapters.chapters, notes=list(chapters.notes))
-    result.reads = propose_chapter_reads(store, chapters, ep.id)
+    result.reads = propose_chapter_reads(store, chapters, show_id=ep.show_id, air_date=ep.air_date,
+                                         episode_id=ep.id)
     if not result.reads:
         result.notes.append(f"none of the {len(chapters.chapters)} chapters is a sponsor chapter "
                             "(titles like “Sponsor: X”, “Ad: X”, “X (sponsor)”, “Ad break”)")
@@ -274,5 +275,32 @@ def import_chapters(store: Store, source: str | Path, *, show: object, episode: 
     return result
 
 
-__all__ = ["KIND_LABELS", "SOURCE_CHAPTERS", "ChapterRead", "ChaptersResult", "import_chapters",
-           "propose_chapter_reads", "read_chapters", "sniff"]
+def proposals_for_log(store: Store, source: str | Path, *, show_id: int, air_date: str | None,
+                      episode_id: int | None = None, number: int | None = None,
+                      ) -> tuple[list[rd.ProposedRead], list[str]]:
+    """For the Log page: the sponsor chapters of a file as its proposals (known sponsors, not logged yet),
+    and one line for each chapter left out and why."""
+    from sponsortrack.services import catalog as cat
+
+    guid = cat.get_episode(store, episode_id).guid if episode_id is not None else None
+    chapters = read_chapters(source, guid=guid, number=number)
+    reads = propose_chapter_reads(store, chapters, show_id=show_id, air_date=air_date, episode_id=episode_id)
+    if not reads:
+        raise ValidationError("file", f"{Path(source).name}: none of its {len(chapters.chapters)} chapters is a "
+                                      "sponsor chapter (“Sponsor: X”, “Ad: X”, “X (sponsor)”)")
+    left_out = [f"“{r.chapter_title}” at {format_duration(r.start_seconds)}: "
+                f"{'already logged' if r.already_logged else r.problem}" for r in reads if not r.selected]
+    return [r.proposed_read() for r in reads if r.selected], left_out
+
+
+__all__ = [
+    "KIND_LABELS",
+    "SOURCE_CHAPTERS",
+    "ChapterRead",
+    "ChaptersResult",
+    "import_chapters",
+    "proposals_for_log",
+    "propose_chapter_reads",
+    "read_chapters",
+    "sniff",
+]

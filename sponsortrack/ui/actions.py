@@ -39,6 +39,7 @@ class Act(Enum):
     GO_INVOICES = "go_invoices"
     GO_REPORTS = "go_reports"
     GO_LINKS = "go_links"
+    GO_RECONCILE = "go_reconcile"
 
 
 Factory = Callable[["MainWindow"], QAction]
@@ -190,6 +191,14 @@ for _n, _key in enumerate(
     register(Act[f"GO_{_key.upper()}"])(_go(_key, _n))
 
 
+@register(Act.GO_RECONCILE)
+def _go_reconcile(w: MainWindow) -> QAction:
+    act = _action(w, "Reconcile", w.open_reconcile, shortcut=QKeySequence("Ctrl+Shift+R"),
+                  tip="Where the published show notes and the logged reads disagree, by month and show")
+    act.setCheckable(True)
+    return act
+
+
 def build_action_map(w: MainWindow) -> dict[Act, QAction]:
     """One QAction per name, owned by the window."""
     return {name: _FACTORIES[name](w) for name in Act}
@@ -201,7 +210,7 @@ MENUS: list[tuple[str, list[Act | None]]] = [
                Act.QUIT]),
     ("&Edit", [Act.UNDO, Act.REDO, None, Act.DELETE, None, Act.FIND, None, Act.PREFERENCES]),
     ("&Go", [Act.GO_DASHBOARD, Act.GO_LOG, Act.GO_HISTORY, Act.GO_EPISODES, Act.GO_SPONSORS, Act.GO_CAMPAIGNS,
-             Act.GO_INVOICES, Act.GO_REPORTS, Act.GO_LINKS, None, Act.REFRESH]),
+             Act.GO_INVOICES, Act.GO_REPORTS, Act.GO_RECONCILE, Act.GO_LINKS, None, Act.REFRESH]),
     ("&Help", [Act.ABOUT]),
 ]
 TOOLBAR: list[Act | None] = [Act.NEW, Act.SAVE, None, Act.UNDO, Act.REDO, None, Act.FIND, None, Act.PREFERENCES]

@@ -65,6 +65,7 @@ class AppContext(QObject):
     changed = Signal(object)
     message = Signal(str)          # one line for the status bar
     error = Signal(str, str)       # title, text: shown by the main window in a message box
+    navigate = Signal(str, object)  # page key, {argument: value} for its open_with(): show another page
 
     def __init__(self, store: Store, config: Config, tasks: TaskRunner | None = None,
                  parent: QObject | None = None):

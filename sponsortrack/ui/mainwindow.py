@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         ctx.changed.connect(self._on_changed)
         ctx.message.connect(self._show_message)
         ctx.error.connect(self._show_error)
+        ctx.navigate.connect(self._navigate)
         ctx.undo_stack.cleanChanged.connect(self._clean_changed)
         ctx.tasks.started.connect(self._task_started)
         ctx.tasks.stopped.connect(self._task_stopped)
@@ -191,6 +192,17 @@ class MainWindow(QMainWindow):
         enter = getattr(page, "entered", None)
         if callable(enter):
             enter()
+
+    @Slot(str, object)
+    def _navigate(self, key: str, arguments: object) -> None:
+        """A page asked for another one (``ctx.navigate``): show it, hand it the arguments."""
+        page = self.show_page(key)
+        open_with = getattr(page, "open_with", None)
+        if callable(open_with):
+            open_with(**(arguments if isinstance(arguments, dict) else {}))
+
+    def open_reconcile(self) -> None:
+        self.show_page("reconcile")
 
     def current_page(self) -> QWidget | None:
         return self.pages.get(self.current_key)

@@ -38,6 +38,17 @@ class ProposalsModel(QAbstractTableModel):
         self.dirty = True
         return row
 
+    def merge(self, item: ProposedRead) -> int:
+        """Add a proposal timed by a chapter marker: it takes the place of the first row of the same
+        sponsor that has no start yet (the campaign's proposal), else it is a new row."""
+        for row, p in enumerate(self.items):
+            if p.sponsor_id == item.sponsor_id and p.start_seconds is None:
+                self.items[row] = item
+                self.dirty = True
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+                return row
+        return self.add(item)
+
     def remove(self, row: int) -> None:
         if 0 <= row < len(self.items):
             self.beginRemoveRows(QModelIndex(), row, row)
@@ -110,6 +121,9 @@ class ProposalsModel(QAbstractTableModel):
             from PySide6.QtWidgets import QApplication
 
             return QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        if role == Qt.ItemDataRole.ToolTipRole and p.start_seconds is not None:
+            return (f"From the chapter markers: starts at {v.format_duration(p.start_seconds)}"
+                    + (f", {v.format_duration(p.length_seconds)} long" if p.length_seconds is not None else ""))
         if role == OBJECT_ROLE:
             return p
         return None

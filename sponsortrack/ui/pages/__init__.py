@@ -20,6 +20,8 @@ Page convention
 * The page has ``refresh()``: reload what it shows from the store. The main window calls it when the
   page is first shown and when ``ctx.changed`` names an entity in the page's ``WATCHES`` class
   attribute (a set of entity names; pages that are hidden are marked stale and refreshed when shown).
+* A page asks the window to show another one with ``ctx.navigate.emit(key, {...})``; the window shows it
+  and calls its ``open_with(**arguments)`` when it has one (Episodes and Reports open Reconcile so).
 * Optional hooks the main window uses when present: ``focus_search()`` (the Find action),
   ``new_item()`` (the New action on pages other than Log), ``title`` for the window title.
 * Register a page in :data:`PAGES` below — ``(key, title, "module:Class")``. Modules are imported
@@ -46,6 +48,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("campaigns", "Campaigns", "sponsortrack.ui.pages.campaigns:CampaignsPage"),
     ("invoices", "Invoices", "sponsortrack.ui.pages.invoices:InvoicesPage"),
     ("reports", "Reports", "sponsortrack.ui.pages.reports:ReportsPage"),
+    ("reconcile", "Reconcile", "sponsortrack.ui.pages.reconcile:ReconcilePage"),
     ("links", "Links", "sponsortrack.ui.pages.links:LinksPage"),
 ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from sponsortrack.services import catalog as cat
 from sponsortrack.ui import context as c
@@ -43,7 +43,16 @@ class EpisodesPage(QWidget):
         lay = QVBoxLayout(self)
         title = QLabel("Episodes")
         title.setProperty("role", "h1")
-        lay.addWidget(title)
+        self.reconcile_button = QPushButton("Reconcile show notes…")
+        self.reconcile_button.setObjectName("episodes_reconcile")
+        self.reconcile_button.setToolTip("Where the selected show's notes and logged reads disagree, in the month "
+                                         "of the selected episode")
+        self.reconcile_button.clicked.connect(self.reconcile)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.reconcile_button)
+        lay.addLayout(top)
         lay.addWidget(vs, 1)
         self.shows.view.selectionModel().currentRowChanged.connect(lambda *_: self._load_episodes())
 
@@ -61,6 +70,12 @@ class EpisodesPage(QWidget):
         show = self.shows.selected()
         items = cat.catalog.list_episodes(self.ctx.store, show_id=show.id) if show else []
         self.episodes.set_items(items)
+
+    def reconcile(self) -> None:
+        """Open the Reconcile page on this show, in the month of the selected episode."""
+        show, episode = self.shows.selected(), self.episodes.selected()
+        month = episode.air_date[:7] if episode is not None and episode.air_date else None
+        self.ctx.navigate.emit("reconcile", {"show_id": show.id if show else None, "month": month})
 
     def new_item(self) -> None:
         self.episodes.new_item()

@@ -9,6 +9,7 @@ removes an added row; Ctrl+S (or Ctrl+Enter) saves every ticked read in one tran
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QStringListModel, Qt
 from PySide6.QtGui import QKeyEvent, QPainter, QPalette
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDateEdit,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -214,8 +216,14 @@ class LogPage(QWidget):
         self.save_button.setObjectName("log_save")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
+        self.chapters_button = QPushButton("Read chapters from the episode file…")
+        self.chapters_button.setObjectName("log_chapters")
+        self.chapters_button.setToolTip("Sponsor chapters of the episode's MP3/M4A, its chapters JSON or its feed "
+                                        "become proposals here, with start and length; nothing is saved until you save")
+        self.chapters_button.clicked.connect(lambda: self.read_chapters())
         actions = QHBoxLayout()
         actions.addWidget(self.add_sponsor, 1)
+        actions.addWidget(self.chapters_button)
         actions.addWidget(self.save_button)
 
         self.logged_label = QLabel()
@@ -433,6 +441,39 @@ class LogPage(QWidget):
         self.view.set_row(row)
         self.add_sponsor.clear()
         self.error.hide()
+
+    def read_chapters(self, path: str | None = None) -> None:
+        """Read chapters from the episode file…: its sponsor chapters join the table, ticked, timed, unsaved."""
+        from sponsortrack.services import chapters as chs
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Read chapters from the episode file", self.ctx.config.last_folder("chapters", ""),
+                "Episode audio or chapters (*.mp3 *.m4a *.m4b *.mp4 *.json *.xml *.rss);;All files (*)")
+            if not path:
+                return
+        show_id, date = self.show_box.currentData(), self.air_date()
+        if self.episode_id is not None:
+            ep = cat.get_episode(self.ctx.store, self.episode_id)
+            show_id, date = ep.show_id, ep.air_date or date
+        try:
+            if show_id is None:
+                raise ValidationError("show", "is required (add a show on the Episodes page)")
+            items, left_out = chs.proposals_for_log(self.ctx.store, path, show_id=show_id, air_date=date,
+                                                    episode_id=self.episode_id, number=self.number.value())
+        except SponsortrackError as exc:
+            self._show_error(str(exc))
+            return
+        self.ctx.config.set_last_folder("chapters", str(Path(path).parent))
+        rows = [self.model.merge(p) for p in items]
+        if rows:
+            self.view.set_row(rows[0])
+            self.empty_hint.hide()
+        self.error.hide()
+        if left_out:
+            self._show_error("Not proposed: " + "; ".join(left_out))
+        self.ctx.message.emit(f"{len(items)} read{'s' if len(items) != 1 else ''} proposed from the chapters of "
+                              f"{Path(path).name}; check them and save.")
 
     # -- saving ------------------------------------------------------------------------------------
     def _show_error(self, text: str) -> None:

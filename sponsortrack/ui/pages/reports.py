@@ -99,6 +99,13 @@ class ReportsPage(QWidget):
         buttons.addWidget(self.generate_btn)
         buttons.addWidget(self.cancel_btn)
         buttons.addStretch(1)
+        self.reconcile_btn = QPushButton("Reconcile show notes…")
+        self.reconcile_btn.setObjectName("reports_reconcile")
+        self.reconcile_btn.setToolTip("Before sending a proof of performance: where this month's show notes and "
+                                      "logged reads disagree")
+        self.reconcile_btn.clicked.connect(
+            lambda: self.ctx.navigate.emit("reconcile", {"month": self.month.text().strip() or None}))
+        buttons.addWidget(self.reconcile_btn)
         buttons.addWidget(self.open_btn)
 
         title = QLabel("Reports")

@@ -1,0 +1,268 @@
+"""Reconcile: where the published show notes and the logged reads disagree, month by month, per show.
+
+Each disagreement has its button: **Log read** for a sponsor the notes name with no read logged (one
+undoable write, the campaign running that day giving placement, URL and code), **Open read** for a read
+logged whose sponsor the notes leave out, or whose promo URL or code differs. The rules are the service's
+(``services.reconcile``): a read is in the notes when they name its sponsor or carry its promo URL or one
+of the sponsor's domains; an episode without notes is counted, never listed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sponsortrack import validation as v
+from sponsortrack.errors import SponsortrackError
+from sponsortrack.services import catalog as cat
+from sponsortrack.services import reads as rd
+from sponsortrack.services import reconcile as rc
+from sponsortrack.ui import context as c
+from sponsortrack.ui import operations as ops
+from sponsortrack.ui.models.table import Column, ObjectTableModel, RawSortProxy
+from sponsortrack.ui.pages.invoices import default_month
+
+PROBLEM = {
+    "logged_not_in_notes": "read logged, the notes leave the sponsor out",
+    "in_notes_not_logged": "in the notes, no read logged",
+    "promo_url_differs": "promo URL in the notes differs",
+    "promo_code_differs": "promo code in the notes differs",
+}
+
+
+def action_of(e: rc.ReconException) -> str:
+    """What the row's button does: ``log``, ``open`` or ``""`` (nothing to do from here)."""
+    if e.kind == "in_notes_not_logged":
+        return "log" if e.sponsor_id is not None else ""
+    return "open" if e.read_id is not None else ""
+
+
+COLUMNS = [
+    Column("air_date", "Aired", lambda e: e.air_date or "", width=96),
+    Column("show", "Show", lambda e: e.show_name, width=130),
+    Column("episode", "Ep.", lambda e: "" if e.episode_number is None else str(e.episode_number),
+           lambda e: e.episode_number, align="right", width=50),
+    Column("sponsor", "Sponsor", lambda e: e.sponsor_name, width=130,
+           tooltip=lambda e: "" if e.sponsor_id is not None else "not a sponsor in the database yet"),
+    Column("problem", "Disagreement", lambda e: PROBLEM.get(e.kind, e.kind), width=290,
+           tooltip=lambda e: e.message),
+    Column("in_notes", "In the notes", lambda e: e.in_notes or "", width=190),
+    Column("expected", "Campaign's", lambda e: e.expected or "", width=150),
+    Column("action", "", lambda e: "", width=110),
+]
+ACTION = len(COLUMNS) - 1
+PROBLEM_COLUMN = COLUMNS[4]
+
+
+def month_shift(month: str, delta: int) -> str:
+    y, m = (int(x) for x in month.split("-"))
+    n = y * 12 + (m - 1) + delta
+    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+
+class ReconcilePage(QWidget):
+    WATCHES = frozenset({c.READS, c.EPISODES, c.SHOWS, c.SPONSORS, c.CAMPAIGNS})
+    title = "Reconcile"
+
+    def __init__(self, ctx: c.AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.result: rc.Reconciliation | None = None
+        head = QLabel("Reconcile show notes and reads")
+        head.setProperty("role", "h1")
+        last = default_month(store=ctx.store)
+        self.month_from = QLineEdit(month_shift(last, -2))
+        self.month_to = QLineEdit(last)
+        for box, name in ((self.month_from, "reconcile_from"), (self.month_to, "reconcile_to")):
+            box.setObjectName(name)
+            box.setPlaceholderText("YYYY-MM")
+            box.setMaximumWidth(90)
+            box.returnPressed.connect(self.refresh)
+        self.show_box = QComboBox()
+        self.show_box.setObjectName("reconcile_show")
+        self.show_box.setMinimumWidth(180)
+        self.check_button = QPushButton("Check")
+        self.check_button.setObjectName("reconcile_check")
+        self.check_button.clicked.connect(self.refresh)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("From"))
+        bar.addWidget(self.month_from)
+        bar.addWidget(QLabel("to"))
+        bar.addWidget(self.month_to)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel("Show"))
+        bar.addWidget(self.show_box)
+        bar.addWidget(self.check_button)
+        bar.addStretch(1)
+        self.summary = QLabel()
+        self.summary.setObjectName("reconcile_summary")
+        self.summary.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setObjectName("reconcile_error")
+        self.error.setProperty("role", "error")
+        self.error.hide()
+
+        self.model = ObjectTableModel(COLUMNS, self)
+        self.proxy = RawSortProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = QTableView()
+        self.view.setObjectName("reconcile_view")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(30)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setSectionResizeMode(COLUMNS.index(PROBLEM_COLUMN), QHeaderView.ResizeMode.Stretch)
+        for i, col in enumerate(COLUMNS):
+            self.view.setColumnWidth(i, col.width)
+        self.view.doubleClicked.connect(lambda idx: self.act(self.proxy.mapToSource(idx).row()))
+        self.proxy.layoutChanged.connect(self._place_buttons)
+        hint = QLabel("Log read: logs the sponsor the notes name (Undo takes it back). Open read: edit the read "
+                      "logged. Episodes with no show notes are not disagreements.")
+        hint.setProperty("role", "muted")
+        hint.setWordWrap(True)
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(head)
+        lay.addLayout(bar)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.error)
+        lay.addWidget(self.view, 1)
+        lay.addWidget(hint)
+        self._shows_loaded = False
+
+    # -- loading -------------------------------------------------------------------------------
+    def _fill_shows(self) -> None:
+        keep = self.show_box.currentData()
+        self.show_box.blockSignals(True)
+        self.show_box.clear()
+        self.show_box.addItem("All shows", 0)
+        for s in cat.list_shows(self.ctx.store):
+            self.show_box.addItem(s.name, s.id)
+        i = self.show_box.findData(keep) if keep is not None else 0
+        self.show_box.setCurrentIndex(max(i, 0))
+        self.show_box.blockSignals(False)
+        if not self._shows_loaded:
+            self._shows_loaded = True
+            self.show_box.currentIndexChanged.connect(lambda _i: self.refresh())
+
+    def open_with(self, *, month: str | None = None, show_id: int | None = None) -> None:
+        """Show one month (and one show): the Episodes and Reports pages send the producer here."""
+        if month:
+            self.month_from.setText(month)
+            self.month_to.setText(month)
+        self._fill_shows()
+        if show_id is not None:
+            i = self.show_box.findData(show_id)
+            if i >= 0:
+                self.show_box.blockSignals(True)
+                self.show_box.setCurrentIndex(i)
+                self.show_box.blockSignals(False)
+        self.refresh()
+
+    def _period(self) -> tuple[str, str]:
+        lo = v.parse_month(self.month_from.text().strip(), "from")
+        hi = v.parse_month(self.month_to.text().strip(), "to")
+        return v.month_bounds(lo)[0], v.month_bounds(hi)[1]
+
+    def refresh(self) -> None:
+        self._fill_shows()
+        self.error.hide()
+        try:
+            lo, hi = self._period()
+            if lo > hi:
+                raise SponsortrackError("to: the last month comes before the first")
+            show_id = self.show_box.currentData() or None
+            self.result = rc.reconcile(self.ctx.store, date_from=lo, date_to=hi, show=show_id)
+        except SponsortrackError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        self.model.set_items(self.result.exceptions)
+        self._place_buttons()
+        self.summary.setText(self.summary_text(self.result))
+
+    @staticmethod
+    def summary_text(r: rc.Reconciliation) -> str:
+        n = len(r.exceptions)
+        head = (f"{r.date_from} to {r.date_to}: checked {r.episodes_checked} episode"
+                f"{'s' if r.episodes_checked != 1 else ''} and {r.reads_checked} read"
+                f"{'s' if r.reads_checked != 1 else ''}. ")
+        body = "Show notes and logged reads agree." if not n else \
+            f"{n} disagreement{'s' if n != 1 else ''} between the show notes and the reads logged."
+        if r.episodes_without_notes:
+            body += (f" {r.episodes_without_notes} episode{'s' if r.episodes_without_notes != 1 else ''} with reads "
+                     f"{'have' if r.episodes_without_notes != 1 else 'has'} no show notes to compare.")
+        return head + body
+
+    def _place_buttons(self, *_args: Any) -> None:
+        """One button per disagreement, in the last column (there are few rows: one month's problems)."""
+        for row in range(self.proxy.rowCount()):
+            src = self.proxy.mapToSource(self.proxy.index(row, ACTION)).row()
+            what = action_of(self.model.item(src))
+            if not what:
+                self.view.setIndexWidget(self.proxy.index(row, ACTION), None)
+                continue
+            button = QPushButton("Log read" if what == "log" else "Open read")
+            button.setObjectName(f"reconcile_{what}_{src}")
+            button.clicked.connect(lambda _checked=False, r=src: self.act(r))
+            self.view.setIndexWidget(self.proxy.index(row, ACTION), button)
+
+    # -- the buttons -----------------------------------------------------------------------------
+    def act(self, row: int) -> None:
+        if not (0 <= row < self.model.rowCount()):
+            return
+        e: rc.ReconException = self.model.item(row)
+        what = action_of(e)
+        if what == "log":
+            self.log_missing(e)
+        elif what == "open":
+            self.open_read(e)
+
+    def log_missing(self, e: rc.ReconException) -> bool:
+        """Log the read the notes name: the campaign running that day fills placement, URL and code."""
+        try:
+            p = next((p for p in rd.proposals_for_episode(self.ctx.store, e.episode_id)
+                      if p.sponsor_id == e.sponsor_id), None)
+            values: dict[str, Any] = p.as_values() if p is not None else \
+                {"sponsor_id": e.sponsor_id, "placement": "mid", "promo_url": e.in_notes}
+            values.update(status="aired", source="reconcile")
+            ops.log_reads(self.ctx, [values], episode_id=e.episode_id)
+        except SponsortrackError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return False
+        self.ctx.message.emit(f"Logged {e.sponsor_name} on {e.show_name} #{e.episode_number} (Undo takes it back).")
+        return True
+
+    def open_read(self, e: rc.ReconException) -> None:
+        from sponsortrack.ui.dialogs.read import ReadDialog
+
+        try:
+            read = rd.get_read(self.ctx.store, e.read_id)  # type: ignore[arg-type]
+        except SponsortrackError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        ReadDialog(self.ctx, read, self).open()
+
+    def entered(self) -> None:
+        self.view.setFocus()
