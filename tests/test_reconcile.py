@@ -63,6 +63,8 @@ def test_reconcile_promo_differences_and_campaign_scope(net):
     diffs = [(e.kind, e.in_notes, e.expected) for e in rec.exceptions if e.episode_number == 63]
     assert diffs == [("promo_url_differs", "https://do.co/practicalai", "https://do.co/changelog"),
                      ("promo_code_differs", "OTHER", "PAI")]  # fastly.com/ equals fastly.com
+    do_read = next(r.id for r in rd.list_reads(net, sponsor="DigitalOcean"))
+    assert {e.read_id for e in rec.exceptions if e.episode_number == 63} == {do_read}  # the window opens it
     db_campaign = camp.resolve_campaign(net, "DB")
     rec = rc.reconcile(net, campaign_id=db_campaign.id)
     assert (rec.date_from, rec.date_to) == ("2019-08-01", "2019-12-31")

@@ -221,12 +221,13 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
             if c is None:
                 continue
             sname = sponsors.by_id[key]["name"]
+            rid = next((r["id"] for r in ep_reads if r["sponsor_id"] == key), None)  # the read to open
             if p.promo_url and c["promo_url"] and not _same_url(p.promo_url, c["promo_url"]):
                 out.append(exc("promo_url_differs", key, sname, campaign_id=c["id"], in_notes=p.promo_url,
-                               expected=c["promo_url"]))
+                               expected=c["promo_url"], read_id=rid))
             if p.promo_code and c["promo_code"] and p.promo_code.casefold() != c["promo_code"].casefold():
                 out.append(exc("promo_code_differs", key, sname, campaign_id=c["id"], in_notes=p.promo_code,
-                               expected=c["promo_code"]))
+                               expected=c["promo_code"], read_id=rid))
     return Reconciliation(lo, hi, camp["id"] if camp else None, len(episodes), checked_reads, out,
                           episodes_without_notes=without_notes)
 
