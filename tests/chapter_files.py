@@ -68,16 +68,20 @@ def chapters_json(path: Path, chapters: list[dict], **extra) -> Path:
 
 
 def psc_feed(path: Path, items: list[dict]) -> Path:
-    """An RSS feed; each item: guid, number, duration ("HH:MM:SS"), chapters [(start npt, title)]."""
+    """An RSS feed; each item: guid, number, duration ("HH:MM:SS"), chapters [(start npt, title)] and/or
+    chapters_url (a podcast:chapters link)."""
     parts = []
     for it in items:
-        chs = "".join(f'<psc:chapter start="{s}" title="{escape(t)}"/>' for s, t in it.get("chapters", []))
+        chs = "".join(f'<psc:chapter start="{s}" title="{escape(t)}"/>' for s, t in it.get("chapters") or [])
         psc = f'<psc:chapters version="1.2">{chs}</psc:chapters>' if it.get("chapters") is not None else ""
+        if it.get("chapters_url"):
+            psc += f'<podcast:chapters url="{escape(it["chapters_url"])}" type="application/json+chapters"/>'
         parts.append(f"<item><title>Episode {it['number']}</title><guid>{it['guid']}</guid>"
                      f"<itunes:episode>{it['number']}</itunes:episode>"
                      f"<itunes:duration>{it.get('duration', '')}</itunes:duration>{psc}</item>")
     path.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
-        'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:psc="http://podlove.org/simple-chapters">'
+        'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:psc="http://podlove.org/simple-chapters" '
+        'xmlns:podcast="https://podcastindex.org/namespace/1.0">'
         f"<channel><title>Practical AI</title>{''.join(parts)}</channel></rss>", encoding="utf-8")
     return path

@@ -255,7 +255,7 @@ def test_psc_chapters_in_a_feed_item(net, tmp_path):
     res = chs.import_chapters(net, feed, show="Practical AI", episode=61)  # by episode number
     assert [(r.sponsor_name, r.placement) for r in res.reads] == [("Brave", "pre")]
     cat.add_episode(net, "Practical AI", number=60, title="Not in the feed", published_on="2019-10-07")
-    with pytest.raises(ValidationError, match=r"^file: feed.xml: no item with episode number 60 has psc:chapters$"):
+    with pytest.raises(ValidationError, match=r"^file: feed.xml: no item with episode number 60 has chapters$"):
         chs.import_chapters(net, feed, show="Practical AI", episode=60)
 
 
@@ -374,3 +374,60 @@ def test_log_page_proposals_carry_start_and_length(net, tmp_path):
     ids = rd.log_reads(net, res.episode_id, [p.as_values()])
     row = rstore.reads_for_episode(net, res.episode_id)[0]
     assert row.id == ids[0] and (row.start_seconds, row.length_seconds) == (40, 65)
+
+
+# --------------------------------------------------------------------------- over http (a loopback server)
+
+@pytest.fixture
+def served(tmp_path):
+    """A loopback HTTP server handing out the files of a folder: (folder, base URL)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    folder = tmp_path / "www"
+    folder.mkdir()
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_chapters_json_and_audio_by_url(net, served):
+    folder, base = served
+    chapters_json(folder / "62.json", [{"startTime": 0, "title": "Intro"},
+                                       {"startTime": 40, "endTime": 105, "title": "Sponsor: DigitalOcean"},
+                                       {"startTime": 105, "endTime": 3000, "title": "Talk"}])
+    mp3_with_chapters(folder / "62.mp3", 3000, EPISODE)
+    res = chs.import_chapters(net, f"{base}/62.json", show="Practical AI", episode=62)
+    assert res.kind == "json" and res.file_name == f"{base}/62.json"
+    assert proposals(res) == [("DigitalOcean", "pre", 40, 65, "DB", True)]
+    res = chs.import_chapters(net, f"{base}/62.mp3", show="Practical AI", episode=62)
+    assert res.kind == "id3" and [r.sponsor_name for r in res.reads] == ["DigitalOcean", "Brave", "Fastly"]
+    with pytest.raises(ValidationError, match=r"^file: .*/missing.json answered HTTP 404"):
+        chs.import_chapters(net, f"{base}/missing.json", show="Practical AI", episode=62)
+
+
+def test_feed_item_linking_a_chapters_json(net, served, tmp_path):
+    """A Podcasting 2.0 item: <podcast:chapters url="..."> points at the JSON, which is fetched."""
+    folder, base = served
+    chapters_json(folder / "62.json", [{"startTime": 0, "title": "Intro"},
+                                       {"startTime": 2800, "endTime": 2835, "title": "Ad: Fastly"},
+                                       {"startTime": 2835, "endTime": 3000, "title": "Outro"}])
+    feed = psc_feed(tmp_path / "feed.xml", [
+        {"guid": "practicalai-62", "number": 62, "chapters": None, "chapters_url": f"{base}/62.json"},
+        {"guid": "practicalai-61", "number": 61, "chapters": None, "chapters_url": "chapters/61.json"},
+    ])
+    res = chs.import_chapters(net, feed, show="Practical AI", episode=62)
+    assert res.kind == "json" and proposals(res) == [("Fastly", "post", 2800, 35, "Bandwidth", True)]
+    cat.add_episode(net, "Practical AI", number=61, title="Relative link", published_on="2019-10-14")
+    with pytest.raises(ValidationError, match="podcast:chapters link 'chapters/61.json' is not an http"):
+        chs.import_chapters(net, feed, show="Practical AI", episode=61)

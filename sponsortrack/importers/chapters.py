@@ -28,6 +28,7 @@ from pathlib import Path
 from sponsortrack.errors import ValidationError
 
 PSC_NS = "http://podlove.org/simple-chapters"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 MAX_CHAPTERS = 2_000
 MAX_TITLE = 500
 
@@ -207,6 +208,9 @@ class FeedChapters:
     by_guid: dict[str, Chapters] = field(default_factory=dict)
     by_number: dict[int, Chapters] = field(default_factory=dict)
     items: int = 0
+    # items with a Podcasting 2.0 <podcast:chapters url="..."> (a chapters JSON file to fetch) instead
+    json_by_guid: dict[str, str] = field(default_factory=dict)
+    json_by_number: dict[int, str] = field(default_factory=dict)
 
 
 def _xml_root(data: bytes) -> ET.Element:
@@ -229,8 +233,17 @@ def parse_psc_feed(data: bytes) -> FeedChapters:
     itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
     for item in root.iter("item"):
         out.items += 1
+        guid = (item.findtext("guid") or "").strip()
+        num = (item.findtext(f"{{{itunes}}}episode") or "").strip()
         el = item.find(f"{{{PSC_NS}}}chapters")
         if el is None:
+            link = item.find(f"{{{PODCAST_NS}}}chapters")
+            url = (link.get("url") or "").strip() if link is not None else ""
+            if url:
+                if guid:
+                    out.json_by_guid[guid] = url
+                if num.isdigit():
+                    out.json_by_number[int(num)] = url
             continue
         chs = Chapters("psc", psc_from_element(el))
         dur = item.findtext(f"{{{itunes}}}duration")
@@ -239,10 +252,8 @@ def parse_psc_feed(data: bytes) -> FeedChapters:
                 chs.duration = npt_seconds(dur)
             except ValidationError:
                 chs.duration = None
-        guid = (item.findtext("guid") or "").strip()
         if guid:
             out.by_guid[guid] = chs
-        num = (item.findtext(f"{{{itunes}}}episode") or "").strip()
         if num.isdigit():
             out.by_number[int(num)] = chs
     return out
@@ -275,13 +286,14 @@ AUDIO_KINDS = {"MP3": "MP3", "MP4": "M4A/MP4", "EasyMP4": "M4A/MP4", "FLAC": "FL
                "OggOpus": "Opus", "WAVE": "WAV", "AIFF": "AIFF", "ASF": "WMA"}
 
 
-def read_audio_chapters(path: str | Path) -> Chapters:
-    """The chapters of an MP3 (ID3 CHAP/CTOC) or an M4A/MP4 (Nero ``chpl``), with the audio's length."""
+def read_audio_chapters(path: str | Path, data: bytes | None = None) -> Chapters:
+    """The chapters of an MP3 (ID3 CHAP/CTOC) or an M4A/MP4 (Nero ``chpl``), with the audio's length;
+    from the file ``path``, or from ``data`` (a download; ``path`` then only names it)."""
     import mutagen
 
-    name = Path(path).name
+    name = Path(path).name or str(path)
     try:
-        audio = mutagen.File(str(path))
+        audio = mutagen.File(io.BytesIO(data) if data is not None else str(path))
     except mutagen.MutagenError as exc:
         raise ValidationError("file", f"{name}: the audio file cannot be read ({str(exc)[:100]})") from None
     if audio is None:

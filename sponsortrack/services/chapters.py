@@ -12,6 +12,7 @@ ticked proposals through ``services.reads.log_reads`` — the same validation as
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -174,31 +175,56 @@ _WRONG = {
 }
 
 
+def _is_url(source: str | Path) -> bool:
+    return isinstance(source, str) and re.match(r"^https?://", source.strip(), re.I) is not None
+
+
+def _download(url: str) -> bytes:
+    from sponsortrack.services.imports import load_source
+
+    return load_source(url.strip(), "file")[0]
+
+
 def read_chapters(source: str | Path, *, guid: str | None = None, number: int | None = None) -> ch.Chapters:
-    """The chapters a file carries: an MP3/M4A, a chapters JSON file, or a feed (or psc document) with
-    Podlove Simple Chapters — the item with that ``guid``, else that episode ``number``."""
-    path = Path(source).expanduser()
-    _check_readable(path)
-    kind = sniff(_head(path))
+    """The chapters a file (or an http(s) URL) carries: an MP3/M4A, a chapters JSON file, or a feed (or a psc
+    document) — the item with that ``guid``, else that episode ``number``: its Podlove Simple Chapters, or
+    the chapters JSON its ``podcast:chapters`` links to."""
+    if _is_url(source):
+        data: bytes | None = _download(str(source))
+        name = str(source).strip().rstrip("/").rsplit("/", 1)[-1] or str(source)
+        kind = sniff(data[:512])  # type: ignore[index]
+        path = Path(name)
+    else:
+        path = Path(source).expanduser()
+        _check_readable(path)
+        data, name, kind = None, path.name, sniff(_head(path))
     if kind == "audio":
-        return ch.read_audio_chapters(path)
+        return ch.read_audio_chapters(name if data is not None else path, data)
     if kind in _WRONG:
-        raise ValidationError("file", f"{path.name} {_WRONG[kind]}")
-    data = tabular.read_bytes(path)
+        raise ValidationError("file", f"{name} {_WRONG[kind]}")
+    if data is None:
+        data = tabular.read_bytes(path)
     if kind == "json":
         return ch.parse_chapters_json(data)
     feed = ch.parse_psc_feed(data)
-    if not feed.by_guid and not feed.by_number:
+    if not (feed.by_guid or feed.by_number or feed.json_by_guid or feed.json_by_number):
         if feed.items:
-            raise ValidationError("file", f"{path.name}: none of its {feed.items} items has psc:chapters")
-        raise ValidationError("file", f"{path.name} is XML with neither feed items nor psc:chapters")
+            raise ValidationError("file", f"{name}: none of its {feed.items} items has chapters "
+                                          "(psc:chapters or podcast:chapters)")
+        raise ValidationError("file", f"{name} is XML with neither feed items nor psc:chapters")
     if "" in feed.by_guid and 0 in feed.by_number:
         return feed.by_guid[""]
     hit = (feed.by_guid.get(guid) if guid else None) or (feed.by_number.get(number) if number else None)
-    if hit is None:
-        which = f"guid {guid!r} or episode number {number}" if guid else f"episode number {number}"
-        raise ValidationError("file", f"{path.name}: no item with {which} has psc:chapters")
-    return hit
+    if hit is not None:
+        return hit
+    link = (feed.json_by_guid.get(guid) if guid else None) or (feed.json_by_number.get(number) if number else None)
+    if link is not None:
+        if not _is_url(link):
+            raise ValidationError("file", f"{name}: the episode's podcast:chapters link {link[:80]!r} is not an "
+                                          "http(s) URL")
+        return ch.parse_chapters_json(_download(link))
+    which = f"guid {guid!r} or episode number {number}" if guid else f"episode number {number}"
+    raise ValidationError("file", f"{name}: no item with {which} has chapters")
 
 
 # --------------------------------------------------------------------------- proposals
@@ -261,7 +287,8 @@ def import_chapters(store: Store, source: str | Path, *, show: object, episode: 
         raise ValidationError("episode", "give both --show and --episode: which episode do these chapters mark?")
     ep = cat.resolve_episode(store, show, episode)  # type: ignore[arg-type]
     chapters = read_chapters(source, guid=ep.guid, number=ep.number)
-    result = ChaptersResult(kind=chapters.kind, file_name=Path(source).name, episode_id=ep.id,
+    name = str(source).strip() if _is_url(source) else Path(source).name
+    result = ChaptersResult(kind=chapters.kind, file_name=name, episode_id=ep.id,
                             episode_label=f"{ep.show_name} {ep.label}", duration=chapters.duration,
                             chapters=chapters.chapters, notes=list(chapters.notes))
     result.reads = propose_chapter_reads(store, chapters, show_id=ep.show_id, air_date=ep.air_date,
