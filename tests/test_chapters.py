@@ -151,6 +151,17 @@ def test_mp3_without_ctoc_and_open_ended_chapters(net, tmp_path):
     assert proposals(res) == [("Fastly", "post", 90, 10, "Bandwidth", True)]
 
 
+def test_a_chapter_past_the_end_is_skipped_with_its_reason(net, tmp_path):
+    mp3 = mp3_with_chapters(tmp_path / "late.mp3", 600, [(30, 60, "Ad: Fastly"), (4000, 4030, "Sponsor: Brave")])
+    res = chs.import_chapters(net, mp3, show="Practical AI", episode=62, apply=True)
+    assert [(r.sponsor_name, r.loggable, r.problem) for r in res.reads] == [
+        ("Fastly", True, None), ("Brave", False, "start: 1:06:40 is past the end of the audio")]
+    assert len(res.read_ids) == 1
+    f = chapters_json(tmp_path / "late.json", [{"startTime": 90_000, "title": "Ad: Fastly"}])
+    assert chs.import_chapters(net, f, show="Practical AI", episode=62).reads[0].problem == \
+        "start: 25:00:00 is past the end of the day"
+
+
 def test_ffmpeg_made_mp3(net):
     res = chs.import_chapters(net, FIXTURES / "ep62.mp3", show="Practical AI", episode=62)
     assert res.kind == "id3"

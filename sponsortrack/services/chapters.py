@@ -255,7 +255,10 @@ def propose_chapter_reads(store: Store, chapters: ch.Chapters, *, show_id: int, 
         known = sponsors.find(st.name) if st.name else None
         running = campaigns.running(known["id"], air_date, show_id) if known else None
         problem = None
-        if st.name is None:
+        if c.start > 24 * 3600 or (chapters.duration and c.start > chapters.duration + 1):
+            problem = (f"start: {format_duration(_whole(c.start))} is past the end of the "
+                       f"{'audio' if chapters.duration else 'day'}")
+        elif st.name is None:
             problem = "the chapter names no sponsor: pick it in the Log page or log it by hand"
         elif known is None:
             problem = f"sponsor: no sponsor named “{st.name}” (add it on the Sponsors page, then import again)"
