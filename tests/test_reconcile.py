@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sponsortrack.errors import ValidationError
 from sponsortrack.services import campaigns as camp
@@ -122,3 +124,13 @@ def test_demo_episode_61_is_the_one_disagreement_of_october(demo_store):
     rec = rc.reconcile(demo_store, month="2019-10")
     assert [(e.kind, e.episode_number, e.sponsor_name) for e in rec.exceptions] == [
         ("logged_not_in_notes", 61, "Fastly")]
+
+
+@given(before=st.text(max_size=40), after=st.text(max_size=40),
+       path=st.from_regex(r"(/[a-z0-9]{1,8}){0,2}/?", fullmatch=True), scheme=st.sampled_from(["", "https://", "http://www."]))
+def test_a_link_on_the_sponsor_domain_anywhere_in_the_notes_is_found(before, after, path, scheme):
+    notes = f"{before} {scheme}get.linode.com{path} {after}"
+    links = rc._NotesLinks(notes)
+    assert links.carries_domain(["linode.com"])
+    assert links.carries_url(f"https://get.linode.com{path}")
+    assert not rc._NotesLinks(f"see notlinode.com{path} and linode.community").carries_domain(["linode.com"])
