@@ -127,7 +127,8 @@ def test_demo_episode_61_is_the_one_disagreement_of_october(demo_store):
 
 
 @given(before=st.text(max_size=40), after=st.text(max_size=40),
-       path=st.from_regex(r"(/[a-z0-9]{1,8}){0,2}/?", fullmatch=True), scheme=st.sampled_from(["", "https://", "http://www."]))
+       path=st.from_regex(r"(/[a-z0-9]{1,8}){0,2}/?", fullmatch=True),
+       scheme=st.sampled_from(["", "https://", "http://www."]))
 def test_a_link_on_the_sponsor_domain_anywhere_in_the_notes_is_found(before, after, path, scheme):
     notes = f"{before} {scheme}get.linode.com{path} {after}"
     links = rc._NotesLinks(notes)
