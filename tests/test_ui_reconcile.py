@@ -170,3 +170,19 @@ def test_log_page_wrong_file_is_one_line(qtbot, store, tmp_path):
     assert log.error.text() == "file: notes.txt is text, not chapters; for show notes run `sponsortrack import " \
                                "shownotes`"
     assert log.model.rowCount() == n
+
+
+def test_buttons_follow_their_rows_when_sorted(qtbot, store, tmp_path):
+    _network(store)
+    win = make_window(qtbot, store, tmp_path, page="reconcile")
+    page = win.pages["reconcile"]
+    page.open_with(month="2019-10")
+    assert len(page.model.items) == 2
+    page.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # by show: The Changelog first
+    first = page.model.item(page.proxy.mapToSource(page.proxy.index(0, 0)).row())
+    assert first.show_name == "The Changelog"
+    qtbot.mouseClick(page.view.indexWidget(page.proxy.index(0, rp.ACTION)), Qt.MouseButton.LeftButton)
+    ep = cat.resolve_episode(store, "The Changelog", 1)
+    assert [(r.sponsor_name, r.placement, r.promo_url, r.source) for r in rstore.reads_for_episode(store, ep.id)] \
+        == [("Fastly", "mid", "https://fastly.com", "reconcile")]  # no campaign: mid, the notes' URL
+    assert [e.show_name for e in page.model.items] == ["Practical AI"]
