@@ -55,7 +55,8 @@ def test_paragraph_is_only_made_in_the_escaping_module():
 def test_fonts_are_bundled_with_licences():
     d = fonts.fonts_dir()
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DroidSansFallbackFull.ttf", "LICENSE-DejaVu.txt",
-                 "LICENSE-DroidSansFallback.txt"):
+                 "LICENSE-DroidSansFallback.txt", "OFL-1.1.txt", "LICENSE-Noto.txt", "LICENSE-Nanum.txt",
+                 "LICENSE-Symbola.txt", *(f.file for f in fonts.FACES.values())):
         assert (d / name).is_file(), name
     assert d == ROOT / "sponsortrack" / "assets" / "fonts" and not d.is_symlink()
 

@@ -87,12 +87,11 @@ def _furniture(c: rl_canvas.Canvas, spec: DocSpec, page: int, total: int) -> Non
         c.setLineWidth(0.5)
         c.line(MARGIN, y + 9, width - MARGIN, y + 9)
         c.setFillColor(MUTED)
-        c.setFont(fonts.font_for(spec.footer), 7.5)
         footer = spec.footer
         max_w = width - 2 * MARGIN - 70
-        while footer and c.stringWidth(footer, fonts.font_for(spec.footer), 7.5) > max_w:
+        while footer and fonts.string_width(footer, 7.5) > max_w:
             footer = footer[:-2] + "…"
-        c.drawString(MARGIN, y, footer)
+        fonts.draw_string(c, MARGIN, y, footer, 7.5)
         c.setFont(fonts.FONT, 7.5)
         c.drawRightString(width - MARGIN, y, f"Page {page} of {total}")
     c.restoreState()

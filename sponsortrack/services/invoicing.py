@@ -427,6 +427,37 @@ def delete_draft(store: Store, invoice_id: int) -> None:
 # -- issue, paid, void ----------------------------------------------------------------------------
 
 
+def _printed_fields(inv: Invoice, seller: dict[str, Any]):
+    """(field, text) for every piece of text an issued invoice prints."""
+    for key in ("name", "address", "email", "phone", "tax_id", "payment_instructions", "tax_label"):
+        yield f"seller {key.replace('_', ' ')}", seller.get(key)
+    bill = inv.bill_to_snapshot or {}
+    who = bill.get("kind", "sponsor")
+    for key, label in (("name", f"{who} name"), ("address", "billing address"), ("contact_name", "contact name"),
+                       ("contact_email", "contact email"), ("tax_id", "buyer tax id"), ("advertiser", "advertiser"),
+                       ("campaign", "campaign"), ("io_number", "IO number"), ("po_number", "PO number")):
+        yield label, bill.get(key)
+    yield "notes", inv.notes
+    for ln in inv.lines:
+        yield f"line {ln.position}", ln.description
+        yield f"line {ln.position} episode title", ln.episode_title
+        yield f"line {ln.position} show", ln.show_name
+        yield f"line {ln.position} promo", ln.promo
+
+
+def check_printable(inv: Invoice, seller: dict[str, Any]) -> None:
+    """Refuse, naming the field, any character no bundled font can print: an issued invoice is permanent,
+    and an empty box where a name should be cannot be corrected afterwards."""
+    from sponsortrack.reports import fonts
+
+    for name, value in _printed_fields(inv, seller):
+        bad = fonts.unprintable(value if isinstance(value, str) else None)
+        if bad:
+            chars = ", ".join(fonts.describe(c) for c in bad[:3]) + (" …" if len(bad) > 3 else "")
+            raise ValidationError(name, f"{chars} cannot be printed by the bundled fonts; "
+                                        "change the text before issuing")
+
+
 def issue_invoice(store: Store, ref: str | int, *, issue_date: str | dt.date | None = None) -> Invoice:
     """Issue a draft: number it from the pattern (gapless, unique across processes), fix its dates,
     terms, tax, seller and bill-to. Refused while seller settings or the billing address are missing."""
@@ -451,6 +482,7 @@ def issue_invoice(store: Store, ref: str | int, *, issue_date: str | dt.date | N
             who = inv.bill_to_snapshot or {}
             raise ValidationError("bill_to", f"cannot issue {inv.label}: the billing address of "
                                              f"{who.get('kind', 'sponsor')} {who.get('name')!r} is missing")
+        check_printable(inv, seller)
         terms = inv.terms_days if inv.terms_days is not None else int(settings.get("default_terms_days") or 30)
         header: dict[str, Any] = {"seller_snapshot": seller,
                                   "due_date": (day + dt.timedelta(days=terms)).isoformat(), "terms_days": terms}

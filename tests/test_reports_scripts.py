@@ -1,0 +1,94 @@
+"""Every script, every string: sponsors named in Korean, Hindi, Arabic, Hebrew, Japanese mixed with Latin and
+with emoji print on invoices and POPs (text set per character run), extract in logical order with pypdf, and a
+character no bundled face has is refused before an invoice is issued, naming the field."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from invoicing_helpers import network, pdf_text, seller
+
+from sponsortrack.errors import ValidationError
+from sponsortrack.reports import fonts
+from sponsortrack.reports.charts import horizontal_bars, vertical_bars
+from sponsortrack.reports.invoice import invoice_pdf_bytes
+from sponsortrack.reports.pop import pop_pdf_bytes
+from sponsortrack.reports.render import DocSpec, render_bytes
+from sponsortrack.reports.text import esc
+from sponsortrack.services import catalog as cat
+from sponsortrack.services import invoicing, reporting
+
+NAMES = {
+    "korean": "한국 팟캐스트 주식회사",
+    "hindi": "हिन्दी क्षत्रिय प्रकाशन",
+    "arabic": "شركة النخيل للتجارة",
+    "hebrew": 'שלום עולם בע"מ',
+    "japanese": "東京ラジオ Tokyo Radio 株式会社",
+    "emoji": "Happy Sponsor 😀🎉 Co",
+}
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _missing(name: str, text: str) -> list[str]:
+    return [ch for ch in name if not ch.isspace() and ch not in text]
+
+
+@pytest.mark.parametrize("script", list(NAMES))
+def test_invoice_prints_every_character_of_the_sponsor_name(store, script):
+    name = NAMES[script]
+    seller(store, seller_address="Seller\n" + name)
+    n = network(store, sponsor=name, billing_address=f"{name}\n1 Example Way")
+    [inv] = invoicing.create_drafts(store, n["sponsor"].id, "2019-10").invoices
+    inv = invoicing.issue_invoice(store, inv.id, issue_date="2019-11-01")
+    text = _flat(pdf_text(invoice_pdf_bytes(invoicing.invoice_document(store, inv.id)))[0])
+    assert _missing(name, text) == []
+    assert name in text            # in logical order, words in the order typed (Arabic and Hebrew too)
+
+
+@pytest.mark.parametrize("script", list(NAMES))
+def test_pop_prints_every_character_of_the_sponsor_name(store, script):
+    name = NAMES[script]
+    seller(store)
+    network(store, sponsor=name)
+    text = _flat(pdf_text(pop_pdf_bytes(reporting.pop_data(store, name, "2019-10")))[0])
+    assert _missing(name, text) == []
+    assert name in text
+
+
+def test_one_japanese_character_does_not_blank_the_latin_of_a_footer_or_chart():
+    footer = "Invoice 2019-0001 · 東 Latin stays Latin"
+    story = [vertical_bars(["Week 東 one", "Week two"], [[3, 4]], ["Reads 한"], width=300, height=120,
+                           title="Reads per week 東京"),
+             horizontal_bars(["شركة النخيل", "Sponsor 東"], [5, 7], width=300, fmt=str, title="By sponsor")]
+    text = _flat(pdf_text(render_bytes(DocSpec(story=story, title="t", footer=footer)))[0])
+    for expected in ("Invoice 2019-0001 · 東 Latin stays Latin", "Week 東 one", "Week two",
+                     "Reads per week 東京", "شركة النخيل", "Sponsor 東", "By sponsor"):
+        assert expected in text, expected
+
+
+def test_runs_pick_one_face_per_script():
+    runs = fonts.runs("Acme 한국 Ltd")
+    assert [(r.face, r.text) for r in runs] == [(fonts.FONT, "Acme "), ("STHangul", "한국"), (fonts.FONT, " Ltd")]
+    # spaces between two Arabic words stay in the Arabic run, so it is set as one right-to-left run
+    assert [r.face for r in fonts.runs("Bill شركة النخيل!")] == [fonts.FONT, "STArabic", fonts.FONT]
+    assert 'face="STDevanagari"' in esc("हिन्दी") and 'face="STEmoji"' in esc("🎉")
+
+
+def test_unprintable_characters_are_found():
+    assert fonts.unprintable("Acme 한국 हिन्दी شركة 😀 ok") == []
+    assert fonts.unprintable("Acme \U00013000 x") == ["\U00013000"]        # Egyptian hieroglyph: no face
+    assert fonts.unprintable("tab\tand\nnew line") == []
+
+
+def test_issue_refuses_a_glyph_that_would_not_print_naming_the_field(store):
+    seller(store)
+    n = network(store)
+    cat.edit_sponsor(store, n["sponsor"].id, billing_address="Pharaoh \U00013000 Ltd\nCairo")
+    [inv] = invoicing.create_drafts(store, n["sponsor"].id, "2019-10").invoices
+    with pytest.raises(ValidationError, match=r"^billing address: .*U\+13000.* cannot be printed"):
+        invoicing.issue_invoice(store, inv.id, issue_date="2019-11-01")
+    assert invoicing.invoice_document(store, inv.id).invoice.number is None   # still a draft, no number used
