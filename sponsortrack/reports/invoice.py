@@ -127,19 +127,30 @@ def build_story(doc: InvoiceDocument) -> list:
     heading = "CREDIT NOTE" if inv.kind == "credit_note" else "INVOICE"
     if inv.status == "draft":
         heading = f"DRAFT {heading}"
+    void = inv.status == "void"
     facts = [
         ("Number", inv.number or "assigned when issued"),
         ("Issue date", long_date(inv.issue_date) or "on issue"),
     ]
-    if inv.kind == "invoice":
+    if void:
+        facts += [("Voided on", long_date(doc.void_date)), ("Reason", doc.void_reason or "not given")]
+    elif inv.kind == "invoice":
         terms = f"Net {inv.terms_days}" if inv.terms_days else "Due on receipt"
         facts += [("Due date", long_date(inv.due_date) or f"{inv.terms_days or 0} days after issue"),
                   ("Terms", terms)]
     else:
         facts.append(("Credits invoice", doc.credit_of_number or ""))
+        if doc.credit_of_date:
+            facts.append(("Invoice dated", long_date(doc.credit_of_date)))
     facts += [("Billing period", period_text(inv.period_start, inv.period_end)), ("Currency", cur)]
-    right = [para(heading, st.title_right), Spacer(1, 2 * mm),
-             kv_table(facts, (28 * mm, 45 * mm), right=True)]
+    right = [para(heading, st.title_right)]
+    if void:
+        right.append(para("VOID — NOT PAYABLE", st.state_void))
+    elif doc.balance is not None and doc.balance.settled_on:
+        right.append(para(f"PAID {long_date(doc.balance.settled_on)}", st.state_paid))
+    elif doc.balance is not None and doc.balance.part_paid:
+        right.append(para(f"PART PAID · {format_money(doc.balance.due_minor, cur)} due", st.state_part))
+    right += [Spacer(1, 2 * mm), kv_table(facts, (28 * mm, 45 * mm), right=True)]
     head = Table([[left, right]], colWidths=[width - 80 * mm, 80 * mm])
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
@@ -168,9 +179,20 @@ def build_story(doc: InvoiceDocument) -> list:
     if doc.gaps:
         story += [box([para(Markup("<b>Draft — not ready to issue:</b> ") + "; ".join(doc.gaps), st.warn)],
                       width, border=WARN, background=colors.HexColor("#fff8e6")), Spacer(1, 4 * mm)]
+    if void:
+        story += [box([para([Markup("<b>VOID — NOT PAYABLE.</b> "),
+                             esc(f"This invoice was voided on {long_date(doc.void_date)}"
+                                 + (f": {doc.void_reason}" if doc.void_reason else "")
+                                 + ". Nothing is owed on it; its number stays used so the series has no gap.")],
+                            st.warn)], width, border=WARN, background=colors.HexColor("#fdecea")),
+                  Spacer(1, 4 * mm)]
     if inv.kind == "credit_note":
-        story += [para([Markup("This credit note corrects invoice "), bold(doc.credit_of_number or "?"),
-                        Markup(". The amounts below are deducted from it.")], st.body), Spacer(1, 3 * mm)]
+        of = bold(doc.credit_of_number or "?")
+        dated = esc(f" of {long_date(doc.credit_of_date)}") if doc.credit_of_date else Markup("")
+        how = (". The amount credited is refunded to you." if doc.settlement == "refund"
+               else ". The amount credited is deducted from the balance due on that invoice.")
+        story += [para([Markup("This credit note corrects invoice "), of, dated, esc(how)], st.body),
+                  Spacer(1, 3 * mm)]
 
     # -- the lines
     widths = [w * mm for w in LINE_WIDTHS_MM]
@@ -195,6 +217,23 @@ def totals_rows(doc: InvoiceDocument) -> list[tuple[str, str]]:
     if inv.tax_bp or inv.tax_minor:
         label = (doc.seller.get("tax_label") or "Tax")
         rows.append((f"{label} ({format_percent(inv.tax_bp)})", format_money(inv.tax_minor, cur)))
+    if inv.status == "void":
+        rows.append((f"Void total ({cur})", format_money(inv.total_minor, cur)))
+        return rows
+    bal = doc.balance
+    if inv.kind == "invoice" and bal is not None:
+        rows.append((f"Total ({cur})", format_money(inv.total_minor, cur)))
+        for p in bal.payments:
+            rows.append((f"Paid {long_date(p.paid_on)}" + (f" · {p.reference}" if p.reference else ""),
+                         format_money(-p.amount_minor, cur)))
+        recorded = sum(p.amount_minor for p in bal.payments)
+        if bal.paid_minor > recorded:
+            rows.append((f"Paid {long_date(bal.settled_on)}" if bal.settled_on else "Paid",
+                         format_money(-(bal.paid_minor - recorded), cur)))
+        if bal.credited_minor:
+            rows.append(("Credit notes applied", format_money(-bal.credited_minor, cur)))
+        rows.append((f"Balance due ({cur})", format_money(bal.due_minor, cur)))
+        return rows
     final = "Total credited" if inv.kind == "credit_note" else "Total due"
     rows.append((f"{final} ({cur})", format_money(inv.total_minor, cur)))
     return rows
@@ -219,7 +258,8 @@ def payment_block(doc: InvoiceDocument, width: float) -> list:
     st = styles()
     inv = doc.invoice
     out: list = []
-    if inv.kind == "invoice":
+    settled = doc.balance is not None and doc.balance.due_minor == 0
+    if inv.kind == "invoice" and inv.status != "void" and not settled:
         instructions = doc.seller.get("payment_instructions")
         due = long_date(inv.due_date)
         lines = [para(Markup(str(esc("PAYMENT"))), st.label)]
@@ -233,8 +273,9 @@ def payment_block(doc: InvoiceDocument, width: float) -> list:
             lines.append(para(f"Payable by the agency of record: the net amount after its "
                               f"{format_percent(inv.commission_bp)} commission.", st.muted))
         out.append(box(lines, width))
-    if inv.notes:
-        out += [Spacer(1, 3 * mm), para([Markup("<b>Notes:</b> "), esc(inv.notes)], st.body)]
+    notes = "\n".join(x for x in (inv.notes or "").splitlines() if not x.startswith("Void: ")).strip()
+    if notes:
+        out += [Spacer(1, 3 * mm), para([Markup("<b>Notes:</b> "), esc(notes)], st.body)]
     return out
 
 
@@ -246,7 +287,8 @@ def doc_spec(doc: InvoiceDocument) -> DocSpec:
     advertiser = doc.bill_to.get("advertiser")
     subject = f"{title} to {bill}" + (f" for {advertiser}" if advertiser else "") + \
         f", {period_text(inv.period_start, inv.period_end)}, {format_money(inv.total_minor, inv.currency)}"
-    watermark = "DRAFT" if inv.status == "draft" else ("VOID" if inv.status == "void" else None)
+    paid = doc.balance is not None and doc.balance.settled_on
+    watermark = "DRAFT" if inv.status == "draft" else "VOID" if inv.status == "void" else "PAID" if paid else None
     return DocSpec(story=build_story(doc), title=title, author=seller, subject=subject,
                    keywords=f"invoice, {bill}, {inv.number or 'draft'}",
                    footer=" · ".join(p for p in (seller, title, bill) if p),

@@ -582,13 +582,22 @@ class InvoiceDocument:
     bill_to: dict[str, Any]
     gaps: list[str]
     credit_of_number: str | None = None
+    credit_of_date: str | None = None      # the corrected invoice's issue date (credit notes)
+    settlement: str = "deduct"             # credit notes: deducted from the original's balance, or refunded
+    balance: Any = None                    # payments.Balance of an issued/paid invoice, unless as issued
+    void_reason: str | None = None
+    void_date: str | None = None
 
     @property
     def draft(self) -> bool:
         return self.invoice.status == "draft"
 
 
-def invoice_document(store: Store, ref: str | int) -> InvoiceDocument:
+def invoice_document(store: Store, ref: str | int, *, as_issued: bool = False) -> InvoiceDocument:
+    """What the PDF prints. By default the invoice as it stands: paid, part-paid (payments, credits and the
+    balance due) or void. ``as_issued``: the document exactly as it was issued, byte-identical for ever."""
+    from sponsortrack.services import payments as psvc
+
     inv = resolve_invoice(store, ref)
     if inv.status == "draft":
         seller = seller_snapshot(store)
@@ -599,9 +608,35 @@ def invoice_document(store: Store, ref: str | int) -> InvoiceDocument:
     else:
         seller = inv.seller_snapshot or {}
         bill_to = inv.bill_to_snapshot or {}
-    return InvoiceDocument(invoice=inv, seller=seller, bill_to=bill_to,
-                           gaps=gaps(inv, store) if inv.status == "draft" else [],
-                           credit_of_number=inv.credit_of_number)
+    doc = InvoiceDocument(invoice=inv, seller=seller, bill_to=bill_to,
+                          gaps=gaps(inv, store) if inv.status == "draft" else [],
+                          credit_of_number=inv.credit_of_number)
+    if inv.kind == "credit_note":
+        doc.settlement = psvc.settlement_of(store, inv)
+        if inv.credit_of:
+            orig = istore.get_invoice(store, inv.credit_of, with_lines=False)
+            doc.credit_of_date = orig.issue_date if orig else None
+    if as_issued:
+        if inv.status != "draft":
+            inv.status = "issued"
+            inv.paid_on = None
+        return doc
+    if inv.status == "void":
+        doc.void_date = (inv.voided_at or "")[:10] or None
+        doc.void_reason = void_reason(inv.notes)
+    elif inv.kind == "invoice" and inv.status in ("issued", "paid"):
+        bal = psvc.balance(store, inv)
+        if bal.paid_minor or bal.credited_minor or inv.status == "paid":
+            doc.balance = bal
+    return doc
+
+
+def void_reason(notes: str | None) -> str | None:
+    """The reason given when voiding (stored as a "Void: ..." line of the notes)."""
+    for line in reversed((notes or "").splitlines()):
+        if line.startswith("Void: "):
+            return line[6:].strip() or None
+    return None
 
 
 def invoice_summary(inv: Invoice) -> dict[str, Any]:

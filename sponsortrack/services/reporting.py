@@ -8,17 +8,20 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sponsortrack import validation as v
 from sponsortrack.errors import ValidationError
 from sponsortrack.pricing import DELIVERED_STATUSES
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
+from sponsortrack.services import payments as psvc
 from sponsortrack.services import settings as ssvc
 from sponsortrack.services.imports import reconcile_for_pop
 from sponsortrack.store import Store, campaigns
 from sponsortrack.store import invoices as istore
 from sponsortrack.store import links as lstore
+from sponsortrack.store import payments as pstore
 from sponsortrack.store import reads as rstore
 from sponsortrack.store.invoices import Invoice
 from sponsortrack.store.models import Campaign, Pacing, ReadRow, Sponsor
@@ -221,11 +224,13 @@ class SummaryData:
     pacing: list[Pacing]
     unbilled: list[RevenueRow]           # delivered this month, on no invoice
     unbilled_earlier: list[dict]         # {sponsor_name, reads, first_air} before this month
-    overdue: list[Invoice]
-    invoiced: list[Invoice]              # issued in the month
+    overdue: list[Invoice]               # balance due left on the period's last day, past their due date
+    invoiced: list[Invoice]              # numbered in the month, void ones too (the series reads gapless)
     totals: dict[str, int] = field(default_factory=dict)
     reads_total: int = 0
     flagged: int = 0
+    receivables: list[Invoice] = field(default_factory=list)   # balance due left on the period's last day
+    balances: dict[int, Any] = field(default_factory=dict)     # invoice id -> payments.Balance at period end
 
 
 def _revenue(rows: list[ReadRow], key) -> list[RevenueRow]:
@@ -254,6 +259,11 @@ def network_summary_data(store: Store, month: str, *, today: dt.date | str | Non
             totals[r.currency or "USD"] += r.price_minor
     pacing = [p for p in camp.pacing(store, as_of=end, only_running=True) if p.end_date >= start]
     seller = ssvc.get_settings(store)
+    # receivables and overdue as of the period end: balances on that day, days late counted to it
+    open_then = pstore.receivable_as_of(store, end)
+    bals = psvc.balances(store, open_then, as_of=end)
+    receivables = [i for i in open_then if bals[i.id].due_minor > 0]
+    overdue = [i for i in receivables if i.due_date and i.due_date < end]
     return SummaryData(
         month=month, period_start=start, period_end=end, prepared_on=prepared,
         seller={"name": seller.get("seller_name"), "address": seller.get("seller_address")},
@@ -262,7 +272,7 @@ def network_summary_data(store: Store, month: str, *, today: dt.date | str | Non
         pacing=pacing,
         unbilled=_revenue([r for r in delivered if r.invoice_id is None], lambda r: r.sponsor_name),
         unbilled_earlier=istore.unbilled_before(store, start),
-        overdue=istore.overdue(store, prepared),
-        invoiced=istore.invoiced_in_period(store, start, end),
+        overdue=overdue, invoiced=pstore.numbered_in_period(store, start, end),
         totals=dict(totals), reads_total=len(delivered), flagged=sum(1 for r in reads if r.status == "flagged"),
+        receivables=receivables, balances={i.id: bals[i.id] for i in receivables},
     )
