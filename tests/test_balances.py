@@ -143,3 +143,50 @@ def test_cli_invoice_pay(store, db_path):
     assert res.exit_code != 0 and "amount:" in res.output and "Traceback" not in res.output
     res = runner.invoke(main, ["--db", str(db_path), "invoice", "show", inv.number])
     assert "payment 2019-11-12 $1,200.50 ref WIRE 9" in res.output and "balance due $1,799.50" in res.output
+
+
+def test_what_accountants_look_for_is_on_the_invoice(store):
+    import io
+
+    from pypdf import PdfReader
+
+    from sponsortrack.services import catalog as cat
+    from sponsortrack.services import settings as ssvc
+
+    seller(store, tax_bp=0)
+    ssvc.update_settings(store, seller_phone="+49 30 1234567",
+                         late_payment_terms="Late payments bear interest of 1 % per month.")
+    n = network(store, rate="1000.00")
+    cat.edit_sponsor(store, n["sponsor"].id, tax_id="DE123456789")
+    [inv] = invoicing.create_drafts(store, n["sponsor"].id, "2019-10").invoices
+    inv = invoicing.issue_invoice(store, inv.id, issue_date="2019-11-01")
+    data = invoice_pdf_bytes(invoicing.invoice_document(store, inv.number))
+    text = _flat(pdf_text(data)[0])
+    for expected in ("Phone: +49 30 1234567", "Tax / VAT ID: DE123456789", "Quantity", "Unit price",
+                     "1 read $1,000.00 $1,000.00", "Late payments bear interest of 1 % per month."):
+        assert expected in text, expected
+    reader = PdfReader(io.BytesIO(data))
+    assert reader.metadata["/CreationDate"].startswith("D:20191101")
+    fonts = set()
+    for page in reader.pages:
+        for f in page["/Resources"]["/Font"].values():
+            f = f.get_object()
+            fonts.add((f["/BaseFont"], "/FontDescriptor" in f and "/FontFile2" in f["/FontDescriptor"]))
+    assert all(embedded for _, embedded in fonts), fonts          # no unembedded Helvetica
+    assert not any("Helvetica" in name for name, _ in fonts)
+
+
+def test_make_good_line_names_the_read_it_replaces_without_internal_ids(store):
+    from sponsortrack.services import reads as rsvc
+
+    seller(store, tax_bp=0)
+    n = network(store, rate="1000.00")
+    flagged = n["reads"][0]
+    rsvc.edit_read(store, flagged, status="flagged")
+    ep = rsvc.get_read(store, n["reads"][1]).episode_id
+    rsvc.log_read(store, ep, sponsor=n["sponsor"].id, campaign=n["campaign"].id, placement="post",
+                  status="aired", make_good_of=flagged)
+    [inv] = invoicing.create_drafts(store, n["sponsor"].id, "2019-10").invoices
+    mg = [ln for ln in inv.lines if ln.kind == "make_good"]
+    assert mg and f"read {flagged}" not in mg[0].description
+    assert "replaces the 1 Oct 2019 mid-roll" in mg[0].description and "(flagged)" in mg[0].description

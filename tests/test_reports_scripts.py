@@ -92,3 +92,26 @@ def test_issue_refuses_a_glyph_that_would_not_print_naming_the_field(store):
     with pytest.raises(ValidationError, match=r"^billing address: .*U\+13000.* cannot be printed"):
         invoicing.issue_invoice(store, inv.id, issue_date="2019-11-01")
     assert invoicing.invoice_document(store, inv.id).invoice.number is None   # still a draft, no number used
+
+
+def _font_names(data: bytes) -> set[tuple[str, bool]]:
+    import io
+
+    from pypdf import PdfReader
+
+    out = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for f in page["/Resources"]["/Font"].values():
+            f = f.get_object()
+            out.add((str(f["/BaseFont"]), "/FontDescriptor" in f and "/FontFile2" in f["/FontDescriptor"]))
+    return out
+
+
+def test_pop_and_summary_embed_every_font(demo_store):
+    from sponsortrack.reports.summary import summary_pdf_bytes
+
+    for data in (pop_pdf_bytes(reporting.pop_data(demo_store, "DigitalOcean", "2019-10")),
+                 summary_pdf_bytes(reporting.network_summary_data(demo_store, "2019-10", today="2019-12-01"))):
+        names = _font_names(data)
+        assert names and all(embedded for _, embedded in names), names
+        assert not any("Helvetica" in n for n, _ in names)

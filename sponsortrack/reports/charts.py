@@ -62,7 +62,7 @@ def vertical_bars(categories: list[str], series: list[list[int]], names: list[st
                   height: float, fmt: Callable[[int], str] = lambda n: f"{n:,}", title: str = "") -> Drawing:
     """Grouped vertical bars (e.g. reads per week), one colour per series, with a legend."""
     fonts.register()
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=fonts.FONT)   # not the unembedded Helvetica
     top_pad = 18 if title else 6
     chart = VerticalBarChart()
     chart.x, chart.y = 46, 28
@@ -116,7 +116,7 @@ def horizontal_bars(labels: list[str], values: list[int], *, width: float, fmt: 
     label_w = min(max([fonts_width(lbl) for lbl in labels] + [40]) + 8, width * 0.38)
     top_pad = 18 if title else 4
     height = n * (bar_height + 5) + 22 + top_pad
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=fonts.FONT)   # not the unembedded Helvetica
     chart = HorizontalBarChart()
     chart.x, chart.y = label_w, 16
     chart.width, chart.height = width - label_w - 60, height - 16 - top_pad
@@ -158,7 +158,7 @@ def horizontal_bars(labels: list[str], values: list[int], *, width: float, fmt: 
 def progress_bar(fraction_delivered: float | None, fraction_elapsed: float, *, width: float = 60,
                  height: float = 8) -> Drawing:
     """Delivered share as a bar, elapsed share of the flight as a tick (pacing at a glance)."""
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=fonts.FONT)   # not the unembedded Helvetica
     d.add(Rect(0, 0, width, height, fillColor=RULE, strokeColor=None))
     if fraction_delivered is not None:
         w = max(0.0, min(fraction_delivered, 1.0)) * width

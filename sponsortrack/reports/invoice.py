@@ -13,18 +13,36 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Image, KeepTogether, Spacer, Table
 
 from sponsortrack.money import format_money, format_percent
 from sponsortrack.reports.common import box, kv_table, long_date, period_text
 from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render, render_bytes
-from sponsortrack.reports.styles import INK, RULE, WARN, grid_style, styles
+from sponsortrack.reports.styles import INK, RULE, WARN, grid_style, layout_style, styles
 from sponsortrack.reports.text import Markup, bold, esc, join, para
 from sponsortrack.services.invoicing import PLACEMENT_LABELS, InvoiceDocument, episode_label
 from sponsortrack.store.invoices import InvoiceLine
 
-LINE_HEADERS = ["#", "Aired", "Show · episode", "Spot", "Promo", "Quantity × rate", "Amount"]
-LINE_WIDTHS_MM = [7, 17, 60, 19, 31, 30, 20]
+LINE_HEADERS = ["#", "Aired", "Show · episode", "Spot", "Promo", "Quantity", "Unit price", "Amount"]
+LINE_WIDTHS_MM = [7, 17, 56, 20, 29, 22, 20, 21]
+AMOUNT_COLS = (5, 6, 7)
+
+
+def quantity_and_price(ln: InvoiceLine, currency: str) -> tuple[str, str]:
+    """The quantity and unit price columns: what an accounts department multiplies to check a line."""
+    rate = format_money(ln.rate_minor, currency) if ln.rate_minor is not None else ""
+    if ln.kind == "make_good" or ln.pricing == "make_good":
+        return "1 read", "no charge"
+    if ln.kind in ("credit", "adjustment") and ln.read_id is None:
+        return "", ""
+    p = ln.pricing
+    if p == "cpm":
+        return f"{ln.units or 0:,} downloads", f"{rate} CPM"
+    if p == "per_episode":
+        return ("included", "in episode") if not ln.units else ("1 episode", rate)
+    if p == "override":
+        return "1 read", "agreed price"
+    return f"{ln.units or 1} read" + ("s" if (ln.units or 1) > 1 else ""), rate
 
 
 def quantity_text(ln: InvoiceLine, currency: str) -> str:
@@ -61,7 +79,8 @@ def line_rows(doc: InvoiceDocument) -> list[list]:
     """The lines table's rows (header first): what the table is built from, and what tests check."""
     st = styles()
     cur = doc.invoice.currency
-    rows: list[list] = [[para(h, st.head_right if i in (5, 6) else st.head) for i, h in enumerate(LINE_HEADERS)]]
+    rows: list[list] = [[para(h, st.head_right if i in AMOUNT_COLS else st.head)
+                         for i, h in enumerate(LINE_HEADERS)]]
     for ln in doc.invoice.lines:
         if ln.read_id is not None and ln.show_name:
             what = [bold(ln.show_name), Markup("<br/>"), esc(episode_label(ln.episode_number, ln.episode_title))]
@@ -73,9 +92,10 @@ def line_rows(doc: InvoiceDocument) -> list[list]:
         else:
             what = [esc(ln.description)]
             spot = Markup("")
+        qty, price = quantity_and_price(ln, cur)
         rows.append([
             str(ln.position), ln.air_date or "", para(what, st.cell), para(spot, st.cell),
-            para(ln.promo or "", st.cell), para(quantity_text(ln, cur), st.cell_right),
+            para(ln.promo or "", st.cell), para(qty, st.cell_right), para(price, st.cell_right),
             format_money(ln.amount_minor, cur),
         ])
     return rows
@@ -122,7 +142,7 @@ def build_story(doc: InvoiceDocument) -> list:
     address = seller.get("address") or ""
     if seller.get("name") and address.splitlines() and address.splitlines()[0].strip() == seller["name"].strip():
         address = "\n".join(address.splitlines()[1:])  # the name is printed just above
-    left.append(para(join([address, seller.get("email"),
+    left.append(para(join([address, seller.get("email"), seller.get("phone") and f"Phone: {seller['phone']}",
                            seller.get("tax_id") and f"Tax ID: {seller['tax_id']}"]), st.body))
     heading = "CREDIT NOTE" if inv.kind == "credit_note" else "INVOICE"
     if inv.status == "draft":
@@ -152,7 +172,7 @@ def build_story(doc: InvoiceDocument) -> list:
         right.append(para(f"PART PAID · {format_money(doc.balance.due_minor, cur)} due", st.state_part))
     right += [Spacer(1, 2 * mm), kv_table(facts, (28 * mm, 45 * mm), right=True)]
     head = Table([[left, right]], colWidths=[width - 80 * mm, 80 * mm])
-    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    head.setStyle(layout_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     story += [head, Spacer(1, 7 * mm)]
 
@@ -165,6 +185,8 @@ def build_story(doc: InvoiceDocument) -> list:
         bill_lines.append(para(bill["address"], st.body))
     else:
         bill_lines.append(para("Billing address missing", st.warn))
+    if bill.get("tax_id"):
+        bill_lines.append(para(f"Tax / VAT ID: {bill['tax_id']}", st.body))
     contact = join([bill.get("contact_name"), bill.get("contact_email")], Markup(" · "))
     if contact:
         bill_lines.append(para(contact, st.muted))
@@ -172,7 +194,7 @@ def build_story(doc: InvoiceDocument) -> list:
              ("IO number", bill.get("io_number")), ("PO number", bill.get("po_number"))]
     order_block = [para(Markup(str(esc("ORDER"))), st.label), kv_table(order, (24 * mm, 56 * mm))]
     parties = Table([[bill_lines, order_block]], colWidths=[width - 82 * mm, 82 * mm])
-    parties.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    parties.setStyle(layout_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     story += [parties, Spacer(1, 6 * mm)]
 
@@ -198,7 +220,7 @@ def build_story(doc: InvoiceDocument) -> list:
     widths = [w * mm for w in LINE_WIDTHS_MM]
     scale = width / sum(widths)
     table = Table(line_rows(doc), colWidths=[w * scale for w in widths], repeatRows=1)
-    table.setStyle(grid_style(right_cols=(0, 6)))
+    table.setStyle(grid_style(right_cols=(0, 7)))
     story += [table, Spacer(1, 4 * mm)]
 
     # -- totals
@@ -245,7 +267,7 @@ def totals_table(doc: InvoiceDocument, width: float) -> Table:
     data = [[para(label, st.body), para(value, st.right)] for label, value in rows[:-1]]
     data.append([para(rows[-1][0], st.total_label), para(rows[-1][1], st.total)])
     t = Table(data, colWidths=[58 * mm, 34 * mm], hAlign="RIGHT")
-    t.setStyle(TableStyle([
+    t.setStyle(layout_style([
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("LINEABOVE", (0, -1), (-1, -1), 1, INK), ("LINEBELOW", (0, 0), (-1, -2), 0.25, RULE),
@@ -269,6 +291,8 @@ def payment_block(doc: InvoiceDocument, width: float) -> list:
             lines.append(para(f"Due {due}. Reference: invoice {inv.number}.", st.body))
         elif inv.terms_days:
             lines.append(para(f"Due {inv.terms_days} days after the issue date.", st.body))
+        if doc.seller.get("late_payment_terms"):
+            lines.append(para(doc.seller["late_payment_terms"], st.body))
         if inv.commission_bp:
             lines.append(para(f"Payable by the agency of record: the net amount after its "
                               f"{format_percent(inv.commission_bp)} commission.", st.muted))
@@ -292,7 +316,8 @@ def doc_spec(doc: InvoiceDocument) -> DocSpec:
     return DocSpec(story=build_story(doc), title=title, author=seller, subject=subject,
                    keywords=f"invoice, {bill}, {inv.number or 'draft'}",
                    footer=" · ".join(p for p in (seller, title, bill) if p),
-                   pagesize=page_size_for(inv.currency), watermark=watermark, invariant=True)
+                   pagesize=page_size_for(inv.currency), watermark=watermark, invariant=True,
+                   created=inv.issue_date)
 
 
 def invoice_pdf_bytes(doc: InvoiceDocument) -> bytes:

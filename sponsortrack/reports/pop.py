@@ -7,13 +7,13 @@ import os
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer, Table
 
 from sponsortrack.money import format_money
 from sponsortrack.reports.charts import vertical_bars
 from sponsortrack.reports.common import kv_table, long_date, month_title
 from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render, render_bytes
-from sponsortrack.reports.styles import BAD, GOOD, MUTED, WARN, grid_style, styles
+from sponsortrack.reports.styles import BAD, GOOD, MUTED, WARN, grid_style, layout_style, styles
 from sponsortrack.reports.text import Markup, bold, esc, join, para
 from sponsortrack.services.imports import RECON_KINDS
 from sponsortrack.services.invoicing import PLACEMENT_LABELS, short_url
@@ -177,7 +177,7 @@ def build_story(data: PopData) -> list:
                        vertical_bars(labels, [[w.impressions for w in data.weeks]], ["Impressions"], width=half,
                                      height=52 * mm, title="Impressions per week (downloads)")]],
                      colWidths=[half + 8 * mm, half])
-        pair.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        pair.setStyle(layout_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         chart = pair
     else:
         chart = vertical_bars(labels, [[w.reads for w in data.weeks]], ["Reads"], width=width, height=48 * mm,
@@ -227,7 +227,7 @@ def build_story(data: PopData) -> list:
     ]
     sig = Table([["", "", ""], [para("Signature", st.muted), "", para("Date", st.muted)]],
                 colWidths=[80 * mm, 10 * mm, 45 * mm], hAlign="LEFT")
-    sig.setStyle(TableStyle([("LINEBELOW", (0, 0), (0, 0), 0.6, MUTED), ("LINEBELOW", (2, 0), (2, 0), 0.6, MUTED),
+    sig.setStyle(layout_style([("LINEBELOW", (0, 0), (0, 0), 0.6, MUTED), ("LINEBELOW", (2, 0), (2, 0), 0.6, MUTED),
                              ("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 1), (-1, 1), 2)]))
     story += [Spacer(1, 6 * mm), KeepTogether([*attest, sig])]
     return story

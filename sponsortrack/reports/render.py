@@ -42,6 +42,7 @@ class DocSpec:
     invariant: bool = True                # byte-identical output for identical input
     first_page_footer: bool = True
     on_page: Callable[[Any, int, int], None] | None = None
+    created: str | None = None            # ISO day: the PDF's creation date (an invoice's issue date)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -52,6 +53,10 @@ def _canvas_class(spec: DocSpec):
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            if spec.created:
+                # a real creation date that never changes for the same document (byte-identical reissue)
+                stamp = "D:" + spec.created[:10].replace("-", "") + "000000+00'00'"
+                self.setDateFormatter(lambda *_: stamp)
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
@@ -107,7 +112,7 @@ def render_bytes(spec: DocSpec) -> bytes:
         buf, pagesize=spec.pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
         bottomMargin=MARGIN + 4 * mm, title=spec.title, author=spec.author, subject=spec.subject,
         keywords=spec.keywords, creator="sponsortrack", invariant=1 if spec.invariant else 0,
-        pageCompression=1,
+        pageCompression=1, initialFontName=fonts.FONT, initialFontSize=9,   # no unembedded Helvetica
     )
     doc.build(list(spec.story), canvasmaker=_canvas_class(spec))
     return buf.getvalue()

@@ -83,3 +83,9 @@ def grid_style(*, header_rows: int = 1, zebra: bool = True, right_cols: tuple[in
     for c in right_cols:
         cmds.append(("ALIGN", (c, 0), (c, -1), "RIGHT"))
     return TableStyle(cmds)
+
+
+def layout_style(cmds: list[tuple]) -> TableStyle:
+    """A layout table's style. Every table names the body font: reportlab's cell default is Helvetica,
+    which would put an unembedded standard font into the PDF even when no cell text uses it."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *cmds])

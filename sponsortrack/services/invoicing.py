@@ -152,6 +152,13 @@ def line_for_read(r: ReadRow, snapshot: tuple[int, str] | None = None) -> dict[s
             "description": ep}
 
 
+def _day_text(iso: str | None) -> str:
+    if not iso:
+        return "?"
+    d = dt.date.fromisoformat(iso[:10])
+    return f"{d.day} {d:%b} {d.year}"
+
+
 def make_good_context(store: Store, lines: list[dict[str, Any]]) -> None:
     """Name the read a make-good replaces: its show, episode and air date."""
     for ln in lines:
@@ -162,8 +169,10 @@ def make_good_context(store: Store, lines: list[dict[str, Any]]) -> None:
         if orig is None:
             continue
         what = f"{orig.show_name} {episode_label(orig.episode_number, orig.episode_title)}"
-        ln["description"] = (f"Make-good, no charge: replaces the {orig.placement}-roll of {orig.air_date or '?'} "
-                             f"in {what} (read {rid}, {orig.status})")
+        day = _day_text(orig.air_date)
+        # customer text: the read it replaces by day, spot and episode, never by our internal read id
+        ln["description"] = (f"Make-good, no charge: replaces the {day} {orig.placement}-roll in {what}"
+                             + (f" ({orig.status})" if orig.status in ("flagged", "missed") else ""))
 
 
 def totals(lines: list[dict[str, Any]] | list[InvoiceLine], commission_bp: int, tax_bp: int) -> dict[str, int]:
@@ -197,6 +206,7 @@ def seller_snapshot(store: Store, *, strict: bool = False) -> dict[str, Any]:
     s = ssvc.get_settings(store)
     snap = {"name": s.get("seller_name"), "address": s.get("seller_address"), "email": s.get("seller_email"),
             "tax_id": s.get("seller_tax_id"), "payment_instructions": s.get("payment_instructions"),
+            "phone": s.get("seller_phone"), "late_payment_terms": s.get("late_payment_terms"),
             "tax_label": s.get("tax_label") or "Tax"}
     try:
         snap.update(_logo_snapshot(s.get("logo_path")))
@@ -218,10 +228,10 @@ def bill_to_snapshot(store: Store, sponsor_id: int, agency_id: int | None,
     if agency_id:
         agency = cstore.get_agency(store, agency_id)
         assert agency is not None
-        return {"kind": "agency", "name": agency.name, "address": agency.billing_address,
+        return {"kind": "agency", "name": agency.name, "address": agency.billing_address, "tax_id": agency.tax_id,
                 "contact_name": agency.contact_name, "contact_email": agency.contact_email,
                 "advertiser": sponsor.name, **order}
-    return {"kind": "sponsor", "name": sponsor.name, "address": sponsor.billing_address,
+    return {"kind": "sponsor", "name": sponsor.name, "address": sponsor.billing_address, "tax_id": sponsor.tax_id,
             "contact_name": sponsor.contact_name, "contact_email": sponsor.contact_email, "advertiser": None,
             **order}
 
@@ -488,7 +498,10 @@ def issue_invoice(store: Store, ref: str | int, *, issue_date: str | dt.date | N
                                   "due_date": (day + dt.timedelta(days=terms)).isoformat(), "terms_days": terms}
         if inv.kind == "invoice":
             header["tax_bp"] = inv.tax_bp
-        istore.issue(store, inv.id, pattern=settings["invoice_number_pattern"], issue_date=day.isoformat(),
+        pattern = settings["invoice_number_pattern"]
+        if inv.kind == "credit_note" and settings.get("credit_note_number_pattern"):
+            pattern = settings["credit_note_number_pattern"]     # its own gapless series
+        istore.issue(store, inv.id, pattern=pattern, issue_date=day.isoformat(),
                      header=header)
         if inv.kind == "credit_note" and inv.credit_of:
             istore.release_credited_reads(store, inv.credit_of, [ln.read_id for ln in inv.lines if ln.read_id])
