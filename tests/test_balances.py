@@ -190,3 +190,20 @@ def test_make_good_line_names_the_read_it_replaces_without_internal_ids(store):
     mg = [ln for ln in inv.lines if ln.kind == "make_good"]
     assert mg and f"read {flagged}" not in mg[0].description
     assert "replaces the 1 Oct 2019 mid-roll" in mg[0].description and "(flagged)" in mg[0].description
+
+
+def test_credit_notes_can_have_their_own_gapless_series(store):
+    from sponsortrack.services import settings as ssvc
+
+    inv = _issued(store)
+    with pytest.raises(ValidationError, match=r"^credit_note_number_pattern: must contain \{seq\}"):
+        ssvc.update_settings(store, credit_note_number_pattern="CN-{year}")
+    ssvc.update_settings(store, credit_note_number_pattern="CN-{year}-{seq:03}")
+    a = invoicing.create_credit_note(store, inv.number, positions=[1])
+    a = invoicing.issue_invoice(store, a.id, issue_date="2019-11-05")
+    b = invoicing.create_credit_note(store, inv.number, positions=[2])
+    b = invoicing.issue_invoice(store, b.id, issue_date="2019-11-06")
+    assert (a.number, b.number) == ("CN-2019-001", "CN-2019-002")
+    # invoices keep their own series: the next one after 2019-0001 is 2019-0002
+    again = invoicing.create_drafts(store, inv.sponsor_id, "2019-10").invoices   # the credited reads, rebilled
+    assert invoicing.issue_invoice(store, again[0].id, issue_date="2019-11-07").number == "2019-0002"
