@@ -115,3 +115,44 @@ def test_pop_and_summary_embed_every_font(demo_store):
         names = _font_names(data)
         assert names and all(embedded for _, embedded in names), names
         assert not any("Helvetica" in n for n, _ in names)
+
+
+def test_pop_is_proof_per_read_cpm_downloads_not_delivered_and_attestation(store):
+    from invoicing_helpers import snapshots
+
+    from sponsortrack.services import reads as rsvc
+
+    seller(store)
+    n = network(store, pricing="cpm", rate="25.00", episodes=3, booked_impressions=1000)
+    eps = [rsvc.get_read(store, r).episode_id for r in n["reads"]]
+    cat.edit_episode(store, eps[0], link="https://show.example/ep1")
+    snapshots(store, {eps[0]: {30: 12_345}})                       # the second episode has no downloads yet
+    rsvc.edit_read(store, n["reads"][2], status="flagged")
+    text = _flat(pdf_text(pop_pdf_bytes(reporting.pop_data(store, "AT&T <Labs>", "2019-10")))[0])
+    assert "Episode 1: AT&T <Labs> & 東京" in text and "show.example/ep1" in text and "IO-<1>" in text
+    assert "12,345" in text and "day 30 · Megaphone" in text
+    assert "not yet known" in text                                  # not "0"
+    assert "Not delivered" in text and "flagged: not delivered as booked" in text and "owed" in text
+    assert "attests that the 2 delivered reads listed in the airing log" in text
+    assert 'The reads listed under "Not delivered" are not covered.' in text
+    assert "Over-delivery:" in text and "12,345 impressions against 1,000 booked" in text
+
+
+def test_pop_never_prints_an_unreachable_check_as_a_failure(demo_store):
+    demo_store.conn.execute(
+        "INSERT INTO link_checks (url, checked_at, verdict, explanation) VALUES "
+        "('https://do.co/changelog', '2019-11-01T10:00:00.000Z', 'unchecked', 'offline: no network')")
+    demo_store.conn.commit()
+    text = _flat(pdf_text(pop_pdf_bytes(reporting.pop_data(demo_store, "DigitalOcean", "2019-10")))[0])
+    assert "could not be checked" in text and "says nothing about the link itself" in text
+    assert "Unchecked" not in text and "1 Nov 2019" in text
+
+
+def test_urls_wrap_at_separators_never_mid_word():
+    from sponsortrack.reports.text import url
+
+    long = "www.digitalocean.com/go/podcast/changelog?refcode=changelog&utm_source=podcast"
+    lines = str(url(long, 90)).split("<br/>")
+    assert len(lines) > 1 and "".join(lines) == long.replace("&", "&amp;")
+    assert all(line[-1] in "/?&.=-_#;" for line in lines[:-1])          # each break follows a separator
+    assert str(url("do.co/changelog", 90)) == "do.co/changelog"

@@ -70,3 +70,29 @@ def para(content: object | Iterable[object], style) -> Paragraph:
     """The only way a Paragraph is made: plain strings are escaped, ``Markup`` is trusted."""
     markup = Markup("".join(esc(c) for c in content)) if isinstance(content, (list, tuple)) else esc(content)
     return Paragraph(markup, style)
+
+
+def url(text: str | None, max_width: float, size: float = 7.5) -> Markup:
+    """A URL for a narrow cell: broken into lines after ``/ ? & . = -`` where it must wrap, never in the
+    middle of a word (a paragraph would cut ``digitaloc|ean.com``)."""
+    s = text or ""
+    if not s or fonts.string_width(s, size) <= max_width:
+        return esc(s)
+    lines: list[str] = []
+    line = ""
+    piece = ""
+    for ch in s:
+        piece += ch
+        if ch in "/?&.=-_#":
+            if line and fonts.string_width(line + piece, size) > max_width:
+                lines.append(line)
+                line = ""
+            line += piece
+            piece = ""
+    if piece:
+        if line and fonts.string_width(line + piece, size) > max_width:
+            lines.append(line)
+            line = ""
+        line += piece
+    lines.append(line)
+    return Markup("<br/>".join(esc(x) for x in lines if x))

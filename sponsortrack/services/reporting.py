@@ -22,6 +22,7 @@ from sponsortrack.store import Store, campaigns
 from sponsortrack.store import invoices as istore
 from sponsortrack.store import links as lstore
 from sponsortrack.store import payments as pstore
+from sponsortrack.store import proof as pstore_proof
 from sponsortrack.store import reads as rstore
 from sponsortrack.store.invoices import Invoice
 from sponsortrack.store.models import Campaign, Pacing, ReadRow, Sponsor
@@ -98,9 +99,18 @@ class PopData:
     links: list[LinkHealth]
     link_checks_exist: bool
     amounts: dict[str, int] = field(default_factory=dict)   # currency -> delivered value this month
+    episode_links: dict[int, str | None] = field(default_factory=dict)     # episode id -> its web page
+    snapshots: dict[int, tuple[int, str]] = field(default_factory=dict)    # CPM read id -> (day, source)
+    make_goods: dict[int, ReadRow] = field(default_factory=dict)           # not-delivered read id -> make-good
+    logo: str | None = None                                                # the seller's logo (base64)
     # Where the published show notes and the logged reads disagree (services.imports.reconcile);
     # each with ``kind`` and a one-line ``message``.
     exceptions: list[dict] = field(default_factory=list)
+
+    @property
+    def not_delivered(self) -> list[ReadRow]:
+        """Flagged reads, and scheduled ones that never aired: listed apart, outside the attestation."""
+        return [r for r in self.reads if r.status not in DELIVERED_STATUSES]
 
     @property
     def delivered(self) -> list[ReadRow]:
@@ -123,8 +133,8 @@ def _weeks(start: str, end: str) -> list[WeekBar]:
     monday = first - dt.timedelta(days=first.weekday())
     out = []
     while monday <= last:
-        shown = max(monday, first)
-        out.append(WeekBar(start=monday.isoformat(), label=f"{shown.day} {shown.strftime('%b')}"))
+        # the label is the week's Monday, as the chart title says, even where it falls in the month before
+        out.append(WeekBar(start=monday.isoformat(), label=f"{monday.day} {monday.strftime('%b')}"))
         monday += dt.timedelta(days=7)
     return out
 
@@ -192,12 +202,21 @@ def pop_data(store: Store, sponsor: str | int | Sponsor, month: str, *,
     agencies = sorted({c.campaign.agency_name for c in lines if c.campaign.agency_name})
     exceptions = reconcile_for_pop(store, sp.id, month)
     seller = ssvc.get_settings(store)
+    cpm = [r.id for r in reads if r.pricing == "cpm" and r.status in DELIVERED_STATUSES]
+    missing = [r.id for r in reads if r.status not in DELIVERED_STATUSES]
+    mg_ids = pstore_proof.make_goods_of(store, missing)
+    make_goods = {orig: mg for orig, mid in mg_ids.items() if (mg := rstore.get_read_row(store, mid)) is not None}
+    from sponsortrack.services.invoicing import seller_snapshot
+
+    logo = seller_snapshot(store).get("logo")
     return PopData(sponsor=sp, month=month, period_start=start, period_end=end, prepared_on=_today(today),
                    seller={"name": seller.get("seller_name"), "address": seller.get("seller_address"),
                            "email": seller.get("seller_email")},
                    agencies=agencies, campaigns=lines, reads=reads, weeks=weeks, links=links,
                    link_checks_exist=bool(checks) or lstore.count_checks(store) > 0, amounts=dict(amounts),
-                   exceptions=exceptions)
+                   exceptions=exceptions,
+                   episode_links=pstore_proof.episode_links(store, sorted({r.episode_id for r in reads})),
+                   snapshots=istore.snapshot_days(store, cpm), make_goods=make_goods, logo=logo)
 
 
 # -- network summary -----------------------------------------------------------------------------
