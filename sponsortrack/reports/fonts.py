@@ -368,6 +368,7 @@ def string_width(text: str, size: float, bold: bool = False) -> float:
 
     if not text:
         return 0.0
+    register()
     if text.isascii():
         return stringWidth(text, FONT_BOLD if bold else FONT, size)
     return sum(stringWidth(t, f, size) for f, t in prepared_runs(text, bold))
