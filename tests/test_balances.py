@@ -207,3 +207,42 @@ def test_credit_notes_can_have_their_own_gapless_series(store):
     # invoices keep their own series: the next one after 2019-0001 is 2019-0002
     again = invoicing.create_drafts(store, inv.sponsor_id, "2019-10").invoices   # the credited reads, rebilled
     assert invoicing.issue_invoice(store, again[0].id, issue_date="2019-11-07").number == "2019-0002"
+
+
+def test_month_end_packet_writes_invoice_pop_and_reads_per_sponsor(demo_store, tmp_path):
+    import csv
+
+    from sponsortrack.services import packet
+
+    [inv] = invoicing.create_drafts(demo_store, "DigitalOcean", "2019-10").invoices
+    invoicing.issue_invoice(demo_store, inv.id, issue_date="2019-11-01")
+    [draft] = invoicing.create_drafts(demo_store, "Fastly", "2019-10").invoices
+    steps = []
+    res = packet.month_packet(demo_store, "2019-10", tmp_path / "oct", progress=lambda d, t, s: steps.append(d))
+    names = sorted(p.name for p in res.files)
+    assert "DigitalOcean-2019-10-invoice-2019-0001.pdf" in names
+    assert {f"{s}-2019-10-proof-of-performance.pdf" for s in ("Brave", "DigitalOcean", "Fastly")} <= set(names)
+    assert any(f"{draft.label} is still a draft" in n for n in res.notes)
+    assert steps == [0, 1, 2, 3]
+    with open(tmp_path / "oct" / "DigitalOcean-2019-10-reads.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and {r["sponsor"] for r in rows} == {"DigitalOcean"}
+    text = _flat(pdf_text((tmp_path / "oct" / "DigitalOcean-2019-10-invoice-2019-0001.pdf").read_bytes())[0])
+    assert "2019-0001" in text
+    one = packet.month_packet(demo_store, "2019-10", tmp_path / "one", sponsor="DigitalOcean", combined=True)
+    assert sorted(p.name for p in one.files) == ["DigitalOcean-2019-10-reads.csv", "DigitalOcean-2019-10.pdf"]
+    combined_text, pages = pdf_text((tmp_path / "one" / "DigitalOcean-2019-10.pdf").read_bytes())
+    assert "INVOICE" in combined_text and "Proof of performance" in combined_text and pages >= 3
+    with pytest.raises(ValidationError, match="^month: no sponsor has reads in 2018-01"):
+        packet.month_packet(demo_store, "2018-01", tmp_path / "none")
+
+
+def test_cli_report_packet(demo_store, db_path, tmp_path):
+    demo_store.close()
+    res = CliRunner().invoke(main, ["--db", str(db_path), "report", "packet", "--month", "2019-10", "-o",
+                                    str(tmp_path / "pk")])
+    assert res.exit_code == 0, res.output
+    assert "Wrote 6 files for 3 sponsor(s)" in res.output
+    res = CliRunner().invoke(main, ["--db", str(db_path), "report", "packet", "--month", "2019-10", "-o",
+                                    str(tmp_path / "no" / "such")])
+    assert res.exit_code != 0 and "output: folder" in res.output

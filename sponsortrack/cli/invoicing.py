@@ -29,7 +29,9 @@ def register(main: click.Group) -> None:
     for cmd in (invoice_create, invoice_issue, invoice_pdf, invoice_list, invoice_show, invoice_pay, invoice_paid,
                 invoice_void, invoice_credit, invoice_delete):
         inv.add_command(cmd)
-    _group(main, "report", "PDF reports: proof of performance and the network summary.").add_command(report_monthly)
+    rep = _group(main, "report", "PDF reports: proof of performance, the network summary, the month-end packet.")
+    rep.add_command(report_monthly)
+    rep.add_command(report_packet)
     _group(main, "export", "Export data for spreadsheets and accounting.").add_command(export_csv)
 
 
@@ -233,6 +235,26 @@ def invoice_delete(ctx: click.Context, invoice: str) -> None:
 
 
 # -- report, export --------------------------------------------------------------------------------
+
+
+@click.command("packet")
+@click.option("--month", required=True, help="YYYY-MM.")
+@click.option("--sponsor", help="Only this sponsor (default: every sponsor with reads in the month).")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
+@click.option("--combined/--separate", default=None,
+              help="One PDF per sponsor, or invoice and POP apart (default: the packet_combined setting).")
+@click.pass_context
+def report_packet(ctx: click.Context, month: str, sponsor: str | None, output: str, combined: bool | None) -> None:
+    """Month-end packet: each sponsor's invoice(s) and proof of performance, and a CSV of its reads."""
+    from sponsortrack.services import packet
+
+    def progress(done: int, total: int, text: str) -> None:
+        click.echo(f"[{done}/{total}] {text}", err=True)
+
+    res = packet.month_packet(_store(ctx), month, output, sponsor=sponsor, combined=combined, progress=progress)
+    for note in res.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"Wrote {len(res.files)} files for {len(res.sponsors)} sponsor(s) to {res.folder}.")
 
 
 @click.command("monthly")
