@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Image, KeepTogether, Spacer, Table
+from reportlab.platypus import CondPageBreak, Image, KeepTogether, LongTable, Spacer, Table
 
 from sponsortrack.linkcheck.model import VERDICT_LABELS, VERDICT_MEANINGS
 from sponsortrack.money import format_money
@@ -289,7 +289,8 @@ def build_story(data: PopData) -> list:
               Spacer(1, 2 * mm)]
     if data.delivered:
         scale = width / (sum(LOG_WIDTHS_MM) * mm)
-        t = Table(log_rows(data), colWidths=[w * mm * scale for w in LOG_WIDTHS_MM], repeatRows=1)
+        # LongTable: on each page split it measures only the rows that fit, not every remaining row again
+        t = LongTable(log_rows(data), colWidths=[w * mm * scale for w in LOG_WIDTHS_MM], repeatRows=1)
         t.setStyle(grid_style(right_cols=(5,)))
         story.append(t)
     else:
