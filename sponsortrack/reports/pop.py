@@ -19,7 +19,6 @@ from sponsortrack.reports.common import kv_table, long_date, month_title
 from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render, render_bytes
 from sponsortrack.reports.styles import BAD, GOOD, MUTED, grid_style, layout_style, styles
 from sponsortrack.reports.text import Markup, bold, esc, join, para, url
-from sponsortrack.services.imports import RECON_KINDS
 from sponsortrack.services.invoicing import PLACEMENT_LABELS, short_url
 from sponsortrack.services.reporting import PopData
 from sponsortrack.validation import format_duration
@@ -216,24 +215,41 @@ def link_rows(data: PopData) -> list[list]:
     return rows
 
 
+# How each disagreement reads to the sponsor ("no show notes on file" is our own gap, not a finding)
+POP_FINDINGS = {
+    "logged_not_in_notes": "the read aired; the episode's show notes do not mention you",
+    "in_notes_not_logged": "the show notes mention you; no read of yours aired in this episode",
+    "promo_url_differs": "the show notes give a different promo URL",
+    "promo_code_differs": "the show notes give a different promo code",
+}
+
+
 def exception_section(data: PopData, width: float) -> list:
-    """Where the published show notes and the logged reads disagree, so the sponsor hears it from us."""
-    if not data.reads:
+    """Where the published show notes and the aired reads really disagree, worded for the sponsor.
+    Episodes without show notes on file are left out (nothing to compare, and not the sponsor's concern)."""
+    if not data.delivered:
         return []
     st = styles()
-    out: list = [Spacer(1, 4 * mm), para("Show notes check", st.h1)]
-    if not data.exceptions:
-        out.append(para("The published show notes name this sponsor wherever a read was logged, with the "
+    real = [e for e in data.exceptions if e["kind"] in POP_FINDINGS]
+    unchecked = {e["episode_id"] for e in data.exceptions if e["kind"] == "no_show_notes"}
+    episodes = {r.episode_id for r in data.delivered}
+    compared = len(episodes - unchecked)
+    if not compared and not real:
+        return []
+    out: list = [Spacer(1, 4 * mm), para("Show notes", st.h1)]
+    if not real:
+        what = "every episode" if compared == len(episodes) else f"{compared} of the {len(episodes)} episodes"
+        out.append(para(f"The published show notes of {what} name you wherever a read aired, with the "
                         "campaign's promo URL and code.", st.body))
         return out
-    out += [para("Where the published show notes and the logged reads disagree; each is being corrected.",
-                 st.muted), Spacer(1, 2 * mm)]
-    rows = [[para("Episode", st.head), para("Aired", st.head), para("Finding", st.head)]]
-    for e in data.exceptions:
+    out += [para("Where the published show notes differ from what aired; we are correcting the notes.", st.muted),
+            Spacer(1, 2 * mm)]
+    rows = [[para("Episode", st.head), para("Aired", st.head), para("What differs", st.head)]]
+    for e in real:
         ep = f"{e['show_name']} #{e['episode_number']}" if e.get("episode_number") else e["show_name"]
-        finding = RECON_KINDS.get(e["kind"], e["kind"])
+        finding = POP_FINDINGS[e["kind"]]
         if e.get("in_notes") or e.get("expected"):
-            finding += f" (notes: {e.get('in_notes') or '—'}; campaign: {e.get('expected') or '—'})"
+            finding += f" (show notes: {e.get('in_notes') or '—'}; as booked: {e.get('expected') or '—'})"
         rows.append([para(ep, st.cell), para(e.get("air_date") or "", st.cell), para(finding, st.cell)])
     t = Table(rows, colWidths=[38 * mm, 22 * mm, width - 60 * mm], repeatRows=1)
     t.setStyle(grid_style())
