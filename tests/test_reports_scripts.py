@@ -156,3 +156,29 @@ def test_urls_wrap_at_separators_never_mid_word():
     assert len(lines) > 1 and "".join(lines) == long.replace("&", "&amp;")
     assert all(line[-1] in "/?&.=-_#;" for line in lines[:-1])          # each break follows a separator
     assert str(url("do.co/changelog", 90)) == "do.co/changelog"
+
+
+def test_layout_defects_of_the_issue(store):
+    from sponsortrack.reports.invoice import build_story
+    from sponsortrack.reports.summary import revenue_rows
+    from sponsortrack.services.reporting import RevenueRow, _weeks
+
+    # one "Revenue by show" row per show, every currency in it, and the value says it is gross
+    rows = revenue_rows([RevenueRow("Show A", "USD", 2, 100_00), RevenueRow("Show A", "EUR", 1, 50_00),
+                         RevenueRow("Show B", "USD", 1, 10_00)], "Show")
+    assert len(rows) == 3 and rows[0][2].text == "Value (gross)"
+    assert rows[1][1] == "3" and "$100.00" in rows[1][2].text and "€50.00" in rows[1][2].text
+    # week labels are the Mondays the chart title promises, also where one falls in the month before
+    assert [w.label for w in _weeks("2019-10-01", "2019-10-31")][:2] == ["30 Sep", "7 Oct"]
+    # the agency's name is printed once in BILL TO, and BILL TO keeps a gutter before ORDER
+    seller(store)
+    n = network(store, agency="Soundwave Media")
+    [inv] = invoicing.create_drafts(store, n["sponsor"].id, "2019-10").invoices
+    cat.edit_agency(store, n["agency"].id, billing_address="Soundwave Media\n77 Market Street")
+    inv = invoicing.issue_invoice(store, inv.id, issue_date="2019-11-01")
+    doc = invoicing.invoice_document(store, inv.id)
+    text = _flat(pdf_text(invoice_pdf_bytes(doc))[0])
+    bill_block = text[text.index("BILL TO"):text.index("77 Market Street")]
+    assert bill_block.count("Soundwave Media") == 1
+    parties = build_story(doc)[2]
+    assert parties._cellStyles[0][0].rightPadding > 10        # 6 mm between BILL TO and ORDER

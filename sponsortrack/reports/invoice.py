@@ -181,8 +181,12 @@ def build_story(doc: InvoiceDocument) -> list:
     if bill.get("advertiser"):
         bill_lines.append(para([Markup("Agency of record, on behalf of advertiser "), bold(bill["advertiser"])],
                                st.body))
+    bill_address = (bill.get("address") or "").strip()
+    first = bill_address.splitlines()[0].strip() if bill_address else ""
+    if first and first == (bill.get("name") or "").strip():
+        bill_address = "\n".join(bill_address.splitlines()[1:])   # the name is printed just above
     if (bill.get("address") or "").strip():
-        bill_lines.append(para(bill["address"], st.body))
+        bill_lines.append(para(bill_address, st.body))
     else:
         bill_lines.append(para("Billing address missing", st.warn))
     if bill.get("tax_id"):
@@ -195,7 +199,8 @@ def build_story(doc: InvoiceDocument) -> list:
     order_block = [para(Markup(str(esc("ORDER"))), st.label), kv_table(order, (24 * mm, 56 * mm))]
     parties = Table([[bill_lines, order_block]], colWidths=[width - 82 * mm, 82 * mm])
     parties.setStyle(layout_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (0, 0), 6 * mm)]))   # a gutter before ORDER
     story += [parties, Spacer(1, 6 * mm)]
 
     if doc.gaps:

@@ -15,7 +15,7 @@ from sponsortrack.reports.charts import horizontal_bars, progress_bar
 from sponsortrack.reports.common import long_date, month_title
 from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render, render_bytes
 from sponsortrack.reports.styles import grid_style, styles
-from sponsortrack.reports.text import Markup, bold, esc, para
+from sponsortrack.reports.text import Markup, bold, esc, join, para
 from sponsortrack.services.reporting import RevenueRow, SummaryData
 
 
@@ -33,13 +33,21 @@ def _money_fmt(currency: str):
 
 
 def revenue_rows(rows: list[RevenueRow], first: str) -> list[list]:
+    """One row per name: a show or sponsor billed in two currencies shows both values in its one row."""
     st = styles()
-    out: list[list] = [[para(first, st.head), para("Reads", st.head_right), para("Value", st.head_right)]]
+    out: list[list] = [[para(first, st.head), para("Reads", st.head_right),
+                        para("Value (gross)", st.head_right)]]
+    merged: dict[str, list[RevenueRow]] = {}
     for r in rows:
-        value = format_money(r.amount_minor, r.currency)
-        if r.unpriced:
-            value += f" (+{r.unpriced} not priced)"
-        out.append([para(r.name, st.cell), f"{r.reads:,}", value])
+        merged.setdefault(r.name, []).append(r)
+    for name, group in merged.items():
+        values = []
+        for r in group:
+            value = format_money(r.amount_minor, r.currency)
+            if r.unpriced:
+                value += f" (+{r.unpriced} not priced)"
+            values.append(value)
+        out.append([para(name, st.cell), f"{sum(r.reads for r in group):,}", para(join(values), st.cell_right)])
     return out
 
 
@@ -80,13 +88,17 @@ def build_story(data: SummaryData) -> list:
              f"{unbilled:,} {'read' if unbilled == 1 else 'reads'} · {unbilled_value}"),
             ("Receivables", receivable_value),
             ("Overdue invoices", f"{len(data.overdue)}" + (f" · {overdue_value}" if overdue_value else ""))]
-    cells = [[para(Markup(str(esc(k.upper()))), st.label) for k, _ in kpis],
-             [para(bold(v), st.body) for _, v in kpis]]
-    kt = Table(cells, colWidths=[width / len(kpis)] * len(kpis))
+    # two rows of three, so a value such as "12 reads · $14,400.00" never wraps inside its cell
+    cells = []
+    for row in (kpis[:3], kpis[3:]):
+        cells += [[para(Markup(str(esc(k.upper()))), st.label) for k, _ in row],
+                  [para(bold(v), st.body) for _, v in row]]
+    kt = Table(cells, colWidths=[width / 3] * 3)
     kt.setStyle(grid_style(zebra=False))
     story += [kt, Spacer(1, 6 * mm)]
 
     story.append(para("Revenue by sponsor", st.h2))
+    story.append(para("Delivered value at the booked rates, gross: before any agency commission.", st.muted))
     if data.by_sponsor:
         main = [r for r in data.by_sponsor if r.currency == cur][:12]
         story.append(horizontal_bars([r.name for r in main], [r.amount_minor for r in main], width=width, fmt=fmt,
@@ -96,7 +108,8 @@ def build_story(data: SummaryData) -> list:
     else:
         story.append(para("Nothing was delivered this month.", st.body))
 
-    story += [CondPageBreak(60 * mm), para("Revenue by show", st.h2)]
+    story += [CondPageBreak(60 * mm), para("Revenue by show", st.h2),
+              para("Gross, before agency commission; one row per show, every currency in it.", st.muted)]
     if data.by_show:
         main = [r for r in data.by_show if r.currency == cur][:12]
         story.append(horizontal_bars([r.name for r in main], [r.amount_minor for r in main], width=width, fmt=fmt,
