@@ -246,3 +246,18 @@ def test_cli_report_packet(demo_store, db_path, tmp_path):
     res = CliRunner().invoke(main, ["--db", str(db_path), "report", "packet", "--month", "2019-10", "-o",
                                     str(tmp_path / "no" / "such")])
     assert res.exit_code != 0 and "output: folder" in res.output
+
+
+def test_draft_names_the_cpm_reads_held_back_for_lack_of_downloads(store):
+    from invoicing_helpers import snapshots
+
+    from sponsortrack.services import reads as rsvc
+
+    seller(store)
+    n = network(store, pricing="cpm", rate="25.00", episodes=2)
+    ep = rsvc.get_read(store, n["reads"][0]).episode_id
+    snapshots(store, {ep: {30: 10_000}})                   # the second episode has no downloads yet
+    [inv] = invoicing.create_drafts(store, n["sponsor"].id, "2019-10").invoices
+    text = _pdf(store, inv.id)
+    assert "Not on this draft: 1 CPM read without a download count" in text
+    assert "Episode 2: AT&T <Labs> & 東京, 8 Oct 2019" in text

@@ -206,6 +206,13 @@ def build_story(doc: InvoiceDocument) -> list:
     if doc.gaps:
         story += [box([para(Markup("<b>Draft — not ready to issue:</b> ") + "; ".join(doc.gaps), st.warn)],
                       width, border=WARN, background=colors.HexColor("#fff8e6")), Spacer(1, 4 * mm)]
+    if doc.held_back:
+        n = len(doc.held_back)
+        story += [box([para([Markup("<b>Not on this draft:</b> "),
+                             esc(f"{n} CPM read{'s' if n != 1 else ''} without a download count within the "
+                                 f"campaign's window yet ({'; '.join(doc.held_back)}). "
+                                 "They are billed once downloads are recorded.")], st.body)], width),
+                  Spacer(1, 4 * mm)]
     if void:
         story += [box([para([Markup("<b>VOID — NOT PAYABLE.</b> "),
                              esc(f"This invoice was voided on {long_date(doc.void_date)}"

@@ -600,6 +600,7 @@ class InvoiceDocument:
     balance: Any = None                    # payments.Balance of an issued/paid invoice, unless as issued
     void_reason: str | None = None
     void_date: str | None = None
+    held_back: list[str] = field(default_factory=list)   # drafts: CPM reads waiting for their downloads
 
     @property
     def draft(self) -> bool:
@@ -629,6 +630,11 @@ def invoice_document(store: Store, ref: str | int, *, as_issued: bool = False) -
         if inv.credit_of:
             orig = istore.get_invoice(store, inv.credit_of, with_lines=False)
             doc.credit_of_date = orig.issue_date if orig else None
+    if inv.status == "draft" and inv.kind == "invoice" and inv.period_start and inv.period_end:
+        for r in _billable(store, inv.sponsor_id, inv.period_start, inv.period_end, inv.id):
+            if r.campaign_id == inv.campaign_id and r.pricing == "cpm" and r.price_minor is None:
+                doc.held_back.append(f"{r.show_name} {episode_label(r.episode_number, r.episode_title)}, "
+                                     f"{_day_text(r.air_date)}")
     if as_issued:
         if inv.status != "draft":
             inv.status = "issued"
