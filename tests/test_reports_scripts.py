@@ -182,3 +182,25 @@ def test_layout_defects_of_the_issue(store):
     assert bill_block.count("Soundwave Media") == 1
     parties = build_story(doc)[2]
     assert parties._cellStyles[0][0].rightPadding > 10        # 6 mm between BILL TO and ORDER
+
+
+def test_paragraphs_start_where_full_width_tables_start(demo_store):
+    import io
+
+    from pypdf import PdfReader
+
+    from sponsortrack.reports.render import MARGIN
+    from sponsortrack.reports.summary import summary_pdf_bytes
+
+    data = summary_pdf_bytes(reporting.network_summary_data(demo_store, "2019-10", today="2019-12-01"))
+    xs: dict[str, float] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            xs.setdefault(text.strip(), cm[4] + tm[4])
+
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    para_x = next(x for t, x in xs.items() if t.startswith("Delivered value at the booked rates"))
+    cell_x = next(x for t, x in xs.items() if t == "Sponsor")
+    assert para_x == pytest.approx(MARGIN, abs=0.5)            # the paragraph starts at the margin
+    assert cell_x == pytest.approx(MARGIN + 3, abs=0.5)        # the table too (its text after 3 pt padding)

@@ -13,7 +13,7 @@ from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from sponsortrack.outputs import write_atomic  # the one guarded writer; re-exported for old callers
 from sponsortrack.reports import fonts
@@ -108,12 +108,17 @@ def render_bytes(spec: DocSpec) -> bytes:
     # Chart attribute validation is a debugging aid that costs ~9 ms per POP; our charts are tested.
     rl_config.shapeChecking = 0
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = BaseDocTemplate(
         buf, pagesize=spec.pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
         bottomMargin=MARGIN + 4 * mm, title=spec.title, author=spec.author, subject=spec.subject,
         keywords=spec.keywords, creator="sponsortrack", invariant=1 if spec.invariant else 0,
         pageCompression=1, initialFontName=fonts.FONT, initialFontSize=9,   # no unembedded Helvetica
     )
+    # a frame without padding: a paragraph starts where a full-width table does (the default 6 pt padding
+    # put every paragraph 6 pt right of the tables, which are laid out to the margins)
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="normal", leftPadding=0,
+                  rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], pagesize=spec.pagesize)])
     doc.build(list(spec.story), canvasmaker=_canvas_class(spec))
     return buf.getvalue()
 
