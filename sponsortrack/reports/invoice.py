@@ -19,7 +19,7 @@ from sponsortrack.money import format_money, format_percent
 from sponsortrack.reports.common import box, kv_table, long_date, period_text
 from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render, render_bytes
 from sponsortrack.reports.styles import INK, RULE, WARN, grid_style, layout_style, styles
-from sponsortrack.reports.text import Markup, bold, esc, join, para
+from sponsortrack.reports.text import Markup, bold, esc, join, para, url
 from sponsortrack.services.invoicing import PLACEMENT_LABELS, InvoiceDocument, episode_label
 from sponsortrack.store.invoices import InvoiceLine
 
@@ -95,7 +95,7 @@ def line_rows(doc: InvoiceDocument) -> list[list]:
         qty, price = quantity_and_price(ln, cur)
         rows.append([
             str(ln.position), ln.air_date or "", para(what, st.cell), para(spot, st.cell),
-            para(ln.promo or "", st.cell), para(qty, st.cell_right), para(price, st.cell_right),
+            para(url(ln.promo or "", 66), st.cell), para(qty, st.cell_right), para(price, st.cell_right),
             format_money(ln.amount_minor, cur),
         ])
     return rows

@@ -150,7 +150,7 @@ def log_rows(data: PopData) -> list[list]:
                                         f"at {format_duration(r.start_seconds)}",
                                         format_duration(r.length_seconds)) if x)
         spot = [esc(_spot(r)), small, esc(timing), end]
-        promo = [esc(short_url(r.promo_url))] + ([Markup("<br/>"), esc(r.promo_code)] if r.promo_code else [])
+        promo = [url(short_url(r.promo_url), 66)] + ([Markup("<br/>"), esc(r.promo_code)] if r.promo_code else [])
         if r.pricing == "cpm":
             if r.units is None:
                 downloads: list = [Markup('<font color="#59636e">not yet known</font>')]
