@@ -261,3 +261,11 @@ def test_draft_names_the_cpm_reads_held_back_for_lack_of_downloads(store):
     text = _pdf(store, inv.id)
     assert "Not on this draft: 1 CPM read without a download count" in text
     assert "Episode 2: AT&T <Labs> & 東京, 8 Oct 2019" in text
+
+
+def test_repeated_spots_on_an_invoice_are_numbered(store):
+    seller(store, tax_bp=0)
+    n = network(store, rate="100.00", episodes=1, reads_per_episode=2)
+    [inv] = invoicing.create_drafts(store, n["sponsor"].id, "2019-10").invoices
+    text = _pdf(store, inv.id)
+    assert "Mid-roll host read" in text and "Mid-roll #2 host read" in text

@@ -81,14 +81,24 @@ def line_rows(doc: InvoiceDocument) -> list[list]:
     cur = doc.invoice.currency
     rows: list[list] = [[para(h, st.head_right if i in AMOUNT_COLS else st.head)
                          for i, h in enumerate(LINE_HEADERS)]]
+    # a second read in the same spot of the same episode is numbered (#2), so repeated lines differ
+    seen: dict[tuple, int] = {}
+    nth: dict[int, int] = {}
+    for ln in doc.invoice.lines:
+        if ln.read_id is not None and ln.show_name:
+            key = (ln.show_name, ln.episode_number, ln.episode_title, ln.air_date, ln.placement)
+            seen[key] = seen.get(key, 0) + 1
+            nth[ln.position] = seen[key]
     for ln in doc.invoice.lines:
         if ln.read_id is not None and ln.show_name:
             what = [bold(ln.show_name), Markup("<br/>"), esc(episode_label(ln.episode_number, ln.episode_title))]
             note = line_note(ln)
             if note:
                 what += [Markup('<br/><font size="6.5" color="#59636e">'), esc(note), Markup("</font>")]
-            spot = join([PLACEMENT_LABELS.get(ln.placement or "", ln.placement or ""),
-                         f"{ln.read_type} read" if ln.read_type else ""])
+            label = PLACEMENT_LABELS.get(ln.placement or "", ln.placement or "")
+            if nth.get(ln.position, 1) > 1:
+                label += f" #{nth[ln.position]}"
+            spot = join([label, f"{ln.read_type} read" if ln.read_type else ""])
         else:
             what = [esc(ln.description)]
             spot = Markup("")
