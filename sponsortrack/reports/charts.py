@@ -40,10 +40,8 @@ def text_group(x: float, y: float, text: str, size: float, *, anchor: str = "sta
                fill=INK) -> Group:
     """A plain string as one ``String`` per character run (each in the face that has it), so a chart
     label or title in Japanese, Korean or Arabic prints whole and its Latin letters stay Latin."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    parts = fonts.prepared_runs(text, bold)
-    widths = [stringWidth(t, f, size) for f, t in parts]
+    parts = [(f, fonts.shaped(t, f, size)) for f, t in fonts.prepared_runs(text, bold)]
+    widths = [fonts.shaped_width(t, f, size) for f, t in parts]
     total = sum(widths)
     x0 = x - total if anchor == "end" else x - total / 2 if anchor == "middle" else x
     g = Group()

@@ -363,6 +363,26 @@ def prepared_runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
     return out
 
 
+def shaped(text: str, font_name: str, size: float):
+    """The run as HarfBuzz shapes it, for faces of scripts that need shaping (Devanagari conjuncts, vowel
+    signs placed before their consonant); other runs are returned as they are."""
+    f = FACES.get(font_name)
+    if f is None or f.kind != SHAPED:
+        return text
+    from reportlab.pdfgen.textobject import bidiShapedText
+
+    return bidiShapedText(text, None, fontName=font_name, fontSize=size, shaping=True)[0]
+
+
+def shaped_width(text, font_name: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfbase.ttfonts import ShapedStr
+
+    if isinstance(text, ShapedStr):
+        return sum(sd.x_advance for sd in text.__shapeData__) * size / 1000
+    return stringWidth(text, font_name, size)
+
+
 def string_width(text: str, size: float, bold: bool = False) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
