@@ -17,7 +17,7 @@ from sponsortrack.pricing import DELIVERED_STATUSES
 from sponsortrack.reports.charts import vertical_bars
 from sponsortrack.reports.common import kv_table, long_date, month_title
 from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render, render_bytes
-from sponsortrack.reports.styles import BAD, GOOD, MUTED, grid_style, layout_style, styles
+from sponsortrack.reports.styles import BAD, GOOD, MUTED, WARN, grid_style, layout_style, styles
 from sponsortrack.reports.text import Markup, bold, esc, join, para, url
 from sponsortrack.services.invoicing import PLACEMENT_LABELS, short_url
 from sponsortrack.services.reporting import PopData
