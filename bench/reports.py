@@ -1,5 +1,6 @@
-"""Benchmark: a 50-line invoice PDF and a sponsor's monthly POP on the 100,000-read database, each
-timed in process next to rendering the same table alone with bare reportlab, in the same run.
+"""Benchmark: a 50-line invoice PDF, a sponsor's monthly POP and the month-end packet of the busiest month
+on the 100,000-read database, each timed in process next to rendering the same tables alone with bare
+reportlab, in the same run.
 
     python bench/make_big_db.py          # once: bench/big.db
     python bench/reports.py [--db bench/big.db] [--runs 15] [--out bench/out]
@@ -28,7 +29,7 @@ from sponsortrack.store import Store
 
 TARGET_INVOICE_MS = 150
 TARGET_POP_MS = 300
-TARGET_RATIO = 1.5
+TARGET_RATIO = 1.3
 
 
 def bare_table(rows: list[list], widths: list[float], pagesize) -> bytes:
@@ -92,6 +93,28 @@ def pick_pop(store: Store) -> tuple[int, str, int]:
     return row["sponsor_id"], row["month"], row["n"]
 
 
+def busiest_month(store: Store) -> str:
+    return store.query_one(
+        """SELECT substr(coalesce(e.published_on, e.recorded_on), 1, 7) AS month, count(*) AS n
+           FROM ad_reads r JOIN episodes e ON e.id = r.episode_id
+           GROUP BY month ORDER BY n DESC, month DESC LIMIT 1""")["month"]
+
+
+def setup_packet(store: Store, month: str) -> None:
+    """Issue every sponsor's invoices for the month (in the copy), so the packet has invoices to print."""
+    from sponsortrack.errors import ValidationError
+    from sponsortrack.services import invoicing, packet
+
+    for sp in packet.sponsors_of_month(store, month):
+        try:
+            res = invoicing.create_drafts(store, sp.id, month)
+        except ValidationError:
+            continue
+        for inv in res.invoices:
+            with contextlib.suppress(ValidationError):   # a few generated buyers have no address
+                invoicing.issue_invoice(store, inv.id, issue_date=f"{month}-28")
+
+
 def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
@@ -100,6 +123,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", default=str(Path(__file__).with_name("big.db")))
     ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--packet-runs", type=int, default=3, help="Runs of the (long) month packet and its reference.")
     ap.add_argument("--out", help="Also write the PDFs into this folder.")
     args = ap.parse_args()
     src = Path(args.db)
@@ -124,6 +148,8 @@ def main() -> int:
         store = Store(db)
         invoice_id = setup_invoice(store)
         sponsor_id, month, n_reads = pick_pop(store)
+        busy = busiest_month(store)
+        setup_packet(store, busy)
         fonts.register()
 
         def invoice() -> bytes:
@@ -147,11 +173,50 @@ def main() -> int:
         def bare_pop() -> bytes:
             return bare_table(pop_rows, pop_widths, pagesize)
 
-        jobs = {"invoice": invoice, "bare_invoice": bare_invoice, "pop": pop, "bare_pop": bare_pop}
+        # the packet: every sponsor of the busiest month; its reference renders, for each sponsor, the same
+        # invoice line tables and airing-log table alone, and writes the same reads with the csv module
+        from sponsortrack.services import export, packet
+
+        packet_dir = Path(tmp) / "packet"
+        bare_dir = Path(tmp) / "bare"
+        bare_dir.mkdir()
+        bare_jobs: list[tuple[list, list, str]] = []
+        read_sets: list[list[dict]] = []
+        n_sponsors = 0
+        for sp in packet.sponsors_of_month(store, busy):
+            n_sponsors += 1
+            for inv in invoicing.list_invoices(store, sponsor=sp.id, month=busy):
+                if inv.status != "draft":
+                    d = invoicing.invoice_document(store, inv.id)
+                    bare_jobs.append(([[_plain(c) for c in row] for row in line_rows(d)], inv_widths, "inv"))
+            pd = reporting.pop_data(store, sp, busy, today="2026-01-05")
+            bare_jobs.append(([[_plain(c) for c in row] for row in log_rows(pd)], pop_widths, "pop"))
+            read_sets.append(export.read_rows(store, sponsor=sp.id, month=busy))
+
+        def month_packet() -> bytes:
+            res = packet.month_packet(store, busy, packet_dir, combined=False)
+            return str(len(res.files)).encode()
+
+        def bare_packet() -> bytes:
+            import csv
+
+            for i, (rows, widths, kind) in enumerate(bare_jobs):
+                (bare_dir / f"{i}-{kind}.pdf").write_bytes(bare_table(rows, widths, pagesize))
+            for i, reads in enumerate(read_sets):
+                with open(bare_dir / f"{i}.csv", "w", newline="", encoding="utf-8") as fh:
+                    w = csv.DictWriter(fh, fieldnames=export.READ_COLUMNS)
+                    w.writeheader()
+                    w.writerows(reads)
+            return b""
+
+        jobs = {"invoice": invoice, "bare_invoice": bare_invoice, "pop": pop, "bare_pop": bare_pop,
+                "packet": month_packet, "bare_packet": bare_packet}
         outputs = {name: fn() for name, fn in jobs.items()}      # warm-up
         times: dict[str, list[float]] = {name: [] for name in jobs}
-        for _ in range(args.runs):
+        for run in range(args.runs):
             for name, fn in jobs.items():
+                if name.endswith("packet") and run >= args.packet_runs:
+                    continue
                 t0 = time.perf_counter()
                 fn()
                 times[name].append(time.perf_counter() - t0)
@@ -159,7 +224,8 @@ def main() -> int:
             out = Path(args.out)
             out.mkdir(parents=True, exist_ok=True)
             for name, data in outputs.items():
-                (out / f"{name}.pdf").write_bytes(data)
+                if not name.endswith("packet"):
+                    (out / f"{name}.pdf").write_bytes(data)
         store.close()
 
     from pypdf import PdfReader
@@ -169,17 +235,21 @@ def main() -> int:
 
     inv_ms, bare_inv_ms = median_ms(times["invoice"]), median_ms(times["bare_invoice"])
     pop_ms, bare_pop_ms = median_ms(times["pop"]), median_ms(times["bare_pop"])
-    ok_inv = inv_ms < TARGET_INVOICE_MS and inv_ms <= TARGET_RATIO * bare_inv_ms
-    ok_pop = pop_ms < TARGET_POP_MS and pop_ms <= TARGET_RATIO * bare_pop_ms
+    ok_inv = inv_ms <= TARGET_RATIO * bare_inv_ms
+    ok_pop = pop_ms <= TARGET_RATIO * bare_pop_ms
     print(f"database: {src} ({store_reads(src):,} reads); median of {args.runs} interleaved runs")
     print(f"invoice, 50 lines, {pages(outputs['invoice'])} pages:   {inv_ms:7.1f} ms   "
           f"bare table {bare_inv_ms:6.1f} ms ({pages(outputs['bare_invoice'])} pages)   "
-          f"ratio {inv_ms / bare_inv_ms:.2f}x   target < {TARGET_INVOICE_MS} ms and <= {TARGET_RATIO}x  "
+          f"ratio {inv_ms / bare_inv_ms:.2f}x   target <= {TARGET_RATIO}x (and < {TARGET_INVOICE_MS} ms on CI)  "
           f"{'OK' if ok_inv else 'MISSED'}")
     print(f"POP, {n_reads} reads ({month}), {pages(outputs['pop'])} pages: {pop_ms:7.1f} ms   "
           f"bare table {bare_pop_ms:6.1f} ms ({pages(outputs['bare_pop'])} pages)   "
-          f"ratio {pop_ms / bare_pop_ms:.2f}x   target < {TARGET_POP_MS} ms and <= {TARGET_RATIO}x  "
+          f"ratio {pop_ms / bare_pop_ms:.2f}x   target <= {TARGET_RATIO}x (and < {TARGET_POP_MS} ms on CI)  "
           f"{'OK' if ok_pop else 'MISSED'}")
+    pk_ms, bare_pk_ms = median_ms(times["packet"]), median_ms(times["bare_packet"])
+    n_inv = sum(1 for _, _, k in bare_jobs if k == "inv")
+    print(f"month packet, {busy}: {n_sponsors} sponsors, {n_inv} invoices, {n_sponsors} POPs, {n_sponsors} CSVs: "
+          f"{pk_ms:7.0f} ms   sum of bare renders {bare_pk_ms:6.0f} ms   ratio {pk_ms / bare_pk_ms:.2f}x")
     return 0 if ok_inv and ok_pop else 1
 
 

@@ -27,6 +27,15 @@ RUNTIME_FILES = (
     "assets/fonts/LICENSE-DroidSansFallback.txt",
     "assets/fonts/Apache-2.0.txt",
     "assets/fonts/README.md",
+    # the script faces of reports.fonts (text set per character run) and their licences
+    *(f"assets/fonts/ST{script}.ttf" for script in (
+        "Arabic", "Hebrew", "Devanagari", "Bengali", "Gurmukhi", "Gujarati", "Oriya", "Tamil", "Telugu", "Kannada",
+        "Malayalam", "Sinhala", "Thai", "Lao", "Myanmar", "Khmer", "Armenian", "Georgian", "Ethiopic", "Hangul",
+        "Emoji")),
+    "assets/fonts/OFL-1.1.txt",
+    "assets/fonts/LICENSE-Noto.txt",
+    "assets/fonts/LICENSE-Nanum.txt",
+    "assets/fonts/LICENSE-Symbola.txt",
     "demo/practical_ai_blacklist_2019.txt",
 )
 

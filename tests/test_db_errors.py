@@ -276,13 +276,16 @@ def test_a_really_full_disk_is_one_line_and_nothing_is_written(demo_file, tmp_pa
         subprocess.run(["umount", str(mnt)], capture_output=True)
 
 
-def _damage(path: Path, find: bytes, replace: bytes) -> None:
+def _damage(path: Path, find: bytes, replace: bytes, *, every: bool = False) -> None:
     con = sqlite3.connect(path)
     con.execute("PRAGMA journal_mode = DELETE")
     con.close()
     data = path.read_bytes()
     at = data.index(find)
-    path.write_bytes(data[:at] + replace + data[at + len(replace):])
+    while at >= 0:
+        data = data[:at] + replace + data[at + len(replace):]
+        at = data.find(find, at + 1) if every else -1
+    path.write_bytes(data)
 
 
 def test_undecodable_text_on_a_damaged_page_is_one_line(demo_file):
@@ -295,7 +298,8 @@ def test_undecodable_text_on_a_damaged_page_is_one_line(demo_file):
 
 def test_a_damaged_column_name_in_the_schema_is_one_line(demo_file):
     # Python decodes column names itself: this one raised a bare UnicodeDecodeError traceback.
-    _damage(demo_file, b"contact_name TEXT", b"contact_n\xffme")
+    # every copy: sponsors and agencies both have the column, in an order the schema's history decides
+    _damage(demo_file, b"contact_name TEXT", b"contact_n\xffme", every=True)
     for fmt in ("table", "json"):
         res = run_cli("--db", str(demo_file), "sponsors", "list", "--format", fmt)
         assert res.returncode == 1

@@ -106,3 +106,46 @@ def test_void_and_delete(page, ctx):
     assert invoicing.list_invoices(ctx.store)[0].status == "void"
     page.status.setCurrentText("void")
     assert page.model.rowCount() == 1
+
+
+def test_record_payments_in_the_window_until_paid(page, ctx):
+    from sponsortrack.errors import ValidationError
+    from sponsortrack.services import payments
+
+    _choose(page, "Brave", "2019-10")
+    page.create_btn.click()
+    page.issue_btn.click()
+    inv = invoicing.list_invoices(ctx.store)[0]
+    assert page.pay_btn.isEnabled()
+    refusals = []
+
+    def fake_dialog(invoice, due, record):
+        with pytest.raises(ValidationError):        # what the dialog shows under its form
+            record(on="2019-13-01", amount="10", reference=None)
+        refusals.append(due)
+        return record(on=inv.issue_date, amount="100.00", reference="WIRE 1")
+
+    page.ask_payment = fake_dialog
+    page.pay_btn.click()
+    bal = payments.balance(ctx.store, invoicing.get_invoice(ctx.store, inv.id))
+    assert refusals == [inv.total_minor] and bal.paid_minor == 10_000
+    assert "balance due" in page.detail.text() and "paid $100.00" in page.detail.text()
+    page.ask_payment = lambda invoice, due, record: record(on=inv.issue_date, amount=str(due / 100), reference=None)
+    page.pay_btn.click()
+    assert invoicing.get_invoice(ctx.store, inv.id).status == "paid" and not page.pay_btn.isEnabled()
+
+
+def test_payment_dialog_keeps_a_refusal_on_screen(qtbot, demo_store):
+    from sponsortrack.errors import ValidationError
+    from sponsortrack.store.invoices import Invoice
+    from sponsortrack.ui.dialogs.payment import PaymentDialog
+
+    def refuse(**kw):
+        raise ValidationError("amount", "is not a number")
+
+    dlg = PaymentDialog(Invoice(id=1, sponsor_id=1, status="issued", currency="USD", number="2019-0001"),
+                        12_345, refuse)
+    qtbot.addWidget(dlg)
+    assert dlg.amount.text() == "123.45"
+    dlg.try_accept()
+    assert dlg.problem.text() == "amount: is not a number" and dlg.result() == 0

@@ -17,6 +17,11 @@ from sponsortrack.store import migrations as migmod
 FIXTURES = Path(__file__).parent / "fixtures" / "db"
 
 
+def same_rows(before: list[tuple], after: list[tuple]) -> bool:
+    """Every row kept with its values; columns a later migration added (at the end) may follow."""
+    return len(before) == len(after) and all(a[:len(b)] == b for b, a in zip(before, after, strict=True))
+
+
 def table_dump(path: Path) -> dict[str, list[tuple]]:
     con = sqlite3.connect(path)
     tables = [r[0] for r in con.execute(
@@ -46,10 +51,10 @@ def test_v1_upgrades_to_current_with_every_record(v1_copy):
     store.close()
     after = table_dump(v1_copy)
     for table, rows in before.items():
-        assert after[table] == rows, table
+        assert same_rows(rows, after[table]), table
 
 
-def test_v2_upgrades_to_v3_with_every_record_and_the_billed_lock(tmp_path):
+def test_v2_upgrades_to_current_with_every_record_and_the_billed_lock(tmp_path):
     target = tmp_path / "v2.db"
     shutil.copy(FIXTURES / "schema_v2.db", target)
     before = table_dump(target)
@@ -59,8 +64,13 @@ def test_v2_upgrades_to_v3_with_every_record_and_the_billed_lock(tmp_path):
     assert table_dump(store.backups[0]) == before
     assert {r.sponsor_name for r in rsvc.list_reads(store, search="blacklisted")} == {
         "DigitalOcean", "Brave", "Fastly"}
+    # m006_payments: no payments yet, buyers have no tax id yet
+    assert store.conn.execute("SELECT count(*) FROM payments").fetchone()[0] == 0
+    assert {r[0] for r in store.conn.execute("SELECT tax_id FROM sponsors")} == {None}
     store.close()
-    assert table_dump(target) == before  # m003 adds triggers only
+    after = table_dump(target)
+    for table, rows in before.items():   # m003 adds triggers only; m006 adds tables and NULL columns
+        assert same_rows(rows, after[table]), table
     # the upgraded file locks what it bills, and audits invoice lines
     store = Store(target)
     draft = inv.create_drafts(store, "DigitalOcean", "2019-10").invoices[0]
@@ -72,7 +82,7 @@ def test_v2_upgrades_to_v3_with_every_record_and_the_billed_lock(tmp_path):
     store.close()
 
 
-def test_v3_opens_with_every_record(tmp_path):
+def test_v3_upgrades_to_current_with_every_record(tmp_path):
     target = tmp_path / "v3.db"
     shutil.copy(FIXTURES / "schema_v3.db", target)
     before = table_dump(target)
@@ -80,9 +90,11 @@ def test_v3_opens_with_every_record(tmp_path):
     assert store.pending_migrations() == []
     triggers = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"lock_billed_read_edit", "lock_billed_episode", "lock_issued_invoice",
-            "audit_invoice_lines_update"} <= triggers
+            "audit_invoice_lines_update", "audit_payments_create"} <= triggers
     store.close()
-    assert table_dump(target) == before
+    after = table_dump(target)
+    for table, rows in before.items():
+        assert same_rows(rows, after[table]), table
 
 
 def test_v3_upgrades_to_v5_with_every_record_and_link_check(tmp_path):
@@ -114,17 +126,40 @@ def test_v3_upgrades_to_v5_with_every_record_and_link_check(tmp_path):
     triggers = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"lock_billed_read_edit", "audit_invoice_lines_update"} <= triggers  # m003's, untouched
     store.close()
-    assert table_dump(target) == before
+    after = table_dump(target)
+    for table, rows in before.items():
+        assert same_rows(rows, after[table]), table
 
 
-def test_v5_opens_with_every_record(tmp_path):
+def test_v5_upgrades_to_v6_with_every_record(tmp_path):
     target = tmp_path / "v5.db"
     shutil.copy(FIXTURES / "schema_v5.db", target)
     before = table_dump(target)
     store = Store(target)
-    assert store.pending_migrations() == [] and store.backups == []
+    assert store.pending_migrations() == [] and len(store.backups) == 1
+    assert "before-m006_payments" in store.backups[0].name
     assert {r.sponsor_name for r in rsvc.list_reads(store, search="blacklisted")} == {
         "DigitalOcean", "Brave", "Fastly"}
+    store.close()
+    after = table_dump(target)
+    for table, rows in before.items():
+        assert same_rows(rows, after[table]), table
+
+
+def test_v6_opens_with_every_record_and_its_balances(tmp_path):
+    from sponsortrack.services import payments
+
+    target = tmp_path / "v6.db"
+    shutil.copy(FIXTURES / "schema_v6.db", target)
+    before = table_dump(target)
+    store = Store(target)
+    assert store.pending_migrations() == [] and store.backups == []
+    part = inv.resolve_invoice(store, "2019-0002")
+    bal = payments.balance(store, part)
+    assert bal.paid_minor == 100_000 and bal.due_minor == part.total_minor - 100_000
+    assert inv.resolve_invoice(store, "2019-0001").status == "paid"
+    credited = payments.balance(store, inv.resolve_invoice(store, "2019-0004"))
+    assert credited.credited_minor == 120_000
     store.close()
     assert table_dump(target) == before
 
@@ -162,7 +197,7 @@ def test_upgrade_backs_up_first_and_loses_nothing(v1_copy, pending_next):
             assert [r[:len(rows[0])] for r in after[table]] != []
             assert len(after[table]) == len(rows)
         else:
-            assert after[table] == rows, table
+            assert same_rows(rows, after[table]), table
     store = Store(v1_copy)
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -61,3 +61,33 @@ def test_unwritable_folder_is_reported(page, qtbot, tmp_path):
     page.generate()
     qtbot.waitUntil(lambda: bool(failures), timeout=20_000)
     assert "does not exist" in failures[0] and page.opened == []
+
+
+def test_month_end_packet_in_background_with_progress(page, qtbot, tmp_path):
+    page.what.setCurrentIndex(0)                 # every sponsor of the month
+    page.month.setText("2019-10")
+    steps = []
+    task = page.generate_packet()
+    task.signals.progress.connect(lambda d, t, text: steps.append(text))
+    assert not page.packet_btn.isEnabled() and page.cancel_btn.isEnabled()
+    qtbot.waitUntil(lambda: page.packet_btn.isEnabled(), timeout=30_000)
+    folder = tmp_path / "out" / "packet-2019-10"
+    names = sorted(p.name for p in folder.iterdir())
+    assert "DigitalOcean-2019-10-proof-of-performance.pdf" in names and "Brave-2019-10-reads.csv" in names
+    assert "Wrote" in page.state.text() and "no issued invoice" in page.state.text()
+
+
+def test_month_end_packet_can_be_cancelled(page, qtbot, tmp_path):
+    from sponsortrack.services import packet
+
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 1                      # after the first sponsor
+    res = packet.month_packet(page.ctx.store, "2019-10", tmp_path / "p", cancelled=cancelled)
+    assert res.cancelled and len(res.sponsors) == 1
+    page.month.setText("2019-10")
+    page.generate_packet()
+    page._cancel()
+    assert page.packet_btn.isEnabled() and page.state.text() == "Cancelled."

@@ -210,6 +210,7 @@ def _sponsor_options(f):
         click.option("--contact-name"),
         click.option("--contact-email"),
         click.option("--billing-address", help="Billing address (use \\n for new lines)."),
+        click.option("--tax-id", help="The sponsor's tax / VAT id (printed on its invoices)."),
         click.option("--terms-days", help="Payment terms in days (overrides the default)."),
         click.option("--agency", help="Agency of record."),
         click.option("--notes"),
@@ -307,6 +308,7 @@ def agencies_list(ctx: click.Context, fmt: str) -> None:
 @click.option("--contact-name")
 @click.option("--contact-email")
 @click.option("--billing-address")
+@click.option("--tax-id", help="The agency's tax / VAT id (printed on invoices billed to it).")
 @click.option("--terms-days")
 @click.pass_context
 def agencies_add(ctx: click.Context, name: str, **opts) -> None:

@@ -26,10 +26,12 @@ def _group(main: click.Group, name: str, help_text: str) -> click.Group:
 
 def register(main: click.Group) -> None:
     inv = _group(main, "invoice", "Invoices: draft from delivered reads, issue, PDF, paid, void, credit notes.")
-    for cmd in (invoice_create, invoice_issue, invoice_pdf, invoice_list, invoice_show, invoice_paid, invoice_void,
-                invoice_credit, invoice_delete):
+    for cmd in (invoice_create, invoice_issue, invoice_pdf, invoice_list, invoice_show, invoice_pay, invoice_paid,
+                invoice_void, invoice_credit, invoice_delete):
         inv.add_command(cmd)
-    _group(main, "report", "PDF reports: proof of performance and the network summary.").add_command(report_monthly)
+    rep = _group(main, "report", "PDF reports: proof of performance, the network summary, the month-end packet.")
+    rep.add_command(report_monthly)
+    rep.add_command(report_packet)
     _group(main, "export", "Export data for spreadsheets and accounting.").add_command(export_csv)
 
 
@@ -79,13 +81,16 @@ def invoice_issue(ctx: click.Context, invoice: str, issue_date: str | None) -> N
 @click.command("pdf")
 @click.argument("invoice")
 @click.option("-o", "--output", required=True, type=click.Path(), help="PDF file to write.")
+@click.option("--as-issued", is_flag=True,
+              help="The document exactly as issued (byte-identical), without payments, PAID or VOID marks.")
 @click.pass_context
-def invoice_pdf(ctx: click.Context, invoice: str, output: str) -> None:
-    """Write an invoice (or credit note, or draft) as PDF. INVOICE is its number or id."""
+def invoice_pdf(ctx: click.Context, invoice: str, output: str, as_issued: bool) -> None:
+    """Write an invoice (or credit note, or draft) as PDF. INVOICE is its number or id. An issued invoice
+    prints as it stands: paid, part-paid (payments, credits, balance due) or void."""
     from sponsortrack.reports.invoice import write_invoice_pdf
     from sponsortrack.services import invoicing
 
-    doc = invoicing.invoice_document(_store(ctx), invoice)
+    doc = invoicing.invoice_document(_store(ctx), invoice, as_issued=as_issued)
     path = write_invoice_pdf(doc, output)
     click.echo(f"Wrote {doc.invoice.label} to {path}.")
     for gap in doc.gaps:
@@ -135,12 +140,42 @@ def invoice_show(ctx: click.Context, invoice: str, fmt: str) -> None:
         click.echo(json.dumps(d, ensure_ascii=False, indent=2))
         return
     click.echo(_describe(inv) + f" [{inv.status}]")
+    if inv.kind == "invoice" and inv.status in ("issued", "paid"):
+        from sponsortrack.services import payments
+
+        bal = payments.balance(store, inv)
+        for p in bal.payments:
+            click.echo(f"payment {p.paid_on} {format_money(p.amount_minor, inv.currency)}"
+                       + (f" ref {p.reference}" if p.reference else ""))
+        click.echo(f"paid {format_money(bal.paid_minor, inv.currency)} · credits "
+                   f"{format_money(bal.credited_minor, inv.currency)} · balance due "
+                   f"{format_money(bal.due_minor, inv.currency)}")
     rows = [{"pos": ln.position, "kind": ln.kind, "aired": ln.air_date, "description": ln.description,
              "units": ln.units, "amount": format_money(ln.amount_minor, inv.currency)} for ln in inv.lines]
     emit(rows, ["pos", "kind", "aired", "description", "units", "amount"], fmt)
     if inv.status == "draft":
         for gap in invoicing.gaps(inv, store):
             click.echo(f"note: {gap}", err=True)
+
+
+@click.command("pay")
+@click.argument("invoice")
+@click.option("--amount", required=True, help="Amount received, in the invoice's currency (e.g. 1200.00).")
+@click.option("--date", "paid_on", help="Day it was received, YYYY-MM-DD (default today).")
+@click.option("--ref", "reference", help="Bank or remittance reference.")
+@click.pass_context
+def invoice_pay(ctx: click.Context, invoice: str, amount: str, paid_on: str | None, reference: str | None) -> None:
+    """Record a payment against an issued invoice (several make up its balance; the one that settles it
+    makes it paid)."""
+    from sponsortrack.services import payments
+
+    inv, bal = payments.record_payment(_store(ctx), invoice, amount=amount, on=paid_on, reference=reference)
+    cur = inv.currency
+    state = f"paid in full on {inv.paid_on}" if inv.status == "paid" else \
+        f"balance due {format_money(bal.due_minor, cur)}"
+    click.echo(f"Recorded {format_money(bal.payments[-1].amount_minor if bal.payments else 0, cur)} against "
+               f"{inv.label}: paid {format_money(bal.paid_minor, cur)}, credits "
+               f"{format_money(bal.credited_minor, cur)}, {state}.")
 
 
 @click.command("paid")
@@ -171,12 +206,17 @@ def invoice_void(ctx: click.Context, invoice: str, reason: str | None) -> None:
 @click.argument("invoice")
 @click.option("--line", "lines", type=int, multiple=True, help="Line number to credit (repeat; default all).")
 @click.option("--reason", help="Why (printed on the credit note).")
+@click.option("--settlement", type=click.Choice(["deduct", "refund"]), default="deduct", show_default=True,
+              help="Deduct the credit from the invoice's balance due, or refund it.")
 @click.pass_context
-def invoice_credit(ctx: click.Context, invoice: str, lines: tuple[int, ...], reason: str | None) -> None:
+def invoice_credit(ctx: click.Context, invoice: str, lines: tuple[int, ...], reason: str | None,
+                   settlement: str) -> None:
     """Draft a credit note against an issued or paid invoice (then issue it). Prints its id."""
-    from sponsortrack.services import invoicing
+    from sponsortrack.services import invoicing, payments
 
-    note = invoicing.create_credit_note(_store(ctx), invoice, positions=list(lines) or None, reason=reason)
+    store = _store(ctx)
+    note = invoicing.create_credit_note(store, invoice, positions=list(lines) or None, reason=reason)
+    payments.set_credit_settlement(store, note.id, settlement)
     click.echo(f"Created {_describe(note)}.", err=True)
     click.echo(note.id)
 
@@ -195,6 +235,26 @@ def invoice_delete(ctx: click.Context, invoice: str) -> None:
 
 
 # -- report, export --------------------------------------------------------------------------------
+
+
+@click.command("packet")
+@click.option("--month", required=True, help="YYYY-MM.")
+@click.option("--sponsor", help="Only this sponsor (default: every sponsor with reads in the month).")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
+@click.option("--combined/--separate", default=None,
+              help="One PDF per sponsor, or invoice and POP apart (default: the packet_combined setting).")
+@click.pass_context
+def report_packet(ctx: click.Context, month: str, sponsor: str | None, output: str, combined: bool | None) -> None:
+    """Month-end packet: each sponsor's invoice(s) and proof of performance, and a CSV of its reads."""
+    from sponsortrack.services import packet
+
+    def progress(done: int, total: int, text: str) -> None:
+        click.echo(f"[{done}/{total}] {text}", err=True)
+
+    res = packet.month_packet(_store(ctx), month, output, sponsor=sponsor, combined=combined, progress=progress)
+    for note in res.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"Wrote {len(res.files)} files for {len(res.sponsors)} sponsor(s) to {res.folder}.")
 
 
 @click.command("monthly")

@@ -3,10 +3,10 @@ units); axis labels are formatted by the caller's function, so no float reaches 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 
 from sponsortrack.reports import fonts
 from sponsortrack.reports.styles import INK, MUTED, RULE, SERIES
@@ -36,15 +36,31 @@ def _step(top: int) -> int:
     return max(top // 4, 1)
 
 
-def _label_font(labels: Sequence[str]) -> str:
-    return fonts.font_for(" ".join(labels))
+def text_group(x: float, y: float, text: str, size: float, *, anchor: str = "start", bold: bool = False,
+               fill=INK) -> Group:
+    """A plain string as one ``String`` per character run (each in the face that has it), so a chart
+    label or title in Japanese, Korean or Arabic prints whole and its Latin letters stay Latin."""
+    parts = [(f, fonts.shaped(t, f, size)) for f, t in fonts.prepared_runs(text, bold)]
+    widths = [fonts.shaped_width(t, f, size) for f, t in parts]
+    total = sum(widths)
+    x0 = x - total if anchor == "end" else x - total / 2 if anchor == "middle" else x
+    g = Group()
+    for (f, t), w in zip(parts, widths, strict=True):
+        g.add(String(x0, y, t, fontName=f, fontSize=size, fillColor=fill))
+        x0 += w
+    return g
+
+
+def _hide_category_labels(axis) -> None:
+    """The axis draws empty category names; :func:`text_group` labels are placed instead."""
+    axis.labels.fontName = fonts.FONT
 
 
 def vertical_bars(categories: list[str], series: list[list[int]], names: list[str], *, width: float,
                   height: float, fmt: Callable[[int], str] = lambda n: f"{n:,}", title: str = "") -> Drawing:
     """Grouped vertical bars (e.g. reads per week), one colour per series, with a legend."""
     fonts.register()
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=fonts.FONT)   # not the unembedded Helvetica
     top_pad = 18 if title else 6
     chart = VerticalBarChart()
     chart.x, chart.y = 46, 28
@@ -61,12 +77,9 @@ def vertical_bars(categories: list[str], series: list[list[int]], names: list[st
     chart.valueAxis.visibleGrid = True
     chart.valueAxis.gridStrokeColor = RULE
     chart.valueAxis.gridStrokeWidth = 0.3
-    chart.categoryAxis.categoryNames = list(categories) or [""]
-    chart.categoryAxis.labels.fontName = _label_font(categories)
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.fillColor = INK
+    chart.categoryAxis.categoryNames = [""] * max(len(categories), 1)
+    _hide_category_labels(chart.categoryAxis)
     chart.categoryAxis.strokeColor = RULE
-    chart.categoryAxis.labels.dy = -2
     chart.barSpacing = 1
     chart.groupSpacing = 6
     for i in range(len(chart.data)):
@@ -78,15 +91,18 @@ def vertical_bars(categories: list[str], series: list[list[int]], names: list[st
     chart.barLabels.fillColor = INK
     chart.barLabels.nudge = 6
     d.add(chart)
+    n = max(len(categories), 1)
+    for i, cat in enumerate(categories):
+        d.add(text_group(chart.x + (i + 0.5) * chart.width / n, chart.y - 10, cat, 7, anchor="middle"))
     if title:
-        d.add(String(0, height - 11, title, fontName=fonts.font_for(title, bold=True), fontSize=9, fillColor=INK))
+        d.add(text_group(0, height - 11, title, 9, bold=True))
     if len(series) > 1:
         x = chart.x
         y = height - top_pad - 8
         for i, name in enumerate(names):
             d.add(Rect(x, y, 7, 7, fillColor=SERIES[i % len(SERIES)], strokeColor=None))
-            d.add(String(x + 10, y + 1, name, fontName=fonts.font_for(name), fontSize=7, fillColor=INK))
-            x += 20 + len(name) * 4.2
+            d.add(text_group(x + 10, y + 1, name, 7))
+            x += 20 + fonts.string_width(name, 7)
     return d
 
 
@@ -98,7 +114,7 @@ def horizontal_bars(labels: list[str], values: list[int], *, width: float, fmt: 
     label_w = min(max([fonts_width(lbl) for lbl in labels] + [40]) + 8, width * 0.38)
     top_pad = 18 if title else 4
     height = n * (bar_height + 5) + 22 + top_pad
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=fonts.FONT)   # not the unembedded Helvetica
     chart = HorizontalBarChart()
     chart.x, chart.y = label_w, 16
     chart.width, chart.height = width - label_w - 60, height - 16 - top_pad
@@ -115,12 +131,8 @@ def horizontal_bars(labels: list[str], values: list[int], *, width: float, fmt: 
     chart.valueAxis.gridStrokeColor = RULE
     chart.valueAxis.gridStrokeWidth = 0.3
     names = [_clip(lbl, label_w - 8) for lbl in reversed(labels)] or [""]
-    chart.categoryAxis.categoryNames = names
-    chart.categoryAxis.labels.fontName = _label_font(names)
-    chart.categoryAxis.labels.fontSize = 7.5
-    chart.categoryAxis.labels.fillColor = INK
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.categoryAxis.labels.dx = -4
+    chart.categoryAxis.categoryNames = [""] * len(names)
+    _hide_category_labels(chart.categoryAxis)
     chart.categoryAxis.strokeColor = RULE
     chart.bars[0].fillColor = SERIES[0]
     chart.bars[0].strokeColor = None
@@ -133,15 +145,18 @@ def horizontal_bars(labels: list[str], values: list[int], *, width: float, fmt: 
     chart.barSpacing = 2
     chart.groupSpacing = 5
     d.add(chart)
+    for i, name in enumerate(names):
+        d.add(text_group(chart.x - 4, chart.y + (i + 0.5) * chart.height / len(names) - 2.6, name, 7.5,
+                         anchor="end"))
     if title:
-        d.add(String(0, height - 11, title, fontName=fonts.font_for(title, bold=True), fontSize=9, fillColor=INK))
+        d.add(text_group(0, height - 11, title, 9, bold=True))
     return d
 
 
 def progress_bar(fraction_delivered: float | None, fraction_elapsed: float, *, width: float = 60,
                  height: float = 8) -> Drawing:
     """Delivered share as a bar, elapsed share of the flight as a tick (pacing at a glance)."""
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=fonts.FONT)   # not the unembedded Helvetica
     d.add(Rect(0, 0, width, height, fillColor=RULE, strokeColor=None))
     if fraction_delivered is not None:
         w = max(0.0, min(fraction_delivered, 1.0)) * width
@@ -153,9 +168,7 @@ def progress_bar(fraction_delivered: float | None, fraction_elapsed: float, *, w
 
 
 def fonts_width(text: str, size: float = 7.5) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    return stringWidth(text, fonts.font_for(text), size)
+    return fonts.string_width(text, size)
 
 
 def _clip(text: str, max_w: float, size: float = 7.5) -> str:

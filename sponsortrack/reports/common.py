@@ -5,9 +5,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from reportlab.platypus import Table, TableStyle
+from reportlab.platypus import Table
 
-from sponsortrack.reports.styles import MUTED, RULE, styles
+from sponsortrack.reports.styles import MUTED, RULE, layout_style, styles
 from sponsortrack.reports.text import Markup, para
 
 MONTHS = [calendar.month_abbr[i] for i in range(13)]
@@ -44,7 +44,7 @@ def kv_table(rows: list[tuple[str, object]], widths: tuple[float, float], *, rig
     data = [[para(Markup(label_markup(label)), st.label), para(value, value_style)]
             for label, value in rows if value not in (None, "")]
     t = Table(data, colWidths=list(widths), hAlign="RIGHT" if right else "LEFT")
-    t.setStyle(TableStyle([
+    t.setStyle(layout_style([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -68,5 +68,5 @@ def box(content: list, width: float, *, border=RULE, background=None) -> Table:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]
     if background is not None:
         cmds.append(("BACKGROUND", (0, 0), (-1, -1), background))
-    t.setStyle(TableStyle(cmds))
+    t.setStyle(layout_style(cmds))
     return t

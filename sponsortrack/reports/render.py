@@ -13,7 +13,7 @@ from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from sponsortrack.outputs import write_atomic  # the one guarded writer; re-exported for old callers
 from sponsortrack.reports import fonts
@@ -42,6 +42,7 @@ class DocSpec:
     invariant: bool = True                # byte-identical output for identical input
     first_page_footer: bool = True
     on_page: Callable[[Any, int, int], None] | None = None
+    created: str | None = None            # ISO day: the PDF's creation date (an invoice's issue date)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -52,6 +53,10 @@ def _canvas_class(spec: DocSpec):
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            if spec.created:
+                # a real creation date that never changes for the same document (byte-identical reissue)
+                stamp = "D:" + spec.created[:10].replace("-", "") + "000000+00'00'"
+                self.setDateFormatter(lambda *_: stamp)
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
@@ -87,12 +92,11 @@ def _furniture(c: rl_canvas.Canvas, spec: DocSpec, page: int, total: int) -> Non
         c.setLineWidth(0.5)
         c.line(MARGIN, y + 9, width - MARGIN, y + 9)
         c.setFillColor(MUTED)
-        c.setFont(fonts.font_for(spec.footer), 7.5)
         footer = spec.footer
         max_w = width - 2 * MARGIN - 70
-        while footer and c.stringWidth(footer, fonts.font_for(spec.footer), 7.5) > max_w:
+        while footer and fonts.string_width(footer, 7.5) > max_w:
             footer = footer[:-2] + "…"
-        c.drawString(MARGIN, y, footer)
+        fonts.draw_string(c, MARGIN, y, footer, 7.5)
         c.setFont(fonts.FONT, 7.5)
         c.drawRightString(width - MARGIN, y, f"Page {page} of {total}")
     c.restoreState()
@@ -104,12 +108,17 @@ def render_bytes(spec: DocSpec) -> bytes:
     # Chart attribute validation is a debugging aid that costs ~9 ms per POP; our charts are tested.
     rl_config.shapeChecking = 0
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = BaseDocTemplate(
         buf, pagesize=spec.pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
         bottomMargin=MARGIN + 4 * mm, title=spec.title, author=spec.author, subject=spec.subject,
         keywords=spec.keywords, creator="sponsortrack", invariant=1 if spec.invariant else 0,
-        pageCompression=1,
+        pageCompression=1, initialFontName=fonts.FONT, initialFontSize=9,   # no unembedded Helvetica
     )
+    # a frame without padding: a paragraph starts where a full-width table does (the default 6 pt padding
+    # put every paragraph 6 pt right of the tables, which are laid out to the margins)
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="normal", leftPadding=0,
+                  rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], pagesize=spec.pagesize)])
     doc.build(list(spec.story), canvasmaker=_canvas_class(spec))
     return buf.getvalue()
 

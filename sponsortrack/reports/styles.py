@@ -53,6 +53,11 @@ def styles() -> SimpleNamespace:
                                    spaceAfter=8)
     s.cover_sub = ParagraphStyle("cover_sub", parent=base, fontSize=14, leading=19, textColor=MUTED)
     s.center = ParagraphStyle("center", parent=base, alignment=TA_CENTER)
+    # the state of an issued invoice, under its heading: cannot be misread
+    s.state_void = ParagraphStyle("state_void", parent=base, fontName=FONT_BOLD, fontSize=13, leading=17,
+                                  alignment=TA_RIGHT, textColor=colors.HexColor("#b42318"))
+    s.state_paid = ParagraphStyle("state_paid", parent=s.state_void, textColor=colors.HexColor("#1a7f37"))
+    s.state_part = ParagraphStyle("state_part", parent=s.state_void, fontSize=11, leading=15, textColor=INK)
     return s
 
 
@@ -78,3 +83,9 @@ def grid_style(*, header_rows: int = 1, zebra: bool = True, right_cols: tuple[in
     for c in right_cols:
         cmds.append(("ALIGN", (c, 0), (c, -1), "RIGHT"))
     return TableStyle(cmds)
+
+
+def layout_style(cmds: list[tuple]) -> TableStyle:
+    """A layout table's style. Every table names the body font: reportlab's cell default is Helvetica,
+    which would put an unembedded standard font into the PDF even when no cell text uses it."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *cmds])

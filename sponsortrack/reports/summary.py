@@ -15,7 +15,7 @@ from sponsortrack.reports.charts import horizontal_bars, progress_bar
 from sponsortrack.reports.common import long_date, month_title
 from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render, render_bytes
 from sponsortrack.reports.styles import grid_style, styles
-from sponsortrack.reports.text import Markup, bold, esc, para
+from sponsortrack.reports.text import Markup, bold, esc, join, para
 from sponsortrack.services.reporting import RevenueRow, SummaryData
 
 
@@ -33,13 +33,21 @@ def _money_fmt(currency: str):
 
 
 def revenue_rows(rows: list[RevenueRow], first: str) -> list[list]:
+    """One row per name: a show or sponsor billed in two currencies shows both values in its one row."""
     st = styles()
-    out: list[list] = [[para(first, st.head), para("Reads", st.head_right), para("Value", st.head_right)]]
+    out: list[list] = [[para(first, st.head), para("Reads", st.head_right),
+                        para("Value (gross)", st.head_right)]]
+    merged: dict[str, list[RevenueRow]] = {}
     for r in rows:
-        value = format_money(r.amount_minor, r.currency)
-        if r.unpriced:
-            value += f" (+{r.unpriced} not priced)"
-        out.append([para(r.name, st.cell), f"{r.reads:,}", value])
+        merged.setdefault(r.name, []).append(r)
+    for name, group in merged.items():
+        values = []
+        for r in group:
+            value = format_money(r.amount_minor, r.currency)
+            if r.unpriced:
+                value += f" (+{r.unpriced} not priced)"
+            values.append(value)
+        out.append([para(name, st.cell), f"{sum(r.reads for r in group):,}", para(join(values), st.cell_right)])
     return out
 
 
@@ -65,20 +73,32 @@ def build_story(data: SummaryData) -> list:
     unbilled = sum(r.reads for r in data.unbilled)
     unbilled_value = ", ".join(f"{format_money(sum(r.amount_minor for r in data.unbilled if r.currency == c), c)}"
                                for c in sorted({r.currency for r in data.unbilled})) or format_money(0, cur)
+    def due(i) -> int:
+        b = data.balances.get(i.id)
+        return b.due_minor if b is not None else i.total_minor
+
     overdue_value = ", ".join(
-        format_money(sum(i.total_minor for i in data.overdue if i.currency == c), c)
+        format_money(sum(due(i) for i in data.overdue if i.currency == c), c)
         for c in sorted({i.currency for i in data.overdue}))
+    receivable_value = ", ".join(
+        format_money(sum(due(i) for i in data.receivables if i.currency == c), c)
+        for c in sorted({i.currency for i in data.receivables})) or format_money(0, cur)
     kpis = [("Delivered value", totals), ("Reads delivered", f"{data.reads_total:,}"),
             ("Flagged reads", f"{data.flagged:,}"), ("Not yet invoiced",
              f"{unbilled:,} {'read' if unbilled == 1 else 'reads'} · {unbilled_value}"),
+            ("Receivables", receivable_value),
             ("Overdue invoices", f"{len(data.overdue)}" + (f" · {overdue_value}" if overdue_value else ""))]
-    cells = [[para(Markup(str(esc(k.upper()))), st.label) for k, _ in kpis],
-             [para(bold(v), st.body) for _, v in kpis]]
-    kt = Table(cells, colWidths=[width / len(kpis)] * len(kpis))
+    # two rows of three, so a value such as "12 reads · $14,400.00" never wraps inside its cell
+    cells = []
+    for row in (kpis[:3], kpis[3:]):
+        cells += [[para(Markup(str(esc(k.upper()))), st.label) for k, _ in row],
+                  [para(bold(v), st.body) for _, v in row]]
+    kt = Table(cells, colWidths=[width / 3] * 3)
     kt.setStyle(grid_style(zebra=False))
     story += [kt, Spacer(1, 6 * mm)]
 
     story.append(para("Revenue by sponsor", st.h2))
+    story.append(para("Delivered value at the booked rates, gross: before any agency commission.", st.muted))
     if data.by_sponsor:
         main = [r for r in data.by_sponsor if r.currency == cur][:12]
         story.append(horizontal_bars([r.name for r in main], [r.amount_minor for r in main], width=width, fmt=fmt,
@@ -88,7 +108,8 @@ def build_story(data: SummaryData) -> list:
     else:
         story.append(para("Nothing was delivered this month.", st.body))
 
-    story += [CondPageBreak(60 * mm), para("Revenue by show", st.h2)]
+    story += [CondPageBreak(60 * mm), para("Revenue by show", st.h2),
+              para("Gross, before agency commission; one row per show, every currency in it.", st.muted)]
     if data.by_show:
         main = [r for r in data.by_show if r.currency == cur][:12]
         story.append(horizontal_bars([r.name for r in main], [r.amount_minor for r in main], width=width, fmt=fmt,
@@ -133,27 +154,34 @@ def build_story(data: SummaryData) -> list:
                   para(f"Before {month_title(data.month)}: {n:,} delivered reads are on no invoice: {names}{more}.",
                        st.muted)]
 
-    story += [CondPageBreak(40 * mm), para("Overdue invoices", st.h2)]
+    end = long_date(data.period_end)
+    story += [CondPageBreak(40 * mm), para("Overdue invoices", st.h2),
+              para(f"Balances due on {end} (payments and credit notes up to that day); days late counted to it.",
+                   st.muted), Spacer(1, 1 * mm)]
     if data.overdue:
         rows = [[para(h, st.head_right if i >= 4 else st.head)
-                 for i, h in enumerate(("Invoice", "Bill to", "Issued", "Due", "Days late", "Total"))]]
+                 for i, h in enumerate(("Invoice", "Bill to", "Issued", "Due", "Days late", "Total", "Balance due"))]]
         for inv in data.overdue:
-            late = (dt.date.fromisoformat(data.prepared_on) - dt.date.fromisoformat(inv.due_date or data.prepared_on))
+            late = (dt.date.fromisoformat(data.period_end) - dt.date.fromisoformat(inv.due_date or data.period_end))
             rows.append([inv.number or "", para(inv.bill_to_name, st.cell), inv.issue_date or "", inv.due_date or "",
-                         str(late.days), format_money(inv.total_minor, inv.currency)])
-        story.append(_table(rows, [25, 60, 22, 22, 18, 30], width, (4, 5)))
+                         str(late.days), format_money(inv.total_minor, inv.currency),
+                         format_money(due(inv), inv.currency)])
+        story.append(_table(rows, [22, 52, 20, 20, 15, 26, 26], width, (4, 5, 6)))
     else:
-        story.append(para(f"No invoice is overdue on {long_date(data.prepared_on)}.", st.body))
+        story.append(para(f"No invoice was overdue on {end}.", st.body))
 
     if data.invoiced:
         rows = [[para(h, st.head_right if i == 5 else st.head)
                  for i, h in enumerate(("Number", "Kind", "Bill to", "Issued", "Status", "Total"))]]
         for inv in data.invoiced:
             rows.append([inv.number or "", "credit note" if inv.kind == "credit_note" else "invoice",
-                         para(inv.bill_to_name, st.cell), inv.issue_date or "", inv.status,
+                         para(inv.bill_to_name, st.cell), inv.issue_date or "",
+                         "void (not payable)" if inv.status == "void" else inv.status,
                          format_money(inv.total_minor, inv.currency)])
         story += [KeepTogether([para(f"Issued in {month_title(data.month)}", st.h2),
-                                _table(rows, [25, 22, 65, 22, 18, 30], width, (5,))])]
+                                para("Every number of the month, void ones included, so the series reads "
+                                     "without gaps.", st.muted), Spacer(1, 1 * mm),
+                                _table(rows, [25, 22, 60, 22, 23, 30], width, (5,))])]
     return story
 
 

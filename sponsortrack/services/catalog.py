@@ -195,7 +195,7 @@ def next_episode_number(store: Store, show: str | int | Show) -> int:
 # -- agencies -------------------------------------------------------------------------------
 
 AGENCY_FIELDS = {"name", "commission", "commission_bp", "contact_name", "contact_email",
-                 "billing_address", "terms_days", "notes"}
+                 "billing_address", "terms_days", "notes", "tax_id"}
 
 
 def clean_agency(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -213,6 +213,8 @@ def clean_agency(values: dict[str, Any], *, partial: bool = False) -> dict[str, 
             out[f] = v.text(values[f], f, max_len=v.MAX_NAME if f == "contact_name" else 2000)
     if "contact_email" in values:
         out["contact_email"] = _email(values["contact_email"])
+    if "tax_id" in values:
+        out["tax_id"] = v.text(values["tax_id"], "tax_id", max_len=60)
     if "terms_days" in values:
         out["terms_days"] = v.non_negative_int(values["terms_days"], "terms_days", maximum=365)
     return out
@@ -270,7 +272,7 @@ def list_agencies(store: Store) -> list[Agency]:
 # -- sponsors -------------------------------------------------------------------------------
 
 SPONSOR_FIELDS = {"name", "domains", "contact_name", "contact_email", "billing_address", "terms_days",
-                  "agency", "agency_id", "notes"}
+                  "agency", "agency_id", "notes", "tax_id"}
 
 
 def clean_sponsor(store: Store, values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -285,6 +287,8 @@ def clean_sponsor(store: Store, values: dict[str, Any], *, partial: bool = False
             out[f] = v.text(values[f], f, max_len=v.MAX_NAME if f == "contact_name" else 2000)
     if "contact_email" in values:
         out["contact_email"] = _email(values["contact_email"])
+    if "tax_id" in values:
+        out["tax_id"] = v.text(values["tax_id"], "tax_id", max_len=60)
     if "terms_days" in values:
         out["terms_days"] = v.non_negative_int(values["terms_days"], "terms_days", maximum=365)
     if "agency" in values:

@@ -152,6 +152,13 @@ def line_for_read(r: ReadRow, snapshot: tuple[int, str] | None = None) -> dict[s
             "description": ep}
 
 
+def _day_text(iso: str | None) -> str:
+    if not iso:
+        return "?"
+    d = dt.date.fromisoformat(iso[:10])
+    return f"{d.day} {d:%b} {d.year}"
+
+
 def make_good_context(store: Store, lines: list[dict[str, Any]]) -> None:
     """Name the read a make-good replaces: its show, episode and air date."""
     for ln in lines:
@@ -162,8 +169,10 @@ def make_good_context(store: Store, lines: list[dict[str, Any]]) -> None:
         if orig is None:
             continue
         what = f"{orig.show_name} {episode_label(orig.episode_number, orig.episode_title)}"
-        ln["description"] = (f"Make-good, no charge: replaces the {orig.placement}-roll of {orig.air_date or '?'} "
-                             f"in {what} (read {rid}, {orig.status})")
+        day = _day_text(orig.air_date)
+        # customer text: the read it replaces by day, spot and episode, never by our internal read id
+        ln["description"] = (f"Make-good, no charge: replaces the {day} {orig.placement}-roll in {what}"
+                             + (f" ({orig.status})" if orig.status in ("flagged", "missed") else ""))
 
 
 def totals(lines: list[dict[str, Any]] | list[InvoiceLine], commission_bp: int, tax_bp: int) -> dict[str, int]:
@@ -197,6 +206,7 @@ def seller_snapshot(store: Store, *, strict: bool = False) -> dict[str, Any]:
     s = ssvc.get_settings(store)
     snap = {"name": s.get("seller_name"), "address": s.get("seller_address"), "email": s.get("seller_email"),
             "tax_id": s.get("seller_tax_id"), "payment_instructions": s.get("payment_instructions"),
+            "phone": s.get("seller_phone"), "late_payment_terms": s.get("late_payment_terms"),
             "tax_label": s.get("tax_label") or "Tax"}
     try:
         snap.update(_logo_snapshot(s.get("logo_path")))
@@ -218,10 +228,10 @@ def bill_to_snapshot(store: Store, sponsor_id: int, agency_id: int | None,
     if agency_id:
         agency = cstore.get_agency(store, agency_id)
         assert agency is not None
-        return {"kind": "agency", "name": agency.name, "address": agency.billing_address,
+        return {"kind": "agency", "name": agency.name, "address": agency.billing_address, "tax_id": agency.tax_id,
                 "contact_name": agency.contact_name, "contact_email": agency.contact_email,
                 "advertiser": sponsor.name, **order}
-    return {"kind": "sponsor", "name": sponsor.name, "address": sponsor.billing_address,
+    return {"kind": "sponsor", "name": sponsor.name, "address": sponsor.billing_address, "tax_id": sponsor.tax_id,
             "contact_name": sponsor.contact_name, "contact_email": sponsor.contact_email, "advertiser": None,
             **order}
 
@@ -427,6 +437,37 @@ def delete_draft(store: Store, invoice_id: int) -> None:
 # -- issue, paid, void ----------------------------------------------------------------------------
 
 
+def _printed_fields(inv: Invoice, seller: dict[str, Any]):
+    """(field, text) for every piece of text an issued invoice prints."""
+    for key in ("name", "address", "email", "phone", "tax_id", "payment_instructions", "tax_label"):
+        yield f"seller {key.replace('_', ' ')}", seller.get(key)
+    bill = inv.bill_to_snapshot or {}
+    who = bill.get("kind", "sponsor")
+    for key, label in (("name", f"{who} name"), ("address", "billing address"), ("contact_name", "contact name"),
+                       ("contact_email", "contact email"), ("tax_id", "buyer tax id"), ("advertiser", "advertiser"),
+                       ("campaign", "campaign"), ("io_number", "IO number"), ("po_number", "PO number")):
+        yield label, bill.get(key)
+    yield "notes", inv.notes
+    for ln in inv.lines:
+        yield f"line {ln.position}", ln.description
+        yield f"line {ln.position} episode title", ln.episode_title
+        yield f"line {ln.position} show", ln.show_name
+        yield f"line {ln.position} promo", ln.promo
+
+
+def check_printable(inv: Invoice, seller: dict[str, Any]) -> None:
+    """Refuse, naming the field, any character no bundled font can print: an issued invoice is permanent,
+    and an empty box where a name should be cannot be corrected afterwards."""
+    from sponsortrack.reports import fonts
+
+    for name, value in _printed_fields(inv, seller):
+        bad = fonts.unprintable(value if isinstance(value, str) else None)
+        if bad:
+            chars = ", ".join(fonts.describe(c) for c in bad[:3]) + (" …" if len(bad) > 3 else "")
+            raise ValidationError(name, f"{chars} cannot be printed by the bundled fonts; "
+                                        "change the text before issuing")
+
+
 def issue_invoice(store: Store, ref: str | int, *, issue_date: str | dt.date | None = None) -> Invoice:
     """Issue a draft: number it from the pattern (gapless, unique across processes), fix its dates,
     terms, tax, seller and bill-to. Refused while seller settings or the billing address are missing."""
@@ -451,12 +492,16 @@ def issue_invoice(store: Store, ref: str | int, *, issue_date: str | dt.date | N
             who = inv.bill_to_snapshot or {}
             raise ValidationError("bill_to", f"cannot issue {inv.label}: the billing address of "
                                              f"{who.get('kind', 'sponsor')} {who.get('name')!r} is missing")
+        check_printable(inv, seller)
         terms = inv.terms_days if inv.terms_days is not None else int(settings.get("default_terms_days") or 30)
         header: dict[str, Any] = {"seller_snapshot": seller,
                                   "due_date": (day + dt.timedelta(days=terms)).isoformat(), "terms_days": terms}
         if inv.kind == "invoice":
             header["tax_bp"] = inv.tax_bp
-        istore.issue(store, inv.id, pattern=settings["invoice_number_pattern"], issue_date=day.isoformat(),
+        pattern = settings["invoice_number_pattern"]
+        if inv.kind == "credit_note" and settings.get("credit_note_number_pattern"):
+            pattern = settings["credit_note_number_pattern"]     # its own gapless series
+        istore.issue(store, inv.id, pattern=pattern, issue_date=day.isoformat(),
                      header=header)
         if inv.kind == "credit_note" and inv.credit_of:
             istore.release_credited_reads(store, inv.credit_of, [ln.read_id for ln in inv.lines if ln.read_id])
@@ -550,13 +595,23 @@ class InvoiceDocument:
     bill_to: dict[str, Any]
     gaps: list[str]
     credit_of_number: str | None = None
+    credit_of_date: str | None = None      # the corrected invoice's issue date (credit notes)
+    settlement: str = "deduct"             # credit notes: deducted from the original's balance, or refunded
+    balance: Any = None                    # payments.Balance of an issued/paid invoice, unless as issued
+    void_reason: str | None = None
+    void_date: str | None = None
+    held_back: list[str] = field(default_factory=list)   # drafts: CPM reads waiting for their downloads
 
     @property
     def draft(self) -> bool:
         return self.invoice.status == "draft"
 
 
-def invoice_document(store: Store, ref: str | int) -> InvoiceDocument:
+def invoice_document(store: Store, ref: str | int, *, as_issued: bool = False) -> InvoiceDocument:
+    """What the PDF prints. By default the invoice as it stands: paid, part-paid (payments, credits and the
+    balance due) or void. ``as_issued``: the document exactly as it was issued, byte-identical for ever."""
+    from sponsortrack.services import payments as psvc
+
     inv = resolve_invoice(store, ref)
     if inv.status == "draft":
         seller = seller_snapshot(store)
@@ -567,9 +622,40 @@ def invoice_document(store: Store, ref: str | int) -> InvoiceDocument:
     else:
         seller = inv.seller_snapshot or {}
         bill_to = inv.bill_to_snapshot or {}
-    return InvoiceDocument(invoice=inv, seller=seller, bill_to=bill_to,
-                           gaps=gaps(inv, store) if inv.status == "draft" else [],
-                           credit_of_number=inv.credit_of_number)
+    doc = InvoiceDocument(invoice=inv, seller=seller, bill_to=bill_to,
+                          gaps=gaps(inv, store) if inv.status == "draft" else [],
+                          credit_of_number=inv.credit_of_number)
+    if inv.kind == "credit_note":
+        doc.settlement = psvc.settlement_of(store, inv)
+        if inv.credit_of:
+            orig = istore.get_invoice(store, inv.credit_of, with_lines=False)
+            doc.credit_of_date = orig.issue_date if orig else None
+    if inv.status == "draft" and inv.kind == "invoice" and inv.period_start and inv.period_end:
+        for r in _billable(store, inv.sponsor_id, inv.period_start, inv.period_end, inv.id):
+            if r.campaign_id == inv.campaign_id and r.pricing == "cpm" and r.price_minor is None:
+                doc.held_back.append(f"{r.show_name} {episode_label(r.episode_number, r.episode_title)}, "
+                                     f"{_day_text(r.air_date)}")
+    if as_issued:
+        if inv.status != "draft":
+            inv.status = "issued"
+            inv.paid_on = None
+        return doc
+    if inv.status == "void":
+        doc.void_date = (inv.voided_at or "")[:10] or None
+        doc.void_reason = void_reason(inv.notes)
+    elif inv.kind == "invoice" and inv.status in ("issued", "paid"):
+        bal = psvc.balance(store, inv)
+        if bal.paid_minor or bal.credited_minor or inv.status == "paid":
+            doc.balance = bal
+    return doc
+
+
+def void_reason(notes: str | None) -> str | None:
+    """The reason given when voiding (stored as a "Void: ..." line of the notes)."""
+    for line in reversed((notes or "").splitlines()):
+        if line.startswith("Void: "):
+            return line[6:].strip() or None
+    return None
 
 
 def invoice_summary(inv: Invoice) -> dict[str, Any]:

@@ -115,6 +115,7 @@ class Reconciliation:
     reads_checked: int
     exceptions: list[ReconException]
     episodes_without_notes: int = 0  # episodes with reads and no notes: nothing to compare, not a disagreement
+    without_notes_ids: tuple[int, ...] = ()  # those episodes' ids
 
     @property
     def clean(self) -> bool:
@@ -175,7 +176,7 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
         reads_by_ep[r["episode_id"]].append(r)
     out: list[ReconException] = []
     checked_reads = 0
-    without_notes = 0
+    without_notes: list[int] = []
     for ep in episodes:
         ep_reads = reads_by_ep.get(ep["id"], [])
         checked_reads += len(ep_reads)
@@ -187,7 +188,8 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
 
         notes = (ep["show_notes"] or "").strip()
         if not notes:
-            without_notes += bool(ep_reads)
+            if ep_reads:
+                without_notes.append(ep["id"])
             continue
         parsed = parse_show_notes(notes, exclude_domains=[ep["website"]] if ep["website"] else [])
         in_notes: dict[int | str, ParsedSponsor] = {}
@@ -229,13 +231,16 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
                 out.append(exc("promo_code_differs", key, sname, campaign_id=c["id"], in_notes=p.promo_code,
                                expected=c["promo_code"], read_id=rid))
     return Reconciliation(lo, hi, camp["id"] if camp else None, len(episodes), checked_reads, out,
-                          episodes_without_notes=without_notes)
+                          episodes_without_notes=len(without_notes), without_notes_ids=tuple(without_notes))
 
 
 def reconcile_for_pop(store: Store, sponsor_id: int, month: str) -> list[dict[str, Any]]:
-    """The exceptions of one sponsor for a month, as plain dicts for the proof-of-performance report."""
+    """The exceptions of one sponsor for a month, as plain dicts for the proof-of-performance report, and
+    one ``{"kind": "no_show_notes", "episode_id": ...}`` per episode of its reads without notes on file (the
+    report must not say the notes of every episode were compared when some had none)."""
     rec = reconcile(store, month=month, sponsor_id=sponsor_id)
-    return [e.to_dict() for e in rec.exceptions]
+    return [e.to_dict() for e in rec.exceptions] + [
+        {"kind": "no_show_notes", "episode_id": eid} for eid in rec.without_notes_ids]
 
 
 __all__ = ["RECON_KINDS", "ReconException", "Reconciliation", "reconcile", "reconcile_for_pop"]

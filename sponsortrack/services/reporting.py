@@ -8,17 +8,21 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sponsortrack import validation as v
 from sponsortrack.errors import ValidationError
 from sponsortrack.pricing import DELIVERED_STATUSES
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
+from sponsortrack.services import payments as psvc
 from sponsortrack.services import settings as ssvc
 from sponsortrack.services.reconcile import reconcile_for_pop
 from sponsortrack.store import Store, campaigns
 from sponsortrack.store import invoices as istore
 from sponsortrack.store import links as lstore
+from sponsortrack.store import payments as pstore
+from sponsortrack.store import proof as pstore_proof
 from sponsortrack.store import reads as rstore
 from sponsortrack.store.invoices import Invoice
 from sponsortrack.store.models import Campaign, Pacing, ReadRow, Sponsor
@@ -95,9 +99,18 @@ class PopData:
     links: list[LinkHealth]
     link_checks_exist: bool
     amounts: dict[str, int] = field(default_factory=dict)   # currency -> delivered value this month
+    episode_links: dict[int, str | None] = field(default_factory=dict)     # episode id -> its web page
+    snapshots: dict[int, tuple[int, str]] = field(default_factory=dict)    # CPM read id -> (day, source)
+    make_goods: dict[int, ReadRow] = field(default_factory=dict)           # not-delivered read id -> make-good
+    logo: str | None = None                                                # the seller's logo (base64)
     # Where the published show notes and the logged reads disagree (services.reconcile.reconcile);
     # each with ``kind`` and a one-line ``message``.
     exceptions: list[dict] = field(default_factory=list)
+
+    @property
+    def not_delivered(self) -> list[ReadRow]:
+        """Flagged reads, and scheduled ones that never aired: listed apart, outside the attestation."""
+        return [r for r in self.reads if r.status not in DELIVERED_STATUSES]
 
     @property
     def delivered(self) -> list[ReadRow]:
@@ -120,8 +133,8 @@ def _weeks(start: str, end: str) -> list[WeekBar]:
     monday = first - dt.timedelta(days=first.weekday())
     out = []
     while monday <= last:
-        shown = max(monday, first)
-        out.append(WeekBar(start=monday.isoformat(), label=f"{shown.day} {shown.strftime('%b')}"))
+        # the label is the week's Monday, as the chart title says, even where it falls in the month before
+        out.append(WeekBar(start=monday.isoformat(), label=f"{monday.day} {monday.strftime('%b')}"))
         monday += dt.timedelta(days=7)
     return out
 
@@ -189,12 +202,21 @@ def pop_data(store: Store, sponsor: str | int | Sponsor, month: str, *,
     agencies = sorted({c.campaign.agency_name for c in lines if c.campaign.agency_name})
     exceptions = reconcile_for_pop(store, sp.id, month)
     seller = ssvc.get_settings(store)
+    cpm = [r.id for r in reads if r.pricing == "cpm" and r.status in DELIVERED_STATUSES]
+    missing = [r.id for r in reads if r.status not in DELIVERED_STATUSES]
+    mg_ids = pstore_proof.make_goods_of(store, missing)
+    make_goods = {orig: mg for orig, mid in mg_ids.items() if (mg := rstore.get_read_row(store, mid)) is not None}
+    from sponsortrack.services.invoicing import seller_snapshot
+
+    logo = seller_snapshot(store).get("logo")
     return PopData(sponsor=sp, month=month, period_start=start, period_end=end, prepared_on=_today(today),
                    seller={"name": seller.get("seller_name"), "address": seller.get("seller_address"),
                            "email": seller.get("seller_email")},
                    agencies=agencies, campaigns=lines, reads=reads, weeks=weeks, links=links,
                    link_checks_exist=bool(checks) or lstore.count_checks(store) > 0, amounts=dict(amounts),
-                   exceptions=exceptions)
+                   exceptions=exceptions,
+                   episode_links=pstore_proof.episode_links(store, sorted({r.episode_id for r in reads})),
+                   snapshots=istore.snapshot_days(store, cpm), make_goods=make_goods, logo=logo)
 
 
 # -- network summary -----------------------------------------------------------------------------
@@ -221,11 +243,13 @@ class SummaryData:
     pacing: list[Pacing]
     unbilled: list[RevenueRow]           # delivered this month, on no invoice
     unbilled_earlier: list[dict]         # {sponsor_name, reads, first_air} before this month
-    overdue: list[Invoice]
-    invoiced: list[Invoice]              # issued in the month
+    overdue: list[Invoice]               # balance due left on the period's last day, past their due date
+    invoiced: list[Invoice]              # numbered in the month, void ones too (the series reads gapless)
     totals: dict[str, int] = field(default_factory=dict)
     reads_total: int = 0
     flagged: int = 0
+    receivables: list[Invoice] = field(default_factory=list)   # balance due left on the period's last day
+    balances: dict[int, Any] = field(default_factory=dict)     # invoice id -> payments.Balance at period end
 
 
 def _revenue(rows: list[ReadRow], key) -> list[RevenueRow]:
@@ -254,6 +278,11 @@ def network_summary_data(store: Store, month: str, *, today: dt.date | str | Non
             totals[r.currency or "USD"] += r.price_minor
     pacing = [p for p in camp.pacing(store, as_of=end, only_running=True) if p.end_date >= start]
     seller = ssvc.get_settings(store)
+    # receivables and overdue as of the period end: balances on that day, days late counted to it
+    open_then = pstore.receivable_as_of(store, end)
+    bals = psvc.balances(store, open_then, as_of=end)
+    receivables = [i for i in open_then if bals[i.id].due_minor > 0]
+    overdue = [i for i in receivables if i.due_date and i.due_date < end]
     return SummaryData(
         month=month, period_start=start, period_end=end, prepared_on=prepared,
         seller={"name": seller.get("seller_name"), "address": seller.get("seller_address")},
@@ -262,7 +291,7 @@ def network_summary_data(store: Store, month: str, *, today: dt.date | str | Non
         pacing=pacing,
         unbilled=_revenue([r for r in delivered if r.invoice_id is None], lambda r: r.sponsor_name),
         unbilled_earlier=istore.unbilled_before(store, start),
-        overdue=istore.overdue(store, prepared),
-        invoiced=istore.invoiced_in_period(store, start, end),
+        overdue=overdue, invoiced=pstore.numbered_in_period(store, start, end),
         totals=dict(totals), reads_total=len(delivered), flagged=sum(1 for r in reads if r.status == "flagged"),
+        receivables=receivables, balances={i.id: bals[i.id] for i in receivables},
     )

@@ -25,6 +25,10 @@ DEFAULTS: dict[str, Any] = {
     "tax_bp": 0,
     "payment_instructions": None,
     "logo_path": None,
+    "seller_phone": None,
+    "credit_note_number_pattern": None,   # None: credit notes share the invoices' series
+    "late_payment_terms": None,           # e.g. "Late payments bear interest of 1 % per month."
+    "packet_combined": False,             # month-end packet: one PDF per sponsor instead of two
 }
 
 REQUIRED_FOR_ISSUING = ("seller_name", "seller_address")
@@ -34,7 +38,9 @@ LABELS = {
     "seller_tax_id": "Tax ID", "invoice_number_pattern": "Invoice number pattern",
     "default_terms_days": "Payment terms (days)", "default_currency": "Default currency",
     "tax_label": "Tax label", "tax_bp": "Tax rate", "payment_instructions": "Payment instructions",
-    "logo_path": "Logo file",
+    "logo_path": "Logo file", "seller_phone": "Seller phone",
+    "credit_note_number_pattern": "Credit note number pattern (empty: same series as invoices)",
+    "late_payment_terms": "Late-payment terms", "packet_combined": "Month-end packet as one PDF per sponsor",
 }
 
 
@@ -51,10 +57,9 @@ _SAMPLE_SEQS = (1, 2, 9, 10, 11, 99, 100, 101, 999, 1000, 1001, 9999, 10000, 100
 MAX_NUMBER_LEN = 40
 
 
-def check_pattern(pattern: str) -> str:
-    """Validate an invoice number pattern by rendering it: only {year}, {month} and {seq} with plain
-    format specs; every sample sequence number must give a distinct, printable, non-blank number."""
-    field = "invoice_number_pattern"
+def check_pattern(pattern: str, field: str = "invoice_number_pattern") -> str:
+    """Validate an invoice (or credit note) number pattern by rendering it: only {year}, {month} and {seq}
+    with plain format specs; every sample sequence number must give a distinct, printable, non-blank number."""
     hint = "use {year}, {month} and {seq}, e.g. {year}-{seq:04}"
     try:
         parts = list(string.Formatter().parse(pattern))
@@ -109,8 +114,13 @@ def clean_settings(values: dict[str, Any]) -> dict[str, Any]:
             out[key] = v.text(raw, key, max_len=v.MAX_NAME)
         elif key in ("seller_address", "payment_instructions"):
             out[key] = v.text(raw, key, max_len=2000)
-        elif key in ("seller_email", "seller_tax_id", "logo_path"):
+        elif key in ("seller_email", "seller_tax_id", "logo_path", "seller_phone", "late_payment_terms"):
             out[key] = v.text(raw, key, max_len=500)
+        elif key == "credit_note_number_pattern":
+            text = v.text(raw, key, max_len=100)
+            out[key] = check_pattern(text, key) if text else None
+        elif key == "packet_combined":
+            out[key] = raw if isinstance(raw, bool) else str(raw).strip().lower() in ("1", "true", "yes", "on")
         elif key == "invoice_number_pattern":
             out[key] = check_pattern(v.text(raw, key, required=True, max_len=100) or "")
         elif key == "default_terms_days":

@@ -330,6 +330,9 @@ def m002_read_search(db: Database) -> None:
 # Tables audited from schema v3 on (m001 audited the first three).
 AUDITED_V3 = {**AUDITED, "invoice_lines": "invoice_line"}
 
+# Tables audited from schema v6 on.
+AUDITED_V6 = {"payments": "payment"}
+
 # The lock triggers abort with the messages of ``store.locks``, which also turns each into one line.
 
 # A read is billed while the invoice it is claimed by is issued or paid.
@@ -412,8 +415,9 @@ def _billed_lock_triggers(db: Database) -> None:
 def rebuild_triggers(db: Database) -> None:
     """Every trigger of the current schema. A migration that rebuilds a table with ``transform()``
     (which drops the table's triggers) calls this at its end."""
-    for table, entity in AUDITED_V3.items():
-        _audit_triggers(db, table, entity, skip_noop=True)
+    for table, entity in {**AUDITED_V3, **AUDITED_V6}.items():
+        if table in db.table_names():      # payments exists from m006 on
+            _audit_triggers(db, table, entity, skip_noop=True)
     _read_search_triggers(db)
     _billed_lock_triggers(db)
 
@@ -459,3 +463,29 @@ def m005_link_verdicts(db: Database) -> None:
     ex("DROP TABLE link_checks")
     ex("ALTER TABLE link_checks_v5 RENAME TO link_checks")
     ex("CREATE INDEX link_checks_url_time ON link_checks(url, checked_at)")
+
+
+@migrations()
+def m006_payments(db: Database) -> None:
+    """Payments received against invoices, how each credit note settles, and the buyer's tax id.
+
+    An invoice's balance due is its total less the payments received and the credit notes issued against
+    it that are deducted from it (a refunded credit note is paid back instead and leaves the balance)."""
+    ex = db.execute
+    ex(f"""CREATE TABLE payments (
+        id INTEGER PRIMARY KEY,
+        invoice_id INTEGER NOT NULL REFERENCES invoices(id) ON DELETE RESTRICT,
+        paid_on TEXT NOT NULL CHECK (date(paid_on) IS paid_on),
+        amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+        reference TEXT CHECK (reference IS NULL OR length(reference) <= 200),
+        created_at TEXT NOT NULL DEFAULT {NOW}
+    )""")
+    ex("CREATE INDEX payments_invoice ON payments(invoice_id, paid_on)")
+    ex(f"""CREATE TABLE credit_settlements (
+        credit_note_id INTEGER PRIMARY KEY REFERENCES invoices(id) ON DELETE CASCADE,
+        settlement TEXT NOT NULL DEFAULT 'deduct' {_in('settlement', ('deduct', 'refund'))},
+        updated_at TEXT NOT NULL DEFAULT {NOW}
+    )""")
+    ex("ALTER TABLE sponsors ADD COLUMN tax_id TEXT CHECK (tax_id IS NULL OR length(tax_id) <= 60)")
+    ex("ALTER TABLE agencies ADD COLUMN tax_id TEXT CHECK (tax_id IS NULL OR length(tax_id) <= 60)")
+    _audit_triggers(db, "payments", "payment", skip_noop=True)

@@ -70,6 +70,7 @@ class Agency:
     notes: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
+    tax_id: str | None = None          # the buyer's tax / VAT id, printed on invoices billed to it
 
 
 @dataclass
@@ -85,6 +86,7 @@ class Sponsor:
     notes: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
+    tax_id: str | None = None          # the buyer's tax / VAT id, printed on invoices billed to it
 
     def __post_init__(self) -> None:
         if isinstance(self.domains, str):

@@ -1,4 +1,5 @@
 """The schema's migration names, importable without sqlite-utils (a test keeps it in step)."""
 
 MIGRATION_SET = "sponsortrack"
-MIGRATION_NAMES = ("m001_initial", "m002_read_search", "m003_billed_lock", "m005_link_verdicts")
+MIGRATION_NAMES = ("m001_initial", "m002_read_search", "m003_billed_lock", "m005_link_verdicts",
+                   "m006_payments")

@@ -112,6 +112,7 @@ class AgencyDialog(RecordDialog):
         self.add_field("contact_email", "E-mail", value=a.contact_email if a else "")
         self.add_field("billing_address", "Billing address", QPlainTextEdit(),
                        value=a.billing_address if a else "")
+        self.add_field("tax_id", "Tax / VAT id", value=a.tax_id if a and a.tax_id else "")
         self.add_field("terms_days", "Terms (days)", value=a.terms_days if a and a.terms_days is not None else "",
                        placeholder="blank = the payment terms in Preferences")
         self.add_field("notes", "Notes", QPlainTextEdit(), value=a.notes if a else "")
@@ -130,6 +131,7 @@ class SponsorDialog(RecordDialog):
         self.add_field("contact_email", "E-mail", value=s.contact_email if s else "")
         self.add_field("billing_address", "Billing address", QPlainTextEdit(),
                        value=s.billing_address if s else "")
+        self.add_field("tax_id", "Tax / VAT id", value=s.tax_id if s and s.tax_id else "")
         self.add_field("terms_days", "Terms (days)", value=s.terms_days if s and s.terms_days is not None else "",
                        placeholder="blank = the payment terms in Preferences")
         agencies = [("— none —", None)] + [(a.name, a.id) for a in cat.list_agencies(self.ctx.store)]

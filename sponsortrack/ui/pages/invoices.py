@@ -168,6 +168,7 @@ class InvoicesPage(QWidget):
         self.gaps.setStyleSheet("color: #b35900;")
 
         self.issue_btn = QPushButton("Issue…")
+        self.pay_btn = QPushButton("Record payment…")
         self.paid_btn = QPushButton("Mark paid…")
         self.void_btn = QPushButton("Void…")
         self.credit_btn = QPushButton("Credit note…")
@@ -175,7 +176,7 @@ class InvoicesPage(QWidget):
         self.pdf_btn = QPushButton("Open PDF")
         self.save_btn = QPushButton("Save PDF…")
         actions = QHBoxLayout()
-        for b in (self.issue_btn, self.paid_btn, self.void_btn, self.credit_btn, self.delete_btn):
+        for b in (self.issue_btn, self.pay_btn, self.paid_btn, self.void_btn, self.credit_btn, self.delete_btn):
             actions.addWidget(b)
         actions.addStretch(1)
         actions.addWidget(self.pdf_btn)
@@ -207,6 +208,7 @@ class InvoicesPage(QWidget):
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.issue_btn.clicked.connect(self.issue_selected)
+        self.pay_btn.clicked.connect(self.record_payment_selected)
         self.paid_btn.clicked.connect(self.mark_paid_selected)
         self.void_btn.clicked.connect(self.void_selected)
         self.credit_btn.clicked.connect(self.credit_selected)
@@ -287,6 +289,15 @@ class InvoicesPage(QWidget):
             if inv.tax_minor:
                 parts.append(f"tax {format_money(inv.tax_minor, inv.currency)}")
             parts.append(f"total {format_money(inv.total_minor, inv.currency)}")
+            if inv.kind == "invoice" and inv.status in ("issued", "paid"):
+                from sponsortrack.services import payments
+
+                bal = payments.balance(self.ctx.store, inv)
+                if bal.paid_minor:
+                    parts.append(f"paid {format_money(bal.paid_minor, inv.currency)}")
+                if bal.credited_minor:
+                    parts.append(f"credits {format_money(bal.credited_minor, inv.currency)}")
+                parts.append(f"balance due {format_money(bal.due_minor, inv.currency)}")
             self.detail.setText(" · ".join(parts))
             gaps = invoicing.gaps(inv, self.ctx.store) if inv.status == "draft" else []
             self.gaps.setText("Before issuing: " + "; ".join(gaps) if gaps else "")
@@ -297,6 +308,7 @@ class InvoicesPage(QWidget):
         status = inv.status if inv else None
         self.issue_btn.setEnabled(status == "draft")
         self.delete_btn.setEnabled(status == "draft")
+        self.pay_btn.setEnabled(status == "issued" and inv is not None and inv.kind == "invoice")
         self.paid_btn.setEnabled(status == "issued")
         self.void_btn.setEnabled(status == "issued")
         self.credit_btn.setEnabled(bool(inv) and inv.kind == "invoice" and status in ("issued", "paid"))
@@ -356,6 +368,36 @@ class InvoicesPage(QWidget):
             self.refresh()
             self.select_invoice(inv.id)
             self.ctx.message.emit(f"Issued {issued.label}, due {issued.due_date}.")  # type: ignore[attr-defined]
+
+    def ask_payment(self, inv: Invoice, due_minor: int, record) -> object | None:
+        """Show the payment dialog; the recorded result, or None when cancelled (tests replace this)."""
+        from sponsortrack.ui.dialogs.payment import PaymentDialog
+
+        dlg = PaymentDialog(inv, due_minor, record, self)
+        return dlg.result_value if dlg.exec() else None
+
+    @Slot()
+    def record_payment_selected(self) -> None:
+        from sponsortrack.services import payments
+
+        inv = self._selected()
+        if inv is None:
+            return
+        due = payments.balance(self.ctx.store, inv).due_minor
+
+        def record(**kw):
+            return self.ctx.call(lambda: payments.record_payment(self.ctx.store, inv.id, **kw))
+
+        res = self.ask_payment(inv, due, record)
+        if res is None:
+            return
+        self.ctx.notify({c.INVOICES, c.READS})
+        self.refresh()
+        self.select_invoice(inv.id)
+        paid_inv, bal = res  # type: ignore[misc]
+        state = "paid in full" if paid_inv.status == "paid" else \
+            f"balance due {format_money(bal.due_minor, inv.currency)}"
+        self.ctx.message.emit(f"Recorded a payment against {inv.label}: {state}.")
 
     @Slot()
     def mark_paid_selected(self) -> None:

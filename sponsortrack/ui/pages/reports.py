@@ -52,6 +52,19 @@ def render_report_task(control, db_path: Path, month: str, sponsor_id: int | Non
     return str(out)
 
 
+def packet_task(control, db_path: Path, month: str, sponsor_id: int | None, folder: str) -> str:
+    """Worker: the month-end packet, with progress per sponsor; cancel stops before the next sponsor."""
+    from sponsortrack.services import packet
+    from sponsortrack.store import Store
+
+    with Store(db_path) as store:
+        res = packet.month_packet(store, month, folder, sponsor=sponsor_id,
+                                  progress=lambda d, t, text: control.progress(d, t, text),
+                                  cancelled=lambda: control.cancelled)
+    notes = "".join(f"\n{n}" for n in res.notes)
+    return f"Wrote {len(res.files)} files for {len(res.sponsors)} sponsor(s) to {res.folder}.{notes}"
+
+
 def file_stem(text: str) -> str:
     return re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip("-") or "report"
 
@@ -85,6 +98,9 @@ class ReportsPage(QWidget):
         form.addRow("", self.open_after)
 
         self.generate_btn = QPushButton("Generate PDF")
+        self.packet_btn = QPushButton("Month-end packet")
+        self.packet_btn.setToolTip("For each sponsor of the month (or the chosen one): its invoices and proof of "
+                                   "performance as PDF and a CSV of its reads, in a folder named after the month.")
         self.cancel_btn = QPushButton("Cancel")
         self.cancel_btn.setEnabled(False)
         self.open_btn = QPushButton("Open last PDF")
@@ -97,6 +113,7 @@ class ReportsPage(QWidget):
         self.state.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.generate_btn)
+        buttons.addWidget(self.packet_btn)
         buttons.addWidget(self.cancel_btn)
         buttons.addStretch(1)
         self.reconcile_btn = QPushButton("Reconcile show notes…")
@@ -122,6 +139,7 @@ class ReportsPage(QWidget):
 
         browse.clicked.connect(self._browse)
         self.generate_btn.clicked.connect(self.generate)
+        self.packet_btn.clicked.connect(self.generate_packet)
         self.cancel_btn.clicked.connect(self._cancel)
         self.open_btn.clicked.connect(lambda: self.last_pdf and self.opener(self.last_pdf))
 
@@ -168,6 +186,42 @@ class ReportsPage(QWidget):
                                          on_done=self._done, on_error=self._failed, on_progress=self._progress)
         return self.task
 
+    def packet_folder(self) -> str:
+        return str(Path(self.folder.text()).expanduser() / f"packet-{self.month.text().strip()}")
+
+    @Slot()
+    def generate_packet(self):
+        from sponsortrack.errors import ValidationError
+        from sponsortrack.validation import parse_month
+
+        try:
+            month = parse_month(self.month.text(), "month")
+        except ValidationError as exc:
+            self.ctx.report(exc, "Month-end packet")
+            return None
+        folder = self.packet_folder()
+        self.ctx.config.set_last_folder("reports", self.folder.text())
+        self._busy()
+        self.state.setText(f"Writing the month-end packet into {folder}…")
+        self.task = self.ctx.tasks.start("Month-end packet", packet_task, month, self.what.currentData(), folder,
+                                         on_done=self._packet_done, on_error=self._failed,
+                                         on_progress=self._progress)
+        return self.task
+
+    def _busy(self) -> None:
+        self.generate_btn.setEnabled(False)
+        self.packet_btn.setEnabled(False)
+        self.cancel_btn.setEnabled(True)
+        self.progress.setValue(0)
+        self.progress.show()
+
+    def _packet_done(self, result: str | None) -> None:
+        self._idle()
+        if not result:
+            return
+        self.state.setText(result)
+        self.ctx.message.emit(result.splitlines()[0])
+
     @Slot()
     def _cancel(self) -> None:
         if self.task is not None:
@@ -198,6 +252,7 @@ class ReportsPage(QWidget):
 
     def _idle(self) -> None:
         self.generate_btn.setEnabled(True)
+        self.packet_btn.setEnabled(True)
         self.cancel_btn.setEnabled(False)
         self.progress.hide()
         self.task = None
