@@ -191,6 +191,14 @@ def normalize_url(value: object, field: str = "promo_url", *, allow_none: bool =
     return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, parts.fragment))
 
 
+def url_host(url: str) -> str:
+    """The host of a URL as written (scheme optional), lower case, without ``www.`` or a trailing dot:
+    the one host helper of show notes, imports and sponsor matching. Never raises."""
+    s = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip(), flags=re.I)
+    host = re.split(r"[/?#:]", s, maxsplit=1)[0].lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
 def normalize_domain(value: object, field: str = "domains") -> str:
     s = text(value, field, required=True, max_len=253) or ""
     s = s.lower()

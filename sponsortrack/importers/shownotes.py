@@ -329,10 +329,7 @@ def _strip_url(raw: str) -> str:
     return url
 
 
-def _host_of(url: str) -> str:
-    s = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip(), flags=re.I)
-    host = re.split(r"[/?#:]", s, maxsplit=1)[0].lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
+_host_of = validation.url_host
 
 
 def _domain_matches(host: str, domains: frozenset[str] | Iterable[str]) -> bool:

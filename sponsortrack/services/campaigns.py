@@ -169,10 +169,34 @@ def list_campaigns(store: Store, sponsor: str | int | None = None, status: str |
     return campaigns.list_campaigns(store, sponsor_id=sponsor_id, status=status)
 
 
+RUNNING_STATUSES = ("active",)  # draft, paused, completed and cancelled campaigns run on no date
+
+
+def runs_on(status: str, start_date: str, end_date: str, campaign_show_id: int | None, day: str | None,
+            show_id: int | None = None) -> bool:
+    """THE rule for "a campaign running on a date", for the log screen, the CLI and every importer: its
+    status is active, the day is within its flight, and it is network-wide or for that show (``show_id``
+    None: any show)."""
+    if not day or status not in RUNNING_STATUSES:
+        return False
+    return start_date <= day <= end_date and (campaign_show_id is None or show_id is None
+                                              or campaign_show_id == show_id)
+
+
 def active_campaigns(store: Store, on: str, show_id: int | None = None) -> list[Campaign]:
-    """Campaigns running on a date (status active, within the flight, for the show or network-wide)."""
+    """Campaigns running on a date (``runs_on``)."""
     day = v.parse_date(on, "date")
-    return campaigns.list_campaigns(store, status="active", active_on=day, show_id=show_id)
+    # the store narrows by flight; runs_on decides
+    return [c for c in campaigns.list_campaigns(store, active_on=day, show_id=show_id)
+            if runs_on(c.status, c.start_date, c.end_date, c.show_id, day, show_id)]
+
+
+def running_campaign(store: Store, sponsor_id: int, on: str | None, show_id: int | None) -> Campaign | None:
+    """The sponsor's campaign running on that day for that show, when exactly one is (else None)."""
+    if not on:
+        return None
+    running = [c for c in active_campaigns(store, on, show_id) if c.sponsor_id == sponsor_id]
+    return running[0] if len(running) == 1 else None
 
 
 def pacing(store: Store, campaign_ids: list[int] | None = None, as_of: str | None = None,

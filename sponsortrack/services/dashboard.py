@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from sponsortrack.pricing import DELIVERED_STATUSES
 from sponsortrack.store import Store
 from sponsortrack.store import reads as rstore
 from sponsortrack.store.reads import ReadFilter
@@ -49,7 +50,7 @@ def monthly_figures(store: Store, months: int = 12, today: dt.date | None = None
         series[index[row["month"]]] += row["reads"]
     revenue: dict[str, list[int]] = defaultdict(lambda: [0] * len(ms))
     for r in rstore.list_reads(store, ReadFilter(date_from=first, date_to=last), sort="id"):
-        if r.status not in ("recorded", "aired", "verified") or not r.air_date:
+        if r.status not in DELIVERED_STATUSES or not r.air_date:
             continue
         price = r.price_minor
         if price is None:

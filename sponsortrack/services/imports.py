@@ -10,7 +10,6 @@ Reconciliation of show notes with logged reads lives in ``services.reconcile``.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import time
 from collections import Counter, defaultdict
@@ -25,8 +24,11 @@ from sponsortrack.importers import rss, tabular
 from sponsortrack.importers.shownotes import ParsedSponsor, SponsorMatcher, name_key, parse_show_notes
 from sponsortrack.importers.tabular import RowProblem
 from sponsortrack.money import check_cpm
+from sponsortrack.services import campaigns as camp_rules
+from sponsortrack.services.reads import DEFAULT_PLACEMENT, DEFAULT_READ_TYPE, ProposedRead, read_field
 from sponsortrack.store import Store
 from sponsortrack.store import imports as istore
+from sponsortrack.store.models import episode_label
 
 SOURCE_SHOW_NOTES = "show notes"
 SOURCE_CSV = "csv import"
@@ -73,7 +75,7 @@ class _Sponsors:
             known = self.matcher.match(name)
             hit = self.by_name.get(known.casefold()) if known else None
         if hit is None and url:
-            host = _host(url)
+            host = v.url_host(url)
             labels = host.split(".")
             for i in range(len(labels) - 1):
                 hit = self.by_domain.get(".".join(labels[i:]))
@@ -91,26 +93,19 @@ class _Campaigns:
             self.by_sponsor[r["sponsor_id"]].append(r)
         self._running: dict[tuple[int, str | None, int | None], dict | None] = {}
 
-    def running(self, sponsor_id: int, on: str | None, show_id: int | None) -> dict | None:
-        """The sponsor's one campaign running on that day for that show (None if none or several)."""
+    def running(self, sponsor_id: int, on: str | None, show_id: int) -> dict | None:
+        """The sponsor's one campaign running on that day for that show (None if none or several), by the
+        rule the log screen uses (``campaigns.runs_on``); a show the import creates is ``NEW_SHOW``."""
         key = (sponsor_id, on, show_id)
         if key not in self._running:
             hits = [c for c in self.by_sponsor.get(sponsor_id, ())
-                    if on and c["start_date"] <= on <= c["end_date"]
-                    and c["status"] not in ("cancelled", "draft")
-                    and (c["show_id"] is None or c["show_id"] == show_id)]
+                    if camp_rules.runs_on(c["status"], c["start_date"], c["end_date"], c["show_id"], on, show_id)]
             self._running[key] = hits[0] if len(hits) == 1 else None
         return self._running[key]
 
     def named(self, sponsor_id: int, name: str) -> list[dict]:
         low = name.strip().casefold()
         return [c for c in self.by_sponsor.get(sponsor_id, ()) if c["name"].casefold() == low]
-
-
-def _host(url: str) -> str:
-    s = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip(), flags=re.I)
-    host = re.split(r"[/?#:]", s, maxsplit=1)[0].lower()
-    return host[4:] if host.startswith("www.") else host
 
 
 def _same_url(a: str | None, b: str | None) -> bool:
@@ -219,39 +214,8 @@ def load_source(source: bytes | str | Path, what: str = "feed", *, timeout: floa
 
 # --------------------------------------------------------------------------- proposed reads
 
-@dataclass
-class ProposedRead:
-    """A read proposed from show notes, to be confirmed (``selected``) and applied."""
-
-    episode_key: Any  # episode id, or ("guid", guid) for an episode created by the same import
-    episode_label: str
-    air_date: str | None
-    sponsor_name: str  # the known sponsor's name, or the parsed name when new
-    parsed_name: str
-    sponsor_id: int | None  # None: a new sponsor, created when applied
-    campaign_id: int | None
-    campaign_name: str | None
-    placement: str
-    promo_url: str | None
-    promo_code: str | None
-    offer: str | None
-    start_seconds: int | None
-    length_seconds: int | None
-    selected: bool = True
-
-    @property
-    def is_new_sponsor(self) -> bool:
-        return self.sponsor_id is None
-
-    def to_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
-        d["episode_key"] = self.episode_key if isinstance(self.episode_key, int) else str(self.episode_key[1])
-        d["is_new_sponsor"] = self.is_new_sponsor
-        return d
-
-
 def _propose(parsed: list[ParsedSponsor], *, episode_key: Any, label: str, air_date: str | None,
-             show_id: int | None, sponsors: _Sponsors, campaigns: _Campaigns,
+             show_id: int, sponsors: _Sponsors, campaigns: _Campaigns,
              already: Counter[int] | None = None) -> list[ProposedRead]:
     """Proposals for one episode's parsed sponsors, minus reads already logged for them."""
     left = Counter(already or {})
@@ -267,7 +231,8 @@ def _propose(parsed: list[ParsedSponsor], *, episode_key: Any, label: str, air_d
             episode_key=episode_key, episode_label=label, air_date=air_date,
             sponsor_name=known["name"] if known else p.name, parsed_name=p.name, sponsor_id=sid,
             campaign_id=camp["id"] if camp else None, campaign_name=camp["name"] if camp else None,
-            placement=(camp["default_placement"] if camp else "mid"),
+            placement=camp["default_placement"] if camp else DEFAULT_PLACEMENT,
+            read_type=camp["default_read_type"] if camp else DEFAULT_READ_TYPE,
             promo_url=p.promo_url or (camp["promo_url"] if camp else None),
             promo_code=p.promo_code or (camp["promo_code"] if camp else None),
             offer=p.offer, start_seconds=p.start_seconds, length_seconds=p.length_seconds,
@@ -288,7 +253,7 @@ def _reads_from_proposals(proposals: list[ProposedRead], batch: istore.Batch,
                 domains = []
                 if pr.promo_url:
                     try:
-                        domains = v.parse_domains(_host(pr.promo_url))
+                        domains = v.parse_domains(v.url_host(pr.promo_url))
                     except ValidationError:
                         domains = []
                 new_sponsors[key] = {"key": key, "name": v.name(pr.sponsor_name, "sponsor"), "domains": domains}
@@ -300,9 +265,10 @@ def _reads_from_proposals(proposals: list[ProposedRead], batch: istore.Batch,
         positions[pos_key] = positions.get(pos_key, 0) + 1
         batch.reads.append({
             "episode_id": ep_ref, "sponsor_id": sponsor_ref, "campaign_id": pr.campaign_id,
-            "placement": pr.placement, "position": positions[pos_key], "read_type": "host",
-            "start_seconds": pr.start_seconds, "length_seconds": pr.length_seconds,
-            "promo_url": pr.promo_url, "promo_code": v.promo_code(pr.promo_code) if pr.promo_code else None,
+            "placement": pr.placement, "position": positions[pos_key], "read_type": pr.read_type,
+            "start_seconds": read_field("start", pr.start_seconds),
+            "length_seconds": read_field("length", pr.length_seconds),
+            "promo_url": read_field("promo_url", pr.promo_url), "promo_code": read_field("promo_code", pr.promo_code),
             "status": "aired", "source": SOURCE_SHOW_NOTES,
         })
     batch.sponsors_insert.extend(new_sponsors.values())
@@ -345,10 +311,6 @@ class FeedImportResult:
             "sponsors_created": self.sponsors_created, "problems": self.problems, "applied": self.applied,
             "written": self.written,
         }
-
-
-def _episode_label(number: int | None, title: str) -> str:
-    return f"#{number} {title}" if number is not None else title
 
 
 def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False, show_name: str | None = None,
@@ -429,14 +391,14 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
                 values["number"] = None
             else:
                 numbers_taken[values["number"]] = item.guid
-        label = _episode_label(values["number"], values["title"])
+        label = episode_label(values["number"], values["title"])
         parsed = parse_show_notes(item.notes or "", exclude_domains=exclude)
         if current is None:
             key = ("guid", item.guid)
             batch.episodes_insert.append({"key": key, "show_id": show_id, **values})
             result.added.append(label)
             result.proposed += _propose(parsed, episode_key=key, label=label, air_date=values["published_on"],
-                                        show_id=None if show_id == istore.NEW_SHOW else show_id,
+                                        show_id=show_id,
                                         sponsors=sponsors, campaigns=campaigns)
         else:
             diff = {k: val for k, val in values.items() if current.get(k) != val and not (
@@ -662,8 +624,11 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
     has = {k: k in f for k in ("campaign", "placement", "position", "read_type", "start", "length", "promo_url",
                                "promo_code", "status", "units", "episode_title", "air_date", "notes")}
 
-    def parse_placement(raw: str) -> str:
-        return v.choice(raw, "placement", v.PLACEMENTS)
+    def cell(rec: dict[str, str], name: str) -> Any:
+        """A read's field by the one rule the log screen applies (``reads.read_field``); blank is None."""
+        if not has[name]:
+            return None
+        return memo(lambda raw: read_field(name, raw), name, rec[name])
 
     for n, (row, rec) in enumerate(table.records(f), start=1):
         if n % 5000 == 0:
@@ -710,31 +675,18 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
                 campaign = named[0]
             else:
                 campaign = campaigns.running(sponsor["id"], on, show["id"])
-            if has["placement"] and rec["placement"]:
-                placement = memo(parse_placement, "pl", rec["placement"])
-            else:
-                placement = campaign["default_placement"] if campaign else "mid"
-            read_type = memo(lambda s: v.choice(s, "read_type", v.READ_TYPES), "rt", rec["read_type"]) \
-                if has["read_type"] and rec["read_type"] else (campaign["default_read_type"] if campaign else "host")
-            status = memo(lambda s: v.choice(s, "status", v.READ_STATUSES), "st", rec["status"]) \
-                if has["status"] and rec["status"] else status_default
-            position = memo(lambda s: v.positive_int(s, "position", maximum=99), "pos", rec["position"]) \
-                if has["position"] and rec["position"] else None
-            start = memo(lambda s: v.parse_duration(s, "start"), "dur", rec["start"]) if has["start"] else None
-            length = memo(lambda s: v.parse_duration(s, "length"), "dur", rec["length"]) if has["length"] else None
-            if has["promo_url"] and rec["promo_url"]:
-                promo_url = memo(lambda s: v.normalize_url(s, "promo_url"), "url", rec["promo_url"])
-            else:
-                promo_url = campaign["promo_url"] if campaign else None
-            if has["promo_code"] and rec["promo_code"]:
-                promo_code = memo(lambda s: v.promo_code(s, "promo_code"), "code", rec["promo_code"])
-            else:
-                promo_code = campaign["promo_code"] if campaign else None
-            units = memo(lambda s: v.non_negative_int(s, "units", maximum=10**11), "units", rec["units"]) \
-                if has["units"] else None
+            placement = cell(rec, "placement") or (campaign["default_placement"] if campaign else DEFAULT_PLACEMENT)
+            read_type = cell(rec, "read_type") or (campaign["default_read_type"] if campaign else DEFAULT_READ_TYPE)
+            status = cell(rec, "status") or status_default
+            position = cell(rec, "position")
+            start = cell(rec, "start")
+            length = cell(rec, "length")
+            promo_url = cell(rec, "promo_url") or (campaign["promo_url"] if campaign else None)
+            promo_code = cell(rec, "promo_code") or (campaign["promo_code"] if campaign else None)
+            units = cell(rec, "units")
             if units is not None and campaign and campaign["pricing"] == "cpm":
                 check_cpm(units, campaign["rate_minor"], campaign["currency"], "units")
-            notes = v.text(rec["notes"], "notes", max_len=10_000) if has["notes"] else None
+            notes = cell(rec, "notes")
         except SponsortrackError as exc:
             problems.append(_problem(row, exc))
             continue

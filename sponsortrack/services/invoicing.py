@@ -31,7 +31,7 @@ from sponsortrack.store import catalog as cstore
 from sponsortrack.store import invoices as istore
 from sponsortrack.store import reads as rstore
 from sponsortrack.store.invoices import Invoice, InvoiceLine
-from sponsortrack.store.models import ReadRow
+from sponsortrack.store.models import ReadRow, episode_label
 from sponsortrack.store.reads import ReadFilter
 
 MAX_LOGO_BYTES = 2_000_000
@@ -65,10 +65,6 @@ def short_url(url: str | None) -> str:
 def promo_text(url: str | None, code: str | None) -> str:
     parts = [p for p in (short_url(url), f"code {code}" if code else "") if p]
     return " · ".join(parts)
-
-
-def episode_label(number: int | None, title: str | None) -> str:
-    return f"#{number} {title or ''}".strip() if number is not None else (title or "")
 
 
 def _today(today: dt.date | str | None) -> dt.date:

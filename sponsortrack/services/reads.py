@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +14,7 @@ from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.store import Store
 from sponsortrack.store import reads as rstore
-from sponsortrack.store.models import AdRead, Episode, ReadRow
+from sponsortrack.store.models import AdRead, Campaign, Episode, ReadRow, Sponsor
 from sponsortrack.store.reads import ReadFilter
 
 READ_FIELDS = {
@@ -22,12 +24,58 @@ READ_FIELDS = {
 }
 
 
+MAX_READ_SECONDS = 24 * 3600  # a read's start offset or length
+DEFAULT_PLACEMENT = "mid"  # a read proposed without a campaign (the log screen, imports)
+DEFAULT_READ_TYPE = "host"
+
+
+def _duration(value: object, field: str) -> int | None:
+    seconds = v.parse_duration(value, field)
+    if seconds is not None and seconds > MAX_READ_SECONDS:
+        raise ValidationError(field, "is longer than a day")
+    return seconds
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[object, str], str | None]:
+    def check(value: object, field: str) -> str | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return v.choice(value, field, options)
+    return check
+
+
+_FIELD_CHECKS: dict[str, Callable[[object, str], Any]] = {
+    "placement": _choice(v.PLACEMENTS),
+    "read_type": _choice(v.READ_TYPES),
+    "status": _choice(v.READ_STATUSES),
+    "position": lambda x, f: v.positive_int(x, f, allow_none=True, maximum=99),
+    "start": _duration,
+    "length": _duration,
+    "promo_url": lambda x, f: v.normalize_url(x, f),
+    "promo_code": lambda x, f: v.promo_code(x, f),
+    "units": lambda x, f: v.non_negative_int(x, f, maximum=10**11),
+    "units_source": lambda x, f: v.text(x, f, max_len=100),
+    "units_window_days": lambda x, f: v.positive_int(x, f, allow_none=True, maximum=3650),
+    "source": lambda x, f: v.text(x, f, max_len=50),
+    "notes": lambda x, f: v.text(x, f, max_len=10_000),
+}
+READ_VALUE_FIELDS = tuple(_FIELD_CHECKS)
+
+
+def read_field(name: str, value: object) -> Any:
+    """One field of a read checked on its own (no episode or campaign needed): the single rule the log
+    screen, the CLI and every importer apply. Blank is None (the caller picks the default); a bad value
+    raises ``ValidationError(name, problem)``."""
+    return _FIELD_CHECKS[name](value, name)
+
+
 @dataclass
 class ProposedRead:
-    """A read the log screen proposes for an episode, from a campaign running on its date."""
+    """A read proposed to the producer, ticked (``selected``) or not: on the log screen from the campaigns
+    running on the episode's date, in imports from the sponsors read out of show notes."""
 
-    sponsor_id: int
-    sponsor_name: str
+    sponsor_id: int | None  # None: a sponsor named in show notes and not known yet, created when applied
+    sponsor_name: str  # the known sponsor's name, or the parsed name when new
     campaign_id: int | None
     campaign_name: str | None
     placement: str
@@ -35,8 +83,18 @@ class ProposedRead:
     promo_url: str | None
     promo_code: str | None
     selected: bool = True
-    start_seconds: int | None = None   # from a chapter marker (services.chapters)
+    # imports only: which episode, and what the show notes said
+    episode_key: Any = None  # episode id, or ("guid", guid) for an episode created by the same import
+    episode_label: str = ""
+    air_date: str | None = None
+    parsed_name: str = ""
+    offer: str | None = None
+    start_seconds: int | None = None  # from show notes or a chapter marker (services.chapters)
     length_seconds: int | None = None
+
+    @property
+    def is_new_sponsor(self) -> bool:
+        return self.sponsor_id is None
 
     def as_values(self) -> dict[str, Any]:
         out = {"sponsor_id": self.sponsor_id, "campaign_id": self.campaign_id, "placement": self.placement,
@@ -46,6 +104,52 @@ class ProposedRead:
         if self.length_seconds is not None:
             out["length_seconds"] = self.length_seconds
         return out
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        if not isinstance(self.episode_key, int | None):
+            d["episode_key"] = str(self.episode_key[1])
+        d["is_new_sponsor"] = self.is_new_sponsor
+        return d
+
+
+def propose(campaign: Campaign | None, sponsor_id: int, sponsor_name: str) -> ProposedRead:
+    """A read of a sponsor proposed with its campaign's defaults (placement, read type, promo URL and code),
+    or the defaults without a campaign (mid-roll, host read)."""
+    return ProposedRead(
+        sponsor_id=sponsor_id, sponsor_name=sponsor_name, campaign_id=campaign.id if campaign else None,
+        campaign_name=campaign.name if campaign else None,
+        placement=campaign.default_placement if campaign else DEFAULT_PLACEMENT,
+        read_type=campaign.default_read_type if campaign else DEFAULT_READ_TYPE,
+        promo_url=campaign.promo_url if campaign else None, promo_code=campaign.promo_code if campaign else None)
+
+
+def find_sponsor(store: Store, name: str) -> Sponsor:
+    """The sponsor a producer typed: the exact name, else the one name containing it (any case)."""
+    text = v.text(name, "sponsor", required=True, max_len=v.MAX_NAME) or ""
+    known = cat.list_sponsors(store)
+    low = text.casefold()
+    hit = next((s for s in known if s.name == text), None) or next(
+        (s for s in known if s.name.casefold() == low), None)
+    if hit is None:
+        matches = [s for s in known if low in s.name.casefold()]
+        if len(matches) == 1:
+            hit = matches[0]
+        elif matches:
+            names = ", ".join(sorted((s.name for s in matches), key=str.casefold)[:5])
+            raise ValidationError("sponsor", f"“{text}” matches {len(matches)} sponsors ({names}); type more of "
+                                             "the name")
+    if hit is None:
+        raise NotFoundError("sponsor", f"no sponsor named “{text}” (add it on the Sponsors page)")
+    return hit
+
+
+def propose_sponsor(store: Store, name: str, *, show_id: int | None, on: str | None) -> ProposedRead:
+    """A read of the sponsor a producer typed, with the one campaign of theirs running on that day for
+    that show (the rule ``clean_read`` uses when no campaign is named)."""
+    sponsor = find_sponsor(store, name)
+    day = v.parse_date(on, "date", allow_none=True)
+    return propose(camp.running_campaign(store, sponsor.id, day, show_id), sponsor.id, sponsor.name)
 
 
 def clean_read(store: Store, episode: Episode, values: dict[str, Any], *,
@@ -72,35 +176,29 @@ def clean_read(store: Store, episode: Episode, values: dict[str, Any], *,
         out["campaign_id"] = campaign.id if campaign else None
     elif not partial:
         # No campaign named: take the sponsor's campaign running on the episode's date, when exactly one.
-        if episode.air_date:
-            running = [c for c in camp.active_campaigns(store, episode.air_date, episode.show_id)
-                       if c.sponsor_id == sponsor_id]
-            if len(running) == 1:
-                campaign = running[0]
+        campaign = camp.running_campaign(store, sponsor_id, episode.air_date, episode.show_id)  # type: ignore[arg-type]
         out["campaign_id"] = campaign.id if campaign else None
     if "placement" in values or not partial:
-        default = campaign.default_placement if campaign else None
-        out["placement"] = v.choice(values.get("placement"), "placement", v.PLACEMENTS, default=default)
+        out["placement"] = read_field("placement", values.get("placement")) or v.choice(
+            campaign.default_placement if campaign else None, "placement", v.PLACEMENTS)
     if "read_type" in values or not partial:
-        default = campaign.default_read_type if campaign else "host"
-        out["read_type"] = v.choice(values.get("read_type"), "read_type", v.READ_TYPES, default=default)
+        out["read_type"] = read_field("read_type", values.get("read_type")) or (
+            campaign.default_read_type if campaign else DEFAULT_READ_TYPE)
     if "position" in values and values["position"] not in (None, ""):
-        out["position"] = v.positive_int(values["position"], "position", maximum=99)
+        out["position"] = read_field("position", values["position"])
     for short, col in (("start", "start_seconds"), ("length", "length_seconds")):
         if short in values or col in values:
-            out[col] = v.parse_duration(values.get(short, values.get(col)), short)
-            if out[col] is not None and out[col] > 24 * 3600:
-                raise ValidationError(short, "is longer than a day")
+            out[col] = read_field(short, values.get(short, values.get(col)))
     if "promo_url" in values:
-        out["promo_url"] = v.normalize_url(values["promo_url"], "promo_url")
+        out["promo_url"] = read_field("promo_url", values["promo_url"])
     elif not partial:
         out["promo_url"] = campaign.promo_url if campaign else None
     if "promo_code" in values:
-        out["promo_code"] = v.promo_code(values["promo_code"], "promo_code")
+        out["promo_code"] = read_field("promo_code", values["promo_code"])
     elif not partial:
         out["promo_code"] = campaign.promo_code if campaign else None
     if "status" in values or not partial:
-        out["status"] = v.choice(values.get("status"), "status", v.READ_STATUSES, default="recorded")
+        out["status"] = read_field("status", values.get("status")) or "recorded"
     if "make_good_of" in values:
         ref = values["make_good_of"]
         if ref in (None, ""):
@@ -116,17 +214,15 @@ def clean_read(store: Store, episode: Episode, values: dict[str, Any], *,
                 raise ValidationError("make_good_of", "a read cannot make good for itself")
             out["make_good_of"] = rid
     if "units" in values:
-        out["units"] = v.non_negative_int(values["units"], "units", maximum=10**11)
+        out["units"] = read_field("units", values["units"])
         eff = campaign
         if eff is None and "campaign_id" not in out and current is not None and current.campaign_id:
             eff = camp.get_campaign(store, current.campaign_id)
         if out["units"] is not None and eff is not None and eff.pricing == "cpm":
             check_cpm(out["units"], eff.rate_minor, eff.currency, "units")
-    if "units_source" in values:
-        out["units_source"] = v.text(values["units_source"], "units_source", max_len=100)
-    if "units_window_days" in values:
-        out["units_window_days"] = v.positive_int(values["units_window_days"], "units_window_days",
-                                                  allow_none=True, maximum=3650)
+    for f in ("units_source", "units_window_days"):
+        if f in values:
+            out[f] = read_field(f, values[f])
     if "price_override" in values or "price_override_minor" in values:
         raw = values.get("price_override", values.get("price_override_minor"))
         if raw in (None, ""):
@@ -138,9 +234,9 @@ def clean_read(store: Store, episode: Episode, values: dict[str, Any], *,
             else:
                 out["price_override_minor"] = parse_money(raw, currency, "price_override")
     if "source" in values:
-        out["source"] = v.text(values["source"], "source", max_len=50) or "manual"
+        out["source"] = read_field("source", values["source"]) or "manual"
     if "notes" in values:
-        out["notes"] = v.text(values["notes"], "notes", max_len=10_000)
+        out["notes"] = read_field("notes", values["notes"])
     return out
 
 
@@ -206,12 +302,9 @@ def get_read(store: Store, read_id: int) -> ReadRow:
 def _proposals(store: Store, day: str, show_id: int, logged: set[tuple[int, int | None]]) -> list[ProposedRead]:
     """One proposed read per campaign running on ``day`` for the show, skipping (sponsor, campaign) pairs
     already logged; pre-rolls first, then by sponsor."""
-    out = [ProposedRead(sponsor_id=c.sponsor_id, sponsor_name=c.sponsor_name or "", campaign_id=c.id,
-                        campaign_name=c.name, placement=c.default_placement, read_type=c.default_read_type,
-                        promo_url=c.promo_url, promo_code=c.promo_code)
+    out = [propose(c, c.sponsor_id, c.sponsor_name or "")
            for c in camp.active_campaigns(store, day, show_id) if (c.sponsor_id, c.id) not in logged]
-    order = {"pre": 0, "mid": 1, "post": 2}
-    out.sort(key=lambda p: (order[p.placement], p.sponsor_name.lower()))
+    out.sort(key=lambda p: (v.PLACEMENTS.index(p.placement), p.sponsor_name.lower()))
     return out
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from sponsortrack import validation as v
 from sponsortrack.errors import NotFoundError, ValidationError
 from sponsortrack.importers.shownotes import ParsedSponsor, name_key, parse_show_notes
+from sponsortrack.pricing import DELIVERED_STATUSES
 from sponsortrack.services.imports import _Campaigns, _same_url, _Sponsors
 from sponsortrack.store import Store
 from sponsortrack.store import imports as istore
@@ -171,7 +172,7 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
     for r in reads:
         if sponsor_id is not None and r["sponsor_id"] != sponsor_id:
             continue
-        if r["status"] in ("scheduled", "flagged"):
+        if r["status"] not in DELIVERED_STATUSES:
             continue  # not aired (yet) or already flagged as wrong
         reads_by_ep[r["episode_id"]].append(r)
     out: list[ReconException] = []

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sponsortrack.errors import ConflictError
+from sponsortrack.pricing import DELIVERED_STATUSES
 from sponsortrack.store.db import Store, utc_now
 from sponsortrack.store.models import from_row
-from sponsortrack.store.reads import AIR_DATE, BILLED_UNITS
-
-DELIVERED = "('recorded', 'aired', 'verified')"
+from sponsortrack.store.reads import AIR_DATE, BILLED_UNITS, DELIVERED
 
 
 @dataclass
@@ -468,7 +467,7 @@ def sponsor_delivery(store: Store, sponsor_id: int, campaign_ids: list[int], as_
             WHERE r.campaign_id IN ({marks}) AND {AIR_DATE} <= ?""", [*campaign_ids, as_of])
     for rid, cid, status, make_good_of, units in rows:
         d = out[cid]
-        if status in ("recorded", "aired", "verified"):
+        if status in DELIVERED_STATUSES:
             d["delivered_reads"] += 1
             d["delivered_units"] += units or 0
             if make_good_of is not None:

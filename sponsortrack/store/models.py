@@ -21,6 +21,11 @@ def as_dict(obj: Any) -> dict[str, Any]:
     return dataclasses.asdict(obj)
 
 
+def episode_label(number: int | None, title: str | None) -> str:
+    """How every face names an episode within its show: ``#12 Title``, or the title alone."""
+    return f"#{number} {title or ''}".strip() if number is not None else (title or "")
+
+
 @dataclass
 class Show:
     id: int
@@ -54,8 +59,7 @@ class Episode:
 
     @property
     def label(self) -> str:
-        num = f"#{self.number} " if self.number is not None else ""
-        return f"{num}{self.title}"
+        return episode_label(self.number, self.title)
 
 
 @dataclass

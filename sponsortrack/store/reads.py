@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sponsortrack.errors import ConflictError
+from sponsortrack.pricing import DELIVERED_STATUSES
 from sponsortrack.store import base, locks
 from sponsortrack.store.db import Store
 from sponsortrack.store.models import AdRead, ReadRow, from_row
+
+# SQL for "the read was delivered" (pricing.DELIVERED_STATUSES, the one list): ``r.status IN {DELIVERED}``
+DELIVERED = "(" + ", ".join(f"'{s}'" for s in DELIVERED_STATUSES) + ")"
 
 READ_COLUMNS = (
     "episode_id", "sponsor_id", "campaign_id", "placement", "position", "read_type", "start_seconds",
@@ -268,7 +272,7 @@ def reads_per_sponsor_month(store: Store, date_from: str, date_to: str) -> list[
         f"""SELECT substr({AIR_DATE}, 1, 7) AS month, sp.id AS sponsor_id, sp.name AS sponsor_name,
                    count(*) AS reads
             FROM ad_reads r JOIN episodes e ON e.id = r.episode_id JOIN sponsors sp ON sp.id = r.sponsor_id
-            WHERE {AIR_DATE} BETWEEN ? AND ? AND r.status IN ('recorded', 'aired', 'verified')
+            WHERE {AIR_DATE} BETWEEN ? AND ? AND r.status IN {DELIVERED}
             GROUP BY month, sp.id ORDER BY month, sp.name COLLATE NOCASE""",
         [date_from, date_to])
 
@@ -286,13 +290,13 @@ def campaign_delivery(store: Store, campaign_ids: list[int] | None = None, as_of
     date_params = [as_of] if as_of else []
     return store.query(
         f"""SELECT c.id AS campaign_id,
-              count(CASE WHEN r.status IN ('recorded','aired','verified') THEN 1 END) AS delivered_reads,
+              count(CASE WHEN r.status IN {DELIVERED} THEN 1 END) AS delivered_reads,
               count(CASE WHEN r.status = 'flagged' THEN 1 END) AS flagged_reads,
-              count(CASE WHEN r.make_good_of IS NOT NULL AND r.status IN ('recorded','aired','verified')
+              count(CASE WHEN r.make_good_of IS NOT NULL AND r.status IN {DELIVERED}
                          THEN 1 END) AS make_goods_delivered,
               count(CASE WHEN r.status = 'flagged' AND NOT EXISTS (
                       SELECT 1 FROM ad_reads m WHERE m.make_good_of = r.id) THEN 1 END) AS make_goods_owed,
-              coalesce(sum(CASE WHEN r.status IN ('recorded','aired','verified') THEN coalesce(
+              coalesce(sum(CASE WHEN r.status IN {DELIVERED} THEN coalesce(
                   {BILLED_UNITS}, r.units, (
                   SELECT d.downloads FROM download_snapshots d
                   WHERE d.episode_id = r.episode_id AND d.day <= c.download_window_days

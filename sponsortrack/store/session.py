@@ -10,7 +10,7 @@ from typing import Any
 from sponsortrack.store import reads as rstore
 from sponsortrack.store.db import Store
 from sponsortrack.store.models import ReadRow
-from sponsortrack.store.reads import _ROW_SELECT, AIR_DATE, SORTS, ReadFilter, _bind
+from sponsortrack.store.reads import _ROW_SELECT, AIR_DATE, DELIVERED, SORTS, ReadFilter, _bind
 
 # Plain joins: with the air-date index the planner walks episodes newest first and stops at the page.
 _JOINS = ("FROM ad_reads r JOIN episodes e ON e.id = r.episode_id JOIN shows sh ON sh.id = e.show_id "
@@ -68,7 +68,7 @@ def unbilled_summary(store: Store) -> list[dict]:
         f"""SELECT sp.id AS sponsor_id, sp.name AS sponsor_name, count(*) AS reads,
                    min({AIR_DATE}) AS first, max({AIR_DATE}) AS last
             FROM ad_reads r JOIN episodes e ON e.id = r.episode_id JOIN sponsors sp ON sp.id = r.sponsor_id
-            WHERE r.invoice_id IS NULL AND r.status IN ('recorded', 'aired', 'verified')
+            WHERE r.invoice_id IS NULL AND r.status IN {DELIVERED}
             GROUP BY sp.id ORDER BY reads DESC, sp.name COLLATE NOCASE""")
 
 

@@ -32,10 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from sponsortrack.errors import SponsortrackError, ValidationError
-from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import reads as rsvc
-from sponsortrack.services.reads import ProposedRead
 from sponsortrack.store import reads as rstore
 from sponsortrack.store import session as ssession
 from sponsortrack.ui import context as c
@@ -278,7 +276,7 @@ class LogPage(QWidget):
         self._episode_index = {}
         if show_id is not None:
             for e in cat.catalog.list_episodes(self.ctx.store, show_id=show_id, limit=2000):
-                self._episode_index[f"#{e.number} {e.title}" if e.number else e.title] = e.id
+                self._episode_index[e.label] = e.id
         self.finder_model.setStringList(list(self._episode_index))
 
     def refresh(self) -> None:
@@ -415,28 +413,16 @@ class LogPage(QWidget):
         name = self.add_sponsor.text().strip()
         if not name:
             return
-        sid = self._sponsors.get(name) or next(
-            (i for n, i in self._sponsors.items() if n.casefold() == name.casefold()), None)
-        if sid is None:
-            matches = [(n, i) for n, i in self._sponsors.items() if name.casefold() in n.casefold()]
-            if len(matches) == 1:
-                name, sid = matches[0]
-        if sid is None:
-            self._show_error(f"sponsor: no sponsor named “{name}” (add it on the Sponsors page)")
-            return
-        name = next(n for n, i in self._sponsors.items() if i == sid)
         date = self.air_date()
         show_id = self.show_box.currentData()
-        if self.episode_id is not None:
-            ep = cat.get_episode(self.ctx.store, self.episode_id)
-            date, show_id = ep.air_date or date, ep.show_id
-        running = [x for x in camp.active_campaigns(self.ctx.store, date, show_id) if x.sponsor_id == sid]
-        k = running[0] if len(running) == 1 else None
-        item = ProposedRead(sponsor_id=sid, sponsor_name=name, campaign_id=k.id if k else None,
-                            campaign_name=k.name if k else None,
-                            placement=k.default_placement if k else "mid",
-                            read_type=k.default_read_type if k else "host",
-                            promo_url=k.promo_url if k else None, promo_code=k.promo_code if k else None)
+        try:
+            if self.episode_id is not None:
+                ep = cat.get_episode(self.ctx.store, self.episode_id)
+                date, show_id = ep.air_date or date, ep.show_id
+            item = rsvc.propose_sponsor(self.ctx.store, name, show_id=show_id, on=date)
+        except SponsortrackError as exc:
+            self._show_error(str(exc))
+            return
         row = self.model.add(item)
         self.view.set_row(row)
         self.add_sponsor.clear()
