@@ -25,8 +25,7 @@ Page convention
 * Optional hooks the main window uses when present: ``focus_search()`` (the Find action),
   ``new_item()`` (the New action on pages other than Log), ``title`` for the window title.
 * Register a page in :data:`PAGES` below — ``(key, title, "module:Class")``. Modules are imported
-  lazily when the page is first opened, so start-up stays fast. A page whose module is not there yet
-  shows a "not available in this build" panel instead of failing.
+  lazily when the page is first opened, so start-up stays fast.
 * Long work: never on the GUI thread. Dialogs go under ``ui/dialogs/``, table models under ``ui/models/``.
 """
 
@@ -35,8 +34,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 # (key, sidebar title, "module:Class"). The first entry is the start page.
 PAGES: list[tuple[str, str, str]] = [
@@ -52,58 +50,18 @@ PAGES: list[tuple[str, str, str]] = [
     ("links", "Links", "sponsortrack.ui.pages.links:LinksPage"),
 ]
 
-FEATURE_NAMES = {
-    "invoices": "Invoices (build, issue and export invoices as PDF)",
-    "reports": "Reports (proof-of-performance PDFs and monthly summaries)",
-    "links": "Links (check that every promo URL still lands on the sponsor's site)",
-}
-
 
 def page_keys() -> list[str]:
     return [key for key, _title, _target in PAGES]
 
 
-class UnavailablePage(QWidget):
-    """Stands in for a page whose module is not part of this build yet."""
-
-    WATCHES: frozenset[str] = frozenset()
-
-    def __init__(self, ctx: Any, title: str, feature: str, reason: str = "", parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
-        lay = QVBoxLayout(self)
-        lay.addStretch(1)
-        head = QLabel(f"<h2>{title}</h2>")
-        head.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        body = QLabel(f"{feature}<br>is not available in this build.")
-        body.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        body.setWordWrap(True)
-        body.setObjectName("unavailable")
-        lay.addWidget(head)
-        lay.addWidget(body)
-        if reason:
-            detail = QLabel(reason)
-            detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            detail.setEnabled(False)
-            lay.addWidget(detail)
-        lay.addStretch(2)
-
-    def refresh(self) -> None:
-        pass
-
-
 def create_page(key: str, ctx: Any, parent: QWidget | None = None) -> QWidget:
-    """Import the page's module (lazily) and build it; a missing module gives the unavailable panel."""
+    """Import the page's module (lazily) and build it."""
     entry = next((e for e in PAGES if e[0] == key), None)
     if entry is None:
         raise KeyError(key)
-    _key, title, target = entry
+    _key, _title, target = entry
     module_name, _, cls_name = target.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        return UnavailablePage(ctx, title, FEATURE_NAMES.get(key, title), parent=parent)
+    module = importlib.import_module(module_name)
     cls = getattr(module, cls_name)
     return cls(ctx, parent)
