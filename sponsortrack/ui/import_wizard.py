@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from sponsortrack.importers import tabular
 from sponsortrack.store import Store
 from sponsortrack.ui import context as C
+from sponsortrack.ui.text import rich
 
 KINDS = [
     ("rss", "RSS feed of a show", "Creates or updates the show and its episodes (matched by GUID) and "
@@ -269,7 +270,7 @@ class PreviewPage(QWizardPage):
         self.busy = False
         self.result = None
         self.progress.setVisible(False)
-        self.summary.setText(f"<b>This cannot be imported.</b> {_esc(message)}")
+        self.summary.setText(f"<b>This cannot be imported.</b> {rich(message)}")
         self._show_problems()
         self.completeChanged.emit()
 
@@ -317,18 +318,18 @@ class PreviewPage(QWizardPage):
             else:
                 verb = "a new show" if result.show_created else "the existing show"
                 self.summary.setText(
-                    f"<b>{_esc(result.show_name)}</b> ({verb}): {len(result.added)} episodes to add, "
-                    f"{len(result.changed)} to update, {result.unchanged} unchanged. "
+                    f"<b>{rich(result.show_name)}</b> ({rich(verb)}): {len(result.added)} episodes to add, "
+                    f"{len(result.changed)} to update, {result.unchanged:,} unchanged. "
                     f"{len(result.proposed)} sponsor reads found in the show notes: untick any you do not "
                     "want logged.")
         else:
             self._fill_proposals(result.proposed)
             names = ", ".join(p.name for p in result.sponsors) or "none"
             if result.episode_label:
-                self.summary.setText(f"Sponsors found: {_esc(names)}. {len(result.proposed)} reads to log on "
-                                     f"{_esc(result.episode_label)}.")
+                self.summary.setText(f"Sponsors found: {rich(names)}. {len(result.proposed)} reads to log on "
+                                     f"{rich(result.episode_label)}.")
             else:
-                self.summary.setText(f"Sponsors found: {_esc(names)}. Choose a show and an episode on the "
+                self.summary.setText(f"Sponsors found: {rich(names)}. Choose a show and an episode on the "
                                      "previous page to log them.")
         self.table.resizeColumnsToContents()
         self.completeChanged.emit()
@@ -413,7 +414,7 @@ class ResultPage(QWizardPage):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.setTitle("Nothing was imported")
-        self.text.setText(_esc(message))
+        self.text.setText(rich(message))
         self.completeChanged.emit()
 
     def _done(self, result: Any) -> None:
@@ -429,11 +430,11 @@ class ResultPage(QWizardPage):
         kind = self.wiz.kind()
         if kind == "rss":
             made = f" New sponsors: {', '.join(result.sponsors_created)}." if result.sponsors_created else ""
-            msg = (f"{_esc(result.show_name)}: {len(result.added)} episodes added, {len(result.changed)} updated, "
+            msg = (f"{rich(result.show_name)}: {len(result.added)} episodes added, {len(result.changed)} updated, "
                    f"{result.unchanged} unchanged; {result.reads_created} reads logged from the show notes.{made}")
             entities = {C.SHOWS, C.EPISODES, C.READS, C.SPONSORS}
         elif kind == "shownotes":
-            msg = f"{result.reads_created} reads logged on {_esc(result.episode_label or '')}."
+            msg = f"{result.reads_created} reads logged on {rich(result.episode_label or '')}."
             entities = {C.READS, C.SPONSORS, C.EPISODES}
         else:
             what = ", ".join(f"{n:,} {k}" for k, n in result.created.items())
@@ -457,12 +458,6 @@ def _item(value: Any) -> QStandardItem:
     if isinstance(value, int | float) and not isinstance(value, bool):
         it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return it
-
-
-def _esc(text: str) -> str:
-    import html
-
-    return html.escape(str(text), quote=False)
 
 
 class ImportWizard(QWizard):

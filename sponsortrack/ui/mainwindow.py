@@ -26,6 +26,7 @@ from sponsortrack.ui.actions import MENUS, TOOLBAR, Act, build_action_map
 from sponsortrack.ui.context import AppContext
 from sponsortrack.ui.pages import PAGES, create_page
 from sponsortrack.ui.refguard import keeps_refs
+from sponsortrack.ui.text import rich
 
 LINK_RECHECK_EVERY_MS = 15 * 60 * 1000
 
@@ -302,8 +303,9 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.about(self, "About sponsortrack",
-                          f"<b>sponsortrack {__version__}</b><p>Log host-read sponsor spots, invoice sponsors, "
-                          f"prove what aired, check promo links.</p><p>Database: {self.ctx.db_path}</p>")
+                          f"<b>sponsortrack {rich(__version__)}</b><p>Log host-read sponsor spots, invoice "
+                          "sponsors, prove what aired, check promo links.</p>"
+                          f"<p>Database: {rich(self.ctx.db_path)}</p>")
 
     @Slot(str, str)
     def _show_error(self, title: str, text: str) -> None:

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sponsortrack.ui.text import rich
+
 
 def backups_of(path: Path) -> list[Path]:
     """Backups written beside the file (``<stem>.backup-*.db``), newest first."""
@@ -53,7 +55,7 @@ class DatabaseProblemDialog(QDialog):
         self.backups = backups_of(self.path)
         lay = QVBoxLayout(self)
         head = QLabel("<h3>This database cannot be opened</h3>")
-        where = QLabel(f"<b>{self.path}</b>")
+        where = QLabel(f"<b>{rich(self.path)}</b>")
         where.setWordWrap(True)
         why = QLabel(problem.replace(f"database {self.path}: ", "The file "))
         why.setWordWrap(True)
@@ -62,7 +64,7 @@ class DatabaseProblemDialog(QDialog):
         lay.addWidget(where)
         lay.addWidget(why)
         if self.backups:
-            hint = QLabel(f"The latest backup beside it is <b>{self.backups[0].name}</b>. Restoring it moves the "
+            hint = QLabel(f"The latest backup beside it is <b>{rich(self.backups[0].name)}</b>. Restoring it moves the "
                           "unusable file aside (nothing is deleted).")
         else:
             hint = QLabel("No backup was found beside it. You can open another database file.")

@@ -7,10 +7,11 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 
 from sponsortrack import validation as v
-from sponsortrack.store.models import ReadRow
+from sponsortrack.store.models import ReadRow, episode_label
 from sponsortrack.ui import operations as ops
 from sponsortrack.ui.context import AppContext
 from sponsortrack.ui.dialogs.records import money_text
+from sponsortrack.ui.text import rich
 from sponsortrack.ui.widgets.form import FormDialog
 
 
@@ -19,8 +20,9 @@ class ReadDialog(FormDialog):
         super().__init__("Edit read", parent)
         self.ctx, self.read = ctx, read
         r = read
-        head = QLabel(f"<b>{r.sponsor_name}</b> on {r.show_name} #{r.episode_number} — {r.episode_title}"
-                      f"<br>{r.air_date or ''} · campaign: {r.campaign_name or '—'}")
+        head = QLabel(f"<b>{rich(r.sponsor_name)}</b> on {rich(r.show_name)} "
+                      f"{rich(episode_label(r.episode_number, r.episode_title))}"
+                      f"<br>{rich(r.air_date or '')} · campaign: {rich(r.campaign_name or '—')}")
         head.setWordWrap(True)
         self.form.addRow(head)
         self.add_field("placement", "Placement", self.combo([(p, p) for p in v.PLACEMENTS]), value=r.placement)

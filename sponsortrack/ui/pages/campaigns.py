@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,6 +27,7 @@ from sponsortrack.ui.dialogs.records import CampaignDialog
 from sponsortrack.ui.models.reads import COL, LINK_COL, ReadsModel, keep_sort_on_sortable_columns
 from sponsortrack.ui.models.table import Column
 from sponsortrack.ui.pages.base import RecordTable, splitter
+from sponsortrack.ui.text import rich
 from sponsortrack.ui.widgets.badge import BadgeDelegate, MiddleElideDelegate
 
 
@@ -171,14 +171,13 @@ class CampaignsPage(QWidget):
             self.head.setText("Select a campaign.")
             self.reads_model.set_filter(ReadFilter(campaign_id=-1))
             return
-        e = html.escape
         p = getattr(k, "pace", None)
         self.head.setText(
-            f"<h3>{e(k.sponsor_name or '')} — {e(k.name)}</h3>"
-            f"{k.start_date} – {k.end_date} · {e(_rate(k))} · {e(k.status)}"
-            f"{' · IO ' + e(k.io_number) if k.io_number else ''}"
-            f"{' · agency ' + e(k.agency_name) if k.agency_name else ''}"
-            f"<br>Promo: {e(k.promo_url or '—')}{' · code ' + e(k.promo_code) if k.promo_code else ''}")
+            f"<h3>{rich(k.sponsor_name or '')} — {rich(k.name)}</h3>"
+            f"{rich(k.start_date)} – {rich(k.end_date)} · {rich(_rate(k))} · {rich(k.status)}"
+            f"{' · IO ' + rich(k.io_number) if k.io_number else ''}"
+            f"{' · agency ' + rich(k.agency_name) if k.agency_name else ''}"
+            f"<br>Promo: {rich(k.promo_url or '—')}{' · code ' + rich(k.promo_code) if k.promo_code else ''}")
         if p is not None:
             booked = p.booked_impressions if p.pricing == "cpm" else p.booked_reads
             done = p.delivered_impressions if p.pricing == "cpm" else p.delivered_reads

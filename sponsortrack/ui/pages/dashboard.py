@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from sponsortrack.ui import context as c
+from sponsortrack.ui.text import rich
 from sponsortrack.ui.widgets.charts import LineChart, StackedBarChart
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -160,7 +161,8 @@ class DashboardPage(QWidget):
             self.behind_box.addWidget(QLabel("Every running campaign is on pace."))
         for p in behind[:8]:
             row = QHBoxLayout()
-            name = QLabel(f"<b>{p.sponsor_name}</b> — {p.campaign_name}")
+            name = QLabel(f"<b>{rich(p.sponsor_name)}</b> — {rich(p.campaign_name)}")
+            name.setTextFormat(Qt.TextFormat.RichText)
             name.setToolTip(f"{p.start_date} – {p.end_date}")
             bar = QProgressBar()
             bar.setRange(0, 100)
@@ -185,7 +187,8 @@ class DashboardPage(QWidget):
         if not unbilled:
             self.unbilled_box.addWidget(QLabel("Everything delivered is invoiced."))
         for u in unbilled[:8]:
-            lab = QLabel(f"<b>{u['sponsor_name']}</b>: {u['reads']:,} reads ({u['first']} – {u['last']})")
+            lab = QLabel(f"<b>{rich(u['sponsor_name'])}</b>: {u['reads']:,} reads "
+                         f"({rich(u['first'])} – {rich(u['last'])})")
             lab.setTextFormat(Qt.TextFormat.RichText)
             self.unbilled_box.addWidget(lab)
         if len(unbilled) > 8:

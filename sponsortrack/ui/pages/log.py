@@ -41,6 +41,7 @@ from sponsortrack.ui import operations as ops
 from sponsortrack.ui.models import proposals as pm
 from sponsortrack.ui.models.reads import price_text
 from sponsortrack.ui.refguard import keeps_refs
+from sponsortrack.ui.text import rich
 
 PLACEMENT_KEYS = {Qt.Key.Key_P: "pre", Qt.Key.Key_M: "mid", Qt.Key.Key_B: "post",
                   Qt.Key.Key_1: "pre", Qt.Key.Key_2: "mid", Qt.Key.Key_3: "post"}
@@ -396,9 +397,9 @@ class LogPage(QWidget):
             return
         rows = rstore.reads_for_episode(self.ctx.store, self.episode_id)
         self.logged_label.setText(f"Already logged on this episode ({len(rows)})")
-        lines = [f"{r.placement} {r.position} · <b>{r.sponsor_name}</b> · {r.read_type} · "
-                 f"{r.promo_url or 'no URL'}{' · code ' + r.promo_code if r.promo_code else ''} · {r.status} · "
-                 f"{price_text(r)}" for r in rows]
+        lines = [f"{rich(r.placement)} {rich(r.position)} · <b>{rich(r.sponsor_name)}</b> · {rich(r.read_type)} · "
+                 f"{rich(r.promo_url or 'no URL')}{rich(' · code ' + r.promo_code if r.promo_code else '')} · "
+                 f"{rich(r.status)} · {rich(price_text(r))}" for r in rows]
         self.logged.setText("<br>".join(lines) or "Nothing yet.")
         self.logged_label.show()
         self.logged.show()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
@@ -14,6 +12,9 @@ from sponsortrack.ui import context as c
 from sponsortrack.ui.dialogs.records import AgencyDialog, SponsorDialog
 from sponsortrack.ui.models.table import Column
 from sponsortrack.ui.pages.base import RecordTable, splitter
+from sponsortrack.ui.text import Html, rich
+
+NO_DOMAINS = Html("<i>none — link checks cannot confirm the landing site</i>")
 
 SPONSOR_COLUMNS = [
     Column("name", "Sponsor", lambda s: s.name, width=170),
@@ -85,17 +86,16 @@ class SponsorsPage(QWidget):
             self.detail.setText("Select a sponsor.")
             return
         usage = cat.catalog.sponsor_usage(self.ctx.store, s.id)
-        e = html.escape
-        no_domains = "<i>none — link checks cannot confirm the landing site</i>"
-        parts = [f"<h3>{e(s.name)}</h3>",
-                 f"<b>Domains</b><br>{e(', '.join(s.domains)) or no_domains}",
-                 f"<br><br><b>Contact</b><br>{e(s.contact_name or '—')}<br>{e(s.contact_email or '')}",
-                 f"<br><br><b>Billing address</b><br>{e(s.billing_address or '—').replace(chr(10), '<br>')}",
-                 f"<br><br><b>Agency</b><br>{e(self._agency_names.get(s.agency_id, '—') if s.agency_id else 'direct')}",
-                 f"<br><br><b>Used by</b><br>{_count(usage.get('campaigns', 0), 'campaign')} · "
-                 f"{_count(usage.get('reads', 0), 'read')} · {_count(usage.get('invoices', 0), 'invoice')}"]
+        agency = self._agency_names.get(s.agency_id, "—") if s.agency_id else "direct"
+        parts = [f"<h3>{rich(s.name)}</h3>",
+                 f"<b>Domains</b><br>{rich(', '.join(s.domains)) if s.domains else NO_DOMAINS}",
+                 f"<br><br><b>Contact</b><br>{rich(s.contact_name or '—')}<br>{rich(s.contact_email or '')}",
+                 f"<br><br><b>Billing address</b><br>{rich(s.billing_address or '—')}",
+                 f"<br><br><b>Agency</b><br>{rich(agency)}",
+                 f"<br><br><b>Used by</b><br>{rich(_count(usage.get('campaigns', 0), 'campaign'))} · "
+                 f"{rich(_count(usage.get('reads', 0), 'read'))} · {rich(_count(usage.get('invoices', 0), 'invoice'))}"]
         if s.notes:
-            parts.append(f"<br><br><b>Notes</b><br>{e(s.notes)}")
+            parts.append(f"<br><br><b>Notes</b><br>{rich(s.notes)}")
         self.detail.setText("".join(parts))
 
     def new_item(self) -> None:
