@@ -81,23 +81,12 @@ def exponent(currency: str) -> int:
     return _ISO4217.get(currency.upper(), 2)
 
 
-def quantum(currency: str) -> Decimal:
-    return Decimal(1).scaleb(-exponent(currency))
-
-
 def max_amount_text(currency: str) -> str:
     return format_money(MAX_MINOR - 1, currency)
 
 
 def _too_large(field: str, currency: str) -> ValidationError:
     return ValidationError(field, f"is too large (at most {max_amount_text(currency)})")
-
-
-def check_minor(minor: int, currency: str, field: str = "amount") -> int:
-    """Refuse an amount (in minor units) beyond what any line or total may hold."""
-    if abs(minor) >= MAX_MINOR:
-        raise _too_large(field, currency)
-    return minor
 
 
 def _marker_currencies(marker: str) -> frozenset[str] | None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import random
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
@@ -92,11 +90,3 @@ def feed_xml(n_items: int, *, title: str = "Generated Show", slug: str = "gensho
         f"<description>A generated show for tests.</description><language>en</language>"
         + "".join(items) + "</channel></rss>"
     ).encode("utf-8")
-
-
-def reads_csv(rows: list[dict[str, object]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["show"], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")

@@ -13,7 +13,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -335,17 +335,3 @@ def _some(headers: list[str], limit: int = 30) -> str:
     if len(headers) <= limit:
         return ", ".join(headers)
     return ", ".join(headers[:limit]) + f", … ({len(headers) - limit:,} more)"
-
-
-def describe_kind(kind: Kind) -> list[dict[str, object]]:
-    """The columns a kind reads, for help texts and the wizard."""
-    return [{"field": c.field, "label": c.label, "required": c.required, "aliases": list(c.aliases)}
-            for c in kind.columns]
-
-
-def problems_text(problems: Iterable[RowProblem], limit: int = 50) -> list[str]:
-    items = list(problems)
-    lines = [str(p) for p in items[:limit]]
-    if len(items) > limit:
-        lines.append(f"... and {len(items) - limit} more problems")
-    return lines

@@ -16,7 +16,6 @@ from sponsortrack.services import settings as ssvc
 from sponsortrack.store import Store, catalog, downloads
 
 SEED_NUMBER = 62
-SEED_DATE = dt.date(2019, 10, 21)
 SEED_TITLE = "Blacklisted AI: facial recognition, surveillance and US–China politics"
 FIRST_DATE = dt.date(2019, 8, 5)
 LAST_DATE = dt.date(2019, 12, 30)

@@ -23,7 +23,7 @@ from sponsortrack.errors import NotFoundError, SponsortrackError, ValidationErro
 from sponsortrack.importers import rss, tabular
 from sponsortrack.importers.shownotes import ParsedSponsor, SponsorMatcher, name_key, parse_show_notes
 from sponsortrack.importers.tabular import RowProblem
-from sponsortrack.money import check_cpm
+from sponsortrack.money import MAX_UNITS, check_cpm
 from sponsortrack.services import campaigns as camp_rules
 from sponsortrack.services.reads import DEFAULT_PLACEMENT, DEFAULT_READ_TYPE, ProposedRead, read_field
 from sponsortrack.store import Store
@@ -842,7 +842,7 @@ def import_downloads_csv(store: Store, source: bytes | str | Path, *, source_nam
             for day, raw, fld in pairs:
                 if raw == "" and fld != "downloads":
                     continue  # an empty wide cell: not counted yet
-                downloads = v.non_negative_int(raw, fld, allow_none=False, maximum=10**11)
+                downloads = v.non_negative_int(raw, fld, allow_none=False, maximum=MAX_UNITS)
                 key = (ep["id"], day, src)
                 if key in snapshots:
                     raise ValidationError(fld, f"day {day} of this episode is also on row {first_row[key]}")

@@ -515,12 +515,6 @@ def mark_paid(store: Store, ref: str | int, on: str | dt.date | None = None) -> 
     return get_invoice(store, inv.id)
 
 
-def mark_unpaid(store: Store, ref: str | int) -> Invoice:
-    inv = resolve_invoice(store, ref)
-    istore.set_paid(store, inv.id, None)
-    return get_invoice(store, inv.id)
-
-
 def void_invoice(store: Store, ref: str | int, reason: str | None = None) -> Invoice:
     """Void an issued invoice: its number stays used (the series stays gapless), its reads are freed.
     A draft is simply deleted; a paid invoice is corrected with a credit note instead."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from sponsortrack import validation as v
 from sponsortrack.errors import NotFoundError, SponsortrackError, ValidationError
-from sponsortrack.money import check_cpm, minor_units, parse_money
+from sponsortrack.money import MAX_UNITS, check_cpm, minor_units, parse_money
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.store import Store
@@ -53,13 +53,12 @@ _FIELD_CHECKS: dict[str, Callable[[object, str], Any]] = {
     "length": _duration,
     "promo_url": lambda x, f: v.normalize_url(x, f),
     "promo_code": lambda x, f: v.promo_code(x, f),
-    "units": lambda x, f: v.non_negative_int(x, f, maximum=10**11),
+    "units": lambda x, f: v.non_negative_int(x, f, maximum=MAX_UNITS),
     "units_source": lambda x, f: v.text(x, f, max_len=100),
     "units_window_days": lambda x, f: v.positive_int(x, f, allow_none=True, maximum=3650),
     "source": lambda x, f: v.text(x, f, max_len=50),
     "notes": lambda x, f: v.text(x, f, max_len=10_000),
 }
-READ_VALUE_FIELDS = tuple(_FIELD_CHECKS)
 
 
 def read_field(name: str, value: object) -> Any:

@@ -72,12 +72,6 @@ def list_episodes(store: Store, show_id: int | None = None, search: str | None =
     return [from_row(Episode, r) for r in store.query(sql, params)]
 
 
-def count_episodes(store: Store, show_id: int | None = None) -> int:
-    if show_id is None:
-        return int(store.scalar("SELECT count(*) FROM episodes") or 0)
-    return int(store.scalar("SELECT count(*) FROM episodes WHERE show_id = ?", [show_id]) or 0)
-
-
 def get_episode(store: Store, episode_id: int) -> Episode | None:
     r = store.query_one(_EPISODE_SELECT + " WHERE e.id = ?", [episode_id])
     return from_row(Episode, r) if r else None
@@ -85,11 +79,6 @@ def get_episode(store: Store, episode_id: int) -> Episode | None:
 
 def find_episode(store: Store, show_id: int, number: int) -> Episode | None:
     r = store.query_one(_EPISODE_SELECT + " WHERE e.show_id = ? AND e.number = ?", [show_id, number])
-    return from_row(Episode, r) if r else None
-
-
-def find_episode_by_guid(store: Store, show_id: int, guid: str) -> Episode | None:
-    r = store.query_one(_EPISODE_SELECT + " WHERE e.show_id = ? AND e.guid = ?", [show_id, guid])
     return from_row(Episode, r) if r else None
 
 

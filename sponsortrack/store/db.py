@@ -18,7 +18,6 @@ from sponsortrack.store.version import MIGRATION_NAMES, MIGRATION_SET
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
 NOTICE_AFTER_MS = 1_000  # with ``on_wait``: how long a write waits quietly before saying it waits
 

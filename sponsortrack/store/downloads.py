@@ -23,11 +23,3 @@ def upsert_snapshots(store: Store, rows: list[dict]) -> int:
 def list_snapshots(store: Store, episode_id: int) -> list[DownloadSnapshot]:
     return [from_row(DownloadSnapshot, r) for r in store.query(
         "SELECT * FROM download_snapshots WHERE episode_id = ? ORDER BY day, source", [episode_id])]
-
-
-def units_at(store: Store, episode_id: int, window_days: int) -> int | None:
-    """Downloads at the window: the latest snapshot taken on or before day ``window_days``."""
-    v = store.scalar(
-        "SELECT downloads FROM download_snapshots WHERE episode_id = ? AND day <= ? "
-        "ORDER BY day DESC, recorded_at DESC LIMIT 1", [episode_id, window_days])
-    return None if v is None else int(v)  # type: ignore[arg-type]

@@ -297,19 +297,6 @@ def replace_draft(store: Store, invoice_id: int, values: dict[str, Any], lines: 
         _claim(store, invoice_id, sorted(keep))
 
 
-def update_header(store: Store, invoice_id: int, values: dict[str, Any], *, only_status: str = "draft") -> None:
-    values = dict(values)
-    for key in ("seller_snapshot", "bill_to_snapshot"):
-        if isinstance(values.get(key), dict):
-            values[key] = json.dumps(values[key], sort_keys=True, ensure_ascii=False)
-    with store.write():
-        status = store.scalar("SELECT status FROM invoices WHERE id = ?", [invoice_id])
-        if status != only_status:
-            raise ConflictError(f"invoice {invoice_id} is {status}, not {only_status}")
-        sets = ", ".join(f"{c} = ?" for c in values)
-        store.conn.execute(f"UPDATE invoices SET {sets} WHERE id = ?", [*values.values(), invoice_id])
-
-
 def sequence_key(pattern: str, year: int, month: int) -> str:
     """The series a number belongs to: the pattern with its date fields filled, ``{seq}`` left in."""
     key = pattern

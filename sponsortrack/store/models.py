@@ -17,10 +17,6 @@ def from_row(cls: type[T], row: dict[str, Any]) -> T:
     return cls(**{k: v for k, v in row.items() if k in names})
 
 
-def as_dict(obj: Any) -> dict[str, Any]:
-    return dataclasses.asdict(obj)
-
-
 def episode_label(number: int | None, title: str | None) -> str:
     """How every face names an episode within its show: ``#12 Title``, or the title alone."""
     return f"#{number} {title or ''}".strip() if number is not None else (title or "")

@@ -97,12 +97,6 @@ class Config:
     def set_last_folder(self, purpose: str, folder: str) -> None:
         self.qs.setValue(f"folders/{purpose}", folder)
 
-    def last_page(self) -> str:
-        return str(self.qs.value("state/last_page", "") or "")
-
-    def set_last_page(self, key: str) -> None:
-        self.qs.setValue("state/last_page", key)
-
     def last_show_id(self) -> int | None:
         v = self.qs.value("state/last_show_id")
         try:

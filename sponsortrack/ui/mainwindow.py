@@ -189,7 +189,6 @@ class MainWindow(QMainWindow):
         for name, act in self.actions_map.items():
             if name.name.startswith("GO_"):
                 act.setChecked(name.name == f"GO_{key.upper()}")
-        self.ctx.config.set_last_page(key)
         enter = getattr(page, "entered", None)
         if callable(enter):
             enter()
@@ -373,5 +372,3 @@ class MainWindow(QMainWindow):
         if self.ctx.config.link_auto_recheck:
             self.page("links").check_due()  # type: ignore[attr-defined]
 
-    def idle_then(self, fn) -> None:
-        QTimer.singleShot(0, fn)

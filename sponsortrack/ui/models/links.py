@@ -104,14 +104,6 @@ class LinksModel(QAbstractTableModel):
         r = self.rows[row]
         return ("Checking…" if r.checking else badge_label(r.verdict), *badge_colours(r.verdict))
 
-    def set_check(self, url: str, check: LinkCheck | None, *, checking: bool = False) -> None:
-        i = self.row_of(url)
-        if i < 0:
-            return
-        self.rows[i].check = check if check is not None else self.rows[i].check
-        self.rows[i].checking = checking
-        self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
-
     def set_checking(self, urls: set[str], on: bool) -> None:
         for i, r in enumerate(self.rows):
             if r.url in urls and r.checking != on:

@@ -178,10 +178,6 @@ class ReadsModel(QAbstractTableModel):
         self.links = self._latest_checks(self.rows)
         self.dataChanged.emit(self.index(0, LINK_COL), self.index(len(self.rows) - 1, LINK_COL))
 
-    def link_check(self, row: int) -> LinkCheck | None:
-        url = self.rows[row].promo_url
-        return self.links.get(url) if url else None
-
     def badge(self, row: int) -> tuple[str, QColor, QColor] | None:
         """The Link column's badge of ``row`` for its delegate, read from the rows (no ``index.data()`` per
         paint): label, background and text colour; None when there is none (no promo URL, never checked)."""
