@@ -562,9 +562,9 @@ def reads_delete(ctx: click.Context, read_ids: tuple[int, ...]) -> None:
 @click.pass_context
 def reads_history(ctx: click.Context, read_id: int, fmt: str) -> None:
     """Every recorded change of a read: when, what, before and after."""
-    from sponsortrack.store import changelog
+    from sponsortrack.services.reads import read_history
 
-    entries = changelog.history(_store(ctx), "read", read_id)
+    entries = read_history(_store(ctx), read_id)
     rows = []
     for e in reversed(entries):
         changed = sorted(k for k in set(e.before or {}) | set(e.after or {})

@@ -320,9 +320,14 @@ def edit_sponsor(store: Store, sponsor_id: int, **changes: Any) -> Sponsor:
     return catalog.get_sponsor(store, sponsor_id)  # type: ignore[return-value]
 
 
+def sponsor_usage(store: Store, sponsor_id: int) -> dict[str, int]:
+    """How many reads, campaigns and invoices name the sponsor (``reads``, ``campaigns``, ``invoices``)."""
+    return catalog.sponsor_usage(store, sponsor_id)
+
+
 def delete_sponsor(store: Store, sponsor_id: int) -> None:
     sp = get_sponsor(store, sponsor_id)
-    usage = catalog.sponsor_usage(store, sponsor_id)
+    usage = sponsor_usage(store, sponsor_id)
     used = {k: n for k, n in usage.items() if n}
     if used:
         what = ", ".join(f"{n} {k}" for k, n in used.items())

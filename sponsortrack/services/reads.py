@@ -12,9 +12,9 @@ from sponsortrack.errors import NotFoundError, SponsortrackError, ValidationErro
 from sponsortrack.money import MAX_UNITS, check_cpm, minor_units, parse_money
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
-from sponsortrack.store import Store
+from sponsortrack.store import Store, changelog
 from sponsortrack.store import reads as rstore
-from sponsortrack.store.models import AdRead, Campaign, Episode, ReadRow, Sponsor
+from sponsortrack.store.models import AdRead, Campaign, ChangeLogEntry, Episode, ReadRow, Sponsor
 from sponsortrack.store.reads import ReadFilter
 
 READ_FIELDS = {
@@ -296,6 +296,11 @@ def get_read(store: Store, read_id: int) -> ReadRow:
     if row is None:
         raise NotFoundError("read", f"there is no read {read_id}")
     return row
+
+
+def read_history(store: Store, read_id: int) -> list[ChangeLogEntry]:
+    """Every recorded change of a read, newest first (a deleted read keeps its history)."""
+    return changelog.history(store, "read", v.positive_int(read_id, "read"))
 
 
 def _proposals(store: Store, day: str, show_id: int, logged: set[tuple[int, int | None]]) -> list[ProposedRead]:

@@ -188,6 +188,10 @@ class ReadRow:
     billed_amount_minor: int | None = None   # the amount of its line on the issued invoice that bills it
 
     @property
+    def episode_label(self) -> str:
+        return episode_label(self.episode_number, self.episode_title)
+
+    @property
     def price_minor(self) -> int | None:
         """What the read is worth: for a billed read the amount its invoice fixed, whatever the
         campaign says since; otherwise priced from the campaign as it is now."""

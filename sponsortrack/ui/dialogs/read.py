@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 
 from sponsortrack import validation as v
-from sponsortrack.store.models import ReadRow, episode_label
+from sponsortrack.store.models import ReadRow
 from sponsortrack.ui import operations as ops
 from sponsortrack.ui.context import AppContext
 from sponsortrack.ui.dialogs.records import money_text
@@ -21,7 +21,7 @@ class ReadDialog(FormDialog):
         self.ctx, self.read = ctx, read
         r = read
         head = QLabel(f"<b>{rich(r.sponsor_name)}</b> on {rich(r.show_name)} "
-                      f"{rich(episode_label(r.episode_number, r.episode_title))}"
+                      f"{rich(r.episode_label)}"
                       f"<br>{rich(r.air_date or '')} · campaign: {rich(r.campaign_name or '—')}")
         head.setWordWrap(True)
         self.form.addRow(head)

@@ -68,7 +68,7 @@ class EpisodesPage(QWidget):
 
     def _load_episodes(self) -> None:
         show = self.shows.selected()
-        items = cat.catalog.list_episodes(self.ctx.store, show_id=show.id) if show else []
+        items = cat.list_episodes(self.ctx.store, show) if show else []
         self.episodes.set_items(items)
 
     def reconcile(self) -> None:

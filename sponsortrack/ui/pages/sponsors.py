@@ -85,7 +85,7 @@ class SponsorsPage(QWidget):
         if s is None:
             self.detail.setText("Select a sponsor.")
             return
-        usage = cat.catalog.sponsor_usage(self.ctx.store, s.id)
+        usage = cat.sponsor_usage(self.ctx.store, s.id)
         agency = self._agency_names.get(s.agency_id, "—") if s.agency_id else "direct"
         parts = [f"<h3>{rich(s.name)}</h3>",
                  f"<b>Domains</b><br>{rich(', '.join(s.domains)) if s.domains else NO_DOMAINS}",
