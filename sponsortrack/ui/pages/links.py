@@ -8,7 +8,6 @@ page re-reads the store when it ends and tells the other pages (``LINKS``) so th
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QModelIndex, QRectF, Qt, QTimer, Slot
@@ -45,6 +44,7 @@ from sponsortrack.ui.models.links import (
     status_text,
 )
 from sponsortrack.ui.refguard import keeps_refs
+from sponsortrack.ui.text import Html, rich
 from sponsortrack.ui.widgets.badge import MiddleElideDelegate
 
 
@@ -270,7 +270,7 @@ class LinksPage(QWidget):
         never = len(rows) - len(checked)
         parts = [f"{len(rows)} link{'s' if len(rows) != 1 else ''}", f"{fine} fine"]
         if bad:
-            parts.append(f"<b style='color:#c62828'>{bad} need{'s' if bad == 1 else ''} attention</b>")
+            parts.append(f"<b style='color:#c62828'>{bad:,} need{'s' if bad == 1 else ''} attention</b>")
         if never:
             parts.append(f"{never} never checked")
         last = max((r.check.checked_at for r in checked), default=None)  # type: ignore[union-attr]
@@ -278,8 +278,8 @@ class LinksPage(QWidget):
         if attempt is not None and attempt.verdict == "unchecked":  # the newest row: no real check since
             # the last run could not check anything: say it once, keep the verdicts from before
             when = attempt.checked_at[:16].replace("T", " ")
-            parts.append(f"<b style='color:#8d6e00'>offline — nothing was checked</b> ({when} UTC)")
-            self.summary.setToolTip(html.escape(attempt.explanation or ""))
+            parts.append(f"<b style='color:#8d6e00'>offline — nothing was checked</b> ({rich(when)} UTC)")
+            self.summary.setToolTip(rich(attempt.explanation or ""))
         else:
             self.summary.setToolTip("")
         if last:
@@ -313,22 +313,22 @@ class LinksPage(QWidget):
             return
         chk = row.check
         if chk is None:
-            self.detail.setText(f"<b>{html.escape(row.url)}</b><br>Not checked yet: use <i>Re-check selected</i>.")
+            self.detail.setText(f"<b>{rich(row.url)}</b><br>Not checked yet: use <i>Re-check selected</i>.")
             self.chain_model.set_chain([])
             return
         bg, fg = badge_colours(chk.verdict)
-        badge = (f"<span style='background:{bg.name()}; color:{fg.name()}'>&nbsp;{badge_label(chk.verdict)}"
-                 f"&nbsp;</span>")
+        badge = Html(f"<span style='background:{rich(bg.name())}; color:{rich(fg.name())}'>"
+                     f"&nbsp;{rich(badge_label(chk.verdict))}&nbsp;</span>")
         history = lsvc.url_history(self.ctx.store, row.url)[:8]
-        hist = " ".join(f"<span style='color:{badge_colours(h.verdict)[0].name()}'>●</span>"
-                        for h in reversed(history))
-        final = (f"<br>Lands on: {html.escape(chk.final_url)}" if chk.final_url and chk.final_url != row.url
+        hist = Html(" ".join(f"<span style='color:{rich(badge_colours(h.verdict)[0].name())}'>●</span>"
+                             for h in reversed(history)))
+        final = (Html(f"<br>Lands on: {rich(chk.final_url)}") if chk.final_url and chk.final_url != row.url
                  else "")
         self.detail.setText(
-            f"{badge} <b>{html.escape(row.url)}</b> — {html.escape(chk.explanation or '')}"
-            f"<br>Status {html.escape(status_text(chk.status_code))} · checked {chk.checked_at[:19].replace('T', ' ')}"
-            f" UTC in {chk.elapsed_ms or 0} ms{final}"
-            f"<br>History ({len(history)} check{'s' if len(history) != 1 else ''}, oldest first): {hist}")
+            f"{rich(badge)} <b>{rich(row.url)}</b> — {rich(chk.explanation or '')}"
+            f"<br>Status {rich(status_text(chk.status_code))} · checked {rich(chk.checked_at[:19].replace('T', ' '))}"
+            f" UTC in {chk.elapsed_ms or 0:,} ms{rich(final)}"
+            f"<br>History ({len(history)} check{'s' if len(history) != 1 else ''}, oldest first): {rich(hist)}")
         self.chain_model.set_chain(chk.chain)
 
     def _update_buttons(self) -> None:
