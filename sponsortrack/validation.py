@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
+from typing import Literal, overload
 from urllib.parse import urlsplit, urlunsplit
 
 from sponsortrack.errors import ValidationError
@@ -53,6 +55,10 @@ def name(value: object, field: str = "name") -> str:
     return s
 
 
+@overload
+def positive_int(value: object, field: str, *, allow_none: Literal[False] = False, maximum: int = ...) -> int: ...
+@overload
+def positive_int(value: object, field: str, *, allow_none: bool, maximum: int = ...) -> int | None: ...
 def positive_int(value: object, field: str, *, allow_none: bool = False, maximum: int = 10**9) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if allow_none:
@@ -106,6 +112,10 @@ def choice(value: object, field: str, options: tuple[str, ...], *, default: str 
     return s
 
 
+@overload
+def parse_date(value: object, field: str, *, allow_none: Literal[False] = False) -> str: ...
+@overload
+def parse_date(value: object, field: str, *, allow_none: bool) -> str | None: ...
 def parse_date(value: object, field: str, *, allow_none: bool = False) -> str | None:
     """Accept ``YYYY-MM-DD`` (or a ``date``) and return the ISO string."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -215,7 +225,12 @@ def parse_domains(value: object, field: str = "domains") -> list[str]:
     """Comma/space separated or a list; returns unique normalized domains in order."""
     if value is None:
         return []
-    items = re.split(r"[,\s]+", value) if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+    if isinstance(value, str):
+        items: list[object] = list(re.split(r"[,\s]+", value))
+    elif isinstance(value, Iterable):
+        items = list(value)
+    else:
+        raise ValidationError(field, "must be domains separated by commas")
     out: list[str] = []
     for item in items:
         if item is None or not str(item).strip():

@@ -123,3 +123,18 @@ def test_the_services_the_faces_now_call(qtbot, demo_store, tmp_path):
     assert rsvc.read_history(demo_store, rid)[0].action == "update"
     with pytest.raises(ValidationError, match="^read: must be a positive integer"):
         rsvc.read_history(demo_store, 0)
+
+
+def test_every_page_follows_the_page_protocol(qtbot, store, tmp_path):
+    from PySide6.QtWidgets import QWidget
+    from ui_helpers import make_window
+
+    from sponsortrack.ui.pages import PAGES, Page, as_page
+
+    win = make_window(qtbot, store, tmp_path)
+    for key, _title, _target in PAGES:
+        assert isinstance(win.page(key), Page)
+    bare = QWidget()
+    qtbot.addWidget(bare)
+    with pytest.raises(AssertionError, match="QWidget has no refresh"):
+        as_page(bare)

@@ -18,6 +18,7 @@ def test_readme_starts_with_two_commands():
     install, test = readme_commands()
     assert "sponsortrack demo" in install and install.startswith("pip install .")
     assert "pytest" in test and "ruff check" in test and ".[test]" in test
+    assert test.index("ruff check") < test.index("mypy sponsortrack") < test.index("pytest")
 
 
 def test_ci_runs_the_readme_test_command_verbatim():

@@ -13,11 +13,15 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sponsortrack import __version__
 from sponsortrack.errors import DatabaseError, SponsortrackError, ValidationError
+
+if TYPE_CHECKING:
+    from sponsortrack.store import Store
 from sponsortrack.launch import default_db_path
 
 FEATURES = ["core", "invoicing"]
@@ -54,10 +58,10 @@ class AppContext:
     def __init__(self, db_path: str | None):
         self.explicit = db_path is not None
         self.db_path = Path(db_path).expanduser() if db_path else default_db_path()
-        self._store = None
+        self._store: Store | None = None
 
     @property
-    def store(self):
+    def store(self) -> Store:
         if self._store is None:
             from sponsortrack.store import Store
 

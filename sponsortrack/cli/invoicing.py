@@ -277,8 +277,8 @@ def report_monthly(ctx: click.Context, month: str, sponsor: str | None, output: 
     else:
         from sponsortrack.reports.summary import write_summary_pdf
 
-        data = reporting.network_summary_data(store, month)
-        path = write_summary_pdf(data, output)
+        summary = reporting.network_summary_data(store, month)
+        path = write_summary_pdf(summary, output)
         click.echo(f"Wrote the network summary for {month} to {path}.")
 
 

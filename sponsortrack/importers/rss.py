@@ -168,7 +168,7 @@ def parse_feed(data: bytes) -> ParsedFeed:
             why = impossible_date(raw_date) if raw_date else None
             if why:
                 tag = "<pubDate>" if dict.get(entry, "published") else "<updated>"
-                problems.append(f"{tag}: {raw_date.strip()[:60]!r} is not a real date ({why})")
+                problems.append(f"{tag}: {str(raw_date).strip()[:60]!r} is not a real date ({why})")
             else:
                 problems.append(f"has a publication date that is not a date: {raw_date[:60]!r}" if raw_date
                                 else "has no publication date (<pubDate>)")

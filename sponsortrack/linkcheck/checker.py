@@ -144,10 +144,10 @@ class CheckOptions:
 class _NoCookies(CookieJar):
     """A cookie jar that never keeps anything: the shared client must not carry cookies across URLs."""
 
-    def set_cookie(self, cookie):  # type: ignore[no-untyped-def]
+    def set_cookie(self, cookie):
         return None
 
-    def extract_cookies(self, response, request):  # type: ignore[no-untyped-def]
+    def extract_cookies(self, response, request):
         return None
 
 
@@ -693,7 +693,7 @@ class LinkChecker:
         try:
             async with asyncio.timeout(limit):
                 for i, candidate in enumerate(plan.candidates):
-                    chain: list[tuple[str, int | None]] = []
+                    chain = []
                     outcome = await self._follow(candidate, plan.target, chain, end)
                     if outcome.verdict not in _RETRY_OVER_HTTP or i == len(plan.candidates) - 1:
                         break
@@ -802,7 +802,7 @@ class LinkChecker:
 
         pending: dict[str, deque[_Plan]] = {}
         for index, raw in enumerate(targets):
-            target = raw if isinstance(raw, LinkTarget) else LinkTarget(raw)  # type: ignore[arg-type]
+            target = raw if isinstance(raw, LinkTarget) else LinkTarget(raw)
             try:
                 candidates = prepare_url(target.url)
             except ValidationError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 
 from reportlab.platypus import Table
 
@@ -37,7 +38,7 @@ def month_title(month: str) -> str:
     return f"{calendar.month_name[m]} {y}"
 
 
-def kv_table(rows: list[tuple[str, object]], widths: tuple[float, float], *, right: bool = False) -> Table:
+def kv_table(rows: Sequence[tuple[str, object]], widths: tuple[float, float], *, right: bool = False) -> Table:
     """A label/value block (labels small and muted). Values are user text unless ``Markup``."""
     st = styles()
     value_style = st.right if right else st.body

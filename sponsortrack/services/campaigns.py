@@ -33,10 +33,10 @@ def clean_campaign(store: Store, values: dict[str, Any], *, current: Campaign | 
         out["sponsor_id"] = cat.resolve_sponsor(store, ref).id
     if "agency" in values or "agency_id" in values:
         ref = values.get("agency", values.get("agency_id"))
-        out["agency_id"] = cat.resolve_agency(store, ref).id if ref not in (None, "") else None
+        out["agency_id"] = cat.resolve_agency(store, ref).id if ref is not None and ref != "" else None
     if "show" in values or "show_id" in values:
         ref = values.get("show", values.get("show_id"))
-        out["show_id"] = cat.resolve_show(store, ref).id if ref not in (None, "") else None
+        out["show_id"] = cat.resolve_show(store, ref).id if ref is not None and ref != "" else None
     if "name" in values or not partial:
         out["name"] = v.name(values.get("name"), "name")
     for f in ("io_number", "po_number"):

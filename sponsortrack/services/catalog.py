@@ -176,7 +176,7 @@ def get_episode(store: Store, episode_id: int) -> Episode:
 def resolve_episode(store: Store, show: str | int | Show, number: object) -> Episode:
     sh = resolve_show(store, show)
     n = v.positive_int(number, "episode", maximum=100_000)
-    ep = catalog.find_episode(store, sh.id, n)  # type: ignore[arg-type]
+    ep = catalog.find_episode(store, sh.id, n)
     if ep is None:
         raise NotFoundError("episode", f"{sh.name} has no episode {n}")
     return ep

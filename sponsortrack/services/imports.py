@@ -829,10 +829,10 @@ def import_downloads_csv(store: Store, source: bytes | str | Path, *, source_nam
                 if show is None:
                     raise ValidationError("show", "is required to find an episode by number")
                 number = v.positive_int(rec.get("episode"), "episode", maximum=100_000)
-                ep = by_number.get((show["id"], number))  # type: ignore[arg-type]
+                ep = by_number.get((show["id"], number))
                 if ep is None:
                     raise NotFoundError("episode", f"{show['name']} has no episode {number}")
-            src = v.text(rec.get("source"), "source", max_len=50) if rec.get("source") else default_source
+            src = v.text(rec.get("source"), "source", max_len=50) or default_source
             pairs: list[tuple[int, str, str]] = []  # (day, raw downloads, field)
             if "downloads" in f:
                 day = v.non_negative_int(rec.get("day"), "day", allow_none=False, maximum=3650)

@@ -71,7 +71,7 @@ def _today(today: dt.date | str | None) -> dt.date:
     if today is None:
         return dt.date.today()
     if isinstance(today, str):
-        return dt.date.fromisoformat(v.parse_date(today, "date"))  # type: ignore[arg-type]
+        return dt.date.fromisoformat(v.parse_date(today, "date"))
     return today
 
 
@@ -298,7 +298,7 @@ def _lines_from_reads(store: Store, reads: list[ReadRow], warnings: list[str]) -
 
 
 def _group_key(r: ReadRow, agency_of: dict[int, int | None]) -> tuple[int | None, int | None, str]:
-    agency = agency_of.get(r.campaign_id) if r.campaign_id else None  # type: ignore[arg-type]
+    agency = agency_of.get(r.campaign_id) if r.campaign_id else None
     return (r.campaign_id, agency, r.currency or "USD")
 
 

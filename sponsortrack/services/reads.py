@@ -168,7 +168,7 @@ def clean_read(store: Store, episode: Episode, values: dict[str, Any], *,
     campaign = None
     if "campaign" in values or "campaign_id" in values:
         ref = values.get("campaign", values.get("campaign_id"))
-        if ref not in (None, ""):
+        if ref is not None and ref != "":
             campaign = camp.resolve_campaign(store, ref, sponsor_id=sponsor_id)
             if campaign.sponsor_id != sponsor_id:
                 raise ValidationError("campaign", f"campaign {campaign.name!r} belongs to another sponsor")
@@ -204,7 +204,7 @@ def clean_read(store: Store, episode: Episode, values: dict[str, Any], *,
             out["make_good_of"] = None
         else:
             rid = v.positive_int(ref, "make_good_of")
-            original = rstore.get_read(store, rid)  # type: ignore[arg-type]
+            original = rstore.get_read(store, rid)
             if original is None:
                 raise ValidationError("make_good_of", f"there is no read {rid}")
             if original.sponsor_id != sponsor_id:
@@ -224,7 +224,7 @@ def clean_read(store: Store, episode: Episode, values: dict[str, Any], *,
             out[f] = read_field(f, values[f])
     if "price_override" in values or "price_override_minor" in values:
         raw = values.get("price_override", values.get("price_override_minor"))
-        if raw in (None, ""):
+        if raw is None or raw == "":
             out["price_override_minor"] = None
         else:
             currency = campaign.currency if campaign else "USD"
@@ -250,9 +250,8 @@ def log_reads(store: Store, episode_id: int, reads: list[dict[str, Any]]) -> lis
             clean = clean_read(store, episode, values)
         except SponsortrackError as exc:
             prefix = f"read {i} " if len(reads) > 1 else ""
-            field = getattr(exc, "field", None)
-            if field is not None:
-                raise type(exc)(f"{prefix}{field}", exc.problem) from None  # type: ignore[call-arg,attr-defined]
+            if isinstance(exc, ValidationError | NotFoundError):
+                raise type(exc)(f"{prefix}{exc.field}", exc.problem) from None
             raise
         # a read without a position is numbered inside the insert's write transaction (store)
         clean["episode_id"] = episode.id

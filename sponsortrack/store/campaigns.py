@@ -19,7 +19,8 @@ LEFT JOIN shows sh ON sh.id = c.show_id
 
 def list_campaigns(store: Store, sponsor_id: int | None = None, status: str | None = None,
                    active_on: str | None = None, show_id: int | None = None) -> list[Campaign]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if sponsor_id is not None:
         where.append("c.sponsor_id = ?")
         params.append(sponsor_id)

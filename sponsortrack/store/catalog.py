@@ -53,7 +53,8 @@ FROM episodes e JOIN shows s ON s.id = e.show_id
 
 def list_episodes(store: Store, show_id: int | None = None, search: str | None = None,
                   limit: int | None = None, offset: int = 0, descending: bool = True) -> list[Episode]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if show_id is not None:
         where.append("e.show_id = ?")
         params.append(show_id)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sponsortrack.store.db import Store
 from sponsortrack.store.models import ChangeLogEntry, from_row
 
 
 def history(store: Store, entity: str | None = None, entity_id: int | None = None,
             limit: int = 200) -> list[ChangeLogEntry]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if entity:
         where.append("entity = ?")
         params.append(entity)

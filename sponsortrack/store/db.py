@@ -7,9 +7,9 @@ import datetime as dt
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sponsortrack.errors import DatabaseError
 from sponsortrack.outputs import check_output, remember_database
@@ -156,6 +156,10 @@ _savepoints = iter(range(1, 1 << 62))
 
 def _next_savepoint() -> int:
     return next(_savepoints)
+
+
+# bound parameters of one statement: positional (a list or tuple) or named (a dict)
+Params: TypeAlias = Sequence[Any] | Mapping[str, Any] | None
 
 
 class Store:
@@ -320,18 +324,20 @@ class Store:
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
 
-    def query(self, sql: str, params: object = None) -> list[dict]:
-        cur = self.conn.execute(sql, params or ())  # type: ignore[arg-type]
+    def query(self, sql: str, params: Params = None) -> list[dict]:
+        cur = self.conn.execute(sql, params or ())
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, row, strict=True)) for row in cur]
 
-    def query_one(self, sql: str, params: object = None) -> dict | None:
-        cur = self.conn.execute(sql, params or ())  # type: ignore[arg-type]
+    def query_one(self, sql: str, params: Params = None) -> dict | None:
+        cur = self.conn.execute(sql, params or ())
         row = cur.fetchone()
         return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
 
-    def scalar(self, sql: str, params: object = None) -> object:
-        row = self.conn.execute(sql, params or ()).fetchone()  # type: ignore[arg-type]
+    def scalar(self, sql: str, params: Params = None) -> Any:
+        """The first column of the first row, or None: an SQLite value (int, float, str, bytes or None),
+        ``Any`` so that callers convert it as the query they wrote says (``int(...)``, ``str(...)``)."""
+        row = self.conn.execute(sql, params or ()).fetchone()
         return row[0] if row else None
 
     def backup(self, target: str | os.PathLike[str]) -> Path:

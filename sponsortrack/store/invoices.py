@@ -144,7 +144,8 @@ def list_lines(store: Store, invoice_id: int) -> list[InvoiceLine]:
 def list_invoices(store: Store, *, status: str | None = None, sponsor_id: int | None = None,
                   period_from: str | None = None, period_to: str | None = None, kind: str | None = None,
                   limit: int | None = None) -> list[Invoice]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if status is not None:
         where.append("i.status = ?")
         params.append(status)

@@ -235,7 +235,7 @@ def url_history(store: Store, url: str, limit: int = 200) -> list[LinkCheck]:
 
 def count_checks(store: Store) -> int:
     """How many real checks are stored (``unchecked`` attempts do not count)."""
-    return int(store.scalar(f"SELECT count(*) FROM link_checks lc WHERE {_REAL}") or 0)  # type: ignore[arg-type]
+    return int(store.scalar(f"SELECT count(*) FROM link_checks lc WHERE {_REAL}") or 0)
 
 
 def last_attempt(store: Store) -> LinkCheck | None:

@@ -75,7 +75,7 @@ def unbilled_summary(store: Store) -> list[dict]:
 def last_used_show_id(store: Store) -> int | None:
     """The show of the most recently created episode (the log screen opens on it)."""
     v = store.scalar("SELECT show_id FROM episodes ORDER BY created_at DESC, id DESC LIMIT 1")
-    return int(v) if v is not None else None  # type: ignore[arg-type]
+    return int(v) if v is not None else None
 
 
 # -- the history view's search, as the producer types ------------------------------------------------

@@ -7,6 +7,7 @@ import gc
 import os
 import sys
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -104,7 +105,7 @@ def apply_theme(app: QApplication, theme: str) -> None:
 
 
 def make_app() -> QApplication:
-    app = QApplication.instance()
+    app = cast("QApplication | None", QApplication.instance())
     if app is None:
         QCoreApplication.setOrganizationName("sponsortrack")
         QCoreApplication.setApplicationName("sponsortrack")
@@ -116,7 +117,7 @@ def make_app() -> QApplication:
     from sponsortrack.ui.icons import app_icon
 
     app.setWindowIcon(app_icon())
-    return app  # type: ignore[return-value]
+    return app
 
 
 def make_config():
@@ -276,9 +277,10 @@ def run_gui(db_path: str | os.PathLike[str], screenshot: str | None = None, page
             store.close()
         return 0
 
-    store = open_with_dialog(path, explicit_db, None, config)
-    if store is None:
+    opened = open_with_dialog(path, explicit_db, None, config)
+    if opened is None:
         return 1
+    store = opened
     win = build_window(store, config)
     win.restore_state()
     from sponsortrack.ui.refguard import RefFloor

@@ -5,6 +5,8 @@ Business settings that travel with the data live in the database, not here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QByteArray, QSettings
 
 ORG = "sponsortrack"
@@ -32,9 +34,13 @@ class Config:
         self.qs.setValue("preferences/theme", value)
 
     # link checks: politeness and speed are this computer's (its network), so they live here
+    def _value(self, key: str, default: Any = None) -> Any:
+        """A stored value as QSettings gives it back (a string, a list, a number, depending on the backend)."""
+        return self.qs.value(key, default)
+
     def _int(self, key: str, default: int, lo: int, hi: int) -> int:
         try:
-            v = int(self.qs.value(key, default))  # type: ignore[arg-type]
+            v = int(self._value(key, default))
         except (TypeError, ValueError):
             return default
         return v if lo <= v <= hi else default
@@ -100,7 +106,7 @@ class Config:
     def last_show_id(self) -> int | None:
         v = self.qs.value("state/last_show_id")
         try:
-            return int(v) if v not in (None, "") else None  # type: ignore[arg-type]
+            return int(v) if v not in (None, "") else None
         except (TypeError, ValueError):
             return None
 
@@ -108,7 +114,7 @@ class Config:
         self.qs.setValue("state/last_show_id", int(show_id))
 
     def recent_databases(self) -> list[str]:
-        v = self.qs.value("state/recent_databases", [])
+        v = self._value("state/recent_databases", [])
         if isinstance(v, str):
             return [v]
         return [str(x) for x in (v or [])]

@@ -112,7 +112,7 @@ class SourcePage(QWizardPage):
         super().__init__()
         self.wiz = wizard
         self.setTitle("Choose the file")
-        lay = QFormLayout(self)
+        lay = self.form = QFormLayout(self)
         row = QHBoxLayout()
         self.path = QLineEdit()
         self.path.setObjectName("source_path")
@@ -139,7 +139,9 @@ class SourcePage(QWizardPage):
         is_notes = kind == "shownotes"
         for w in (self.show_combo, self.episode):
             w.setVisible(is_notes)
-            self.layout().labelForField(w).setVisible(is_notes)  # type: ignore[attr-defined]
+            label = self.form.labelForField(w)
+            if label is not None:
+                label.setVisible(is_notes)
         if is_notes:
             from sponsortrack.services import catalog
 

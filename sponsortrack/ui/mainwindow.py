@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from sponsortrack import __version__
 from sponsortrack.ui.actions import MENUS, TOOLBAR, Act, build_action_map
 from sponsortrack.ui.context import AppContext
-from sponsortrack.ui.pages import PAGES, create_page
+from sponsortrack.ui.pages import PAGES, as_page, create_page
 from sponsortrack.ui.refguard import keeps_refs
 from sponsortrack.ui.text import rich
 
@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
         self.link_recheck.timeout.connect(self._recheck_links)
         self.link_recheck.start()
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self, activated=self.save_current)
+            QShortcut(QKeySequence(seq), self).activated.connect(self.save_current)
 
         ctx.changed.connect(self._on_changed)
         ctx.message.connect(self._show_message)
@@ -162,9 +162,11 @@ class MainWindow(QMainWindow):
         if key not in self.pages:
             idx = self.page_keys().index(key)
             holder = self.stack.widget(idx)
+            layout = holder.layout() if holder is not None else None
+            assert holder is not None and layout is not None  # each stack slot is a holder with a layout
             page = create_page(key, self.ctx, holder)
             page.setObjectName(f"page_{key}")
-            holder.layout().addWidget(page)
+            layout.addWidget(page)
             self.pages[key] = page
             self.stale.add(key)
         return self.pages[key]
@@ -185,7 +187,7 @@ class MainWindow(QMainWindow):
         self.current_key = key
         if key in self.stale:
             self.stale.discard(key)
-            page.refresh()
+            as_page(page).refresh()
         for name, act in self.actions_map.items():
             if name.name.startswith("GO_"):
                 act.setChecked(name.name == f"GO_{key.upper()}")
@@ -214,16 +216,16 @@ class MainWindow(QMainWindow):
             if watches is not None and not (set(watches) & set(entities)):
                 continue
             if key == self.current_key and self.isVisible():
-                page.refresh()
+                as_page(page).refresh()
             else:
                 self.stale.add(key)
         self._update_title()
 
     # -- action slots ---------------------------------------------------------------------------
     def new_item(self) -> None:
-        page = self.current_page()
-        if page is not None and self.current_key != "log" and callable(getattr(page, "new_item", None)):
-            page.new_item()
+        hook = getattr(self.current_page(), "new_item", None) if self.current_key != "log" else None
+        if callable(hook):
+            hook()
             return
         log = self.show_page("log")
         log.new_episode()  # type: ignore[attr-defined]
@@ -240,17 +242,17 @@ class MainWindow(QMainWindow):
         if callable(fn):
             fn()
 
-    def find(self) -> None:
-        page = self.current_page()
-        if page is not None and callable(getattr(page, "focus_search", None)) and self.current_key != "dashboard":
-            page.focus_search()
+    def find(self) -> None:  # type: ignore[override]  # the Find action's slot, not QWidget.find(window id)
+        hook = getattr(self.current_page(), "focus_search", None) if self.current_key != "dashboard" else None
+        if callable(hook):
+            hook()
             return
         self.show_page("history").focus_search()  # type: ignore[attr-defined]
 
     def refresh_current(self) -> None:
         page = self.current_page()
         if page is not None:
-            page.refresh()
+            as_page(page).refresh()
 
     def open_preferences(self) -> None:
         from sponsortrack.ui.dialogs.settings import SettingsDialog
@@ -261,7 +263,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QMessageBox
 
         try:
-            from sponsortrack.ui import import_wizard  # type: ignore[attr-defined]
+            from sponsortrack.ui import import_wizard
         except ModuleNotFoundError:
             QMessageBox.information(self, "Import", "Importing feeds and spreadsheets is not available in "
                                                    "this build.")

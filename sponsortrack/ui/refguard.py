@@ -22,7 +22,10 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTimer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -129,7 +132,7 @@ class RefFloor:
         self.interval_ms = interval_ms
         self.floor: tuple[int, int, int] | None = None
         self.given = 0
-        self._timer = None
+        self._timer: QTimer | None = None
 
     def start(self) -> None:
         if not ACTIVE:
@@ -138,10 +141,11 @@ class RefFloor:
 
         self.floor = counts()
         started.append(self)
-        self._timer = QTimer()
-        self._timer.setInterval(self.interval_ms)
-        self._timer.timeout.connect(self.check)
-        self._timer.start()
+        timer = QTimer()
+        timer.setInterval(self.interval_ms)
+        timer.timeout.connect(self.check)
+        timer.start()
+        self._timer = timer
 
     @keeps_refs
     def check(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import http
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
@@ -202,18 +202,21 @@ class LinksProxy(QSortFilterProxyModel):
             self.problems_only = on
             self.invalidateFilter()
 
+    def links(self) -> LinksModel:
+        return cast(LinksModel, self.sourceModel())
+
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if not self.problems_only:
             return True
-        verdict = self.sourceModel().rows[source_row].verdict
+        verdict = self.links().rows[source_row].verdict
         return bool(verdict) and verdict not in FINE_VERDICTS
 
     def row_at(self, row: int) -> LinkRow:
         """The source row behind the proxy's ``row``."""
-        return self.sourceModel().rows[self.mapToSource(self.index(row, 0)).row()]
+        return self.links().rows[self.mapToSource(self.index(row, 0)).row()]
 
     def badge(self, row: int) -> tuple[str, QColor, QColor]:
-        return self.sourceModel().badge(self.mapToSource(self.index(row, 0)).row())
+        return self.links().badge(self.mapToSource(self.index(row, 0)).row())
 
 
 class ChainModel(QAbstractTableModel):

@@ -32,7 +32,7 @@ Page convention
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from PySide6.QtWidgets import QWidget
 
@@ -51,6 +51,20 @@ PAGES: list[tuple[str, str, str]] = [
 ]
 
 
+@runtime_checkable
+class Page(Protocol):
+    """What the main window asks of every page (the convention above). The optional hooks (``WATCHES``,
+    ``entered``, ``new_item``, ``save``, ``delete_selected``, ``focus_search``) it looks up with ``getattr``."""
+
+    def refresh(self) -> None: ...
+
+
+def as_page(widget: QWidget) -> Page:
+    """A page widget seen through the convention (``create_page`` checked it when it built the page)."""
+    assert isinstance(widget, Page), f"{type(widget).__name__} has no refresh()"
+    return widget
+
+
 def page_keys() -> list[str]:
     return [key for key, _title, _target in PAGES]
 
@@ -63,5 +77,6 @@ def create_page(key: str, ctx: Any, parent: QWidget | None = None) -> QWidget:
     _key, _title, target = entry
     module_name, _, cls_name = target.partition(":")
     module = importlib.import_module(module_name)
-    cls = getattr(module, cls_name)
-    return cls(ctx, parent)
+    page = getattr(module, cls_name)(ctx, parent)
+    as_page(page)
+    return page

@@ -110,7 +110,7 @@ class RecordTable(QWidget):
         obj = self.selected()
         if obj is None:
             return
-        label = getattr(obj, "name", None) or getattr(obj, "title", "")
+        label = str(getattr(obj, "name", None) or getattr(obj, "title", ""))
         if QMessageBox.question(self, f"Delete {self.kind}", f"Delete {self.kind} “{label}”? (Undo brings it back.)") \
                 != QMessageBox.StandardButton.Yes:
             return

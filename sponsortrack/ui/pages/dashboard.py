@@ -4,6 +4,7 @@ behind pace, and delivered reads not yet invoiced."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QProgressBar,
     QScrollArea,
     QVBoxLayout,
@@ -104,14 +106,16 @@ class DashboardPage(QWidget):
         self.unbilled_layout.addStretch(1)
 
     @staticmethod
-    def _clear(box: QVBoxLayout) -> None:
+    def _clear(box: QLayout) -> None:
         while box.count():
             item = box.takeAt(0)
+            if item is None:
+                break
             w = item.widget()
             if w is not None:
                 w.deleteLater()
-            elif item.layout() is not None:
-                DashboardPage._clear(item.layout())  # type: ignore[arg-type]
+            elif (inner := item.layout()) is not None:
+                DashboardPage._clear(inner)
 
     def refresh(self) -> None:
         """Figures are computed on a worker thread (its own Store); the window never waits for them."""
@@ -121,13 +125,17 @@ class DashboardPage(QWidget):
         self._gen += 1
         # After the window's first frame: the worker imports the services and shapes every figure in
         # Python, and would otherwise compete with that first paint for the interpreter.
-        self.ctx.after_first_paint(lambda g=self._gen: self._start_compute(g))
+        self.ctx.after_first_paint(functools.partial(self._start_compute, self._gen))
 
     def _start_compute(self, gen: int) -> None:
         if gen != self._gen:
             return
         self.ctx.tasks.start("Dashboard figures", compute,
-                             on_done=lambda data, g=gen: self._apply(data) if g == self._gen and data else None)
+                             on_done=functools.partial(self._computed, gen))
+
+    def _computed(self, gen: int, data: dict | None) -> None:
+        if gen == self._gen and data:
+            self._apply(data)
 
 
     def _apply(self, data: dict) -> None:
@@ -148,7 +156,7 @@ class DashboardPage(QWidget):
         currency = max(figs.revenue_by_currency, key=lambda k: sum(figs.revenue_by_currency[k]), default="USD")
         rev = figs.revenue_by_currency.get(currency, [0] * len(months))
         self.revenue_chart.set_data(months, [(currency, [float(to_decimal(x, currency)) for x in rev])])
-        self.revenue_chart.format_value = (lambda v, cur=currency: _short_money(v, cur))
+        self.revenue_chart.format_value = functools.partial(_short_money, currency=currency)
         self.figure_labels["reads"].setText(f"{sum(vals[-1] for vals in figs.reads_by_sponsor.values()):,}")
         self.figure_labels["revenue"].setText(format_money(rev[-1], currency) if rev else "—")
 

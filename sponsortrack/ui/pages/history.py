@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 
 from PySide6.QtCore import Qt, QTimer
@@ -216,7 +217,7 @@ class HistoryPage(QWidget):
             self._show_count(self.model.count())
             return
         self.ctx.tasks.start("Counting reads", _count_task, self.model.filter,
-                             on_done=lambda n, g=gen: self._count_done(g, n),
+                             on_done=functools.partial(self._count_done, gen),
                              on_error=lambda _msg: None)
 
     @keeps_refs

@@ -311,7 +311,7 @@ class InvoicesPage(QWidget):
         self.pay_btn.setEnabled(status == "issued" and inv is not None and inv.kind == "invoice")
         self.paid_btn.setEnabled(status == "issued")
         self.void_btn.setEnabled(status == "issued")
-        self.credit_btn.setEnabled(bool(inv) and inv.kind == "invoice" and status in ("issued", "paid"))
+        self.credit_btn.setEnabled(inv is not None and inv.kind == "invoice" and status in ("issued", "paid"))
         self.pdf_btn.setEnabled(inv is not None)
         self.save_btn.setEnabled(inv is not None)
 

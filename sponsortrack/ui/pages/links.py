@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QModelIndex, QRectF, Qt, QTimer, Slot
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,8 +44,9 @@ from sponsortrack.ui.models.links import (
     status_text,
 )
 from sponsortrack.ui.refguard import keeps_refs
+from sponsortrack.ui.tasks import Task
 from sponsortrack.ui.text import Html, rich
-from sponsortrack.ui.widgets.badge import MiddleElideDelegate
+from sponsortrack.ui.widgets.badge import Index, MiddleElideDelegate, badge_of
 
 
 @dataclass
@@ -97,8 +98,11 @@ class BadgeDelegate(QStyledItemDelegate):
     ``index.data()``, for every cell and paint: see ui.refguard)."""
 
     @keeps_refs
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        text, bg, fg = index.model().badge(index.row())
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        badge = badge_of(index)
+        if badge is None:
+            return
+        text, bg, fg = badge
         widget = option.widget
         if option.state & QStyle.StateFlag.State_Selected and widget is not None:
             widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
@@ -116,7 +120,7 @@ class BadgeDelegate(QStyledItemDelegate):
         painter.drawText(r, int(Qt.AlignmentFlag.AlignCenter), text)
         painter.restore()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex):
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         size = super().sizeHint(option, index)
         size.setWidth(max(size.width(), option.fontMetrics.horizontalAdvance("Too many redirects") + 30))
         return size
@@ -129,7 +133,7 @@ class LinksPage(QWidget):
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.task = None
+        self.task: Task | None = None
         self.task_options: dict = {}  # timeout, concurrency, transport (tests point these elsewhere)
         self.last_outcome: CheckOutcome | None = None
         self.notifications: list[str] = []  # what was told about links that started failing
@@ -366,10 +370,10 @@ class LinksPage(QWidget):
         cfg = self.ctx.config
         options = {"concurrency": cfg.link_concurrency, "per_host": cfg.link_per_host,
                    "keep_history": cfg.link_keep_history, **self.task_options}
-        self.task = self.ctx.tasks.start(
+        self.task = task = self.ctx.tasks.start(
             title, check_links_task, urls=[] if all_urls else urls, all_urls=all_urls, due=due, **options,
             on_done=self._done, on_progress=self._progress, on_error=self._failed)
-        self.task.signals.ended.connect(self._ended)
+        task.signals.ended.connect(self._ended)
         self._update_buttons()
 
     @Slot(int, int, str)

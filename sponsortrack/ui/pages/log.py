@@ -43,7 +43,7 @@ from sponsortrack.ui.models.reads import price_text
 from sponsortrack.ui.refguard import keeps_refs
 from sponsortrack.ui.text import rich
 
-PLACEMENT_KEYS = {Qt.Key.Key_P: "pre", Qt.Key.Key_M: "mid", Qt.Key.Key_B: "post",
+PLACEMENT_KEYS: dict[int, str] = {Qt.Key.Key_P: "pre", Qt.Key.Key_M: "mid", Qt.Key.Key_B: "post",
                   Qt.Key.Key_1: "pre", Qt.Key.Key_2: "mid", Qt.Key.Key_3: "post"}
 
 

@@ -36,18 +36,20 @@ def render_report_task(control, db_path: Path, month: str, sponsor_id: int | Non
 
     control.progress(0, 3, "Gathering the month's reads")
     with Store(db_path) as store:
-        if sponsor_id is None:
-            data = reporting.network_summary_data(store, month)
-        else:
-            data = reporting.pop_data(store, sponsor_id, month)
+        summary = reporting.network_summary_data(store, month) if sponsor_id is None else None
+        pop = reporting.pop_data(store, sponsor_id, month) if sponsor_id is not None else None
     if control.cancelled:
         return ""
     control.progress(1, 3, "Laying out the PDF")
-    if sponsor_id is None:
-        from sponsortrack.reports.summary import write_summary_pdf as write
+    if summary is not None:
+        from sponsortrack.reports.summary import write_summary_pdf
+
+        out = write_summary_pdf(summary, path)
     else:
-        from sponsortrack.reports.pop import write_pop_pdf as write
-    out = write(data, path)  # type: ignore[arg-type]
+        from sponsortrack.reports.pop import write_pop_pdf
+
+        assert pop is not None
+        out = write_pop_pdf(pop, path)
     control.progress(3, 3, "Done")
     return str(out)
 

@@ -73,7 +73,7 @@ class SponsorsPage(QWidget):
         self._agency_names = {a.id: a.name for a in agencies}
         sponsors = cat.list_sponsors(store)
         for s in sponsors:
-            s.agency_name = self._agency_names.get(s.agency_id)  # type: ignore[attr-defined]
+            s.agency_name = self._agency_names.get(s.agency_id) if s.agency_id is not None else None  # type: ignore[attr-defined]
         self.sponsors.set_items(sponsors)
         self.agencies.set_items(agencies)
         if self.sponsors.selected() is None and sponsors:

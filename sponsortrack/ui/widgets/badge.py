@@ -10,13 +10,27 @@ None (see :mod:`sponsortrack.ui.refguard`). What their painting calls into Qt dr
 
 from __future__ import annotations
 
+from typing import Protocol, cast
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from sponsortrack.ui.refguard import keeps_refs
 
 Index = QModelIndex | QPersistentModelIndex
+Badge = tuple[str, QColor, QColor]  # label, background, text colour
+
+
+class BadgeSource(Protocol):
+    """A model whose rows give their own badge, or None for no badge."""
+
+    def badge(self, row: int) -> Badge | None: ...
+
+
+def badge_of(index: Index) -> Badge | None:
+    """The badge of the index's row, from its model's rows (not ``index.data()``)."""
+    return cast(BadgeSource, index.model()).badge(index.row())
 
 
 class BadgeDelegate(QStyledItemDelegate):
@@ -25,7 +39,7 @@ class BadgeDelegate(QStyledItemDelegate):
         widget = option.widget
         if option.state & QStyle.StateFlag.State_Selected and widget is not None:
             widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
-        badge = index.model().badge(index.row())
+        badge = badge_of(index)
         if badge is None:
             return
         text, bg, fg = badge
