@@ -99,3 +99,9 @@ def test_domains():
     assert v.parse_domains("https://www.DigitalOcean.com/x, do.co do.co") == ["digitalocean.com", "do.co"]
     with pytest.raises(ValidationError, match="^domains: "):
         v.parse_domains("localhost")
+
+
+def test_domains_of_another_type_are_one_line_not_a_traceback():
+    assert v.parse_domains(["do.co", "fastly.com"]) == ["do.co", "fastly.com"]
+    with pytest.raises(ValidationError, match="^domains: must be domains separated by commas$"):
+        v.parse_domains(5)  # was a bare TypeError from list(5)
