@@ -27,7 +27,6 @@ NOT_YET: dict[tuple[str, str], str] = {
         "view; the scale branch is rewriting store/session.py, which then dissolves into services",
     ("ui/pages/history.py", "sponsortrack.store.session"): "months and counts of History, as above",
     ("ui/pages/dashboard.py", "sponsortrack.store.session"): "unbilled summary, as above",
-    ("ui/context.py", "sponsortrack.store.session"): "the window's busy timeout, as above",
     ("ui/pages/log.py", "sponsortrack.store.session"): "last used show; the window-UX branch rewrites log.py",
     ("ui/pages/log.py", "sponsortrack.store.reads"): "reads already logged on the episode, as above",
     ("ui/pages/log.py", "cat.catalog"): "episode list, lookup and next number, as above",

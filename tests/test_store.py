@@ -202,3 +202,13 @@ def test_short_and_odd_search_terms(demo_store):
                                   "blacklisted", "make-good", "episode 58", "ranslat"])
 def test_index_search_equals_substring_search(demo_store, term):
     assert _search_ids(demo_store, term) == _python_search_ids(demo_store, term)
+
+
+def test_a_shorter_busy_timeout_survives_writes_that_announce_waiting(tmp_path):
+    """The window shortens the wait for another process's lock; a write that may announce waiting
+    (``on_wait``) put the long timeout back after it, since only the PRAGMA had changed."""
+    with Store(tmp_path / "w.db", on_wait=lambda: None) as s:
+        s.set_busy_timeout(1_500)
+        with s.write():
+            s.conn.execute("CREATE TABLE t (x)")
+        assert s.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 1_500 == s.busy_timeout_ms

@@ -305,6 +305,12 @@ class Store:
                     self.conn.execute("ROLLBACK")
                 raise
 
+    def set_busy_timeout(self, ms: int) -> None:
+        """How long a write waits for another process's lock before ``database is locked``. The window
+        uses a short one and retries itself, so a lock never freezes it for 15 s."""
+        self.busy_timeout_ms = int(ms)
+        self.conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
+
     def _begin_immediate(self) -> None:
         """``BEGIN IMMEDIATE``, waiting up to the busy timeout for another writer to finish."""
         if self.on_wait is None or self.busy_timeout_ms <= NOTICE_AFTER_MS:

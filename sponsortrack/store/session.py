@@ -47,13 +47,6 @@ def count_reads(store: Store, flt: ReadFilter) -> int:
     return rstore.count_reads(store, flt)
 
 
-def set_busy_timeout(store: Store, ms: int) -> None:
-    """How long a write waits for another process's lock before ``database is locked``.
-
-    The window uses a short timeout and retries itself, so a lock never freezes it for 15 s."""
-    store.conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
-
-
 def read_months(store: Store) -> list[str]:
     """Every ``YYYY-MM`` that has at least one read, newest first."""
     rows = store.conn.execute(

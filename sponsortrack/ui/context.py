@@ -108,12 +108,9 @@ class AppContext(QObject):
     def _use_short_busy_timeout(self) -> None:
         """Writes wait LOCK_WAIT_MS per attempt (then :meth:`call` retries with the window live).
 
-        Set before the first write rather than at start-up: the store module it needs is not free to
-        import, and every write of the window goes through :meth:`call`."""
+        Set before the first write (every write of the window goes through :meth:`call`)."""
         if not self._short_timeout:
-            from sponsortrack.store import session as ssession
-
-            ssession.set_busy_timeout(self.store, LOCK_WAIT_MS)
+            self.store.set_busy_timeout(LOCK_WAIT_MS)
             self._short_timeout = True
 
     # -- writes -----------------------------------------------------------------------------
