@@ -174,3 +174,29 @@ def test_the_log_screens_add_sponsor_box_uses_the_service_rule(qtbot, net, tmp_p
     assert [p.as_values() for p in added] == [
         rd.propose_sponsor(net, "Fastly", show_id=_ep(net).show_id, on="2019-10-28").as_values()]
     assert added[0].campaign_id is None  # its campaign is paused: it runs on no date
+
+
+def test_running_campaigns_are_the_same_for_pacing_the_cli_the_dashboard_and_the_summary(net, db_path):
+    import datetime as dt
+    import json
+
+    from sponsortrack.services import reporting
+    from sponsortrack.ui.pages.dashboard import compute
+
+    today = dt.date.today()
+    day = lambda n: (today + dt.timedelta(days=n)).isoformat()  # noqa: E731
+    # "Old" ended yesterday but nobody marked it completed: it runs no more
+    camp.add_campaign(net, sponsor="Fastly", name="Old", start_date=day(-40), end_date=day(-1), pricing="flat",
+                      rate="100")
+    camp.add_campaign(net, sponsor="Fastly", name="Now", start_date=day(-10), end_date=day(10), pricing="flat",
+                      rate="100")
+    running = [p.campaign_name for p in camp.pacing(net, only_running=True)]
+    assert running == ["Now"]
+    res = CliRunner().invoke(main, ["--db", str(db_path), "campaigns", "pacing", "--format", "json"])
+    assert [r["campaign_name"] for r in json.loads(res.output)] == running  # listed Old (and 2019's) before
+    assert [p.campaign_name for p in compute(None, None, net)["pacing"]] == running  # the dashboard's
+    # the month's summary keeps every campaign that ran on any day of the month, and no paused one
+    assert sorted(p.campaign_name for p in reporting.network_summary_data(net, "2019-12").pacing) == [
+        "Bandwidth", "DB"]
+    camp.edit_campaign(net, camp.resolve_campaign(net, "Bandwidth").id, status="paused")
+    assert [p.campaign_name for p in reporting.network_summary_data(net, "2019-12").pacing] == ["DB"]

@@ -177,10 +177,16 @@ def runs_on(status: str, start_date: str, end_date: str, campaign_show_id: int |
     """THE rule for "a campaign running on a date", for the log screen, the CLI and every importer: its
     status is active, the day is within its flight, and it is network-wide or for that show (``show_id``
     None: any show)."""
-    if not day or status not in RUNNING_STATUSES:
+    return runs_between(status, start_date, end_date, campaign_show_id, day, day, show_id)
+
+
+def runs_between(status: str, start_date: str, end_date: str, campaign_show_id: int | None, first: str | None,
+                 last: str | None, show_id: int | None = None) -> bool:
+    """``runs_on`` for at least one day from ``first`` to ``last`` (a month's summary, pacing to date)."""
+    if not first or not last or status not in RUNNING_STATUSES:
         return False
-    return start_date <= day <= end_date and (campaign_show_id is None or show_id is None
-                                              or campaign_show_id == show_id)
+    return start_date <= last and first <= end_date and (campaign_show_id is None or show_id is None
+                                                         or campaign_show_id == show_id)
 
 
 def active_campaigns(store: Store, on: str, show_id: int | None = None) -> list[Campaign]:
@@ -200,15 +206,16 @@ def running_campaign(store: Store, sponsor_id: int, on: str | None, show_id: int
 
 
 def pacing(store: Store, campaign_ids: list[int] | None = None, as_of: str | None = None,
-           only_running: bool = False) -> list[Pacing]:
-    """Booked vs delivered for campaigns (all, or the given ones), counted up to ``as_of``."""
+           only_running: bool = False, since: str | None = None) -> list[Pacing]:
+    """Booked vs delivered for campaigns (all, or the given ones), counted up to ``as_of``. With
+    ``only_running``, the campaigns running on ``as_of`` (``runs_on``), or on any day from ``since`` to it."""
     today = as_of or dt.date.today().isoformat()
     all_campaigns = {c.id: c for c in campaigns.list_campaigns(store)}
     if campaign_ids is not None:
         all_campaigns = {cid: all_campaigns[cid] for cid in campaign_ids if cid in all_campaigns}
     if only_running:
         all_campaigns = {cid: c for cid, c in all_campaigns.items()
-                         if c.status == "active" and c.start_date <= today}
+                         if runs_between(c.status, c.start_date, c.end_date, None, since or today, today)}
     delivery = {d["campaign_id"]: d for d in reads.campaign_delivery(store, list(all_campaigns), as_of=as_of)}
     out = []
     for cid, c in all_campaigns.items():

@@ -276,7 +276,7 @@ def network_summary_data(store: Store, month: str, *, today: dt.date | str | Non
     for r in delivered:
         if r.price_minor is not None:
             totals[r.currency or "USD"] += r.price_minor
-    pacing = [p for p in camp.pacing(store, as_of=end, only_running=True) if p.end_date >= start]
+    pacing = camp.pacing(store, as_of=end, only_running=True, since=start)
     seller = ssvc.get_settings(store)
     # receivables and overdue as of the period end: balances on that day, days late counted to it
     open_then = pstore.receivable_as_of(store, end)

@@ -142,7 +142,6 @@ class DashboardPage(QWidget):
         from sponsortrack.money import format_money, to_decimal
 
         figs, pacing, unbilled = data["figs"], data["pacing"], data["unbilled"]
-        as_of = data["as_of"]
         months = [month_label(m) for m in figs.months]
         self.subtitle.setText(f"{month_label(figs.months[0])} – {month_label(figs.months[-1])} · "
                               f"{self.ctx.db_path.name}")
@@ -160,7 +159,7 @@ class DashboardPage(QWidget):
         self.figure_labels["reads"].setText(f"{sum(vals[-1] for vals in figs.reads_by_sponsor.values()):,}")
         self.figure_labels["revenue"].setText(format_money(rev[-1], currency) if rev else "—")
 
-        running = [p for p in pacing if p.end_date >= (as_of or dt.date.today().isoformat())]
+        running = pacing  # pacing(only_running=True): the campaigns running on data["as_of"] (runs_on)
         self.figure_labels["running"].setText(str(len(running)))
         behind = sorted((p for p in running if p.behind),
                         key=lambda p: (p.delivered_fraction or 0) - p.elapsed_fraction)
