@@ -193,7 +193,7 @@ def npt_seconds(value: str) -> float:
 
 def psc_from_element(el: ET.Element) -> list[Chapter]:
     """The chapters of one ``psc:chapters`` element."""
-    out = []
+    out: list[Chapter] = []
     for ch in el.iter(f"{{{PSC_NS}}}chapter"):
         if len(out) >= MAX_CHAPTERS:
             break

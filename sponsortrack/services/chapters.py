@@ -255,7 +255,7 @@ def propose_chapter_reads(store: Store, chapters: ch.Chapters, *, show_id: int, 
         known = sponsors.find(st.name) if st.name else None
         running = campaigns.running(known["id"], air_date, show_id) if known else None
         problem = None
-        if c.start > 24 * 3600 or (chapters.duration and c.start > chapters.duration + 1):
+        if c.start > rd.MAX_READ_SECONDS or (chapters.duration and c.start > chapters.duration + 1):
             problem = (f"start: {format_duration(_whole(c.start))} is past the end of the "
                        f"{'audio' if chapters.duration else 'day'}")
         elif st.name is None:

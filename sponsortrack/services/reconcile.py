@@ -207,7 +207,8 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
                 continue
             read_camp = camp_by_id.get(r["campaign_id"])
             sp = sponsors.by_id.get(r["sponsor_id"]) or {}
-            if not (links.carries_url(r["promo_url"]) or links.carries_url(read_camp and read_camp["promo_url"])
+            camp_url = read_camp["promo_url"] if read_camp else None
+            if not (links.carries_url(r["promo_url"]) or links.carries_url(camp_url)
                     or links.carries_domain(sp.get("domains") or [])):
                 out.append(exc("logged_not_in_notes", r["sponsor_id"], r["sponsor_name"], read_id=r["id"],
                                campaign_id=r["campaign_id"]))

@@ -219,7 +219,7 @@ class ReconcilePage(QWidget):
             src = self.proxy.mapToSource(self.proxy.index(row, ACTION)).row()
             what = action_of(self.model.item(src))
             if not what:
-                self.view.setIndexWidget(self.proxy.index(row, ACTION), None)
+                self.view.setIndexWidget(self.proxy.index(row, ACTION), None)  # type: ignore[arg-type]  # Qt: None removes it
                 continue
             button = QPushButton("Log read" if what == "log" else "Open read")
             button.setObjectName(f"reconcile_{what}_{src}")
