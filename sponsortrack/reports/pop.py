@@ -164,8 +164,9 @@ def log_rows(data: PopData) -> list[list]:
         status: list = [esc(r.status)]
         if r.make_good_of:
             status += [small, esc("make-good"), end]
-        rows.append([r.air_date or "", para(ep, st.cell), para(spot, st.cell), para(ios.get(r.campaign_id, ""),
-                     st.cell), para(promo, st.cell), para(downloads, st.cell_right), para(status, st.cell)])
+        io_label_text = ios.get(r.campaign_id, "") if r.campaign_id is not None else ""
+        rows.append([r.air_date or "", para(ep, st.cell), para(spot, st.cell), para(io_label_text, st.cell),
+                     para(promo, st.cell), para(downloads, st.cell_right), para(status, st.cell)])
     return rows
 
 

@@ -34,7 +34,8 @@ def add_payment(store: Store, invoice_id: int, paid_on: str, amount_minor: int, 
         if amount_minor >= max_minor and mark_paid_when_settled:
             last = store.scalar("SELECT max(paid_on) FROM payments WHERE invoice_id = ?", [invoice_id])
             store.conn.execute("UPDATE invoices SET status = 'paid', paid_on = ? WHERE id = ?", [last, invoice_id])
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # an INSERT sets it
+        return cur.lastrowid
 
 
 def list_payments(store: Store, invoice_id: int) -> list[Payment]:

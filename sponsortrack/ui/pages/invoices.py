@@ -12,6 +12,7 @@ import datetime as dt
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
@@ -36,6 +37,9 @@ from sponsortrack.errors import SponsortrackError
 from sponsortrack.money import format_money
 from sponsortrack.store.invoices import Invoice
 from sponsortrack.ui import context as c
+
+if TYPE_CHECKING:
+    from sponsortrack.services.payments import Balance
 from sponsortrack.ui.models.table import Column, ObjectTableModel, RawSortProxy
 
 STATUSES = ["all", "draft", "issued", "paid", "void"]
@@ -369,7 +373,7 @@ class InvoicesPage(QWidget):
             self.select_invoice(inv.id)
             self.ctx.message.emit(f"Issued {issued.label}, due {issued.due_date}.")  # type: ignore[attr-defined]
 
-    def ask_payment(self, inv: Invoice, due_minor: int, record) -> object | None:
+    def ask_payment(self, inv: Invoice, due_minor: int, record) -> tuple[Invoice, Balance] | None:
         """Show the payment dialog; the recorded result, or None when cancelled (tests replace this)."""
         from sponsortrack.ui.dialogs.payment import PaymentDialog
 
@@ -394,7 +398,7 @@ class InvoicesPage(QWidget):
         self.ctx.notify({c.INVOICES, c.READS})
         self.refresh()
         self.select_invoice(inv.id)
-        paid_inv, bal = res  # type: ignore[misc]
+        paid_inv, bal = res
         state = "paid in full" if paid_inv.status == "paid" else \
             f"balance due {format_money(bal.due_minor, inv.currency)}"
         self.ctx.message.emit(f"Recorded a payment against {inv.label}: {state}.")
