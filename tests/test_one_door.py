@@ -30,8 +30,6 @@ NOT_YET: dict[tuple[str, str], str] = {
     ("ui/pages/log.py", "sponsortrack.store.session"): "last used show; the window-UX branch rewrites log.py",
     ("ui/pages/log.py", "sponsortrack.store.reads"): "reads already logged on the episode, as above",
     ("ui/pages/log.py", "cat.catalog"): "episode list, lookup and next number, as above",
-    ("ui/pages/invoices.py", "sponsortrack.store.reads"): "latest air date for the default month; the "
-        "reports branch rewrites this page",
     ("ui/app.py", "sponsortrack.store.db"): "explain/raised_by_the_database: the store's wording of SQLite "
         "errors, to move to a neutral module with the module splits (item 6)",
     ("ui/context.py", "sponsortrack.store.db"): "explain, as above",
@@ -137,3 +135,14 @@ def test_every_page_follows_the_page_protocol(qtbot, store, tmp_path):
     qtbot.addWidget(bare)
     with pytest.raises(AssertionError, match="QWidget has no refresh"):
         as_page(bare)
+
+
+def test_the_default_month_is_the_services(demo_store):
+    import datetime as dt
+
+    from sponsortrack.services import invoicing
+    from sponsortrack.ui.pages.invoices import default_month
+
+    assert invoicing.default_month(None, dt.date(2020, 3, 5)) == "2020-02"  # last month
+    assert invoicing.default_month(demo_store, dt.date(2026, 3, 5)) == "2019-12"  # the archive's last month
+    assert default_month(dt.date(2026, 3, 5), demo_store) == "2019-12"

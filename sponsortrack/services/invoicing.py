@@ -67,6 +67,18 @@ def promo_text(url: str | None, code: str | None) -> str:
     return " · ".join(parts)
 
 
+def default_month(store: Store | None = None, today: dt.date | None = None) -> str:
+    """The month to bill or report by default: last month (what a producer bills at the start of a
+    month), or the month of the latest read when the history ends earlier (an archive)."""
+    today = today or dt.date.today()
+    month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    if store is not None:
+        latest = rstore.latest_air_date(store)
+        if latest and latest[:7] < month:
+            month = latest[:7]
+    return month
+
+
 def _today(today: dt.date | str | None) -> dt.date:
     if today is None:
         return dt.date.today()

@@ -79,17 +79,10 @@ def line_columns(currency: Callable[[], str]) -> list[Column]:
 
 
 def default_month(today: dt.date | None = None, store=None) -> str:
-    """Last month (what a producer bills at the start of a month), or the month of the latest read when
-    the history ends earlier (an archive)."""
-    today = today or dt.date.today()
-    month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-    if store is not None:
-        from sponsortrack.store import reads as rstore
+    """The month the Invoices, Reports and Reconcile pages open on (``invoicing.default_month``)."""
+    from sponsortrack.services import invoicing
 
-        latest = rstore.latest_air_date(store)
-        if latest and latest[:7] < month:
-            month = latest[:7]
-    return month
+    return invoicing.default_month(store, today)
 
 
 def render_invoice_task(control, db_path: Path, invoice_id: int, path: str) -> str:
