@@ -169,7 +169,10 @@ def list_campaigns(store: Store, sponsor: str | int | None = None, status: str |
     return campaigns.list_campaigns(store, sponsor_id=sponsor_id, status=status)
 
 
-RUNNING_STATUSES = ("active",)  # draft, paused, completed and cancelled campaigns run on no date
+# A campaign's status says where it stands today; its flight says when it ran. A completed campaign ran on
+# every day of its flight (a back catalogue's reads, an old month's summary and pacing need it), while a
+# draft, a paused and a cancelled one run on no date.
+RUNNING_STATUSES = ("active", "completed")
 
 
 def runs_on(status: str, start_date: str, end_date: str, campaign_show_id: int | None, day: str | None,
