@@ -50,6 +50,21 @@ SOURCE_SECTION = "section"
 SOURCE_SENTENCE = "sentence"
 SOURCE_CHAPTER = "chapter"
 
+RULE_SECTION = "section"
+RULE_LINK = "section-link"
+RULE_NAMED_HEADING = "named-heading"
+RULE_SENTENCE = "sentence"
+RULE_CHAPTER = "chapter"
+RULE_KNOWN_DOMAIN = "known-domain"
+RULES = {
+    RULE_SECTION: "listed under a sponsor heading",
+    RULE_LINK: "a link listed under a sponsor heading",
+    RULE_NAMED_HEADING: "a heading that names the sponsor",
+    RULE_SENTENCE: "a sponsor sentence",
+    RULE_CHAPTER: "a sponsor chapter",
+    RULE_KNOWN_DOMAIN: "a link to a known sponsor's domain",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedSponsor:
@@ -64,9 +79,19 @@ class ParsedSponsor:
     start_seconds: int | None = None  # from chapter lines
     length_seconds: int | None = None
     source: str = SOURCE_SECTION  # section | sentence | chapter
+    rule: str = RULE_SECTION  # which rule found it (RULES says what each means)
+    line: int = 0  # the 1-based line of the notes it was found on (0: unknown)
+
+    @property
+    def why(self) -> str:
+        """Why it was found, for the import preview: "listed under a sponsor heading (line 14)"."""
+        where = f" (line {self.line})" if self.line else ""
+        return f"{RULES.get(self.rule, self.rule)}{where}"
 
     def to_dict(self) -> dict[str, object]:
-        return dataclasses.asdict(self)
+        d = dataclasses.asdict(self)
+        d["why"] = self.why
+        return d
 
 
 # --------------------------------------------------------------------------- lines
@@ -78,6 +103,7 @@ class _Line:
     heading: bool = False  # Markdown "#", HTML <h1-6>, or a line entirely in bold
     bullet: bool = False
     bold: bool = False  # the line is entirely in bold (a heading, or a sponsor's name)
+    src: int = 0  # 1-based line of the input where this line starts (0: unknown)
 
     @property
     def blank(self) -> bool:
@@ -97,8 +123,10 @@ _BOLD_TAGS = frozenset(("b", "strong"))
 
 
 class _HtmlLines(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, *, keep_newlines: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self.keep_newlines = keep_newlines  # Markdown with HTML in it: a newline in text ends a line
+        self._src = 0
         self.lines: list[_Line] = []
         self._buf: list[str] = []
         self._len = 0
@@ -123,7 +151,8 @@ class _HtmlLines(HTMLParser):
         links = [(max(0, s - lead), max(0, e - lead), h) for s, e, h in self._links]
         if text or (self.lines and not self.lines[-1].blank):
             self.lines.append(_Line(text, links, self._heading or bold_only, self._bullet,
-                                    bold_only and not self._heading))
+                                    bold_only and not self._heading, self._src or self.getpos()[0]))
+        self._src = 0
         self._buf, self._len, self._links = [], 0, []
         self._bold_chars = self._plain_chars = 0
         self._heading = self._bullet = False
@@ -164,11 +193,27 @@ class _HtmlLines(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._skip:
             return
+        if self.keep_newlines and "\n" in data:
+            base = self.getpos()[0]
+            first, *more = data.split("\n")
+            self._data(first)
+            for k, piece in enumerate(more, start=1):
+                self._flush()
+                if not piece.strip() and k < len(more):
+                    self._flush()  # an empty source line: a blank line, as in Markdown
+                self._src = base + k
+                self._data(piece)
+            return
+        self._data(data)
+
+    def _data(self, data: str) -> None:
         data = re.sub(r"\s+", " ", data)
         if self._len == 0:
             data = data.lstrip()
         if not data:
             return
+        if not self._src:
+            self._src = self.getpos()[0]
         if data.strip():
             if self._bold:
                 self._bold_chars += 1
@@ -258,24 +303,39 @@ def _markdown_line(raw: str) -> _Line:
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
+_MD_MARKERS_RE = re.compile(r"(?m)^(?:#{1,6}\s|[ \t]{0,3}[-*+]\s+\S)|\]\((?:https?:|www\.)")
+
+
+def _markdown_lines(text: str) -> list[_Line]:
+    lines = [_markdown_line(line) for line in text.split("\n")]
+    for i, line in enumerate(lines, start=1):
+        line.src = i
+    return lines
+
+
 def _to_lines(text: str) -> list[_Line]:
     text = _INVISIBLE_RE.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u2028", "\n")
     text = text.replace("\x00", "")
     if _HTML_RE.search(text):
-        parser = _HtmlLines()
+        # Markdown with some HTML in it (a "## Sponsor" heading over a <p>): newlines end lines there
+        mixed = bool(_MD_MARKERS_RE.search(text))
+        parser = _HtmlLines(keep_newlines=mixed)
         try:
             parser.feed(text)
             parser.close()
         except Exception:  # html.parser is lenient, but never let markup break the import
-            return [_markdown_line(line) for line in re.sub(r"<[^<>]{0,2000}>", " ", text).split("\n")]
+            return _markdown_lines(re.sub(r"<[^<>]{0,2000}>", " ", text))
         lines: list[_Line] = []
         for line in parser.lines:
-            md = _markdown_line(line.text) if line.text and "**" in line.text else None
-            if md is not None and not line.links:
+            md = (_markdown_line(line.text) if line.text and not line.links
+                  and ("**" in line.text or (mixed and line.text[:1] in "#*-+[" or "](" in line.text))
+                  else None)
+            if md is not None:
                 md.heading = md.heading or line.heading
                 md.bold = (md.bold and not line.heading) or line.bold
                 md.bullet = md.bullet or line.bullet
+                md.src = line.src
                 lines.append(md)
             else:
                 m = _BULLET_RE.match(line.text)
@@ -284,7 +344,7 @@ def _to_lines(text: str) -> list[_Line]:
                     line.bullet = True
                 lines.append(line)
         return lines
-    return [_markdown_line(line) for line in text.split("\n")]
+    return _markdown_lines(text)
 
 
 # --------------------------------------------------------------------------- URLs
@@ -360,7 +420,7 @@ _STOP_NAMES = _words(
     notes show notes episode episodes credits resources mentioned about follow support contact blog
     homepage home rss feed apple spotify overcast bluesky threads learning resources the a an this that
     our your we you it they he she note note: tip tips update updates correction corrections
-    timestamps timestamp intro outro join today thanks thank"""
+    timestamps timestamp intro outro join today thanks thank none n/a na tba tbd nobody us"""
 )
 
 _NAME_LEAD_RE = re.compile(
@@ -376,8 +436,9 @@ def _clean_name(name: str) -> str | None:
     s = re.sub(r"\s+", " ", s)
     s = _NAME_LEAD_RE.sub("", s).strip()
     s = re.sub(r"\s*\((?:sponsor|sponsored|ad|partner)\)$", "", s, flags=re.I)
+    s = _NAME_CODE_TAIL_RE.sub("", s)
     s = s.rstrip(":,;.!?–—-").strip().strip("*_`\"'“”‘’").strip()
-    if not s or len(s) > 80 or not s[0].isalnum():
+    if not s or len(s) > 80 or not (s[0].isalnum() or (s[0] == "." and s[1:2].isalnum())):
         return None
     words = s.split()
     if len(words) > 6:
@@ -389,6 +450,26 @@ def _clean_name(name: str) -> str | None:
     if re.search(r"[.!?]\s", s):  # a sentence, not a name
         return None
     return s
+
+
+_NAME_CODE_TAIL_RE = re.compile(r"\s*(?:[,(;]\s*|\s[-–—]\s*|\s)(?:promo\s+|coupon\s+|discount\s+)?code\b.*$", re.I)
+
+
+def _name_from_url(raw: str) -> str | None:
+    """A sponsor name from a URL that identifies it: "capterra.com/twit" -> "Capterra", "do.co" -> "do.co"."""
+    s = re.sub(r"^[a-z][a-z0-9+.-]*://", "", raw.strip(), flags=re.I)
+    host = re.split(r"[/?#:]", s, maxsplit=1)[0].rstrip(".")
+    if host.lower().startswith("www."):
+        host = host[4:]
+    labels = host.split(".")
+    if len(labels) < 2:
+        return None
+    base = labels[-2] if labels[-2].lower() not in ("co", "com", "org", "net") or len(labels) < 3 else labels[-3]
+    if len(base) < 3:
+        return host.lower()
+    if base.islower() or base.isupper() and len(base) > 4:
+        return base[:1].upper() + base[1:].lower()
+    return base  # as written: "HealthIQ", "WWT", "LastPass"
 
 
 _THE_RE = re.compile(r"^the\s+", re.I)
@@ -436,6 +517,10 @@ _ANCHOR_CUE_RE = re.compile(
 _CODE_RE = re.compile(
     r"(?i:\b(?:use|using|promo|coupon|discount|offer|with|enter|apply)\s+(?:the\s+)?(?:promo\s+|coupon\s+)?"
     r"code)\s*:?\s*[\"'“‘«]?(?P<code>[A-Za-z0-9][A-Za-z0-9_-]{1,39})"
+    # "Squarespace (code ATP)", "Sentry, Code TALKPYTHON": a bare "code" after a bracket or comma, in capitals
+    r"|(?:^|[(,;]\s*)(?i:code)\s*:?\s*(?P<code2>[A-Z0-9][A-Z0-9_-]{2,39})\b"
+    # "enter PYTHONBYTES", "put SYNTAX in the ... box": a word in capitals to type in
+    r"|\b(?i:enter|put|type|mention)\s+(?:the\s+(?i:word|code)\s+)?[\"'“‘«]?(?P<code3>[A-Z0-9][A-Z0-9_-]{3,39})\b"
 )
 _CODE_STOP = _words("at and the for to when in on a an your is checkout")
 _NUM_WORD = (
@@ -486,60 +571,100 @@ class _Found:
     source: str = SOURCE_SECTION
     start: int | None = None
     length: int | None = None
+    rule: str = RULE_SECTION
+    line: int = 0
+    trusted: bool = False  # structure says it is a sponsor entry: its first link is its promo URL
 
 
 def _pick_url(f: _Found, exclude: frozenset[str]) -> tuple[str | None, str | None]:
-    """(normalized, raw) promo URL of a found sponsor, or (None, None)."""
+    """(normalized, raw) promo URL of a found sponsor, or (None, None).
+
+    Candidates, best first: a URL after a cue ("Learn more at", "Visit") or a link with a cue label, the
+    link on the sponsor's name, a URL whose host carries the sponsor's name; among equals one with a path
+    (a vanity URL: "freshbooks.com/syntax") beats a bare home page. A link's *target* is taken, not its
+    visible text ("nutrisense.io/GABBY" linking elsewhere). For an entry whose structure says it is a
+    sponsor (``trusted``), its first other link is the fallback.
+    """
     bad = SOCIAL_DOMAINS.union(exclude) if exclude else SOCIAL_DOMAINS
     cued: list[str] = []
     by_host: list[str] = []
+    others: list[str] = []
     text = f.blurb
+    spans = sorted((a, b) for a, b, _h in f.links)
+    starts = [a for a, _b in spans]
+
+    def inside_link(i: int) -> bool:
+        k = bisect.bisect_right(starts, i) - 1
+        return k >= 0 and spans[k][0] <= i < spans[k][1]
+
+    def usable(url: str) -> bool:
+        host = _host_of(url)
+        return bool(host) and not _domain_matches(host, bad)
+
     for m in _URL_RE.finditer(text):
+        if inside_link(m.start()):
+            continue  # a link's visible text: its target is looked at below
         raw = _strip_url(m.group("url"))
-        if not raw or (raw.lower().startswith(("http://", "https://")) and len(raw) < 10):
-            continue
-        host = _host_of(raw)
-        if not host or _domain_matches(host, bad):
+        if not raw or (raw.lower().startswith(("http://", "https://")) and len(raw) < 10) or not usable(raw):
             continue
         before = text[max(0, m.start() - 40):m.start()]
         if _CUE_RE.search(before):
             cued.append(raw)
-        elif _host_matches_name(host, f.name):
+        elif _host_matches_name(_host_of(raw), f.name):
             by_host.append(raw)
     for a, b, href in f.links:
-        host = _host_of(href)
-        if not host or _domain_matches(host, bad) or not href.lower().startswith(("http", "www", "//")):
+        if not usable(href) or not href.lower().startswith(("http", "www", "//")):
             continue
         label = text[a:b].strip()
-        if _URL_RE.fullmatch(label):
-            continue  # the visible URL was seen above
         before = text[max(0, a - 40):a]
+        host = _host_of(href)
         if _ANCHOR_CUE_RE.match(label) or _CUE_RE.search(before):
             cued.append(href)
-        elif _host_matches_name(host, f.name) or _host_matches_name(host, label):
+        elif (_host_matches_name(host, f.name) or _host_matches_name(host, label)
+              or (_URL_RE.fullmatch(label) and _host_of(label) == host)):
             by_host.append(href)
-    name_links = [h for h in f.name_links if (hh := _host_of(h)) and not _domain_matches(hh, bad)]
-    for raw in (*cued, *name_links, *by_host):
+        else:
+            others.append(href)
+    name_links = [h for h in f.name_links if usable(h)]
+
+    def vanity_first(urls: list[str]) -> list[str]:
+        return sorted(urls, key=lambda u: not _has_path(u))  # stable: order kept among equals
+
+    order = [*vanity_first(cued), *name_links, *vanity_first(by_host)]
+    if f.trusted:
+        order += others
+    for raw in order:
         norm = _normalize(raw)
         if norm:
             return norm, raw
     return None, None
 
 
+def _has_path(url: str) -> bool:
+    s = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip(), flags=re.I)
+    rest = re.split(r"[/?#]", s, maxsplit=1)
+    return len(rest) > 1 and bool(rest[1].strip("/"))
+
+
 def _finish(f: _Found, exclude: frozenset[str]) -> ParsedSponsor:
     url, raw = _pick_url(f, exclude)
     code = None
     low = f.blurb.lower()
-    if "code" in low:
+    if "code" in low or "enter" in low or "put" in low or "type" in low or "mention" in low:
         for cm in _CODE_RE.finditer(f.blurb):
-            if cm.group("code").lower() not in _CODE_STOP:
-                code = cm.group("code")
-                break
+            g = next(n for n in ("code", "code2", "code3") if cm.group(n))
+            cand, end = cm.group(g), cm.end(g)
+            if cand.lower() in _CODE_STOP:
+                continue
+            if f.blurb[end:end + 1] == "." and f.blurb[end + 1:end + 2].isalnum():
+                continue  # "Promo Code: linode.com/ssh" is a URL, not a code
+            code = cand
+            break
     offer = _find_offer(f.blurb, low)
     blurb = re.sub(r"\s+", " ", f.blurb).strip()
     return ParsedSponsor(
         name=f.name, blurb=blurb, promo_url=url, promo_url_raw=raw, promo_code=code, offer=offer,
-        start_seconds=f.start, length_seconds=f.length, source=f.source,
+        start_seconds=f.start, length_seconds=f.length, source=f.source, rule=f.rule, line=f.line,
     )
 
 
@@ -557,16 +682,57 @@ def _entry_from_line(line: _Line, pos: int, *, in_section: bool) -> _Found | Non
         name_end = m.end("name")
         name_links = [h for a, b, h in line.links if a < name_end and b > 0]
         links = [(a - rest_start, b - rest_start, h) for a, b, h in line.links if a >= rest_start]
-        return _Found(name, pos, m.group("rest"), links, name_links)
-    # a line that is only a name (possibly a link), e.g. <li><a href=...>Linode</a></li>
+        return _Found(name, pos, m.group("rest"), links, name_links, line=line.src, trusted=in_section)
     if not in_section:
         return None
-    if len(text) > 80 or re.search(r"[.!?](?:\s|$)", text.rstrip(".")):
+    linked = _link_entry(line, pos)
+    if linked is not None:
+        return linked
+    # a line that is only a name, e.g. "**Linode**" with its blurb on the next line
+    if len(text) > 80 or re.search(r"[.!?](?:\s|$)", text.rstrip(".")) or _headingish(text):
         return None
     name = _clean_name(text)
     if name is None:
         return None
-    return _Found(name, pos, "", [], [h for _, _, h in line.links])
+    return _Found(name, pos, "", [], [h for _, _, h in line.links], line=line.src, trusted=True)
+
+
+def _link_entry(line: _Line, pos: int) -> _Found | None:
+    """An entry of a sponsor list that is a link: the URL is the identification ("capterra.com/twit",
+    "itpro.tv/twit promo code TWIT30"), or the link's text is the sponsor's name ("Go to <a>Belay
+    Solutions</a> or text ENTRE", "Use code entre15 ... of <a>Trainual</a>")."""
+    text = line.text
+    m = _URL_RE.match(text)
+    if m:
+        raw = _strip_url(m.group("url"))
+        href = next((h for a, b, h in line.links if a <= m.start() < b), raw)
+        rest = text[m.start() + len(raw):]
+        host = _host_of(href)
+        if (host and not _domain_matches(host, SOCIAL_DOMAINS) and len(rest) <= 80
+                and not re.search(r"[.!?]\s+\S", rest)):
+            name = _name_from_url(raw) or _name_from_url(href)
+            if name:
+                return _Found(name, pos, text, list(line.links), [href], rule=RULE_LINK, line=line.src,
+                              trusted=True)
+    for a, b, href in line.links:
+        label = text[a:b].strip()
+        host = _host_of(href)
+        if (not label or not host or _domain_matches(host, SOCIAL_DOMAINS) or _URL_RE.fullmatch(label)
+                or _ANCHOR_CUE_RE.match(label)):
+            continue
+        name = _clean_name(label)
+        if name and len(name.split()) <= 5 and not _headingish(name):
+            return _Found(name, pos, text, list(line.links), [href], rule=RULE_LINK, line=line.src, trusted=True)
+    return None
+
+
+_FUNCTION_WORDS = _words("to from more of for with our your the this and on in at by about")
+
+
+def _headingish(text: str) -> bool:
+    """A phrase that reads as a heading, not a brand: "Listen to More From Ramsey Network"."""
+    words = text.split()
+    return len(words) >= 4 and sum(w.lower() in _FUNCTION_WORDS for w in words) >= 1 and not text[:1].islower()
 
 
 # --------------------------------------------------------------------------- headings
@@ -586,7 +752,8 @@ _GENERIC_HEADING_RE = re.compile(r"^[^\W\d_][^.!?:\n]{0,48}:$")
 _SECTION_WORDS_RE = re.compile(
     r"^(?:featuring|guests?|hosts?|show ?notes|notes|links|episode links|chapters|timestamps|transcript|"
     r"credits|resources|learning resources|mentioned|mentioned in this episode|about|subscribe|follow us|"
-    r"connect|contact|music|related|references|further reading)\b",
+    r"connect|contact|music|related|references|further reading|listen|more from|next steps|stay in touch|"
+    r"links from|show links|tags|picks|shameless plugs|tweet us|special guests?|support the show)\b",
     re.I,
 )
 _OTHER_SECTION_SKIP_RE = re.compile(r"^(?:featuring|guests?|hosts?|credits|transcript)\b", re.I)
@@ -617,12 +784,80 @@ def _sponsor_heading(line: _Line) -> tuple[bool, str]:
     return False, ""
 
 
+_NAMED_HEADING_RES = (
+    # "## LogRocket - Sponsor", "Freshbooks – our sponsor"
+    re.compile(r"^(?P<name>[^:]{1,60}?)\s*[-–—|:]\s*(?:(?:our|episode|show|this\s+week's)\s+)?sponsor(?:ed)?$", re.I),
+    # "## Sponsor - Sanity"
+    re.compile(r"^sponsor(?:ed)?\s*[-–—|]\s*(?P<name>.{1,60})$", re.I),
+)
+_NAMED_BY_RE = re.compile(
+    r"^(?:(?:this|today's)\s+(?:episode|show|podcast)\s+is\s+)?"
+    r"(?:sponsored|brought\s+to\s+you|presented|supported|made\s+possible|powered|underwritten)\s+by\s+"
+    r"(?:our\s+friends\s+at\s+|the\s+(?:fine\s+)?folks\s+at\s+)?(?P<name>[^:!?]{1,60}?)\s*"
+    r"(?::\s*(?P<rest>.*)|:)$",
+    re.I,
+)
+
+
+def _named_heading(line: _Line) -> tuple[str, int] | None:
+    """A heading naming one sponsor, its read below it: "## Sentry - Sponsor", "Sponsored by Sentry:".
+    Returns (name, where the text after the heading starts in the line) or None."""
+    text = line.text.strip()
+    if not text or len(text) > 300 or "sponsor" not in text.lower() and " by " not in text.lower():
+        return None
+    core = _heading_text(line)
+    if line.heading or line.bold:
+        for rx in _NAMED_HEADING_RES:
+            m = rx.match(core)
+            if m and (name := _single_name(m.group("name"))):
+                return name, len(line.text)
+    m = _NAMED_BY_RE.match(text.strip("*_ "))
+    if m:
+        name = _single_name(m.group("name"))
+        if name:
+            rest = m.group("rest")
+            start = len(line.text) - len(rest) if rest else len(line.text)
+            return name, start
+    return None
+
+
+def _single_name(raw: str) -> str | None:
+    if re.search(r",|\band\b|&|\s/\s", raw):
+        return None  # several sponsors: a list heading, read by the section rules
+    name = _clean_name(raw)
+    if name is None or len(name.split()) > 5 or _headingish(name):
+        return None
+    return name
+
+
+_LOOSE_HEADING_RE = re.compile(r"\b(?:sponsors?|sponsored|partners)\b", re.I)
+_NOT_A_SPONSOR_HEADING_RE = re.compile(
+    r"\?|\b(?:become|becoming|interested|want|how\s+to|sponsoring|sponsorship|support\s+(?:us|our|the\s+show)|"
+    r"us|you|me|sponsor\s+(?:us|the\s+show|this))\b",
+    re.I,
+)
+
+
+def _loose_sponsor_heading(line: _Line) -> bool:
+    """A short line that names a sponsor list in its own words: "Episode sponsors", "Offers From Today's
+    Sponsors", "Thank you to our sponsors..." (but not "Become a sponsor" or "Sponsored by us!")."""
+    if line.links:
+        return False
+    core = _heading_text(line).rstrip(".…!").strip()
+    words = core.split()
+    return (1 <= len(words) <= 7 and bool(_LOOSE_HEADING_RE.search(core))
+            and not _NOT_A_SPONSOR_HEADING_RE.search(core) and not re.search(r"[.!?;]\s", core))
+
+
 def _other_heading(line: _Line) -> bool:
     text = line.text.strip()
     if not text or len(text) > 60:
         return False
     core = _heading_text(line)
-    if _SECTION_WORDS_RE.match(core) and (line.heading or text.endswith(":") or len(core.split()) <= 3):
+    if _SECTION_WORDS_RE.match(core) and (line.heading or text.endswith(":") or len(core.split()) <= 3
+                                          or (len(core.split()) <= 5 and not line.links)):
+        return True
+    if (line.heading or line.bold) and _headingish(core) and not _LOOSE_HEADING_RE.search(core):
         return True
     if _GENERIC_HEADING_RE.match(text) and len(text.split()) <= 6:
         return True
@@ -651,6 +886,9 @@ _SENTENCE_RES = [
                r"(?:comes|is\s+provided|was\s+provided)\s+(?:from|by))\s+\b" + _NAME_PAT),
     re.compile(r"(?i:\b(?:our|today's|this\s+week's|this\s+episode's)\s+sponsor(?:\s+(?:today|this\s+week))?"
                r"\s+is)\s+\b" + _NAME_PAT),
+    # "But first, a word from our sponsors. Chef is a community of ..."
+    re.compile(r"(?i:\ba\s+word\s+from\s+(?:our|this\s+week's|today's)\s+sponsors?)\s*[.:!]\s+\b" + _NAME_PAT
+               + r"(?=\s+(?i:is|are|has|helps|makes|lets|offers|gives|brings)\b)"),
 ]
 _AND_NAME_RE = re.compile(r"^(?:,\s*|\s+and\s+|\s*&\s*|,\s+and\s+)" + _NAME_AFTER_PAT)
 # The same, matched at a position of the whole paragraph (``rx.match(text, pos)``) instead of on a copy
@@ -666,11 +904,12 @@ _SHOW_SELF_RE = re.compile(
 
 
 _SENTENCE_HINTS = (
-    "sponsor", "brought", "thank", "support", "funding", "possible", "presented", "underwritten"
+    "sponsor", "brought", "thank", "support", "funding", "possible", "presented", "underwritten", "word from"
 )
 
 
-def _sentence_sponsors(paragraph: str, links: list[tuple[int, int, str]], pos: int) -> list[_Found]:
+def _sentence_sponsors(paragraph: str, links: list[tuple[int, int, str]], pos: int,
+                       line_map: tuple[list[int], list[int]] = ([], [])) -> list[_Found]:
     low = paragraph.lower()
     if not any(h in low for h in _SENTENCE_HINTS):
         return []
@@ -714,16 +953,23 @@ def _sentence_sponsors(paragraph: str, links: list[tuple[int, int, str]], pos: i
         seen.add(key)
         k = sentence_at(start)
         span_end_k = k + 1
-        while span_end_k < len(bounds) - 1 and span_end_k - k < 4 and span_end_k not in starts:
-            nxt = paragraph[bounds[span_end_k]:bounds[span_end_k + 1]]
-            if _SHOW_SELF_RE.search(nxt):
+        # the read goes on until the next sponsor's sentence, a sentence about the show itself, or the
+        # first sentence that gives a URL (at most 8 sentences)
+        has_url = bool(_URL_RE.search(paragraph, bounds[k], bounds[span_end_k]))
+        while (span_end_k < len(bounds) - 1 and span_end_k - k < 8 and span_end_k not in starts
+               and not has_url):
+            nxt_a, nxt_b = bounds[span_end_k], bounds[span_end_k + 1]
+            if _SHOW_SELF_RE.search(paragraph, nxt_a, nxt_b):
                 break
+            has_url = bool(_URL_RE.search(paragraph, nxt_a, nxt_b))
             span_end_k += 1
         a, b = bounds[k], bounds[span_end_k]
         blurb = paragraph[a:b]
         window = sorted(link_order[bisect.bisect_left(link_starts, a):bisect.bisect_left(link_starts, b)])
         blinks = [(links[j][0] - a, links[j][1] - a, links[j][2]) for j in window]
-        out.append(_Found(name, pos + start, blurb, blinks, [], SOURCE_SENTENCE))
+        li = bisect.bisect_right(line_map[0], start) - 1
+        src = line_map[1][li] if 0 <= li < len(line_map[1]) else 0
+        out.append(_Found(name, pos + start, blurb, blinks, [], SOURCE_SENTENCE, rule=RULE_SENTENCE, line=src))
     return out
 
 
@@ -795,6 +1041,16 @@ def _parse(text: str | bytes | None, exclude_domains: Iterable[str]) -> list[Par
     blank_since_entry = False
     non_entries = 0
     paragraph: list[tuple[int, _Line]] = []
+    named: _Found | None = None  # the sponsor a heading named ("## Sentry - Sponsor"): its read follows
+    named_gap = False  # a blank line after the named sponsor's text: what comes next is not its read
+
+    def add_text(f: _Found, ln: _Line, start: int = 0) -> None:
+        if len(f.blurb) >= MAX_BLURB:
+            return
+        piece = ln.text[start:]
+        off = len(f.blurb) + (1 if f.blurb else 0) - start
+        f.blurb = f"{f.blurb} {piece}" if f.blurb else piece
+        f.links.extend((a + off, b + off, h) for a, b, h in ln.links if a >= start)
 
     def flush_paragraph() -> None:
         if not paragraph:
@@ -810,7 +1066,12 @@ def _parse(text: str | bytes | None, exclude_domains: Iterable[str]) -> list[Par
             parts.append(ln.text)
             length += len(ln.text)
         joined = "".join(parts)
-        found.extend(_sentence_sponsors(joined, links, paragraph[0][0] * 10_000))
+        starts, srcs, length = [], [], 0
+        for _, ln in paragraph:
+            starts.append(length)
+            srcs.append(ln.src)
+            length += len(ln.text) + 1
+        found.extend(_sentence_sponsors(joined, links, paragraph[0][0] * 10_000, (starts, srcs)))
         paragraph.clear()
 
     for idx, line in enumerate(lines):
@@ -818,14 +1079,30 @@ def _parse(text: str | bytes | None, exclude_domains: Iterable[str]) -> list[Par
             flush_paragraph()
             if current is not None:
                 blank_since_entry = True
+            if named is not None and named.blurb:
+                named_gap = True
             continue
         ch = _chapter(line.text)
         if ch is not None:
             flush_paragraph()
             chapters.append((idx, ch[0], ch[1]))
             continue
+        nh = _named_heading(line)
+        if nh is not None:
+            flush_paragraph()
+            name, rest_at = nh
+            named = _Found(name, idx * 10_000, rule=RULE_NAMED_HEADING, line=line.src, trusted=True)
+            if rest_at < len(line.text):
+                add_text(named, line, rest_at)
+            found.append(named)
+            named_gap = False
+            in_section, skip_section, current = False, False, None
+            continue
         is_sponsor, inline = _sponsor_heading(line)
+        if not is_sponsor and _loose_sponsor_heading(line):
+            is_sponsor, inline = True, ""
         if is_sponsor:
+            named = None
             flush_paragraph()
             in_section, skip_section = True, False
             current, blank_since_entry, non_entries = None, False, 0
@@ -840,15 +1117,21 @@ def _parse(text: str | bytes | None, exclude_domains: Iterable[str]) -> list[Par
                     for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", inline):
                         nm = _clean_name(part)
                         if nm:
-                            found.append(_Found(nm, idx * 10_000 + len(found)))
+                            found.append(_Found(nm, idx * 10_000 + len(found), line=line.src))
                     in_section = True
             continue
         if _other_heading(line):
             flush_paragraph()
+            named = None
             in_section = False
             skip_section = bool(_OTHER_SECTION_SKIP_RE.match(_heading_text(line)))
             current = None
             continue
+        if named is not None:
+            if not named_gap:
+                add_text(named, line)
+                continue
+            named = None
         if in_section:
             if current is not None and not blank_since_entry and not current.blurb and not line.bullet:
                 # "**Name**" on one line, its blurb on the next
@@ -939,7 +1222,35 @@ def _parse(text: str | bytes | None, exclude_domains: Iterable[str]) -> list[Par
             extra.append(c)
     merged.extend(extra)
     merged.sort(key=lambda f: f.pos)
-    return [_finish(f, exclude) for f in merged[:MAX_SPONSORS]]
+    return _drop_the_show_itself([_finish(f, exclude) for f in merged[:MAX_SPONSORS]], exclude)
+
+
+def _brand(host: str) -> str:
+    labels = host.split(".")
+    return labels[-2] if len(labels) >= 2 else host
+
+
+def _drop_the_show_itself(items: list[ParsedSponsor], exclude: frozenset[str]) -> list[ParsedSponsor]:
+    """The show's own products listed among its sponsors ("Talk Python Courses" at talkpython.fm/training
+    next to talkpython.fm/sentry) are not sponsor reads. The show's redirect domain is a host that carries
+    the promo links of two or more different sponsors (or one of ``exclude``); an entry named after it,
+    linking to it, is the show's."""
+    users: dict[str, set[str]] = {}
+    for p in items:
+        if p.promo_url and _has_path(p.promo_url):
+            users.setdefault(_host_of(p.promo_url), set()).add(name_key(p.name))
+    show_hosts = {h for h, names in users.items() if len(names) >= 2} | set(exclude)
+    if not show_hosts:
+        return items
+    out = []
+    for p in items:
+        host = _host_of(p.promo_url) if p.promo_url else ""
+        brand = re.sub(r"[^a-z0-9]", "", _brand(host))
+        if (host and len(brand) >= 4 and _domain_matches(host, show_hosts)
+                and brand in re.sub(r"[^a-z0-9]", "", name_key(p.name))):
+            continue
+        out.append(p)
+    return out
 
 
 def _fuzzy(by_key: dict[str, _Found], name: str, matcher: SponsorMatcher | None = None) -> _Found | None:
