@@ -329,7 +329,7 @@ def _to_lines(text: str) -> list[_Line]:
         lines: list[_Line] = []
         for line in parser.lines:
             md = (_markdown_line(line.text) if line.text and not line.links
-                  and ("**" in line.text or (mixed and line.text[:1] in "#*-+[" or "](" in line.text))
+                  and ("**" in line.text or ((mixed and line.text[:1] in "#*-+[") or "](" in line.text))
                   else None)
             if md is not None:
                 md.heading = md.heading or line.heading
@@ -467,7 +467,7 @@ def _name_from_url(raw: str) -> str | None:
     base = labels[-2] if labels[-2].lower() not in ("co", "com", "org", "net") or len(labels) < 3 else labels[-3]
     if len(base) < 3:
         return host.lower()
-    if base.islower() or base.isupper() and len(base) > 4:
+    if base.islower() or (base.isupper() and len(base) > 4):
         return base[:1].upper() + base[1:].lower()
     return base  # as written: "HealthIQ", "WWT", "LastPass"
 
@@ -803,7 +803,7 @@ def _named_heading(line: _Line) -> tuple[str, int] | None:
     """A heading naming one sponsor, its read below it: "## Sentry - Sponsor", "Sponsored by Sentry:".
     Returns (name, where the text after the heading starts in the line) or None."""
     text = line.text.strip()
-    if not text or len(text) > 300 or "sponsor" not in text.lower() and " by " not in text.lower():
+    if not text or len(text) > 300 or ("sponsor" not in text.lower() and " by " not in text.lower()):
         return None
     core = _heading_text(line)
     if line.heading or line.bold:
