@@ -585,7 +585,6 @@ def _pick_url(f: _Found, exclude: frozenset[str]) -> tuple[str | None, str | Non
     visible text ("nutrisense.io/GABBY" linking elsewhere). For an entry whose structure says it is a
     sponsor (``trusted``), its first other link is the fallback.
     """
-    bad = SOCIAL_DOMAINS.union(exclude) if exclude else SOCIAL_DOMAINS
     cued: list[str] = []
     by_host: list[str] = []
     others: list[str] = []
@@ -599,7 +598,11 @@ def _pick_url(f: _Found, exclude: frozenset[str]) -> tuple[str | None, str | Non
 
     def usable(url: str) -> bool:
         host = _host_of(url)
-        return bool(host) and not _domain_matches(host, bad)
+        if not host or _domain_matches(host, SOCIAL_DOMAINS):
+            return False
+        # the show's own site is never a promo URL, but its redirect paths under a sponsor heading are
+        # ("pythonbytes.fm/sentry"); its home page and episode pages are not
+        return not (exclude and _domain_matches(host, exclude)) or _path_names(url, f.name)
 
     for m in _URL_RE.finditer(text):
         if inside_link(m.start()):
@@ -640,6 +643,33 @@ def _pick_url(f: _Found, exclude: frozenset[str]) -> tuple[str | None, str | Non
     return None, None
 
 
+_VANITY_PATH_RE = re.compile(r"^/?[A-Za-z0-9][A-Za-z0-9_-]{0,29}/?$")
+
+
+def _is_vanity(url: str) -> bool:
+    """A promo-style URL: one short path segment and nothing else ("linode.com/ssh", "do.co/twit")."""
+    s = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip(), flags=re.I)
+    if "?" in s or "#" in s:
+        return False
+    parts = s.split("/", 1)
+    return len(parts) == 2 and bool(_VANITY_PATH_RE.match("/" + parts[1])) and bool(parts[1].strip("/"))
+
+
+def _path_names(url: str, name: str) -> bool:
+    """The URL's one path segment is the sponsor's name: a show's redirect ("pythonbytes.fm/sentry")."""
+    if not _is_vanity(url):
+        return False
+    seg = re.sub(r"[^a-z0-9]", "", url.rstrip("/").rsplit("/", 1)[-1].lower())
+    key = re.sub(r"[^a-z0-9]", "", name_key(name))
+    return len(seg) >= 3 and len(key) >= 3 and (seg.startswith(key[:4]) or key.startswith(seg[:4]))
+
+
+def _url_key(url: str) -> str:
+    """A URL without scheme, "www.", trailing slash and case: "https://www.Do.co/twit/" -> "do.co/twit"."""
+    s = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().lower())
+    return s.removeprefix("www.").rstrip("/")
+
+
 def _has_path(url: str) -> bool:
     s = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip(), flags=re.I)
     rest = re.split(r"[/?#]", s, maxsplit=1)
@@ -674,10 +704,10 @@ _ENTRY_RE = re.compile(r"^(?P<name>\S.{0,79}?)(?:\s+[–—-]+\s+|\s*[–—]\s*
 def _entry_from_line(line: _Line, pos: int, *, in_section: bool) -> _Found | None:
     text = line.text
     m = _ENTRY_RE.match(text)
-    if m:
-        name = _clean_name(m.group("name"))
-        if name is None:
-            return None
+    name = _clean_name(m.group("name")) if m else None
+    if m and name is None and not (in_section and _URL_RE.match(text)):
+        return None
+    if m and name is not None:
         rest_start = m.start("rest")
         name_end = m.end("name")
         name_links = [h for a, b, h in line.links if a < name_end and b > 0]
@@ -1012,15 +1042,22 @@ def _chapter(text: str) -> tuple[int, str] | None:
 
 # --------------------------------------------------------------------------- the parser
 
-def parse_show_notes(text: str | bytes | None, *, exclude_domains: Iterable[str] = ()) -> list[ParsedSponsor]:
-    """Sponsors found in show notes, in order of appearance. Never raises on any input."""
+def parse_show_notes(text: str | bytes | None, *, exclude_domains: Iterable[str] = (),
+                     known: SponsorMatcher | None = None) -> list[ParsedSponsor]:
+    """Sponsors found in show notes, in order of appearance. Never raises on any input.
+
+    ``exclude_domains`` are the show's own sites (never a promo URL, except a redirect path that names
+    the sponsor, "pythonbytes.fm/sentry"). ``known`` recognises sponsors already in the database: a link
+    entry named only by its URL takes the known sponsor's name, and a promo-style link to a known
+    sponsor's domain or promo URL is a sponsor even where the notes never spell its name."""
     try:
-        return _parse(text, exclude_domains)
+        return _parse(text, exclude_domains, known)
     except RecursionError:  # pragma: no cover - defensive: the parser is iterative
         return []
 
 
-def _parse(text: str | bytes | None, exclude_domains: Iterable[str]) -> list[ParsedSponsor]:
+def _parse(text: str | bytes | None, exclude_domains: Iterable[str],
+           known: SponsorMatcher | None = None) -> list[ParsedSponsor]:
     if text is None:
         return []
     if isinstance(text, bytes):
@@ -1222,7 +1259,53 @@ def _parse(text: str | bytes | None, exclude_domains: Iterable[str]) -> list[Par
             extra.append(c)
     merged.extend(extra)
     merged.sort(key=lambda f: f.pos)
-    return _drop_the_show_itself([_finish(f, exclude) for f in merged[:MAX_SPONSORS]], exclude)
+    results = _drop_the_show_itself([_finish(f, exclude) for f in merged[:MAX_SPONSORS]], exclude)
+    if known is not None:
+        results = _with_known(results, lines, known, exclude)
+    return results
+
+
+def _with_known(items: list[ParsedSponsor], lines: list[_Line], known: SponsorMatcher,
+                exclude: frozenset[str]) -> list[ParsedSponsor]:
+    """Name link entries after the known sponsor their URL belongs to, and add known sponsors whose
+    promo-style link is in the notes though their name is not ("linode.com/unplugged")."""
+    out: list[ParsedSponsor] = []
+    have: set[str] = set()
+    for p in items:
+        hit = known.match(p.name)
+        if hit is None and p.promo_url:
+            hit = known.match_url(p.promo_url)
+            if hit is not None and p.rule == RULE_LINK:
+                p = dataclasses.replace(p, name=hit)
+        if hit is not None:
+            have.add(name_key(hit))
+        out.append(p)
+    extra: list[ParsedSponsor] = []
+    for ln in lines:
+        if not ln.text or len(out) + len(extra) >= MAX_SPONSORS:
+            continue
+        urls = [h for _a, _b, h in ln.links]
+        if "." in ln.text:
+            urls += [_strip_url(m.group("url")) for m in _URL_RE.finditer(ln.text)]
+        for u in urls:
+            host = _host_of(u)
+            if not host or _domain_matches(host, SOCIAL_DOMAINS) or (exclude and _domain_matches(host, exclude)):
+                continue
+            name = known.match_url(u)
+            if name is None or name_key(name) in have or not (_is_vanity(u) or _url_key(u) in known._urls):
+                continue
+            norm = _normalize(u)
+            if not norm:
+                continue
+            have.add(name_key(name))
+            f = _Found(name, 0, ln.text, list(ln.links), [u], rule=RULE_KNOWN_DOMAIN, line=ln.src, trusted=True)
+            code = _finish(f, exclude).promo_code
+            extra.append(ParsedSponsor(name=name, blurb=re.sub(r"\s+", " ", ln.text).strip()[:MAX_BLURB],
+                                       promo_url=norm, promo_url_raw=u, promo_code=code, rule=RULE_KNOWN_DOMAIN,
+                                       line=ln.src))
+    if extra:
+        out = sorted(out + extra, key=lambda p: p.line or 0) if all(p.line for p in out) else out + extra
+    return out
 
 
 def _brand(host: str) -> str:
@@ -1272,24 +1355,46 @@ class NameMatch:
 
 
 class SponsorMatcher:
-    """Match parsed sponsor names to known ones: case, a leading "The", trailing product words.
+    """Match parsed sponsors to known ones: by name (case, a leading "The", trailing product words), by
+    any of a sponsor's aliases, and by its domains or known promo URLs.
 
     >>> SponsorMatcher(["Brave", "DigitalOcean"]).match("The Brave Browser")
     'Brave'
+    >>> m = SponsorMatcher()
+    >>> m.add("DigitalOcean", domains=["digitalocean.com", "do.co"], aliases=["DO"])
+    >>> m.match_url("https://do.co/twit"), m.match("do")
+    ('DigitalOcean', 'DigitalOcean')
     """
 
-    def __init__(self, known: Iterable[str]):
+    def __init__(self, known: Iterable[str] = ()):
         self._exact: dict[str, str] = {}
         self._squashed: dict[str, str] = {}
         # known names by each leading run of their key's words: ("brave",) and ("brave", "browser")
         self._by_prefix: dict[tuple[str, ...], list[str]] = {}
+        self._domains: dict[str, str] = {}  # "do.co" -> "DigitalOcean"
+        self._urls: dict[str, str] = {}  # "pythonbytes.fm/sentry" -> "Sentry" (a campaign's promo URL)
         for name in known:
             self.add(name)
 
-    def add(self, name: str) -> None:
+    def add(self, name: str, *, domains: Iterable[str] = (), aliases: Iterable[str] = (),
+            urls: Iterable[str] = ()) -> None:
         if not name or not name.strip():
             return
-        key = name_key(name)
+        for spelling in (name, *aliases):
+            self._index(spelling, name)
+        for d in domains:
+            host = _host_of(str(d)) if d else ""
+            if host:
+                self._domains.setdefault(host, name)
+        for u in urls:
+            key = _url_key(str(u)) if u else ""
+            if key and "/" in key:
+                self._urls.setdefault(key, name)
+
+    def _index(self, spelling: str, name: str) -> None:
+        if not spelling or not spelling.strip():
+            return
+        key = name_key(spelling)
         if not key:
             return
         if key not in self._exact:
@@ -1298,6 +1403,24 @@ class SponsorMatcher:
             for n in range(1, len(words) + 1):
                 self._by_prefix.setdefault(tuple(words[:n]), []).append(name)
         self._squashed.setdefault(key.replace(" ", ""), name)
+
+    def match_url(self, url: str | None) -> str | None:
+        """The known sponsor a promo URL belongs to: one of its known promo URLs, else its domains."""
+        if not url:
+            return None
+        key = _url_key(url)
+        if key in self._urls:
+            return self._urls[key]
+        labels = _host_of(url).split(".")
+        for i in range(len(labels) - 1):
+            hit = self._domains.get(".".join(labels[i:]))
+            if hit:
+                return hit
+        return None
+
+    def match_sponsor(self, name: str, url: str | None = None) -> str | None:
+        """By name or alias first, then by the promo URL's domain."""
+        return self.match(name) or self.match_url(url)
 
     def match(self, name: str) -> str | None:
         key = name_key(name or "")
@@ -1316,7 +1439,7 @@ class SponsorMatcher:
                 return hit
         # known "Brave Browser", parsed "Brave": the known name starts with the parsed one
         candidates = self._by_prefix.get(tuple(words), [])
-        if len(candidates) == 1:
+        if len(set(candidates)) == 1:
             return candidates[0]
         return None
 
