@@ -73,8 +73,8 @@ def import_shownotes(ctx: click.Context, file: str, show: str | None, episode: s
     for p, known in zip(result.sponsors, result.matches, strict=True):
         rows.append({"sponsor": p.name, "matches": known or "(new)", "promo_url": p.promo_url,
                      "promo_code": p.promo_code, "offer": p.offer,
-                     "start": p.start_seconds, "length": p.length_seconds})
-    emit(rows, ["sponsor", "matches", "promo_url", "promo_code", "offer", "start", "length"], fmt)
+                     "start": p.start_seconds, "length": p.length_seconds, "found_by": p.why})
+    emit(rows, ["sponsor", "matches", "promo_url", "promo_code", "offer", "start", "length", "found_by"], fmt)
     if result.episode_label and fmt == "table":
         if result.applied:
             made = f" (new sponsors: {', '.join(result.sponsors_created)})" if result.sponsors_created else ""

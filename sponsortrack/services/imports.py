@@ -54,10 +54,17 @@ def _check_cancel(cancelled: Cancelled | None) -> None:
 class _Sponsors:
     """Known sponsors by exact name, fuzzy name (SponsorMatcher) and promo-link domain."""
 
-    def __init__(self, rows: list[dict]):
+    def __init__(self, rows: list[dict], campaigns: list[dict] | None = None):
         self.by_id = {r["id"]: r for r in rows}
         self.by_name = {r["name"].casefold(): r for r in rows}
-        self.matcher = SponsorMatcher(r["name"] for r in rows)
+        promo_urls: dict[int, list[str]] = defaultdict(list)
+        for c in campaigns or ():
+            if c.get("promo_url"):
+                promo_urls[c["sponsor_id"]].append(c["promo_url"])
+        # names, domains and the campaigns' promo URLs, so the parser recognises a known sponsor by its link
+        self.matcher = SponsorMatcher()
+        for r in rows:
+            self.matcher.add(r["name"], domains=r.get("domains") or [], urls=promo_urls.get(r["id"], []))
         self.by_domain: dict[str, dict] = {}
         for r in rows:
             for d in r.get("domains") or []:
@@ -71,6 +78,9 @@ class _Sponsors:
         hit = self.by_name.get(key)
         if hit is None:
             known = self.matcher.match(name)
+            hit = self.by_name.get(known.casefold()) if known else None
+        if hit is None and url:
+            known = self.matcher.match_url(url)
             hit = self.by_name.get(known.casefold()) if known else None
         if hit is None and url:
             host = _host(url)
@@ -238,6 +248,7 @@ class ProposedRead:
     start_seconds: int | None
     length_seconds: int | None
     selected: bool = True
+    found_by: str = ""  # why the parser proposed it: "listed under a sponsor heading (line 14)"
 
     @property
     def is_new_sponsor(self) -> bool:
@@ -270,7 +281,7 @@ def _propose(parsed: list[ParsedSponsor], *, episode_key: Any, label: str, air_d
             placement=(camp["default_placement"] if camp else "mid"),
             promo_url=p.promo_url or (camp["promo_url"] if camp else None),
             promo_code=p.promo_code or (camp["promo_code"] if camp else None),
-            offer=p.offer, start_seconds=p.start_seconds, length_seconds=p.length_seconds,
+            offer=p.offer, start_seconds=p.start_seconds, length_seconds=p.length_seconds, found_by=p.why,
         ))
     return out
 
@@ -398,8 +409,9 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
     website = (show or {}).get("website") or feed.show.link
     exclude = [d for d in (website, url, feed.show.link) if d]
 
-    sponsors = _Sponsors(istore.sponsors(store))
-    campaigns = _Campaigns(istore.campaigns(store))
+    campaign_rows = istore.campaigns(store)
+    sponsors = _Sponsors(istore.sponsors(store), campaign_rows)
+    campaigns = _Campaigns(campaign_rows)
     reads_by_episode: dict[int, Counter[int]] = defaultdict(Counter)
     if existing:
         for r in istore.read_summaries(store, [e["id"] for e in existing]):
@@ -430,7 +442,7 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
             else:
                 numbers_taken[values["number"]] = item.guid
         label = _episode_label(values["number"], values["title"])
-        parsed = parse_show_notes(item.notes or "", exclude_domains=exclude)
+        parsed = parse_show_notes(item.notes or "", exclude_domains=exclude, known=sponsors.matcher)
         if current is None:
             key = ("guid", item.guid)
             batch.episodes_insert.append({"key": key, "show_id": show_id, **values})
@@ -509,7 +521,8 @@ def import_show_notes(store: Store, text: str | bytes, *, show: str | None = Non
 
     if isinstance(text, bytes):
         text, _enc = tabular.decode(text)
-    sponsors = _Sponsors(istore.sponsors(store))
+    campaign_rows = istore.campaigns(store)
+    sponsors = _Sponsors(istore.sponsors(store), campaign_rows)
     ep = None
     exclude: list[str] = []
     if show is not None or episode is not None:
@@ -520,14 +533,14 @@ def import_show_notes(store: Store, text: str | bytes, *, show: str | None = Non
         exclude = [d for d in (sh.website, sh.feed_url) if d]
     elif apply:
         raise ValidationError("apply", "needs --show and --episode: which episode aired these sponsors?")
-    parsed = parse_show_notes(text, exclude_domains=exclude)
+    parsed = parse_show_notes(text, exclude_domains=exclude, known=sponsors.matcher)
     matches = [(sponsors.find(p.name, p.promo_url) or {}).get("name") for p in parsed]
     result = ShowNotesResult(parsed, matches)
     if ep is None:
         return result
     result.episode_label = f"{ep.show_name} {ep.label}"
     already: Counter[int] = Counter(r["sponsor_id"] for r in istore.read_summaries(store, [ep.id]))
-    campaigns = _Campaigns(istore.campaigns(store))
+    campaigns = _Campaigns(campaign_rows)
     result.proposed = _propose(parsed, episode_key=ep.id, label=result.episode_label, air_date=ep.air_date,
                                show_id=ep.show_id, sponsors=sponsors, campaigns=campaigns, already=already)
     if apply:

@@ -328,6 +328,8 @@ class PreviewPage(QWizardPage):
                 self.summary.setText(f"Sponsors found: {_esc(names)}. {len(result.proposed)} reads to log on "
                                      f"{_esc(result.episode_label)}.")
             else:
+                self._fill([{"sponsor": p.name, "promo_url": p.promo_url, "code": p.promo_code,
+                             "offer": p.offer, "found_by": p.why} for p in result.sponsors])
                 self.summary.setText(f"Sponsors found: {_esc(names)}. Choose a show and an episode on the "
                                      "previous page to log them.")
         self.table.resizeColumnsToContents()
@@ -344,7 +346,8 @@ class PreviewPage(QWizardPage):
 
     def _fill_proposals(self, proposals: list) -> None:
         self.model.clear()
-        cols = ["Log", "Episode", "Air date", "Sponsor", "Campaign", "Placement", "Promo URL", "Code", "Offer"]
+        cols = ["Log", "Episode", "Air date", "Sponsor", "Campaign", "Placement", "Promo URL", "Code", "Offer",
+                "Found by"]
         self.model.setHorizontalHeaderLabels(cols)
         for p in proposals:
             check = QStandardItem()
@@ -353,7 +356,7 @@ class PreviewPage(QWizardPage):
             sponsor = p.sponsor_name + (" (new)" if p.is_new_sponsor else "")
             self.model.appendRow([check] + [_item(x) for x in (p.episode_label, p.air_date, sponsor,
                                                                p.campaign_name, p.placement, p.promo_url,
-                                                               p.promo_code, p.offer)])
+                                                               p.promo_code, p.offer, p.found_by)])
 
     def selected_rows(self) -> list[int] | None:
         if self.wiz.kind() not in ("rss", "shownotes"):
