@@ -712,6 +712,8 @@ def _entry_from_line(line: _Line, pos: int, *, in_section: bool) -> _Found | Non
         name_end = m.end("name")
         name_links = [h for a, b, h in line.links if a < name_end and b > 0]
         links = [(a - rest_start, b - rest_start, h) for a, b, h in line.links if a >= rest_start]
+        if _NAME_CODE_TAIL_RE.search(m.group("name")):  # "Squarespace (code ATP) – ...": keep the code
+            return _Found(name, pos, text, list(line.links), name_links, line=line.src, trusted=in_section)
         return _Found(name, pos, m.group("rest"), links, name_links, line=line.src, trusted=in_section)
     if not in_section:
         return None
@@ -1272,11 +1274,9 @@ def _with_known(items: list[ParsedSponsor], lines: list[_Line], known: SponsorMa
     out: list[ParsedSponsor] = []
     have: set[str] = set()
     for p in items:
-        hit = known.match(p.name)
-        if hit is None and p.promo_url:
-            hit = known.match_url(p.promo_url)
-            if hit is not None and p.rule == RULE_LINK:
-                p = dataclasses.replace(p, name=hit)
+        hit = known.match(p.name) or (known.match_url(p.promo_url) if p.promo_url else None)
+        if hit is not None and p.rule == RULE_LINK and hit != p.name:
+            p = dataclasses.replace(p, name=hit)  # a name read off a URL: the known sponsor's own name
         if hit is not None:
             have.add(name_key(hit))
         out.append(p)
