@@ -169,6 +169,22 @@ def test_markdown_with_html_in_it_keeps_its_lines():
     assert [(p.name, p.promo_url, p.line) for p in items] == [("Google", "https://goo.gl/7wWQGv", 3)]
 
 
+@pytest.mark.parametrize(("sentence", "names"), [
+    ("This episode is brought to you by Bethesda and ZeniMax Online Studios.", ["Bethesda", "ZeniMax Online Studios"]),
+    ("Thanks to our sponsor Batman: Gotham City Chronicles RPG!", ["Batman: Gotham City Chronicles RPG"]),
+    ("This episode is sponsored by Linode, and Chris talks about Kubernetes.", ["Linode"]),
+    ("This episode is sponsored by Acme and Globex, and we talk about DNS.", ["Acme", "Globex"]),
+    ("Sponsored by [Procter and Gamble](https://pg.com/pod).", ["Procter and Gamble"]),
+])
+def test_x_and_y_is_judged_not_split_blindly(sentence, names):
+    assert [p.name for p in parse_show_notes(sentence)] == names
+
+
+def test_a_link_on_the_sponsors_name_in_a_sentence_is_its_promo_url():
+    assert found("Sponsored by [Procter and Gamble](https://pg.com/pod).") == [
+        ("Procter and Gamble", "https://pg.com/pod", None)]
+
+
 # --------------------------------------------------------------------------- known sponsors
 
 def test_known_sponsors_by_domain_alias_and_promo_url():

@@ -901,7 +901,10 @@ def _other_heading(line: _Line) -> bool:
 _NAME_WORD = r"[\w&'’+!-]{0,40}(?:\.\w[\w&'’+!-]{0,20}){0,3}"
 _NAME_PAT = (
     r"(?P<name>(?:The\s+)?[A-Z0-9]" + _NAME_WORD
-    + r"(?:\s+(?:[A-Z0-9&]" + _NAME_WORD + r"|of|de)){0,4})"
+    + r"(?:\s+(?:[A-Z0-9&]" + _NAME_WORD + r"|of|de)){0,4}"
+    # a title after a colon is part of the name when the sentence ends there:
+    # "Batman: Gotham City Chronicles RPG", but not "Linode: get $100"
+    + r"(?::\s+[A-Z][\w'’&-]{0,30}(?:\s+(?:[A-Z0-9&][\w'’&.-]{0,30}|of|the)){0,5}(?=\s*(?:[.!;)]|$)))?)"
 )
 _NAME_AFTER_PAT = _NAME_PAT.replace("(?P<name>", "(?P<name2>")
 _SENTENCE_RES = [
@@ -918,6 +921,9 @@ _SENTENCE_RES = [
                r"(?:comes|is\s+provided|was\s+provided)\s+(?:from|by))\s+\b" + _NAME_PAT),
     re.compile(r"(?i:\b(?:our|today's|this\s+week's|this\s+episode's)\s+sponsor(?:\s+(?:today|this\s+week))?"
                r"\s+is)\s+\b" + _NAME_PAT),
+    # "Thanks to our sponsor X", "Thank you to this week's sponsors X and Y"
+    re.compile(r"(?i:\b(?:thanks|thank\s+you)\s+to\s+(?:our|this\s+week's|today's)\s+sponsors?)\s*[,:]?\s+\b"
+               + _NAME_PAT),
     # "But first, a word from our sponsors. Chef is a community of ..."
     re.compile(r"(?i:\ba\s+word\s+from\s+(?:our|this\s+week's|today's)\s+sponsors?)\s*[.:!]\s+\b" + _NAME_PAT
                + r"(?=\s+(?i:is|are|has|helps|makes|lets|offers|gives|brings)\b)"),
@@ -940,25 +946,43 @@ _SENTENCE_HINTS = (
 )
 
 
+# after a second name, a lowercase word that is not a joiner: the sentence goes on, that was not a sponsor
+_PROSE_AFTER_RE = re.compile(r"\s+(?!(?:and|or|for|of|the|to|at|on|in|with|from|is|are|who|which)\b)[a-z]")
+
+
+def _one_linked_name(links: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    return any(a <= start and b >= end for a, b, _h in links[:200])
+
+
 def _sentence_sponsors(paragraph: str, links: list[tuple[int, int, str]], pos: int,
                        line_map: tuple[list[int], list[int]] = ([], [])) -> list[_Found]:
     low = paragraph.lower()
     if not any(h in low for h in _SENTENCE_HINTS):
         return []
-    hits: list[tuple[int, int, str]] = []  # (start, end, name)
+    hits: list[tuple[int, int, str, int, int]] = []  # (start, end, name, name start, name end)
     for rx in _SENTENCE_RES:
         for m in rx.finditer(paragraph):
             name = _clean_name(m.group("name"))
             if name:
-                hits.append((m.start(), m.end(), name))
-                at = m.end("name")
+                first = len(hits)
+                hits.append((m.start(), m.end(), name, m.start("name"), m.end("name")))
+                name_start, at = m.start("name"), m.end("name")
                 for _ in range(5):
                     am = _AND_NAME_AT_RE.match(paragraph, at)
                     if not am:
                         break
                     other = _clean_name(am.group("name2"))
+                    end2 = am.end("name2")
+                    if other and _one_linked_name(links, name_start, end2):
+                        # "X and Y" as the text of one link is one name
+                        whole = _clean_name(paragraph[name_start:end2])
+                        if whole:
+                            hits[first] = (m.start(), m.end(), whole, name_start, end2)
+                        break
+                    if other and _PROSE_AFTER_RE.match(paragraph, end2):
+                        break  # "sponsored by Linode, and Chris talks about ...": prose, not a sponsor
                     if other:
-                        hits.append((m.start() + 1, m.end(), other))
+                        hits.append((m.start() + 1, m.end(), other, am.start("name2"), end2))
                     at = am.end()
     if not hits:
         return []
@@ -978,7 +1002,7 @@ def _sentence_sponsors(paragraph: str, links: list[tuple[int, int, str]], pos: i
     out: list[_Found] = []
     seen: set[str] = set()
     starts = {sentence_at(h[0]) for h in hits}
-    for start, _end, name in hits:
+    for start, _end, name, n_a, n_b in hits:
         key = name_key(name)
         if key in seen:
             continue
@@ -999,9 +1023,11 @@ def _sentence_sponsors(paragraph: str, links: list[tuple[int, int, str]], pos: i
         blurb = paragraph[a:b]
         window = sorted(link_order[bisect.bisect_left(link_starts, a):bisect.bisect_left(link_starts, b)])
         blinks = [(links[j][0] - a, links[j][1] - a, links[j][2]) for j in window]
+        on_name = [h for x, y, h in blinks if x + a < n_b and y + a > n_a]  # a link on the sponsor's name
         li = bisect.bisect_right(line_map[0], start) - 1
         src = line_map[1][li] if 0 <= li < len(line_map[1]) else 0
-        out.append(_Found(name, pos + start, blurb, blinks, [], SOURCE_SENTENCE, rule=RULE_SENTENCE, line=src))
+        out.append(_Found(name, pos + start, blurb, blinks, on_name, SOURCE_SENTENCE, rule=RULE_SENTENCE,
+                          line=src))
     return out
 
 
