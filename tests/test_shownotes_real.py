@@ -186,6 +186,22 @@ def test_a_link_on_the_sponsors_name_in_a_sentence_is_its_promo_url():
         ("Procter and Gamble", "https://pg.com/pod", None)]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("This episode is brought to you by the Local Maximum Podcast over at LocalMaxRadio.com.",
+     [("Local Maximum Podcast", "https://localmaxradio.com", None)]),
+    ("Thanks to our sponsor iFixit. Get 10% off at ifixit.com/pod.", [("iFixit", "https://ifixit.com/pod", None)]),
+    ("This show is sponsored by eBay Motors!", [("eBay Motors", None, None)]),
+    ("Jane joins Lex. Please support this podcast by checking out our sponsors:\n"
+     "- Athletic Greens: https://athleticgreens.com/lex and use code LEX\n- ExpressVPN: https://expressvpn.com/lexpod",
+     [("Athletic Greens", "https://athleticgreens.com/lex", "LEX"),
+      ("ExpressVPN", "https://expressvpn.com/lexpod", None)]),
+    ("Sponsored by Acme. Acme is great. Support investigative journalism with a donation at give.org/x.",
+     [("Acme", None, None)]),
+])
+def test_sentence_forms_from_the_issue(text, expected):
+    assert found(text) == expected
+
+
 # --------------------------------------------------------------------------- known sponsors
 
 def test_known_sponsors_by_domain_alias_and_promo_url():

@@ -865,14 +865,21 @@ def _single_name(raw: str) -> str | None:
 _LOOSE_HEADING_RE = re.compile(r"\b(?:sponsors?|sponsored|partners)\b", re.I)
 _NOT_A_SPONSOR_HEADING_RE = re.compile(
     r"\?|\b(?:become|becoming|interested|want|how\s+to|sponsoring|sponsorship|support\s+(?:us|our|the\s+show)|"
-    r"us|you|me|sponsor\s+(?:us|the\s+show|this))\b",
+    r"us|you|me|sponsor\s+(?:us|the\s+show|this)|is|are|was|were|"
+    r"(?:sponsored|brought\s+to\s+you|presented|supported|underwritten)\s+by\s+\S)\b",
     re.I,
 )
 
 
+_ENDS_WITH_SPONSORS_RE = re.compile(r"\b(?:our|these|today's|this\s+week's|the)\s+sponsors?\s*:$", re.I)
+
+
 def _loose_sponsor_heading(line: _Line) -> bool:
     """A short line that names a sponsor list in its own words: "Episode sponsors", "Offers From Today's
-    Sponsors", "Thank you to our sponsors..." (but not "Become a sponsor" or "Sponsored by us!")."""
+    Sponsors", "Thank you to our sponsors..." (but not "Become a sponsor" or "Sponsored by us!"), or any
+    line that ends by pointing at the list: "...please support this podcast by checking out our sponsors:"."""
+    if _ENDS_WITH_SPONSORS_RE.search(line.text.strip().rstrip("*_ ")):
+        return True
     if line.links:
         return False
     core = _heading_text(line).rstrip(".…!").strip()
@@ -900,7 +907,7 @@ def _other_heading(line: _Line) -> bool:
 
 _NAME_WORD = r"[\w&'’+!-]{0,40}(?:\.\w[\w&'’+!-]{0,20}){0,3}"
 _NAME_PAT = (
-    r"(?P<name>(?:The\s+)?[A-Z0-9]" + _NAME_WORD
+    r"(?P<name>(?:The\s+)?(?:[A-Z0-9]|[a-z](?=[A-Z]))" + _NAME_WORD
     + r"(?:\s+(?:[A-Z0-9&]" + _NAME_WORD + r"|of|de)){0,4}"
     # a title after a colon is part of the name when the sentence ends there:
     # "Batman: Gotham City Chronicles RPG", but not "Linode: get $100"
@@ -913,7 +920,7 @@ _SENTENCE_RES = [
                r"(?:sponsoring|our\s+(?:\w+\s+)?sponsors?|this\s+(?:week|episode)'s\s+sponsors?|"
                r"today's\s+sponsors?|sponsors\s+of\s+this))\b"),
     re.compile(r"(?i:\b(?:sponsored|brought\s+to\s+you|made\s+possible|presented|supported|underwritten)\s+by)"
-               r"\s*:?\s+(?:(?i:our\s+friends\s+at|our\s+friends|the\s+(?:fine\s+)?folks\s+at)\s+)?"
+               r"\s*:?\s+(?:(?i:our\s+friends\s+at|our\s+friends|the\s+(?:fine\s+)?folks\s+at)\s+|the\s+)?"
                r"\b" + _NAME_PAT),
     re.compile(r"(?i:\b(?:thanks|thank\s+you)\s+to\s+(?:our\s+(?:sponsors?|friends\s+at)\s*,?\s*)?)"
                r"\b" + _NAME_PAT + r"\s+(?i:for\s+(?:sponsoring|supporting|their\s+support|making))"),
@@ -936,7 +943,8 @@ _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])")
 _SHOW_SELF_RE = re.compile(
     r"\b(?:follow\s+us|subscribe|our\s+(?:show|podcast|website|newsletter|patreon|community|discord)|"
     r"us\s+on|rate\s+(?:us|the\s+show)|review\s+us|leave\s+(?:us|a)\s+|join\s+(?:us|our)|support\s+us|"
-    r"support\s+the\s+show|become\s+a\s+(?:member|patron)|our\s+guests?|guest\s+is|guests\s+are)\b",
+    r"support\s+the\s+show|become\s+a\s+(?:member|patron)|our\s+guests?|guest\s+is|guests\s+are|"
+    r"donat(?:e|ion|ions|ing)|tip\s+jar)\b",
     re.I,
 )
 
