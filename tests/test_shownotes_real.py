@@ -327,3 +327,12 @@ def test_new_rules_stay_linear(name):
     small = _line_events(parse_show_notes, make(200), known=_KNOWN)
     large = _line_events(parse_show_notes, make(800), known=_KNOWN)
     assert large / small < 4 * 1.25, f"{name}: 4x the input took {large / small:.1f}x the work"
+
+
+def test_markdown_markers_inside_text_never_glue_a_url_together():
+    # found by the invariant above: "**" was dropped and "changelog" + "0" became a URL the notes never had
+    for text in ("Sponsor: do.co/changelog**0", "Sponsors:\ndo.co/changelog**\x08", "Sponsors:\n- www.**Acme.com"):
+        for p in parse_show_notes(text):
+            assert p.promo_url_raw is None or _occurs(p.promo_url_raw, text), (text, p)
+    assert found("Sponsors:\n- **[Orkes](https://www.orkes.io/)**: workflows\n") == [
+        ("Orkes", "https://www.orkes.io/", None)]

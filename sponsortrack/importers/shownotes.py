@@ -239,6 +239,15 @@ _MD_ANY_LINK_RE = re.compile(f"{_MD_LINK_RE.pattern}|{_MD_AUTOLINK_RE.pattern}",
 _MD_BOLD_RE = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`")
 
 
+def _inside_a_word(s: str, a: int, b: int) -> bool:
+    """A marker with text on both sides ("changelog**0", "www.**Acme"): not emphasis but part of the text.
+    Punctuation after it ("**Orkes**:") or brackets/space before it still make it emphasis."""
+    if a == 0 or b >= len(s):
+        return False
+    left, right = s[a - 1], s[b]
+    return not (left.isspace() or right.isspace() or right in _TRAILING or left in "([{\"'“‘«")
+
+
 def _markdown_line(raw: str) -> _Line:
     s = raw.strip()
     heading = False
@@ -281,12 +290,15 @@ def _markdown_line(raw: str) -> _Line:
         new: list[str] = []
         mapping: list[int] = []
         last = 0
-        for bm in _MD_BOLD_RE.finditer(s):
+        # a marker between two letters or digits is not emphasis ("do.co/changelog**0"): removing it would
+        # glue text into something the notes never said
+        marks = [bm for bm in _MD_BOLD_RE.finditer(s) if not _inside_a_word(s, bm.start(), bm.end())]
+        for bm in marks:
             new.append(s[last:bm.start()])
             mapping.append(bm.start())
             last = bm.end()
         if mapping:
-            removed = [(bm.start(), bm.end() - bm.start()) for bm in _MD_BOLD_RE.finditer(s)]
+            removed = [(bm.start(), bm.end() - bm.start()) for bm in marks]
             new.append(s[last:])
 
             def shift(i: int) -> int:
@@ -1181,7 +1193,8 @@ def _parse(text: str | bytes | None, exclude_domains: Iterable[str],
             current, blank_since_entry, non_entries = None, False, 0
             if inline:
                 shift = len(line.text) - len(inline)
-                sub = _Line(inline, [(max(0, a - shift), max(0, b - shift), h) for a, b, h in line.links])
+                sub = _Line(inline, [(max(0, a - shift), max(0, b - shift), h) for a, b, h in line.links],
+                            src=line.src)
                 entry = _entry_from_line(sub, idx * 10_000, in_section=True)
                 if entry is not None and (entry.blurb or not re.search(r",|\band\b|&", inline)):
                     found.append(entry)
