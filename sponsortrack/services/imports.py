@@ -21,7 +21,7 @@ from typing import Any
 
 from sponsortrack import validation as v
 from sponsortrack.errors import NotFoundError, SponsortrackError, ValidationError
-from sponsortrack.importers import rss, tabular
+from sponsortrack.importers import rss, sniff, tabular
 from sponsortrack.importers.shownotes import ParsedSponsor, SponsorMatcher, name_key, parse_show_notes
 from sponsortrack.importers.tabular import RowProblem
 from sponsortrack.money import check_cpm
@@ -519,6 +519,9 @@ def import_show_notes(store: Store, text: str | bytes, *, show: str | None = Non
     """Parse show notes; with a show and episode, propose reads for it (written with ``apply``)."""
     from sponsortrack.services import catalog as cat
 
+    wrong = sniff.wrong_for_show_notes(text if isinstance(text, bytes) else text[:sniff.HEAD].encode("utf-8"))
+    if wrong is not None:
+        raise ValidationError("file", wrong)
     if isinstance(text, bytes):
         text, _enc = tabular.decode(text)
     campaign_rows = istore.campaigns(store)
