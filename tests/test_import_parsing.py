@@ -167,7 +167,7 @@ def test_too_many_cells_is_a_row_problem():
 @pytest.mark.parametrize("data,message", [
     (b"", "file: is empty"),
     (b"   \n\n", "file: is empty"),
-    (b"PK\x03\x04rest-of-zip", "file: looks like an Excel workbook (XLSX)"),
+    (b"PK\x03\x04rest-of-zip", "file: is a ZIP file but not a readable Excel workbook (XLSX)"),
     (b"a,b\n1,\x002\n", "file: contains NUL bytes"),
 ])
 def test_unreadable_files(data, message):

@@ -93,7 +93,8 @@ def test_wizard_csv_problems_block_import(qtbot, ctx, tmp_path):
     qtbot.waitUntil(lambda: page.result is not None, timeout=15_000)
     problems = [page.problems.item(i).text() for i in range(page.problems.count())]
     assert problems == ["row 2: sponsor: no sponsor named 'Acme' (add it first)",
-                        "row 3: placement: 'sideways' is not one of pre, mid, post"]
+                        "row 3: placement: 'sideways' is not a placement (pre, mid or post; 'Pre-roll', 'Mid roll' and "
+                        "'Post' are read too)"]
     assert not wiz.button(QWizard.WizardButton.CommitButton).isEnabled()
     assert page.combos["sponsor"].currentData() == "Advertiser"
     shot(wiz, "5-csv-problems")

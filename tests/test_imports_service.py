@@ -187,7 +187,8 @@ BAD_ROWS = [
     ("Practical AI,99,Fastly,mid,,,,,", "row 2: episode: Practical AI has no episode 99 (give an air date "
                                         "column to create it)"),
     ("Practical AI,63,Acme,mid,,,,,", "row 2: sponsor: no sponsor named 'Acme' (add it first)"),
-    ("Practical AI,63,Fastly,middle,,,,,", "row 2: placement: 'middle' is not one of pre, mid, post"),
+    ("Practical AI,63,Fastly,halftime,,,,,", "row 2: placement: 'halftime' is not a placement (pre, mid or post; "
+                                           "'Pre-roll', 'Mid roll' and 'Post' are read too)"),
     ("Practical AI,63,Fastly,mid,ftp://x.com,,,,", "row 2: promo_url: scheme 'ftp' is not http or https"),
     ("Practical AI,99,Fastly,mid,,,2019-02-30,,", "row 2: air_date: '2019-02-30' is not a real date"),
     ("Practical AI,63,Fastly,mid,,,,1:99,", "row 2: start: '1:99' is not a duration (seconds, M:SS or H:MM:SS)"),

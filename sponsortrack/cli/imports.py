@@ -184,15 +184,18 @@ def import_rss_cmd(ctx: click.Context, feed: str, show_name: str | None, apply: 
 @click.option("--dry-run", is_flag=True, help="Check every row and preview; write nothing.")
 @click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
               help="Read FIELD from COLUMN (repeatable), e.g. --map sponsor=Advertiser.")
+@click.option("--dates", type=click.Choice(["auto", "us", "day-first"]), default="auto", show_default=True,
+              help="How to read numeric dates like 3/5/2024: us = March 5, day-first = 3 May; auto decides "
+                   "from the sheet's unambiguous dates and reports any that still read both ways.")
 @format_option
 @click.pass_context
 def import_csv_cmd(ctx: click.Context, file: str, kind: str, dry_run: bool, mapping: tuple[str, ...],
-                   fmt: str) -> None:
-    """Import reads or campaigns from a spreadsheet saved as CSV (all rows, or none)."""
+                   dates: str, fmt: str) -> None:
+    """Import reads or campaigns from a spreadsheet, CSV or XLSX (all rows, or none)."""
     from sponsortrack.services.imports import import_campaigns_csv, import_reads_csv
 
     fn = import_reads_csv if kind == "reads" else import_campaigns_csv
-    result = fn(_store(ctx), file, mapping=_parse_mapping(mapping), dry_run=dry_run)
+    result = fn(_store(ctx), file, mapping=_parse_mapping(mapping), dry_run=dry_run, dates=dates)
     _table_result(result, file, fmt)
 
 

@@ -84,8 +84,10 @@ def wrong_for_show_notes(data: bytes) -> str | None:
         if "audio" in kind:
             instead = (f"give the episode's notes as text, Markdown or HTML, or read every episode's notes "
                        f"from its feed with `{_RSS}`")
-        elif "XLSX" in kind or "XLS" in kind or "ODS" in kind:
-            instead = f"for a sheet of reads save it as CSV and run `{_CSV}`"
+        elif "XLSX" in kind:
+            instead = f"for a sheet of reads run `{_CSV}` (it reads XLSX directly)"
+        elif "XLS" in kind or "ODS" in kind:
+            instead = f"for a sheet of reads save it as XLSX or CSV and run `{_CSV}`"
         elif kind == "a PDF document":
             instead = "copy its text into a .txt file and import that"
         else:

@@ -637,8 +637,13 @@ class _Memo:
 
 def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mapping[str, str] | None = None,
                      dry_run: bool = False, default_status: str = "aired", progress: Progress | None = None,
-                     cancelled: Cancelled | None = None) -> TableImportResult:
-    """Reads from a spreadsheet: show, episode number and sponsor per row (plus optional columns).
+                     cancelled: Cancelled | None = None, dates: str = "auto") -> TableImportResult:
+    """Reads from a spreadsheet (CSV or XLSX): show, episode number and sponsor per row (plus optional columns).
+
+    Every problem of a row is reported at once. Air dates may be ISO, "5 Mar 2024", or numeric in the
+    order ``dates`` says ("us": 3/5/2024 is March 5; "day-first": 5 March); with "auto" the column's
+    unambiguous values decide, and a value that still reads both ways is a problem naming both.
+    Placements are read as sheets write them ("Pre-roll", "Mid roll", "Post").
 
     Episodes missing from the database are created when the row gives an air date. Rows already
     logged (same episode, sponsor, placement and position) are skipped, so a re-import adds nothing.
@@ -678,81 +683,117 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
     has = {k: k in f for k in ("campaign", "placement", "position", "read_type", "start", "length", "promo_url",
                                "promo_code", "status", "units", "episode_title", "air_date", "notes")}
 
-    def parse_placement(raw: str) -> str:
-        return v.choice(raw, "placement", v.PLACEMENTS)
+    order = dates
+    if has["air_date"] and dates == "auto":
+        try:
+            order, _example = tabular.date_order_of(rec["air_date"] for _, rec in table.records(
+                {"air_date": f["air_date"]}))
+        except ValidationError as exc:
+            raise ValidationError("air_date", exc.problem) from None
+    elif dates not in tabular.DATE_ORDERS:
+        raise ValidationError("dates", f"{dates!r} is not one of auto, us, day-first")
+    order = None if order == "auto" else order
+    bad = object()  # a field whose value has a problem (reported; the row is not imported)
 
     for n, (row, rec) in enumerate(table.records(f), start=1):
         if n % 5000 == 0:
             _check_cancel(cancelled)
             progress(n, total, f"Checked {n:,} of {total:,} rows")
-        try:
-            show_raw = rec["show"]
-            if not show_raw:
+        errors: list[SponsortrackError] = []  # every problem of the row, reported at once
+
+        def get(fn: Callable[[], Any], errors: list[SponsortrackError] = errors) -> Any:
+            try:
+                return fn()
+            except SponsortrackError as exc:
+                errors.append(exc)
+                return bad
+
+        def need_show(rec: dict[str, str] = rec) -> dict:
+            if not rec["show"]:
                 raise ValidationError("show", "is required")
-            show = shows.get(show_raw.casefold())
-            if show is None:
-                raise NotFoundError("show", f"no show named {show_raw[:60]!r}")
-            number = memo(lambda s: v.positive_int(s, "episode", maximum=100_000), "ep", rec["episode"])
-            sponsor_raw = rec["sponsor"]
-            if not sponsor_raw:
+            hit = shows.get(rec["show"].casefold())
+            if hit is None:
+                raise NotFoundError("show", f"no show named {rec['show'][:60]!r}")
+            return hit
+
+        def need_sponsor(rec: dict[str, str] = rec) -> dict:
+            if not rec["sponsor"]:
                 raise ValidationError("sponsor", "is required")
-            sponsor = sponsors.find(sponsor_raw)
-            if sponsor is None:
-                raise NotFoundError("sponsor", f"no sponsor named {sponsor_raw[:60]!r} (add it first)")
-            air_date = memo(lambda s: v.parse_date(s, "air_date", allow_none=True), "date",
-                            rec["air_date"]) if has["air_date"] else None
+            hit = sponsors.find(rec["sponsor"])
+            if hit is None:
+                raise NotFoundError("sponsor", f"no sponsor named {rec['sponsor'][:60]!r} (add it first)")
+            return hit
+
+        show = get(need_show)
+        number = get(lambda rec=rec: memo(lambda s: v.positive_int(s, "episode", maximum=100_000), "ep",
+                                          rec["episode"]))
+        sponsor = get(need_sponsor)
+        air_date = get(lambda rec=rec: memo(lambda s: tabular.sheet_date(s, "air_date", order), "date",
+                                            rec["air_date"])) if has["air_date"] else None
+        placement_raw = get(lambda rec=rec: memo(tabular.placement, "pl", rec["placement"])) \
+            if has["placement"] and rec["placement"] else None
+        read_type = get(lambda rec=rec: memo(lambda s: v.choice(s, "read_type", v.READ_TYPES), "rt",
+                                             rec["read_type"])) if has["read_type"] and rec["read_type"] else None
+        status = get(lambda rec=rec: memo(lambda s: v.choice(s, "status", v.READ_STATUSES), "st", rec["status"])) \
+            if has["status"] and rec["status"] else status_default
+        position = get(lambda rec=rec: memo(lambda s: v.positive_int(s, "position", maximum=99), "pos",
+                                            rec["position"])) if has["position"] and rec["position"] else None
+        start = get(lambda rec=rec: memo(lambda s: v.parse_duration(s, "start"), "dur", rec["start"])) \
+            if has["start"] else None
+        length = get(lambda rec=rec: memo(lambda s: v.parse_duration(s, "length"), "dur", rec["length"])) \
+            if has["length"] else None
+        promo_url_raw = get(lambda rec=rec: memo(lambda s: v.normalize_url(s, "promo_url"), "url",
+                                                 rec["promo_url"])) if has["promo_url"] and rec["promo_url"] else None
+        promo_code_raw = get(lambda rec=rec: memo(lambda s: v.promo_code(s, "promo_code"), "code",
+                                                  rec["promo_code"])) \
+            if has["promo_code"] and rec["promo_code"] else None
+        units = get(lambda rec=rec: memo(lambda s: v.non_negative_int(s, "units", maximum=10**11), "units",
+                                         rec["units"])) if has["units"] else None
+        notes = get(lambda rec=rec: v.text(rec["notes"], "notes", max_len=10_000)) if has["notes"] else None
+
+        ep_ref: Any = bad
+        on = None
+        if show is not bad and number is not bad:
             ep = episodes.get((show["id"], number))
             if ep is not None:
-                ep_ref: Any = ep["id"]
-                on = ep["published_on"] or ep["recorded_on"]
+                ep_ref, on = ep["id"], ep["published_on"] or ep["recorded_on"]
             else:
                 key = (show["id"], number)
                 if key not in new_episodes:
-                    if not air_date:
-                        raise NotFoundError("episode", f"{show['name']} has no episode {number} (give an air "
-                                                       f"date column to create it)")
-                    title = (v.text(rec["episode_title"], "episode_title", max_len=500)
-                             if has["episode_title"] else None) or f"Episode {number}"
-                    new_episodes[key] = {"key": key, "show_id": show["id"], "number": number, "title": title,
-                                         "published_on": air_date}
-                ep_ref = ("new", key)
-                on = new_episodes[key]["published_on"]
-            campaign = None
+                    if not air_date or air_date is bad:
+                        if air_date is not bad:
+                            errors.append(NotFoundError("episode", f"{show['name']} has no episode {number} (give "
+                                                                   "an air date column to create it)"))
+                    else:
+                        title = get(lambda rec=rec, number=number: (v.text(rec["episode_title"], "episode_title",
+                                                                           max_len=500)
+                                                                    if has["episode_title"] else None)
+                                    or f"Episode {number}")
+                        if title is not bad:
+                            new_episodes[key] = {"key": key, "show_id": show["id"], "number": number,
+                                                 "title": title, "published_on": air_date}
+                if key in new_episodes:
+                    ep_ref, on = ("new", key), new_episodes[key]["published_on"]
+        campaign = None
+        if sponsor is not bad:
             if has["campaign"] and rec["campaign"]:
                 named = campaigns.named(sponsor["id"], rec["campaign"])
                 if not named:
-                    raise NotFoundError("campaign", f"{sponsor['name']} has no campaign named "
-                                                    f"{rec['campaign'][:60]!r}")
-                campaign = named[0]
-            else:
+                    errors.append(NotFoundError("campaign", f"{sponsor['name']} has no campaign named "
+                                                            f"{rec['campaign'][:60]!r}"))
+                campaign = named[0] if named else None
+            elif show is not bad:
                 campaign = campaigns.running(sponsor["id"], on, show["id"])
-            if has["placement"] and rec["placement"]:
-                placement = memo(parse_placement, "pl", rec["placement"])
-            else:
-                placement = campaign["default_placement"] if campaign else "mid"
-            read_type = memo(lambda s: v.choice(s, "read_type", v.READ_TYPES), "rt", rec["read_type"]) \
-                if has["read_type"] and rec["read_type"] else (campaign["default_read_type"] if campaign else "host")
-            status = memo(lambda s: v.choice(s, "status", v.READ_STATUSES), "st", rec["status"]) \
-                if has["status"] and rec["status"] else status_default
-            position = memo(lambda s: v.positive_int(s, "position", maximum=99), "pos", rec["position"]) \
-                if has["position"] and rec["position"] else None
-            start = memo(lambda s: v.parse_duration(s, "start"), "dur", rec["start"]) if has["start"] else None
-            length = memo(lambda s: v.parse_duration(s, "length"), "dur", rec["length"]) if has["length"] else None
-            if has["promo_url"] and rec["promo_url"]:
-                promo_url = memo(lambda s: v.normalize_url(s, "promo_url"), "url", rec["promo_url"])
-            else:
-                promo_url = campaign["promo_url"] if campaign else None
-            if has["promo_code"] and rec["promo_code"]:
-                promo_code = memo(lambda s: v.promo_code(s, "promo_code"), "code", rec["promo_code"])
-            else:
-                promo_code = campaign["promo_code"] if campaign else None
-            units = memo(lambda s: v.non_negative_int(s, "units", maximum=10**11), "units", rec["units"]) \
-                if has["units"] else None
-            if units is not None and campaign and campaign["pricing"] == "cpm":
-                check_cpm(units, campaign["rate_minor"], campaign["currency"], "units")
-            notes = v.text(rec["notes"], "notes", max_len=10_000) if has["notes"] else None
-        except SponsortrackError as exc:
-            problems.append(_problem(row, exc))
+        placement = placement_raw or (campaign["default_placement"] if campaign else "mid")
+        read_type = read_type or (campaign["default_read_type"] if campaign else "host")
+        promo_url = promo_url_raw or (campaign["promo_url"] if campaign else None)
+        promo_code = promo_code_raw or (campaign["promo_code"] if campaign else None)
+        if units not in (None, bad) and campaign and campaign["pricing"] == "cpm":
+            get(lambda units=units, campaign=campaign: check_cpm(units, campaign["rate_minor"], campaign["currency"],
+                                                                 "units"))
+        if errors or bad in (ep_ref, placement, read_type, status, position, start, length, promo_url,
+                             promo_code, units, notes):
+            problems.extend(_problem(row, err) for err in errors)
             continue
         dup_key = (ep_ref if isinstance(ep_ref, int) else ep_ref[1], sponsor["id"], placement)
         seen_in_file[dup_key] += 1
@@ -799,8 +840,11 @@ def _read_preview(r: dict[str, Any]) -> dict[str, Any]:
 
 def import_campaigns_csv(store: Store, source: bytes | str | Path, *, mapping: Mapping[str, str] | None = None,
                          dry_run: bool = False, progress: Progress | None = None,
-                         cancelled: Cancelled | None = None) -> TableImportResult:
-    """Campaigns (insertion orders) from a spreadsheet, validated like the campaign form."""
+                         cancelled: Cancelled | None = None, dates: str = "auto") -> TableImportResult:
+    """Campaigns (insertion orders) from a spreadsheet (CSV or XLSX), validated like the campaign form.
+
+    Start and end dates are read like the reads import's air dates (``dates``: auto, us, day-first);
+    rates may carry their currency's sign or code ("$1,200.00", "1200 USD")."""
     from sponsortrack.services import campaigns as camp_service
 
     progress = progress or _noop_progress
@@ -810,11 +854,28 @@ def import_campaigns_csv(store: Store, source: bytes | str | Path, *, mapping: M
     seen: dict[tuple[int, str], int] = {}
     rows: list[dict[str, Any]] = []
     total = len(table.rows)
+    if dates not in tabular.DATE_ORDERS:
+        raise ValidationError("dates", f"{dates!r} is not one of auto, us, day-first")
+    order: str | None = None if dates == "auto" else dates
+    date_cols = {k: i for k, i in cmap.fields.items() if k in ("start_date", "end_date")}
+    if dates == "auto" and date_cols:
+        order, _example = tabular.date_order_of(
+            val for _, rec in table.records(date_cols) for val in rec.values())
     for n, (row, rec) in enumerate(table.records(cmap.fields), start=1):
         if n % 200 == 0:
             _check_cancel(cancelled)
             progress(n, total, f"Checked {n} of {total} rows")
         values = {k: val for k, val in rec.items() if val != ""}
+        date_problems = []
+        for k in date_cols:
+            if values.get(k):
+                try:
+                    values[k] = tabular.sheet_date(values[k], k, order)
+                except ValidationError as exc:
+                    date_problems.append(_problem(row, exc))
+        if date_problems:
+            result.problems.extend(date_problems)
+            continue
         for k in ("sponsor", "name", "start_date", "end_date", "pricing", "rate"):
             values.setdefault(k, "")
         try:
