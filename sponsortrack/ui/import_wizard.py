@@ -148,14 +148,15 @@ class SourcePage(QWizardPage):
         self.note.setText({
             "rss": "Re-importing the same feed later only adds what is new and reports what changed.",
             "shownotes": "Give the show and episode to log the sponsors as its reads.",
-        }.get(kind, "The first row must be the column headers. UTF-8 (with or without BOM) and Windows "
-                    "(cp1252) encodings are both read."))
+        }.get(kind, "The first row must be the column headers. CSV (UTF-8 with or without BOM, or Windows "
+                    "cp1252) or an Excel workbook (XLSX, its first sheet). Dates like 3/5/2024 are read the way "
+                    "the sheet's unambiguous dates show; any that still read both ways are listed."))
 
     def _browse(self) -> None:
         kind = self.wiz.kind()
         filters = {"rss": "Feeds (*.xml *.rss *.atom);;All files (*)",
                    "shownotes": "Show notes (*.txt *.md *.html *.htm);;All files (*)"}.get(
-            kind, "CSV files (*.csv *.txt);;All files (*)")
+            kind, "Spreadsheets (*.csv *.txt *.xlsx);;All files (*)")
         folder = self.wiz.ctx.config.last_folder("import", str(Path.home()))
         path, _ = QFileDialog.getOpenFileName(self, "Choose the file to import", folder, filters)
         if path:
