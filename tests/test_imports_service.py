@@ -124,13 +124,13 @@ def test_rss_attaches_guid_to_hand_logged_episode(net):
         ("Fastly", "Bandwidth", "post", cat.resolve_episode(net, "Practical AI", 62).id)]
 
 
-def test_rss_with_bad_items_writes_nothing(net):
+def test_rss_with_bad_items_writes_nothing_when_strict(net):
     before = digest(net)
     bad = (b'<rss version="2.0"><channel><title>Other</title>'
            b"<item><title>Good</title><guid>a</guid><pubDate>Mon, 21 Oct 2019 12:00:00 +0000</pubDate></item>"
            b"<item><title>No guid</title><pubDate>Mon, 21 Oct 2019 12:00:00 +0000</pubDate></item>"
            b"<item><title>No date</title><guid>c</guid></item></channel></rss>")
-    res = imp.import_rss(net, bad, apply=True)
+    res = imp.import_rss(net, bad, apply=True, strict=True)
     assert res.problems == ["item 2 (No guid): has no <guid>: it cannot be matched on re-import",
                             "item 3 (No date): has no publication date (<pubDate>)"]
     assert not res.written

@@ -144,15 +144,21 @@ def import_chapters_cmd(ctx: click.Context, file: str, show: str, episode: str, 
 @click.argument("feed")
 @click.option("--show", "show_name", help="Import into this show (default: the feed's title).")
 @click.option("--apply", is_flag=True, help="Also log the sponsors found in the show notes as reads.")
+@click.option("--dry-run", is_flag=True, help="Report what the import would do; write nothing, not even the show.")
+@click.option("--strict", is_flag=True, help="All or nothing: any item with a problem means nothing is imported "
+                                             "(by default such items are skipped, counted and listed).")
 @format_option
 @click.pass_context
-def import_rss_cmd(ctx: click.Context, feed: str, show_name: str | None, apply: bool, fmt: str) -> None:
+def import_rss_cmd(ctx: click.Context, feed: str, show_name: str | None, apply: bool, dry_run: bool,
+                   strict: bool, fmt: str) -> None:
     """Create or update a show and its episodes from an RSS feed (a file or an http(s) URL)."""
     from sponsortrack.services.imports import import_rss
 
-    result = import_rss(_store(ctx), feed, apply=apply, show_name=show_name)
-    if result.problems:
+    result = import_rss(_store(ctx), feed, apply=apply, show_name=show_name, dry_run=dry_run, strict=strict)
+    if result.problems and (strict or not (result.added or result.changed or result.unchanged)):
         _fail(result.problems, f"feed {feed}")
+    for p in result.problems:
+        click.echo(f"skipped {p}", err=True)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -162,13 +168,21 @@ def import_rss_cmd(ctx: click.Context, feed: str, show_name: str | None, apply: 
               "promo_url", "promo_code", "offer"], fmt)
         return
     verb = "Created" if result.show_created else "Updated"
-    click.echo(f"{verb} show {result.show_name}: {len(result.added)} episodes added, {len(result.changed)} "
-               f"changed, {result.unchanged} unchanged.")
+    if dry_run:
+        verb = "Would create" if result.show_created else "Would update"
+    skipped = (f", {result.skipped} item{'s' if result.skipped != 1 else ''} skipped (problems above)"
+               if result.skipped else "")
+    added = "to add" if dry_run else "added"
+    nothing = " Nothing was written (dry run)." if dry_run else ""
+    click.echo(f"{verb} show {result.show_name}: {len(result.added)} episodes {added}, {len(result.changed)} "
+               f"changed, {result.unchanged} unchanged{skipped}.{nothing}")
     for label, fields in result.changed[:20]:
         click.echo(f"  changed {label}: {', '.join(fields)}")
     if len(result.changed) > 20:
         click.echo(f"  ... and {len(result.changed) - 20} more")
-    if apply:
+    if apply and dry_run:
+        click.echo(f"Would log {sum(p.selected for p in result.proposed)} reads from the show notes.")
+    elif apply:
         made = f"; new sponsors: {', '.join(result.sponsors_created)}" if result.sponsors_created else ""
         click.echo(f"Logged {result.reads_created} reads from the show notes{made}.")
     elif result.proposed:

@@ -343,6 +343,8 @@ class FeedImportResult:
     problems: list[str] = field(default_factory=list)
     applied: bool = False
     written: bool = False
+    skipped: int = 0  # items with a problem, left out while the rest were imported (not with strict)
+    dry_run: bool = False
 
     @property
     def ok(self) -> bool:
@@ -351,6 +353,7 @@ class FeedImportResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "show": self.show_name, "show_created": self.show_created, "added": self.added,
+            "skipped_items": self.skipped, "dry_run": self.dry_run,
             "changed": [{"episode": lbl, "fields": f} for lbl, f in self.changed], "unchanged": self.unchanged,
             "proposed_reads": [p.to_dict() for p in self.proposed], "reads_created": self.reads_created,
             "sponsors_created": self.sponsors_created, "problems": self.problems, "applied": self.applied,
@@ -365,12 +368,14 @@ def _episode_label(number: int | None, title: str) -> str:
 def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False, show_name: str | None = None,
                dry_run: bool = False, progress: Progress | None = None, cancelled: Cancelled | None = None,
                selection: Callable[[list[ProposedRead]], list[ProposedRead]] | None = None,
-               deadline: float = FETCH_DEADLINE) -> FeedImportResult:
+               deadline: float = FETCH_DEADLINE, strict: bool = False) -> FeedImportResult:
     """Create or update a show and its episodes from a feed (keyed by GUID, idempotent).
 
     The sponsors in each episode's notes become proposed reads (status ``aired``, source "show
     notes"); they are written only with ``apply=True`` (``selection`` may narrow them first).
-    Problems in the feed (per item) mean nothing is written; ``dry_run`` previews without writing.
+    An item with a problem is reported and left out while the rest are imported (``skipped`` counts
+    them); with ``strict`` any problem means nothing is written. ``dry_run`` writes nothing at all
+    (not the show, not its episodes, not the reads) and reports what an import would do.
     """
     progress = progress or _noop_progress
     progress(0, 0, "Reading the feed")
@@ -379,8 +384,9 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
     progress(0, 0, "Parsing the feed")
     feed = rss.parse_feed(data)
     name = v.name(show_name or feed.show.title, "show")
-    result = FeedImportResult(show_name=name)
+    result = FeedImportResult(show_name=name, dry_run=dry_run)
     result.problems = [str(p) for p in feed.problems]
+    bad_items = {p.index for p in feed.problems}
 
     shows = istore.shows(store)
     show = next((s for s in shows if s["name"].casefold() == name.casefold()), None)
@@ -427,6 +433,7 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
             values = _episode_values(item)
         except ValidationError as exc:
             result.problems.append(f"item {item.index} ({item.title[:60]}): {exc}")
+            bad_items.add(item.index)
             continue
         current = by_guid.get(item.guid)
         number = values["number"]
@@ -461,8 +468,11 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
             result.proposed += _propose(parsed, episode_key=current["id"], label=label,
                                         air_date=values["published_on"], show_id=show_id, sponsors=sponsors,
                                         campaigns=campaigns, already=reads_by_episode.get(current["id"]))
-    if result.problems or dry_run:
+    result.skipped = len(bad_items)
+    if (result.problems and strict) or dry_run:
         return result
+    if result.problems and not (result.added or result.changed or result.unchanged):
+        return result  # every item has a problem: nothing to import (not even the show)
     _check_cancel(cancelled)
     if apply:
         chosen_ids = {id(p) for p in (selection(result.proposed) if selection else result.proposed)}

@@ -312,9 +312,16 @@ class PreviewPage(QWizardPage):
             for p in result.problems:
                 self.problems.addItem(p)
             self._fill_proposals(result.proposed)
-            if result.problems:
-                self.summary.setText(f"<b>{len(result.problems)} problems</b> in the feed (below). Nothing is "
-                                     "imported while any item has a problem.")
+            if result.problems and not (result.added or result.changed or result.unchanged):
+                self.summary.setText(f"<b>{len(result.problems)} problems</b> in the feed (below) and no item "
+                                     "that can be imported.")
+            elif result.problems:
+                verb = "a new show" if result.show_created else "the existing show"
+                self.summary.setText(
+                    f"<b>{_esc(result.show_name)}</b> ({verb}): {len(result.added)} episodes to add, "
+                    f"{len(result.changed)} to update, {result.unchanged} unchanged. <b>{result.skipped} items "
+                    f"have problems</b> (below) and are left out. {len(result.proposed)} sponsor reads found "
+                    "in the show notes: untick any you do not want logged.")
             else:
                 verb = "a new show" if result.show_created else "the existing show"
                 self.summary.setText(
@@ -371,6 +378,8 @@ class PreviewPage(QWizardPage):
             return False
         if self.wiz.kind() == "shownotes":
             return bool(r.episode_label and r.proposed)
+        if self.wiz.kind() == "rss":  # items with problems are left out; the rest can be imported
+            return not r.problems or bool(r.added or r.changed or r.unchanged)
         return not r.problems
 
 
