@@ -37,7 +37,11 @@ def found(text: str, **kw) -> list[tuple]:
 def test_the_specimens_are_many_shows_and_a_held_out_third():
     shows = {e["show"] for e in TRUTH.values()}
     assert len(TRUTH) >= 30 and len(shows) >= 10
-    assert sum(e["split"] == "holdout" for e in TRUTH.values()) == len(TRUTH) // 3
+    # the held-out ten were fixed before tuning (README); files added later are all for tuning
+    assert sorted(n for n, e in TRUTH.items() if e["split"] == "holdout") == [
+        "changelog-oauth-transcript.txt", "dotnetcore-018.md", "gabbyreece-inchauspe.html", "howiai-peled.md",
+        "iphreaks-163.md", "pythonbytes-236.md", "selfhosted-050.md", "syntax-295.md", "twit-750.html",
+        "twit-753.html"]
     for name in TRUTH:
         assert (REAL / name).is_file(), name
         assert name in (REAL / "README.md").read_text(encoding="utf-8") or name.split("-")[0] in (

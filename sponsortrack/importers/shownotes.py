@@ -228,9 +228,9 @@ class _HtmlLines(HTMLParser):
 
 
 _HTML_RE = re.compile(r"<(?:p|br|li|ul|ol|a|div|h[1-6]|strong|b|em|span|table)\b[^<>]{0,2000}>", re.I)
-_BULLET_RE = re.compile(r"^(?:[-*+•·▪●◦‣►➤→]|\d{1,3}[.)])\s+")
+_BULLET_RE = re.compile(r"^(?:[-*+•·▪●◦‣►➤→–—]|\d{1,3}[.)])\s+")
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s+")
-_BULLET_CHARS = frozenset("-*+•·▪●◦‣►➤→0123456789")
+_BULLET_CHARS = frozenset("-*+•·▪●◦‣►➤→–—0123456789")
 _MD_LINK_RE = re.compile(
     r"!?\[([^\[\]\n]{0,500})\]\(\s*<?([^()\s<>]{1,2000})>?(?:\s+\"[^\"\n]{0,200}\")?\s*\)"
 )
@@ -315,7 +315,8 @@ def _markdown_line(raw: str) -> _Line:
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
-_MD_MARKERS_RE = re.compile(r"(?m)^(?:#{1,6}\s|[ \t]{0,3}[-*+]\s+\S)|\]\((?:https?:|www\.)")
+# Markdown markers, or text lines that are list items ("– NetSuite: ..." inside a <p>): newlines are lines
+_MD_MARKERS_RE = re.compile(r"(?m)^(?:#{1,6}\s|[ \t]{0,3}[-*+–—•]\s+\S)|\]\((?:https?:|www\.)")
 
 
 def _markdown_lines(text: str) -> list[_Line]:
@@ -351,8 +352,10 @@ def _to_lines(text: str) -> list[_Line]:
                 lines.append(md)
             else:
                 m = _BULLET_RE.match(line.text)
-                if m and not line.bullet and not line.links:
-                    line.text = line.text[m.end():]
+                if m and not line.bullet and all(a >= m.end() for a, _b, _h in line.links):
+                    cut = m.end()
+                    line.text = line.text[cut:]
+                    line.links = [(a - cut, b - cut, h) for a, b, h in line.links]
                     line.bullet = True
                 lines.append(line)
         return lines
