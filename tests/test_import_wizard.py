@@ -119,3 +119,29 @@ def test_wizard_bad_feed_message(qtbot, ctx, tmp_path):
     qtbot.waitUntil(lambda: not page.busy, timeout=15_000)
     assert "feed: is truncated" in page.summary.text()
     assert not wiz.button(QWizard.WizardButton.CommitButton).isEnabled()
+
+
+def test_wizard_show_notes_preview_says_why_each_sponsor_was_found(qtbot, ctx, tmp_path):
+    """Issue 11 item 1: the import preview shows which rule and line found each sponsor."""
+    from PySide6.QtWidgets import QRadioButton
+
+    notes = tmp_path / "syntax-094.md"
+    notes.write_text((Path(__file__).parent / "fixtures" / "real" / "syntax-094.md").read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    wiz = iw.ImportWizard(ctx)
+    qtbot.addWidget(wiz)
+    wiz.show()
+    wiz.findChild(QRadioButton, "kind_shownotes").setChecked(True)
+    next_page(qtbot, wiz)
+    wiz.source_page.path.setText(str(notes))
+    wiz.source_page.show_combo.setCurrentIndex(wiz.source_page.show_combo.findData("Practical AI"))
+    wiz.source_page.episode.setText("59")
+    next_page(qtbot, wiz)
+    page = wiz.preview_page
+    qtbot.waitUntil(lambda: page.result is not None, timeout=15_000)
+    headers = [page.model.horizontalHeaderItem(c).text() for c in range(page.model.columnCount())]
+    col = headers.index("Found by")
+    rows = [(page.model.item(r, 3).text(), page.model.item(r, col).text()) for r in range(page.model.rowCount())]
+    assert rows == [("Freshbooks (new)", "a heading that names the sponsor (line 10)"),
+                    ("React in Action (new)", "a heading that names the sponsor (line 14)")]
+    shot(wiz, "6-shownotes-found-by")

@@ -354,17 +354,19 @@ class PreviewPage(QWizardPage):
 
     def _fill_proposals(self, proposals: list) -> None:
         self.model.clear()
-        cols = ["Log", "Episode", "Air date", "Sponsor", "Campaign", "Placement", "Promo URL", "Code", "Offer",
-                "Found by"]
+        cols = ["Log", "Episode", "Air date", "Sponsor", "Found by", "Campaign", "Placement", "Promo URL", "Code",
+                "Offer"]
         self.model.setHorizontalHeaderLabels(cols)
         for p in proposals:
             check = QStandardItem()
             check.setCheckable(True)
             check.setCheckState(Qt.CheckState.Checked if p.selected else Qt.CheckState.Unchecked)
             sponsor = p.sponsor_name + (" (new)" if p.is_new_sponsor else "")
-            self.model.appendRow([check] + [_item(x) for x in (p.episode_label, p.air_date, sponsor,
-                                                               p.campaign_name, p.placement, p.promo_url,
-                                                               p.promo_code, p.offer, p.found_by)])
+            cells = [_item(x) for x in (p.episode_label, p.air_date, sponsor, p.found_by, p.campaign_name,
+                                        p.placement, p.promo_url, p.promo_code, p.offer)]
+            if p.found_by:
+                cells[2].setToolTip(f"Found by {p.found_by}")
+            self.model.appendRow([check, *cells])
 
     def selected_rows(self) -> list[int] | None:
         if self.wiz.kind() not in ("rss", "shownotes"):
