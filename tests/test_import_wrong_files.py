@@ -46,11 +46,11 @@ CHAPTERS = json.dumps({"version": "1.2.0", "chapters": [
 
 
 @pytest.mark.parametrize(("data", "says", "run"), [
-    (mp3(), "this is an MP3 audio file (the episode itself), not show notes", "sponsortrack import rss"),
+    (mp3(), "this is an MP3 audio file (the episode itself), not show notes", "sponsortrack import chapters FILE"),
     (bare_mpeg_frames(), "MP3 audio file", "sponsortrack import rss"),
     (m4a(), "M4A/MP4 audio or video file", "sponsortrack import rss"),
     (xlsx(), "this is an Excel workbook (XLSX), not show notes", "sponsortrack import csv FILE --kind reads"),
-    (CHAPTERS, "this is a podcast chapters file (JSON), not show notes", "sponsortrack import rss"),
+    (CHAPTERS, "this is a podcast chapters file (JSON), not show notes", "sponsortrack import chapters FILE"),
     (b'[{"sponsor": "Acme", "episode": 3}]', "this is a JSON file, not show notes",
      "sponsortrack import csv FILE --kind reads"),
     (samples.feed_xml(3), "this is a whole RSS feed (3 episodes), not one episode's notes",

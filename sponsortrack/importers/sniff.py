@@ -16,6 +16,7 @@ __all__ = ["HEAD", "what_it_is", "wrong_for_show_notes"]
 HEAD = 64 * 1024
 
 _RSS = "sponsortrack import rss FILE_OR_URL"
+_CHAPTERS = "sponsortrack import chapters FILE --show S --episode N"
 _CSV = "sponsortrack import csv FILE --kind reads"
 
 _FEED_RE = re.compile(rb"^\s*(?:<\?xml[^>]{0,500}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*<(?:rss|rdf:RDF|feed)\b",
@@ -82,8 +83,8 @@ def wrong_for_show_notes(data: bytes) -> str | None:
         head = head.decode("utf-16", "replace").encode("utf-8")  # look at UTF-16 text as UTF-8
     if kind is not None:
         if "audio" in kind:
-            instead = (f"give the episode's notes as text, Markdown or HTML, or read every episode's notes "
-                       f"from its feed with `{_RSS}`")
+            instead = (f"to read the sponsor chapters marked in it run `{_CHAPTERS}`; for its notes give them as "
+                       f"text, Markdown or HTML, or read every episode's notes from its feed with `{_RSS}`")
         elif "XLSX" in kind:
             instead = f"for a sheet of reads run `{_CSV}` (it reads XLSX directly)"
         elif "XLS" in kind or "ODS" in kind:
@@ -100,7 +101,7 @@ def wrong_for_show_notes(data: bytes) -> str | None:
                 "episode's notes")
     kind = _json_kind(head)
     if kind is not None:
-        instead = (f"chapters are not show notes; import the episode's feed with `{_RSS}`" if "chapters" in kind
+        instead = (f"run `{_CHAPTERS}` to log the sponsor chapters in it" if "chapters" in kind
                    else f"show notes are text, Markdown or HTML; for reads in a table run `{_CSV}`")
         return f"this is {kind}, not show notes; {instead}"
     return None
