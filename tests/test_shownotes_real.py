@@ -340,3 +340,9 @@ def test_markdown_markers_inside_text_never_glue_a_url_together():
             assert p.promo_url_raw is None or _occurs(p.promo_url_raw, text), (text, p)
     assert found("Sponsors:\n- **[Orkes](https://www.orkes.io/)**: workflows\n") == [
         ("Orkes", "https://www.orkes.io/", None)]
+
+
+def test_a_sponsor_chapter_says_it_is_one():
+    items = parse_show_notes("Chapters:\n00:00 Intro\n12:30 Sponsor: Linode\n14:00 Main topic\n")
+    assert [(p.name, p.start_seconds, p.length_seconds, p.why) for p in items] == [
+        ("Linode", 750, 90, "a sponsor chapter (line 3)")]

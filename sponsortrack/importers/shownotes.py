@@ -1273,7 +1273,8 @@ def _parse(text: str | bytes | None, exclude_domains: Iterable[str],
         blurb = parts[1] if len(parts) > 1 else ""
         nxt = next_start[i]
         length = None if nxt is None else nxt - start
-        chapter_found.append(_Found(name, idx * 10_000, blurb, [], [], SOURCE_CHAPTER, start, length))
+        chapter_found.append(_Found(name, idx * 10_000, blurb, [], [], SOURCE_CHAPTER, start, length,
+                                    rule=RULE_CHAPTER, line=lines[idx].src))
 
     # merge duplicates (same sponsor in a section and in a sentence) and attach chapter timings
     found.sort(key=lambda f: f.pos)
