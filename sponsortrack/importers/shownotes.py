@@ -1,23 +1,34 @@
-"""Read sponsors out of an episode's show notes (plain text, Markdown or HTML).
+"""Read sponsors out of an episode's show notes (plain text, Markdown, HTML, or Markdown with HTML in it).
 
 ``parse_show_notes(text)`` returns, in the order they appear, one ``ParsedSponsor`` per sponsor
-read it finds:
+read it finds, each with the rule that found it and its line (``ParsedSponsor.why``, shown in the
+import preview). The rules, found by structure and wording rather than one fixed list of headings:
 
-* in a sponsor section ("Sponsors:", "Sponsored by", "Brought to you by", "Thanks to our
-  sponsors", ...), whose lines look like ``Name – blurb. Learn more at URL.`` (en dash, em dash,
-  hyphen or colon), bullets, Markdown ``[Name](url)`` or HTML ``<li><a href>`` items;
-* in sponsor sentences anywhere else ("X is sponsoring us this week. Check them out at URL",
-  "This episode is brought to you by X");
-* in chapter lines ``12:34 Sponsor: Name`` (the timestamps give the read's start and length).
+* a sponsor section: a heading in any of its many wordings ("Sponsors:", "Sponsored by",
+  "Thanks to Our Sponsors", "Episode sponsors", "Offers From Today's Sponsors", any line ending
+  "...our sponsors:"), whose entries follow the list structure the notes use: ``Name – blurb. Learn
+  more at URL.``, ``- Name: URL``, ``[Name](url): blurb``, ``<li><a href>Name</a>: blurb``, a link whose
+  text is the name inside a sentence ("Go to <a>Belay Solutions</a> or text ..."), or a link or URL
+  alone, where the URL *is* the identification ("capterra.com/twit  promo code TWIT30");
+* a heading that names one sponsor, its read below it: "## LogRocket - Sponsor", "## Sponsor -
+  Sanity", "Sponsored by Sentry:";
+* sponsor sentences anywhere ("This episode is brought to you by X", "Thanks to our sponsor X",
+  "a word from our sponsors. X is ...", "X is sponsoring us"); "X and Y" is judged (one link over
+  both is one name; a name followed by prose is not a sponsor);
+* chapter lines ``12:34 Sponsor: Name`` (the timestamps give the read's start and length);
+* with ``known`` sponsors, a promo-style link to a known sponsor's domain or promo URL.
 
-Promo URLs are taken after a cue ("Learn more at", "Try it free at", "Visit", "Head to", "Go to",
-...), from a link on the sponsor's name, or when the URL's host carries the sponsor's name; links
-to social media and to the show's own site (``exclude_domains``) are never promo URLs.
+Promo URLs are link targets (not link text), taken after a cue ("Learn more at", "Visit", ...),
+from a link on the sponsor's name, or when the host carries the sponsor's name, vanity paths first;
+the show's own site (``exclude_domains``) counts only as a redirect path naming the sponsor
+("pythonbytes.fm/sentry"); social links never. Codes: "use code X", "promo code: X", "(code X)",
+"Code X" in link text, "enter X". The show's own products listed among its sponsors are dropped.
 
 ``SponsorMatcher`` maps parsed names to known sponsors ignoring case, a leading "The" and trailing
-product words ("The Brave Browser" -> "Brave").
+product words ("The Brave Browser" -> "Brave"), by aliases, domains and known promo URLs.
 
-Everything here is linear-time regex work on bounded input: no input makes it crash or hang.
+Everything here is linear-time regex work on bounded input: no input makes it crash or hang
+(tests count executed lines, never time).
 """
 
 from __future__ import annotations
