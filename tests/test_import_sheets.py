@@ -160,3 +160,48 @@ def test_every_problem_of_a_row_is_reported_at_once_and_nothing_is_written(net):
         (2, "show"), (2, "episode"), (2, "sponsor"), (2, "air_date"), (2, "placement"), (2, "start"),
         (2, "promo_url")]
     assert not res.written and net.query("SELECT COUNT(*) AS n FROM ad_reads")[0]["n"] == before
+
+
+# --------------------------------------------------------------------------- shows and sponsors not there yet
+
+SHEET_NEW = (b"Show,Episode,Sponsor,Air date,Placement\n"
+             b"Inference Hour,1,Acme Cloud,2024-02-05,Pre-roll\n"
+             b"Inference Hour,2,Acme Cloud,2024-02-12,Mid roll\n"
+             b"Practical AI,63,Globex,,Post\n")
+
+
+def test_missing_shows_and_sponsors_are_problems_by_default(net):
+    res = imp.import_reads_csv(net, SHEET_NEW, dry_run=True)
+    assert [(p.row, p.field) for p in res.problems] == [(2, "show"), (2, "sponsor"), (3, "show"), (3, "sponsor"),
+                                                       (4, "sponsor")]
+    assert "--create-missing" in res.problems[0].problem
+
+
+def test_create_missing_lists_them_in_the_preview_then_creates_them(net):
+    before = net.scalar("SELECT count(*) FROM shows"), net.scalar("SELECT count(*) FROM sponsors")
+    preview = imp.import_reads_csv(net, SHEET_NEW, dry_run=True, create_missing=True)
+    assert preview.ok and not preview.written
+    assert (preview.new_shows, preview.new_sponsors) == (["Inference Hour"], ["Acme Cloud", "Globex"])
+    assert preview.created == {"episodes": 2, "reads": 3, "shows": 1, "sponsors": 2}
+    assert (net.scalar("SELECT count(*) FROM shows"), net.scalar("SELECT count(*) FROM sponsors")) == before
+    res = imp.import_reads_csv(net, SHEET_NEW, create_missing=True)
+    assert res.written
+    assert [r[:3] for r in reads_of(net)] == [(1, "Acme Cloud", "pre"), (2, "Acme Cloud", "mid"),
+                                              (63, "Globex", "post")]
+    assert net.query("SELECT e.number, s.name FROM episodes e JOIN shows s ON s.id = e.show_id "
+                     "WHERE s.name = 'Inference Hour' ORDER BY e.number") == [
+        {"number": 1, "name": "Inference Hour"}, {"number": 2, "name": "Inference Hour"}]
+    # a second run finds them: nothing new, every read already logged
+    again = imp.import_reads_csv(net, SHEET_NEW, create_missing=True)
+    assert again.skipped == 3 and again.new_shows == [] and again.new_sponsors == []
+
+
+def test_cli_create_missing(net, db_path, tmp_path):
+    f = tmp_path / "sheet.csv"
+    f.write_bytes(SHEET_NEW)
+    runner = CliRunner()
+    res = runner.invoke(main, ["--db", str(db_path), "import", "csv", str(f), "--kind", "reads", "--dry-run",
+                               "--create-missing"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    assert "new shows to create: Inference Hour" in res.output
+    assert "new sponsors to create: Acme Cloud, Globex" in res.output

@@ -92,7 +92,7 @@ def test_wizard_csv_problems_block_import(qtbot, ctx, tmp_path):
     page = wiz.preview_page
     qtbot.waitUntil(lambda: page.result is not None, timeout=15_000)
     problems = [page.problems.item(i).text() for i in range(page.problems.count())]
-    assert problems == ["row 2: sponsor: no sponsor named 'Acme' (add it first)",
+    assert problems == ["row 2: sponsor: no sponsor named 'Acme' (add it first, or import with --create-missing)",
                         "row 3: placement: 'sideways' is not a placement (pre, mid or post; 'Pre-roll', 'Mid roll' and "
                         "'Post' are read too)"]
     assert not wiz.button(QWizard.WizardButton.CommitButton).isEnabled()
@@ -103,7 +103,7 @@ def test_wizard_csv_problems_block_import(qtbot, ctx, tmp_path):
     page.recheck.click()
     qtbot.waitUntil(lambda: not page.busy, timeout=15_000)
     problems = [page.problems.item(i).text() for i in range(page.problems.count())]
-    assert problems == ["row 2: sponsor: no sponsor named 'Acme' (add it first)"]
+    assert problems == ["row 2: sponsor: no sponsor named 'Acme' (add it first, or import with --create-missing)"]
 
 
 def test_wizard_bad_feed_message(qtbot, ctx, tmp_path):

@@ -182,11 +182,13 @@ def test_reads_csv_dry_run_then_import(net):
 
 
 BAD_ROWS = [
-    ("Nowhere,63,Fastly,mid,,,,,", "row 2: show: no show named 'Nowhere'"),
+    ("Nowhere,63,Fastly,mid,,,,,", "row 2: show: no show named 'Nowhere' (add it first, or import with "
+                                    "--create-missing)"),
     ("Practical AI,x,Fastly,mid,,,,,", "row 2: episode: must be a positive integer, not 'x'"),
     ("Practical AI,99,Fastly,mid,,,,,", "row 2: episode: Practical AI has no episode 99 (give an air date "
                                         "column to create it)"),
-    ("Practical AI,63,Acme,mid,,,,,", "row 2: sponsor: no sponsor named 'Acme' (add it first)"),
+    ("Practical AI,63,Acme,mid,,,,,", "row 2: sponsor: no sponsor named 'Acme' (add it first, or import with "
+                                      "--create-missing)"),
     ("Practical AI,63,Fastly,halftime,,,,,", "row 2: placement: 'halftime' is not a placement (pre, mid or post; "
                                            "'Pre-roll', 'Mid roll' and 'Post' are read too)"),
     ("Practical AI,63,Fastly,mid,ftp://x.com,,,,", "row 2: promo_url: scheme 'ftp' is not http or https"),

@@ -201,15 +201,26 @@ def import_rss_cmd(ctx: click.Context, feed: str, show_name: str | None, apply: 
 @click.option("--dates", type=click.Choice(["auto", "us", "day-first"]), default="auto", show_default=True,
               help="How to read numeric dates like 3/5/2024: us = March 5, day-first = 3 May; auto decides "
                    "from the sheet's unambiguous dates and reports any that still read both ways.")
+@click.option("--create-missing", is_flag=True, help="Create the shows and sponsors the sheet names that do not "
+                                                     "exist yet (listed), instead of reporting them.")
 @format_option
 @click.pass_context
 def import_csv_cmd(ctx: click.Context, file: str, kind: str, dry_run: bool, mapping: tuple[str, ...],
-                   dates: str, fmt: str) -> None:
+                   dates: str, create_missing: bool, fmt: str) -> None:
     """Import reads or campaigns from a spreadsheet, CSV or XLSX (all rows, or none)."""
     from sponsortrack.services.imports import import_campaigns_csv, import_reads_csv
 
-    fn = import_reads_csv if kind == "reads" else import_campaigns_csv
-    result = fn(_store(ctx), file, mapping=_parse_mapping(mapping), dry_run=dry_run, dates=dates)
+    if kind == "reads":
+        result = import_reads_csv(_store(ctx), file, mapping=_parse_mapping(mapping), dry_run=dry_run, dates=dates,
+                                  create_missing=create_missing)
+    else:
+        if create_missing:
+            raise click.UsageError("--create-missing is for --kind reads (campaign rows name existing sponsors)")
+        result = import_campaigns_csv(_store(ctx), file, mapping=_parse_mapping(mapping), dry_run=dry_run,
+                                      dates=dates)
+    for what, names in (("shows", getattr(result, "new_shows", [])), ("sponsors", getattr(result, "new_sponsors", []))):
+        if names and fmt == "table":
+            click.echo(f"new {what} {'to create' if dry_run or result.problems else 'created'}: {', '.join(names)}")
     _table_result(result, file, fmt)
 
 

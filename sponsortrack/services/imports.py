@@ -587,6 +587,8 @@ class TableImportResult:
     skipped: int = 0  # rows already in the database (re-import)
     dry_run: bool = False
     written: bool = False
+    new_shows: list[str] = field(default_factory=list)  # created by the import (create_missing)
+    new_sponsors: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -595,6 +597,7 @@ class TableImportResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "rows": self.rows, "encoding": self.encoding, "mapping": self.mapping,
+            "new_shows": self.new_shows, "new_sponsors": self.new_sponsors,
             "unused_columns": self.unused_columns, "problems": [p.to_dict() for p in self.problems],
             "preview": self.preview, "created": self.created, "skipped": self.skipped, "dry_run": self.dry_run,
             "written": self.written,
@@ -647,8 +650,12 @@ class _Memo:
 
 def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mapping[str, str] | None = None,
                      dry_run: bool = False, default_status: str = "aired", progress: Progress | None = None,
-                     cancelled: Cancelled | None = None, dates: str = "auto") -> TableImportResult:
+                     cancelled: Cancelled | None = None, dates: str = "auto",
+                     create_missing: bool = False) -> TableImportResult:
     """Reads from a spreadsheet (CSV or XLSX): show, episode number and sponsor per row (plus optional columns).
+
+    With ``create_missing`` a show or sponsor the database does not have yet is created (listed in
+    ``new_shows`` / ``new_sponsors`` for the preview) instead of being a problem.
 
     Every problem of a row is reported at once. Air dates may be ISO, "5 Mar 2024", or numeric in the
     order ``dates`` says ("us": 3/5/2024 is March 5; "day-first": 5 March); with "auto" the column's
@@ -704,6 +711,8 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
         raise ValidationError("dates", f"{dates!r} is not one of auto, us, day-first")
     order = None if order == "auto" else order
     bad = object()  # a field whose value has a problem (reported; the row is not imported)
+    new_shows: dict[str, dict[str, Any]] = {}  # casefold name -> {"id": ("new", key), "name"}
+    new_sponsors: dict[str, dict[str, Any]] = {}  # name_key -> {"id": ("new", key), "name"}
 
     for n, (row, rec) in enumerate(table.records(f), start=1):
         if n % 5000 == 0:
@@ -721,17 +730,25 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
         def need_show(rec: dict[str, str] = rec) -> dict:
             if not rec["show"]:
                 raise ValidationError("show", "is required")
-            hit = shows.get(rec["show"].casefold())
+            hit = shows.get(rec["show"].casefold()) or new_shows.get(rec["show"].casefold())
+            if hit is None and create_missing:
+                name = v.name(rec["show"], "show")
+                hit = new_shows[name.casefold()] = {"id": ("new", ("show", name.casefold())), "name": name}
             if hit is None:
-                raise NotFoundError("show", f"no show named {rec['show'][:60]!r}")
+                raise NotFoundError("show", f"no show named {rec['show'][:60]!r} (add it first, or import with "
+                                            "--create-missing)")
             return hit
 
         def need_sponsor(rec: dict[str, str] = rec) -> dict:
             if not rec["sponsor"]:
                 raise ValidationError("sponsor", "is required")
-            hit = sponsors.find(rec["sponsor"])
+            hit = sponsors.find(rec["sponsor"]) or new_sponsors.get(name_key(rec["sponsor"]))
+            if hit is None and create_missing:
+                name = v.name(rec["sponsor"], "sponsor")
+                hit = new_sponsors[name_key(name)] = {"id": ("new", ("sponsor", name_key(name))), "name": name}
             if hit is None:
-                raise NotFoundError("sponsor", f"no sponsor named {rec['sponsor'][:60]!r} (add it first)")
+                raise NotFoundError("sponsor", f"no sponsor named {rec['sponsor'][:60]!r} (add it first, or "
+                                               "import with --create-missing)")
             return hit
 
         show = get(need_show)
@@ -829,11 +846,18 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
     problems.sort(key=lambda p: p.row)
     result.preview = [_read_preview(r) for r in reads[:PREVIEW_ROWS]]
     result.created = {"episodes": len(new_episodes), "reads": len(reads)}
+    if create_missing:
+        result.new_shows = [sh["name"] for sh in new_shows.values()]
+        result.new_sponsors = [sp["name"] for sp in new_sponsors.values()]
+        result.created.update(shows=len(new_shows), sponsors=len(new_sponsors))
     if problems or dry_run:
         return result
     _check_cancel(cancelled)
     progress(total, total, f"Writing {len(reads):,} reads")
-    batch = istore.Batch(episodes_insert=list(new_episodes.values()), reads=reads)
+    batch = istore.Batch(episodes_insert=list(new_episodes.values()), reads=reads,
+                         shows_insert=[{"key": sh["id"][1], "name": sh["name"]} for sh in new_shows.values()],
+                         sponsors_insert=[{"key": sp["id"][1], "name": sp["name"], "domains": []}
+                                          for sp in new_sponsors.values()])
     istore.write_batch(store, batch)
     result.written = True
     progress(total, total, "Done")
