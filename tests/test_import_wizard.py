@@ -145,3 +145,32 @@ def test_wizard_show_notes_preview_says_why_each_sponsor_was_found(qtbot, ctx, t
     assert rows == [("Freshbooks (new)", "a heading that names the sponsor (line 10)"),
                     ("React in Action (new)", "a heading that names the sponsor (line 14)")]
     shot(wiz, "6-shownotes-found-by")
+
+
+def test_wizard_xlsx_sheet_creating_a_missing_sponsor(qtbot, ctx, tmp_path):
+    """Issue 11 item 4: an XLSX sheet read directly, "Mid roll" understood, and a sponsor that is not in the
+    database created when the producer ticks the box (named in the preview first)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["Podcast", "Ep", "Advertiser", "Slot"])
+    wb.active.append(["Practical AI", 59, "Acme Cloud", "Mid roll"])
+    f = tmp_path / "reads.xlsx"
+    wb.save(f)
+    wiz = iw.ImportWizard(ctx)
+    qtbot.addWidget(wiz)
+    wiz.show()
+    wiz.kind_page.group.button(2).setChecked(True)
+    next_page(qtbot, wiz)
+    wiz.source_page.path.setText(str(f))
+    assert wiz.source_page.create_missing.isVisibleTo(wiz)
+    wiz.source_page.create_missing.setChecked(True)
+    next_page(qtbot, wiz)
+    page = wiz.preview_page
+    qtbot.waitUntil(lambda: page.result is not None, timeout=15_000)
+    assert page.result.ok and "New sponsors: Acme Cloud." in page.summary.text()
+    shot(wiz, "7-xlsx-create-missing")
+    next_page(qtbot, wiz)
+    qtbot.waitUntil(lambda: wiz.result_page.done, timeout=15_000)
+    assert wiz.result_page.result.written
+    assert rd.count_reads(ctx.store, sponsor="Acme Cloud") == 1

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -57,7 +58,8 @@ PAGE_KIND, PAGE_SOURCE, PAGE_PREVIEW, PAGE_RESULT = range(4)
 # --------------------------------------------------------------------------- work (worker threads)
 
 def run_import(control, db_path, kind: str, source: str, *, preview: bool, mapping: dict[str, str] | None = None,
-               show: str | None = None, episode: str | None = None, selected: list[int] | None = None) -> Any:
+               show: str | None = None, episode: str | None = None, selected: list[int] | None = None,
+               create_missing: bool = False) -> Any:
     from sponsortrack.services import imports as imp
 
     cancelled = (lambda: control.cancelled) if control is not None else None
@@ -75,8 +77,10 @@ def run_import(control, db_path, kind: str, source: str, *, preview: bool, mappi
             data = tabular.read_bytes(Path(source))
             return imp.import_show_notes(store, data, show=show or None, episode=episode or None,
                                          apply=not preview, selection=selection)
-        fn = {"reads": imp.import_reads_csv, "campaigns": imp.import_campaigns_csv,
-              "downloads": imp.import_downloads_csv}[kind]
+        if kind == "reads":
+            return imp.import_reads_csv(store, source, mapping=mapping, dry_run=preview, progress=progress,
+                                        cancelled=cancelled, create_missing=create_missing)
+        fn = {"campaigns": imp.import_campaigns_csv, "downloads": imp.import_downloads_csv}[kind]
         return fn(store, source, mapping=mapping, dry_run=preview, progress=progress, cancelled=cancelled)
 
 
@@ -127,6 +131,10 @@ class SourcePage(QWizardPage):
         self.episode.setPlaceholderText("episode number")
         lay.addRow("Show:", self.show_combo)
         lay.addRow("Episode:", self.episode)
+        self.create_missing = QCheckBox("Create the shows and sponsors the sheet names that do not exist yet "
+                                        "(listed before anything is imported)")
+        self.create_missing.setObjectName("create_missing")
+        lay.addRow(self.create_missing)
         self.note = QLabel()
         self.note.setWordWrap(True)
         lay.addRow(self.note)
@@ -136,6 +144,7 @@ class SourcePage(QWizardPage):
         title = next(t for k, t, _ in KINDS if k == kind)
         self.setSubTitle(title + (" — a file, or an http(s) address of the feed." if kind == "rss" else "."))
         is_notes = kind == "shownotes"
+        self.create_missing.setVisible(kind == "reads")
         for w in (self.show_combo, self.episode):
             w.setVisible(is_notes)
             self.layout().labelForField(w).setVisible(is_notes)  # type: ignore[attr-defined]
@@ -259,6 +268,7 @@ class PreviewPage(QWizardPage):
         w = self.wiz
         w.task = w.ctx.tasks.start("Checking the import", run_import, w.kind(), w.source(), preview=True,
                           mapping=self.mapping(), show=w.show_name(), episode=w.episode(),
+                          create_missing=w.create_missing(),
                           on_done=self._done, on_error=self._failed, on_progress=self._progress)
 
     def _progress(self, done: int, total: int, text: str) -> None:
@@ -306,7 +316,10 @@ class PreviewPage(QWizardPage):
                                      f"below). Fix the file or the mapping, then check again. Nothing is "
                                      f"imported while any row has a problem.")
             else:
-                self.summary.setText(f"All {result.rows:,} rows are fine: importing adds {what}.{skipped} "
+                new = "".join(f" New {what_}: {_esc(', '.join(names))}." for what_, names in (
+                    ("shows", getattr(result, "new_shows", [])), ("sponsors", getattr(result, "new_sponsors", [])))
+                    if names)
+                self.summary.setText(f"All {result.rows:,} rows are fine: importing adds {what}.{skipped}{new} "
                                      f"Encoding: {result.encoding}.")
         elif kind == "rss":
             for p in result.problems:
@@ -412,8 +425,8 @@ class ResultPage(QWizardPage):
         w.button(QWizard.WizardButton.CancelButton).setText("Stop")
         w.task = w.ctx.tasks.start("Importing", run_import, w.kind(), w.source(), preview=False,
                           mapping=w.preview_page.mapping(), show=w.show_name(), episode=w.episode(),
-                          selected=w.preview_page.selected_rows(), on_done=self._done, on_error=self._failed,
-                          on_progress=self._progress)
+                          selected=w.preview_page.selected_rows(), create_missing=w.create_missing(),
+                          on_done=self._done, on_error=self._failed, on_progress=self._progress)
 
     def _progress(self, done: int, total: int, text: str) -> None:
         self.progress.setRange(0, max(total, 0))
@@ -517,6 +530,9 @@ class ImportWizard(QWizard):
 
     def episode(self) -> str | None:
         return self.source_page.episode.text().strip() or None if self.kind() == "shownotes" else None
+
+    def create_missing(self) -> bool:
+        return self.kind() == "reads" and self.source_page.create_missing.isChecked()
 
 
 def open_wizard(ctx, parent: QWidget | None = None) -> ImportWizard:
