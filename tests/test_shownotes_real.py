@@ -206,6 +206,16 @@ def test_sentence_forms_from_the_issue(text, expected):
     assert found(text) == expected
 
 
+def test_a_setext_heading_over_a_row_of_linked_logos():
+    text = ("Intro.\n\nThis episode was brought to you by\n----------\n\n"
+            "[![iXsystems - Enterprise Servers](/images/1.png)](http://www.ixsystems.com/bsdnow)"
+            "[![Tarsnap - Online Backups for the Truly Paranoid](/images/3.png)](http://www.tarsnap.com/bsdnow)\n\n"
+            "---\n\nHeadlines\n----------\n\n### [FreeBSD 10.1](http://ftp.freebsd.org/x) ###\n")
+    assert [(p.name, p.promo_url, p.rule) for p in parse_show_notes(text)] == [
+        ("iXsystems", "http://www.ixsystems.com/bsdnow", shownotes.RULE_LINK),
+        ("Tarsnap", "http://www.tarsnap.com/bsdnow", shownotes.RULE_LINK)]
+
+
 # --------------------------------------------------------------------------- known sponsors
 
 def test_known_sponsors_by_domain_alias_and_promo_url():

@@ -245,6 +245,8 @@ _BULLET_CHARS = frozenset("-*+•·▪●◦‣►➤→–—0123456789")
 _MD_LINK_RE = re.compile(
     r"!?\[([^\[\]\n]{0,500})\]\(\s*<?([^()\s<>]{1,2000})>?(?:\s+\"[^\"\n]{0,200}\")?\s*\)"
 )
+_MD_IMAGE_LINK_RE = re.compile(r"\[!\[([^\[\]\n]{0,500})\]\([^()\s]{1,2000}(?:\s+\"[^\"\n]{0,200}\")?\)\]"
+                               r"\(\s*([^()\s<>]{1,2000})\s*\)")
 _MD_AUTOLINK_RE = re.compile(r"<((?:https?://|www\.)[^<>\s]{1,2000})>", re.I)
 _MD_ANY_LINK_RE = re.compile(f"{_MD_LINK_RE.pattern}|{_MD_AUTOLINK_RE.pattern}", re.I)
 _MD_BOLD_RE = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`")
@@ -278,6 +280,8 @@ def _markdown_line(raw: str) -> _Line:
     ):
         heading = bold = True
     links: list[tuple[int, int, str]] = []
+    if "[![" in s:  # a linked image "[![iXsystems - ...](/logo.png)](https://x.com/y)": its alt text is the link's
+        s = _MD_IMAGE_LINK_RE.sub(r"[\1](\2)", s)
     if "[" in s or "<" in s:
         out: list[str] = []
         pos = 0
@@ -330,10 +334,17 @@ _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _MD_MARKERS_RE = re.compile(r"(?m)^(?:#{1,6}\s|[ \t]{0,3}[-*+–—•]\s+\S)|\]\((?:https?:|www\.)")
 
 
+_SETEXT_RE = re.compile(r"^\s{0,3}(?:-{3,}|={3,})\s*$")
+
+
 def _markdown_lines(text: str) -> list[_Line]:
     lines = [_markdown_line(line) for line in text.split("\n")]
     for i, line in enumerate(lines, start=1):
         line.src = i
+        # a setext heading: "Sponsors\n--------" (the underline itself is not text)
+        if i > 1 and _SETEXT_RE.match(line.text) and not lines[i - 2].blank and not lines[i - 2].bullet:
+            lines[i - 2].heading = True
+            line.text, line.links = "", []
     return lines
 
 
@@ -753,6 +764,28 @@ def _entry_from_line(line: _Line, pos: int, *, in_section: bool) -> _Found | Non
     if name is None:
         return None
     return _Found(name, pos, "", [], [h for _, _, h in line.links], line=line.src, trusted=True)
+
+
+def _link_row(line: _Line, pos: int) -> list[_Found]:
+    """A line of a sponsor list that is only links side by side (logos in a row): one entry per link."""
+    if len(line.links) < 2:
+        return []
+    rest = line.text
+    for a, b, _h in sorted(line.links, reverse=True):
+        rest = rest[:a] + rest[b:]
+    if rest.strip(" |,•·-–—"):
+        return []
+    out = []
+    for k, (a, b, href) in enumerate(sorted(line.links)):
+        # "iXsystems - Enterprise Servers and Storage": the name is what comes before a tagline
+        head = re.split(r"\s+[-–—|:]\s+", line.text[a:b].strip(), maxsplit=1)[0]
+        sub = _Line(head, [(0, len(head), href)], src=line.src)
+        f = _link_entry(sub, pos + k)
+        if f is not None:
+            f.blurb = line.text[a:b]
+            f.links = [(0, b - a, href)]
+            out.append(f)
+    return out
 
 
 def _link_entry(line: _Line, pos: int) -> _Found | None:
@@ -1238,6 +1271,11 @@ def _parse(text: str | bytes | None, exclude_domains: Iterable[str],
                 off = len(current.blurb) + (1 if current.blurb else 0)
                 current.blurb = (current.blurb + " " + line.text).strip()
                 current.links.extend((a + off, b + off, h) for a, b, h in line.links)
+                continue
+            row = _link_row(line, idx * 10_000)
+            if row:
+                found.extend(row)
+                current, blank_since_entry, non_entries = row[-1], False, 0
                 continue
             entry = _entry_from_line(line, idx * 10_000, in_section=True)
             if entry is not None:
