@@ -330,6 +330,9 @@ GROWING = {
     "known links in prose": lambda k: "\n".join(f"Get it at acme.com/x{i} now." for i in range(k)),
     "long reads in one paragraph": lambda k: " ".join(
         f"This episode is sponsored by Brand{i}. It is good. It is fast." for i in range(k)),
+    "a row of linked logos": lambda k: "Sponsors:\n" + "".join(f"[![B{i} - tag](/i{i}.png)](https://b{i}.io/p)"
+                                                              for i in range(k)),
+    "setext headings": lambda k: "\n".join(f"Part {i}\n-----\ntext {i}" for i in range(k)),
     "mixed markdown and html": lambda k: "## Notes\n" + "\n".join(f"<p>para {i}\n<a href='https://x{i}.io'>x</a></p>"
                                                                   for i in range(k)),
 }

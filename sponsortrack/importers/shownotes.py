@@ -770,10 +770,13 @@ def _link_row(line: _Line, pos: int) -> list[_Found]:
     """A line of a sponsor list that is only links side by side (logos in a row): one entry per link."""
     if len(line.links) < 2:
         return []
-    rest = line.text
-    for a, b, _h in sorted(line.links, reverse=True):
-        rest = rest[:a] + rest[b:]
-    if rest.strip(" |,•·-–—"):
+    spans = sorted((a, b) for a, b, _h in line.links)
+    gaps, at = [], 0
+    for a, b in spans:  # the text between the links, in one pass
+        gaps.append(line.text[at:max(at, a)])
+        at = max(at, b)
+    gaps.append(line.text[at:])
+    if "".join(gaps).strip(" |,•·-–—"):
         return []
     out = []
     for k, (a, b, href) in enumerate(sorted(line.links)):
