@@ -53,7 +53,9 @@ def test_feed_show_and_items():
     assert (a.guid, a.number, a.published_on, a.link) == ("pai-59", 59, "2019-10-14",
                                                          "https://changelog.com/practicalai/59")
     assert "Fastly" in a.notes and "<li>" in a.notes  # content:encoded preferred over description
-    assert (b.number, b.published_on) == (58, "2019-10-08")  # number from the title; date in UTC
+    # number from the title; the date as the feed writes it (23:30 at -0500 is still the 7th there, not
+    # the 8th in UTC: issue 11, a read must not move into the next day, month or invoice)
+    assert (b.number, b.published_on) == (58, "2019-10-07")
     assert (c.number, c.published_on, c.link) == (None, "2019-10-01", None)
 
 
@@ -167,7 +169,7 @@ def test_too_many_cells_is_a_row_problem():
 @pytest.mark.parametrize("data,message", [
     (b"", "file: is empty"),
     (b"   \n\n", "file: is empty"),
-    (b"PK\x03\x04rest-of-zip", "file: looks like an Excel workbook (XLSX)"),
+    (b"PK\x03\x04rest-of-zip", "file: is a ZIP file but not a readable Excel workbook (XLSX)"),
     (b"a,b\n1,\x002\n", "file: contains NUL bytes"),
 ])
 def test_unreadable_files(data, message):

@@ -92,8 +92,9 @@ def test_wizard_csv_problems_block_import(qtbot, ctx, tmp_path):
     page = wiz.preview_page
     qtbot.waitUntil(lambda: page.result is not None, timeout=15_000)
     problems = [page.problems.item(i).text() for i in range(page.problems.count())]
-    assert problems == ["row 2: sponsor: no sponsor named 'Acme' (add it first)",
-                        "row 3: placement: 'sideways' is not one of pre, mid, post"]
+    assert problems == ["row 2: sponsor: no sponsor named 'Acme' (add it first, or import with --create-missing)",
+                        "row 3: placement: 'sideways' is not a placement (pre, mid or post; 'Pre-roll', 'Mid roll' and "
+                        "'Post' are read too)"]
     assert not wiz.button(QWizard.WizardButton.CommitButton).isEnabled()
     assert page.combos["sponsor"].currentData() == "Advertiser"
     shot(wiz, "5-csv-problems")
@@ -102,7 +103,7 @@ def test_wizard_csv_problems_block_import(qtbot, ctx, tmp_path):
     page.recheck.click()
     qtbot.waitUntil(lambda: not page.busy, timeout=15_000)
     problems = [page.problems.item(i).text() for i in range(page.problems.count())]
-    assert problems == ["row 2: sponsor: no sponsor named 'Acme' (add it first)"]
+    assert problems == ["row 2: sponsor: no sponsor named 'Acme' (add it first, or import with --create-missing)"]
 
 
 def test_wizard_bad_feed_message(qtbot, ctx, tmp_path):
@@ -118,3 +119,58 @@ def test_wizard_bad_feed_message(qtbot, ctx, tmp_path):
     qtbot.waitUntil(lambda: not page.busy, timeout=15_000)
     assert "feed: is truncated" in page.summary.text()
     assert not wiz.button(QWizard.WizardButton.CommitButton).isEnabled()
+
+
+def test_wizard_show_notes_preview_says_why_each_sponsor_was_found(qtbot, ctx, tmp_path):
+    """Issue 11 item 1: the import preview shows which rule and line found each sponsor."""
+    from PySide6.QtWidgets import QRadioButton
+
+    notes = tmp_path / "syntax-094.md"
+    notes.write_text((Path(__file__).parent / "fixtures" / "real" / "syntax-094.md").read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    wiz = iw.ImportWizard(ctx)
+    qtbot.addWidget(wiz)
+    wiz.show()
+    wiz.findChild(QRadioButton, "kind_shownotes").setChecked(True)
+    next_page(qtbot, wiz)
+    wiz.source_page.path.setText(str(notes))
+    wiz.source_page.show_combo.setCurrentIndex(wiz.source_page.show_combo.findData("Practical AI"))
+    wiz.source_page.episode.setText("59")
+    next_page(qtbot, wiz)
+    page = wiz.preview_page
+    qtbot.waitUntil(lambda: page.result is not None, timeout=15_000)
+    headers = [page.model.horizontalHeaderItem(c).text() for c in range(page.model.columnCount())]
+    col = headers.index("Found by")
+    rows = [(page.model.item(r, 3).text(), page.model.item(r, col).text()) for r in range(page.model.rowCount())]
+    assert rows == [("Freshbooks (new)", "a heading that names the sponsor (line 10)"),
+                    ("React in Action (new)", "a heading that names the sponsor (line 14)")]
+    shot(wiz, "6-shownotes-found-by")
+
+
+def test_wizard_xlsx_sheet_creating_a_missing_sponsor(qtbot, ctx, tmp_path):
+    """Issue 11 item 4: an XLSX sheet read directly, "Mid roll" understood, and a sponsor that is not in the
+    database created when the producer ticks the box (named in the preview first)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["Podcast", "Ep", "Advertiser", "Slot"])
+    wb.active.append(["Practical AI", 59, "Acme Cloud", "Mid roll"])
+    f = tmp_path / "reads.xlsx"
+    wb.save(f)
+    wiz = iw.ImportWizard(ctx)
+    qtbot.addWidget(wiz)
+    wiz.show()
+    wiz.kind_page.group.button(2).setChecked(True)
+    next_page(qtbot, wiz)
+    wiz.source_page.path.setText(str(f))
+    assert wiz.source_page.create_missing.isVisibleTo(wiz)
+    wiz.source_page.create_missing.setChecked(True)
+    next_page(qtbot, wiz)
+    page = wiz.preview_page
+    qtbot.waitUntil(lambda: page.result is not None, timeout=15_000)
+    assert page.result.ok and "New sponsors: Acme Cloud." in page.summary.text()
+    shot(wiz, "7-xlsx-create-missing")
+    next_page(qtbot, wiz)
+    qtbot.waitUntil(lambda: wiz.result_page.done, timeout=15_000)
+    assert wiz.result_page.result.written
+    assert rd.count_reads(ctx.store, sponsor="Acme Cloud") == 1

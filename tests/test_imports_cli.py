@@ -112,8 +112,8 @@ def test_import_csv_bad_rows_exit_2_unchanged(cli, db_path, tmp_path):
     res = cli("import", "csv", str(f), "--kind", "reads")
     assert res.exit_code == 2
     assert res.output.splitlines()[:3] == [
-        "error: row 2: sponsor: no sponsor named 'Acme' (add it first)",
-        "error: row 3: show: no show named 'Nope'",
+        "error: row 2: sponsor: no sponsor named 'Acme' (add it first, or import with --create-missing)",
+        "error: row 3: show: no show named 'Nope' (add it first, or import with --create-missing)",
         f"{f}: 2 problems; nothing was imported.",
     ]
     assert digest(db_path) == before

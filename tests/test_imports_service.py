@@ -124,13 +124,13 @@ def test_rss_attaches_guid_to_hand_logged_episode(net):
         ("Fastly", "Bandwidth", "post", cat.resolve_episode(net, "Practical AI", 62).id)]
 
 
-def test_rss_with_bad_items_writes_nothing(net):
+def test_rss_with_bad_items_writes_nothing_when_strict(net):
     before = digest(net)
     bad = (b'<rss version="2.0"><channel><title>Other</title>'
            b"<item><title>Good</title><guid>a</guid><pubDate>Mon, 21 Oct 2019 12:00:00 +0000</pubDate></item>"
            b"<item><title>No guid</title><pubDate>Mon, 21 Oct 2019 12:00:00 +0000</pubDate></item>"
            b"<item><title>No date</title><guid>c</guid></item></channel></rss>")
-    res = imp.import_rss(net, bad, apply=True)
+    res = imp.import_rss(net, bad, apply=True, strict=True)
     assert res.problems == ["item 2 (No guid): has no <guid>: it cannot be matched on re-import",
                             "item 3 (No date): has no publication date (<pubDate>)"]
     assert not res.written
@@ -182,12 +182,15 @@ def test_reads_csv_dry_run_then_import(net):
 
 
 BAD_ROWS = [
-    ("Nowhere,63,Fastly,mid,,,,,", "row 2: show: no show named 'Nowhere'"),
+    ("Nowhere,63,Fastly,mid,,,,,", "row 2: show: no show named 'Nowhere' (add it first, or import with "
+                                    "--create-missing)"),
     ("Practical AI,x,Fastly,mid,,,,,", "row 2: episode: must be a positive integer, not 'x'"),
     ("Practical AI,99,Fastly,mid,,,,,", "row 2: episode: Practical AI has no episode 99 (give an air date "
                                         "column to create it)"),
-    ("Practical AI,63,Acme,mid,,,,,", "row 2: sponsor: no sponsor named 'Acme' (add it first)"),
-    ("Practical AI,63,Fastly,middle,,,,,", "row 2: placement: 'middle' is not one of pre, mid, post"),
+    ("Practical AI,63,Acme,mid,,,,,", "row 2: sponsor: no sponsor named 'Acme' (add it first, or import with "
+                                      "--create-missing)"),
+    ("Practical AI,63,Fastly,halftime,,,,,", "row 2: placement: 'halftime' is not a placement (pre, mid or post; "
+                                           "'Pre-roll', 'Mid roll' and 'Post' are read too)"),
     ("Practical AI,63,Fastly,mid,ftp://x.com,,,,", "row 2: promo_url: scheme 'ftp' is not http or https"),
     ("Practical AI,99,Fastly,mid,,,2019-02-30,,", "row 2: air_date: '2019-02-30' is not a real date"),
     ("Practical AI,63,Fastly,mid,,,,1:99,", "row 2: start: '1:99' is not a duration (seconds, M:SS or H:MM:SS)"),

@@ -30,10 +30,18 @@ def test_impossible_dates_are_problems_naming_item_and_field():
     ]
 
 
-def test_a_feed_with_an_impossible_date_writes_nothing(store):
-    result = imports.import_rss(store, FIXTURE.read_bytes())
+def test_a_feed_with_an_impossible_date_writes_nothing_when_strict(store):
+    result = imports.import_rss(store, FIXTURE.read_bytes(), strict=True)
     assert any("'2019-02-30' is not a real date" in p for p in result.problems)
     assert store.scalar("SELECT count(*) FROM episodes") == 0
+
+
+def test_items_with_impossible_dates_are_skipped_and_counted(store):
+    """Issue 11 item 2: by default the items with a problem are left out, counted, and the rest import."""
+    result = imports.import_rss(store, FIXTURE.read_bytes())
+    assert result.written and result.skipped == 4
+    assert store.query("SELECT guid, published_on FROM episodes ORDER BY guid") == [
+        {"guid": "dates-1", "published_on": "2019-10-01"}, {"guid": "dates-5", "published_on": "2024-02-29"}]
 
 
 @pytest.mark.parametrize(("text", "why"), [

@@ -73,8 +73,8 @@ def import_shownotes(ctx: click.Context, file: str, show: str | None, episode: s
     for p, known in zip(result.sponsors, result.matches, strict=True):
         rows.append({"sponsor": p.name, "matches": known or "(new)", "promo_url": p.promo_url,
                      "promo_code": p.promo_code, "offer": p.offer,
-                     "start": p.start_seconds, "length": p.length_seconds})
-    emit(rows, ["sponsor", "matches", "promo_url", "promo_code", "offer", "start", "length"], fmt)
+                     "start": p.start_seconds, "length": p.length_seconds, "found_by": p.why})
+    emit(rows, ["sponsor", "matches", "promo_url", "promo_code", "offer", "start", "length", "found_by"], fmt)
     if result.episode_label and fmt == "table":
         if result.applied:
             made = f" (new sponsors: {', '.join(result.sponsors_created)})" if result.sponsors_created else ""
@@ -144,15 +144,21 @@ def import_chapters_cmd(ctx: click.Context, file: str, show: str, episode: str, 
 @click.argument("feed")
 @click.option("--show", "show_name", help="Import into this show (default: the feed's title).")
 @click.option("--apply", is_flag=True, help="Also log the sponsors found in the show notes as reads.")
+@click.option("--dry-run", is_flag=True, help="Report what the import would do; write nothing, not even the show.")
+@click.option("--strict", is_flag=True, help="All or nothing: any item with a problem means nothing is imported "
+                                             "(by default such items are skipped, counted and listed).")
 @format_option
 @click.pass_context
-def import_rss_cmd(ctx: click.Context, feed: str, show_name: str | None, apply: bool, fmt: str) -> None:
+def import_rss_cmd(ctx: click.Context, feed: str, show_name: str | None, apply: bool, dry_run: bool,
+                   strict: bool, fmt: str) -> None:
     """Create or update a show and its episodes from an RSS feed (a file or an http(s) URL)."""
     from sponsortrack.services.imports import import_rss
 
-    result = import_rss(_store(ctx), feed, apply=apply, show_name=show_name)
-    if result.problems:
+    result = import_rss(_store(ctx), feed, apply=apply, show_name=show_name, dry_run=dry_run, strict=strict)
+    if result.problems and (strict or not (result.added or result.changed or result.unchanged)):
         _fail(result.problems, f"feed {feed}")
+    for p in result.problems:
+        click.echo(f"skipped {p}", err=True)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -162,13 +168,21 @@ def import_rss_cmd(ctx: click.Context, feed: str, show_name: str | None, apply: 
               "promo_url", "promo_code", "offer"], fmt)
         return
     verb = "Created" if result.show_created else "Updated"
-    click.echo(f"{verb} show {result.show_name}: {len(result.added)} episodes added, {len(result.changed)} "
-               f"changed, {result.unchanged} unchanged.")
+    if dry_run:
+        verb = "Would create" if result.show_created else "Would update"
+    skipped = (f", {result.skipped} item{'s' if result.skipped != 1 else ''} skipped (problems above)"
+               if result.skipped else "")
+    added = "to add" if dry_run else "added"
+    nothing = " Nothing was written (dry run)." if dry_run else ""
+    click.echo(f"{verb} show {result.show_name}: {len(result.added)} episodes {added}, {len(result.changed)} "
+               f"changed, {result.unchanged} unchanged{skipped}.{nothing}")
     for label, fields in result.changed[:20]:
         click.echo(f"  changed {label}: {', '.join(fields)}")
     if len(result.changed) > 20:
         click.echo(f"  ... and {len(result.changed) - 20} more")
-    if apply:
+    if apply and dry_run:
+        click.echo(f"Would log {sum(p.selected for p in result.proposed)} reads from the show notes.")
+    elif apply:
         made = f"; new sponsors: {', '.join(result.sponsors_created)}" if result.sponsors_created else ""
         click.echo(f"Logged {result.reads_created} reads from the show notes{made}.")
     elif result.proposed:
@@ -184,15 +198,29 @@ def import_rss_cmd(ctx: click.Context, feed: str, show_name: str | None, apply: 
 @click.option("--dry-run", is_flag=True, help="Check every row and preview; write nothing.")
 @click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
               help="Read FIELD from COLUMN (repeatable), e.g. --map sponsor=Advertiser.")
+@click.option("--dates", type=click.Choice(["auto", "us", "day-first"]), default="auto", show_default=True,
+              help="How to read numeric dates like 3/5/2024: us = March 5, day-first = 3 May; auto decides "
+                   "from the sheet's unambiguous dates and reports any that still read both ways.")
+@click.option("--create-missing", is_flag=True, help="Create the shows and sponsors the sheet names that do not "
+                                                     "exist yet (listed), instead of reporting them.")
 @format_option
 @click.pass_context
 def import_csv_cmd(ctx: click.Context, file: str, kind: str, dry_run: bool, mapping: tuple[str, ...],
-                   fmt: str) -> None:
-    """Import reads or campaigns from a spreadsheet saved as CSV (all rows, or none)."""
+                   dates: str, create_missing: bool, fmt: str) -> None:
+    """Import reads or campaigns from a spreadsheet, CSV or XLSX (all rows, or none)."""
     from sponsortrack.services.imports import import_campaigns_csv, import_reads_csv
 
-    fn = import_reads_csv if kind == "reads" else import_campaigns_csv
-    result = fn(_store(ctx), file, mapping=_parse_mapping(mapping), dry_run=dry_run)
+    if kind == "reads":
+        result = import_reads_csv(_store(ctx), file, mapping=_parse_mapping(mapping), dry_run=dry_run, dates=dates,
+                                  create_missing=create_missing)
+    else:
+        if create_missing:
+            raise click.UsageError("--create-missing is for --kind reads (campaign rows name existing sponsors)")
+        result = import_campaigns_csv(_store(ctx), file, mapping=_parse_mapping(mapping), dry_run=dry_run,
+                                      dates=dates)
+    for what, names in (("shows", getattr(result, "new_shows", [])), ("sponsors", getattr(result, "new_sponsors", []))):
+        if names and fmt == "table":
+            click.echo(f"new {what} {'to create' if dry_run or result.problems else 'created'}: {', '.join(names)}")
     _table_result(result, file, fmt)
 
 

@@ -27,6 +27,9 @@ _TITLE_NUMBER_RES = (
     re.compile(r"^\s*(?:#|no\.?\s*|ep(?:isode)?\.?\s*)?(\d{1,5})\s*(?:[:.|\-–—]|\s-\s)", re.I),
     re.compile(r"\b(?:episode|ep\.?)\s*#?\s*(\d{1,5})\b", re.I),
     re.compile(r"(?:^|\s)#(\d{1,5})\b"),
+    re.compile(r"\bS\d{1,3}\s*E(\d{1,4})\b", re.I),  # "S2 E18: The Recusal"
+    re.compile(r"\s[-–—|:]\s*(\d{1,5})\s*$"),  # "Title - 002"
+    re.compile(r"[(\[](?:ep(?:isode)?\.?\s*)?#?(\d{1,5})[)\]]\s*$", re.I),  # "Title (Ep. 12)"
 )
 
 
@@ -45,7 +48,7 @@ class FeedItem:
     guid: str
     title: str
     number: int | None
-    published_on: str  # YYYY-MM-DD (UTC)
+    published_on: str  # YYYY-MM-DD as the feed writes it, in its own time zone (not converted to UTC)
     link: str | None = None
     notes: str | None = None
     season: int | None = None
@@ -181,7 +184,7 @@ def parse_feed(data: bytes) -> ParsedFeed:
                 tag = "<pubDate>" if key == "published" else "<updated>"
                 problems.append(f"{tag}: {raw_date.strip()[:60]!r} is not a real date ({why})")
             else:
-                published_on = _utc_date(published)
+                published_on = _local_date(raw_date) or _utc_date(published)
         if problems:
             out.problems.extend(FeedProblem(index, label, p) for p in problems)
             if guid and guid not in seen:
@@ -244,6 +247,23 @@ def impossible_date(raw: str) -> str | None:
     if hour > 23 or minute > 59 or second > 60:  # 60: a leap second
         return f"there is no time {hour:02d}:{minute:02d}:{second:02d}"
     return None
+
+
+def _local_date(raw: str) -> str | None:
+    """The day a date is written for, in the feed's own zone: "Sat, 19 Jan 2020 19:01:00 -0800" is
+    2020-01-19 (converted to UTC it would be Sunday, and a read at month end would fall into the next
+    month's invoice). None when the text is not in a form read here (feedparser's UTC date is used)."""
+    m = _ISO_DATE_RE.match(raw) or _RFC_DATE_RE.search(raw)
+    if not m:
+        return None
+    g = m.groupdict()
+    month = _MONTHS.get(g["mon"].lower()) if "mon" in g else int(g["m"])
+    if not month:
+        return None
+    try:
+        return dt.date(int(g["y"]), month, int(g["d"])).isoformat()
+    except ValueError:
+        return None
 
 
 def _utc_date(value: time.struct_time) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 from sponsortrack import validation as v
 from sponsortrack.errors import NotFoundError, SponsortrackError, ValidationError
-from sponsortrack.importers import rss, tabular
+from sponsortrack.importers import rss, sniff, tabular
 from sponsortrack.importers.shownotes import ParsedSponsor, SponsorMatcher, name_key, parse_show_notes
 from sponsortrack.importers.tabular import RowProblem
 from sponsortrack.money import MAX_UNITS, check_cpm
@@ -56,10 +56,17 @@ def _check_cancel(cancelled: Cancelled | None) -> None:
 class _Sponsors:
     """Known sponsors by exact name, fuzzy name (SponsorMatcher) and promo-link domain."""
 
-    def __init__(self, rows: list[dict]):
+    def __init__(self, rows: list[dict], campaigns: list[dict] | None = None):
         self.by_id = {r["id"]: r for r in rows}
         self.by_name = {r["name"].casefold(): r for r in rows}
-        self.matcher = SponsorMatcher(r["name"] for r in rows)
+        promo_urls: dict[int, list[str]] = defaultdict(list)
+        for c in campaigns or ():
+            if c.get("promo_url"):
+                promo_urls[c["sponsor_id"]].append(c["promo_url"])
+        # names, domains and the campaigns' promo URLs, so the parser recognises a known sponsor by its link
+        self.matcher = SponsorMatcher()
+        for r in rows:
+            self.matcher.add(r["name"], domains=r.get("domains") or [], urls=promo_urls.get(r["id"], []))
         self.by_domain: dict[str, dict] = {}
         for r in rows:
             for d in r.get("domains") or []:
@@ -73,6 +80,9 @@ class _Sponsors:
         hit = self.by_name.get(key)
         if hit is None:
             known = self.matcher.match(name)
+            hit = self.by_name.get(known.casefold()) if known else None
+        if hit is None and url:
+            known = self.matcher.match_url(url)
             hit = self.by_name.get(known.casefold()) if known else None
         if hit is None and url:
             host = v.url_host(url)
@@ -235,7 +245,7 @@ def _propose(parsed: list[ParsedSponsor], *, episode_key: Any, label: str, air_d
             read_type=camp["default_read_type"] if camp else DEFAULT_READ_TYPE,
             promo_url=p.promo_url or (camp["promo_url"] if camp else None),
             promo_code=p.promo_code or (camp["promo_code"] if camp else None),
-            offer=p.offer, start_seconds=p.start_seconds, length_seconds=p.length_seconds,
+            offer=p.offer, start_seconds=p.start_seconds, length_seconds=p.length_seconds, found_by=p.why,
         ))
     return out
 
@@ -298,6 +308,8 @@ class FeedImportResult:
     problems: list[str] = field(default_factory=list)
     applied: bool = False
     written: bool = False
+    skipped: int = 0  # items with a problem, left out while the rest were imported (not with strict)
+    dry_run: bool = False
 
     @property
     def ok(self) -> bool:
@@ -306,6 +318,7 @@ class FeedImportResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "show": self.show_name, "show_created": self.show_created, "added": self.added,
+            "skipped_items": self.skipped, "dry_run": self.dry_run,
             "changed": [{"episode": lbl, "fields": f} for lbl, f in self.changed], "unchanged": self.unchanged,
             "proposed_reads": [p.to_dict() for p in self.proposed], "reads_created": self.reads_created,
             "sponsors_created": self.sponsors_created, "problems": self.problems, "applied": self.applied,
@@ -316,12 +329,14 @@ class FeedImportResult:
 def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False, show_name: str | None = None,
                dry_run: bool = False, progress: Progress | None = None, cancelled: Cancelled | None = None,
                selection: Callable[[list[ProposedRead]], list[ProposedRead]] | None = None,
-               deadline: float = FETCH_DEADLINE) -> FeedImportResult:
+               deadline: float = FETCH_DEADLINE, strict: bool = False) -> FeedImportResult:
     """Create or update a show and its episodes from a feed (keyed by GUID, idempotent).
 
     The sponsors in each episode's notes become proposed reads (status ``aired``, source "show
     notes"); they are written only with ``apply=True`` (``selection`` may narrow them first).
-    Problems in the feed (per item) mean nothing is written; ``dry_run`` previews without writing.
+    An item with a problem is reported and left out while the rest are imported (``skipped`` counts
+    them); with ``strict`` any problem means nothing is written. ``dry_run`` writes nothing at all
+    (not the show, not its episodes, not the reads) and reports what an import would do.
     """
     progress = progress or _noop_progress
     progress(0, 0, "Reading the feed")
@@ -330,8 +345,9 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
     progress(0, 0, "Parsing the feed")
     feed = rss.parse_feed(data)
     name = v.name(show_name or feed.show.title, "show")
-    result = FeedImportResult(show_name=name)
+    result = FeedImportResult(show_name=name, dry_run=dry_run)
     result.problems = [str(p) for p in feed.problems]
+    bad_items = {p.index for p in feed.problems}
 
     shows = istore.shows(store)
     show = next((s for s in shows if s["name"].casefold() == name.casefold()), None)
@@ -360,8 +376,9 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
     website = (show or {}).get("website") or feed.show.link
     exclude = [d for d in (website, url, feed.show.link) if d]
 
-    sponsors = _Sponsors(istore.sponsors(store))
-    campaigns = _Campaigns(istore.campaigns(store))
+    campaign_rows = istore.campaigns(store)
+    sponsors = _Sponsors(istore.sponsors(store), campaign_rows)
+    campaigns = _Campaigns(campaign_rows)
     reads_by_episode: dict[int, Counter[int]] = defaultdict(Counter)
     if existing:
         for r in istore.read_summaries(store, [e["id"] for e in existing]):
@@ -377,6 +394,7 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
             values = _episode_values(item)
         except ValidationError as exc:
             result.problems.append(f"item {item.index} ({item.title[:60]}): {exc}")
+            bad_items.add(item.index)
             continue
         current = by_guid.get(item.guid)
         number = values["number"]
@@ -392,7 +410,7 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
             else:
                 numbers_taken[values["number"]] = item.guid
         label = episode_label(values["number"], values["title"])
-        parsed = parse_show_notes(item.notes or "", exclude_domains=exclude)
+        parsed = parse_show_notes(item.notes or "", exclude_domains=exclude, known=sponsors.matcher)
         if current is None:
             key = ("guid", item.guid)
             batch.episodes_insert.append({"key": key, "show_id": show_id, **values})
@@ -411,8 +429,11 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
             result.proposed += _propose(parsed, episode_key=current["id"], label=label,
                                         air_date=values["published_on"], show_id=show_id, sponsors=sponsors,
                                         campaigns=campaigns, already=reads_by_episode.get(current["id"]))
-    if result.problems or dry_run:
+    result.skipped = len(bad_items)
+    if (result.problems and strict) or dry_run:
         return result
+    if result.problems and not (result.added or result.changed or result.unchanged):
+        return result  # every item has a problem: nothing to import (not even the show)
     _check_cancel(cancelled)
     if apply:
         chosen_ids = {id(p) for p in (selection(result.proposed) if selection else result.proposed)}
@@ -469,9 +490,13 @@ def import_show_notes(store: Store, text: str | bytes, *, show: str | None = Non
     """Parse show notes; with a show and episode, propose reads for it (written with ``apply``)."""
     from sponsortrack.services import catalog as cat
 
+    wrong = sniff.wrong_for_show_notes(text if isinstance(text, bytes) else text[:sniff.HEAD].encode("utf-8"))
+    if wrong is not None:
+        raise ValidationError("file", wrong)
     if isinstance(text, bytes):
         text, _enc = tabular.decode(text)
-    sponsors = _Sponsors(istore.sponsors(store))
+    campaign_rows = istore.campaigns(store)
+    sponsors = _Sponsors(istore.sponsors(store), campaign_rows)
     ep = None
     exclude: list[str] = []
     if show is not None or episode is not None:
@@ -482,14 +507,14 @@ def import_show_notes(store: Store, text: str | bytes, *, show: str | None = Non
         exclude = [d for d in (sh.website, sh.feed_url) if d]
     elif apply:
         raise ValidationError("apply", "needs --show and --episode: which episode aired these sponsors?")
-    parsed = parse_show_notes(text, exclude_domains=exclude)
+    parsed = parse_show_notes(text, exclude_domains=exclude, known=sponsors.matcher)
     matches = [(sponsors.find(p.name, p.promo_url) or {}).get("name") for p in parsed]
     result = ShowNotesResult(parsed, matches)
     if ep is None:
         return result
     result.episode_label = f"{ep.show_name} {ep.label}"
     already: Counter[int] = Counter(r["sponsor_id"] for r in istore.read_summaries(store, [ep.id]))
-    campaigns = _Campaigns(istore.campaigns(store))
+    campaigns = _Campaigns(campaign_rows)
     result.proposed = _propose(parsed, episode_key=ep.id, label=result.episode_label, air_date=ep.air_date,
                                show_id=ep.show_id, sponsors=sponsors, campaigns=campaigns, already=already)
     if apply:
@@ -523,6 +548,8 @@ class TableImportResult:
     skipped: int = 0  # rows already in the database (re-import)
     dry_run: bool = False
     written: bool = False
+    new_shows: list[str] = field(default_factory=list)  # created by the import (create_missing)
+    new_sponsors: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -531,6 +558,7 @@ class TableImportResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "rows": self.rows, "encoding": self.encoding, "mapping": self.mapping,
+            "new_shows": self.new_shows, "new_sponsors": self.new_sponsors,
             "unused_columns": self.unused_columns, "problems": [p.to_dict() for p in self.problems],
             "preview": self.preview, "created": self.created, "skipped": self.skipped, "dry_run": self.dry_run,
             "written": self.written,
@@ -583,8 +611,17 @@ class _Memo:
 
 def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mapping[str, str] | None = None,
                      dry_run: bool = False, default_status: str = "aired", progress: Progress | None = None,
-                     cancelled: Cancelled | None = None) -> TableImportResult:
-    """Reads from a spreadsheet: show, episode number and sponsor per row (plus optional columns).
+                     cancelled: Cancelled | None = None, dates: str = "auto",
+                     create_missing: bool = False) -> TableImportResult:
+    """Reads from a spreadsheet (CSV or XLSX): show, episode number and sponsor per row (plus optional columns).
+
+    With ``create_missing`` a show or sponsor the database does not have yet is created (listed in
+    ``new_shows`` / ``new_sponsors`` for the preview) instead of being a problem.
+
+    Every problem of a row is reported at once. Air dates may be ISO, "5 Mar 2024", or numeric in the
+    order ``dates`` says ("us": 3/5/2024 is March 5; "day-first": 5 March); with "auto" the column's
+    unambiguous values decide, and a value that still reads both ways is a problem naming both.
+    Placements are read as sheets write them ("Pre-roll", "Mid roll", "Post").
 
     Episodes missing from the database are created when the row gives an air date. Rows already
     logged (same episode, sponsor, placement and position) are skipped, so a re-import adds nothing.
@@ -630,65 +667,124 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
             return None
         return memo(lambda raw: read_field(name, raw), name, rec[name])
 
+    order: str | None = dates
+    if has["air_date"] and dates == "auto":
+        try:
+            order, _example = tabular.date_order_of(rec["air_date"] for _, rec in table.records(
+                {"air_date": f["air_date"]}))
+        except ValidationError as exc:
+            raise ValidationError("air_date", exc.problem) from None
+    elif dates not in tabular.DATE_ORDERS:
+        raise ValidationError("dates", f"{dates!r} is not one of auto, us, day-first")
+    order = None if order == "auto" else order
+    bad = object()  # a field whose value has a problem (reported; the row is not imported)
+
+    def episode_number(raw: str) -> int | None:
+        return v.positive_int(raw, "episode", maximum=100_000)
+
+    def sheet_air_date(raw: str) -> str | None:
+        return tabular.sheet_date(raw, "air_date", order)
+
+    def episode_title(rec: dict[str, str], number: int) -> str:
+        title = v.text(rec["episode_title"], "episode_title", max_len=500) if has["episode_title"] else None
+        return title or f"Episode {number}"
+    new_shows: dict[str, dict[str, Any]] = {}  # casefold name -> {"id": ("new", key), "name"}
+    new_sponsors: dict[str, dict[str, Any]] = {}  # name_key -> {"id": ("new", key), "name"}
+
     for n, (row, rec) in enumerate(table.records(f), start=1):
         if n % 5000 == 0:
             _check_cancel(cancelled)
             progress(n, total, f"Checked {n:,} of {total:,} rows")
-        try:
-            show_raw = rec["show"]
-            if not show_raw:
+        errors: list[SponsortrackError] = []  # every problem of the row, reported at once
+
+        def get(fn: Callable[..., Any], *args: Any, errors: list[SponsortrackError] = errors) -> Any:
+            try:
+                return fn(*args)
+            except SponsortrackError as exc:
+                errors.append(exc)
+                return bad
+
+        def need_show(rec: dict[str, str] = rec) -> dict:
+            if not rec["show"]:
                 raise ValidationError("show", "is required")
-            show = shows.get(show_raw.casefold())
-            if show is None:
-                raise NotFoundError("show", f"no show named {show_raw[:60]!r}")
-            number = memo(lambda s: v.positive_int(s, "episode", maximum=100_000), "ep", rec["episode"])
-            sponsor_raw = rec["sponsor"]
-            if not sponsor_raw:
+            hit = shows.get(rec["show"].casefold()) or new_shows.get(rec["show"].casefold())
+            if hit is None and create_missing:
+                name = v.name(rec["show"], "show")
+                hit = new_shows[name.casefold()] = {"id": ("new", ("show", name.casefold())), "name": name}
+            if hit is None:
+                raise NotFoundError("show", f"no show named {rec['show'][:60]!r} (add it first, or import with "
+                                            "--create-missing)")
+            return hit
+
+        def need_sponsor(rec: dict[str, str] = rec) -> dict:
+            if not rec["sponsor"]:
                 raise ValidationError("sponsor", "is required")
-            sponsor = sponsors.find(sponsor_raw)
-            if sponsor is None:
-                raise NotFoundError("sponsor", f"no sponsor named {sponsor_raw[:60]!r} (add it first)")
-            air_date = memo(lambda s: v.parse_date(s, "air_date", allow_none=True), "date",
-                            rec["air_date"]) if has["air_date"] else None
+            hit = sponsors.find(rec["sponsor"]) or new_sponsors.get(name_key(rec["sponsor"]))
+            if hit is None and create_missing:
+                name = v.name(rec["sponsor"], "sponsor")
+                hit = new_sponsors[name_key(name)] = {"id": ("new", ("sponsor", name_key(name))), "name": name}
+            if hit is None:
+                raise NotFoundError("sponsor", f"no sponsor named {rec['sponsor'][:60]!r} (add it first, or "
+                                               "import with --create-missing)")
+            return hit
+
+        show = get(need_show, rec)
+        number = get(memo, episode_number, "ep", rec["episode"])
+        sponsor = get(need_sponsor, rec)
+        air_date = get(memo, sheet_air_date, "date", rec["air_date"]) if has["air_date"] else None
+        # the read's own fields by the one rule the log screen applies (reads.read_field); blank is None.
+        # A placement is read as sheets write it ("Pre-roll", "Mid roll", "Post"), then is one of pre/mid/post.
+        placement_raw = get(memo, tabular.placement, "placement", rec["placement"]) \
+            if has["placement"] and rec["placement"] else None
+        read_type = get(cell, rec, "read_type")
+        status = get(cell, rec, "status") or status_default
+        position = get(cell, rec, "position")
+        start = get(cell, rec, "start")
+        length = get(cell, rec, "length")
+        promo_url_raw = get(cell, rec, "promo_url")
+        promo_code_raw = get(cell, rec, "promo_code")
+        units = get(cell, rec, "units")
+        notes = get(cell, rec, "notes")
+
+        ep_ref: Any = bad
+        on = None
+        if show is not bad and number is not bad:
             ep = episodes.get((show["id"], number))
             if ep is not None:
-                ep_ref: Any = ep["id"]
-                on = ep["published_on"] or ep["recorded_on"]
+                ep_ref, on = ep["id"], ep["published_on"] or ep["recorded_on"]
             else:
                 key = (show["id"], number)
                 if key not in new_episodes:
-                    if not air_date:
-                        raise NotFoundError("episode", f"{show['name']} has no episode {number} (give an air "
-                                                       f"date column to create it)")
-                    title = (v.text(rec["episode_title"], "episode_title", max_len=500)
-                             if has["episode_title"] else None) or f"Episode {number}"
-                    new_episodes[key] = {"key": key, "show_id": show["id"], "number": number, "title": title,
-                                         "published_on": air_date}
-                ep_ref = ("new", key)
-                on = new_episodes[key]["published_on"]
-            campaign = None
+                    if not air_date or air_date is bad:
+                        if air_date is not bad:
+                            errors.append(NotFoundError("episode", f"{show['name']} has no episode {number} (give "
+                                                                   "an air date column to create it)"))
+                    else:
+                        title = get(episode_title, rec, number)
+                        if title is not bad:
+                            new_episodes[key] = {"key": key, "show_id": show["id"], "number": number,
+                                                 "title": title, "published_on": air_date}
+                if key in new_episodes:
+                    ep_ref, on = ("new", key), new_episodes[key]["published_on"]
+        campaign = None
+        if sponsor is not bad:
             if has["campaign"] and rec["campaign"]:
                 named = campaigns.named(sponsor["id"], rec["campaign"])
                 if not named:
-                    raise NotFoundError("campaign", f"{sponsor['name']} has no campaign named "
-                                                    f"{rec['campaign'][:60]!r}")
-                campaign = named[0]
-            else:
+                    errors.append(NotFoundError("campaign", f"{sponsor['name']} has no campaign named "
+                                                            f"{rec['campaign'][:60]!r}"))
+                campaign = named[0] if named else None
+            elif show is not bad:
                 campaign = campaigns.running(sponsor["id"], on, show["id"])
-            placement = cell(rec, "placement") or (campaign["default_placement"] if campaign else DEFAULT_PLACEMENT)
-            read_type = cell(rec, "read_type") or (campaign["default_read_type"] if campaign else DEFAULT_READ_TYPE)
-            status = cell(rec, "status") or status_default
-            position = cell(rec, "position")
-            start = cell(rec, "start")
-            length = cell(rec, "length")
-            promo_url = cell(rec, "promo_url") or (campaign["promo_url"] if campaign else None)
-            promo_code = cell(rec, "promo_code") or (campaign["promo_code"] if campaign else None)
-            units = cell(rec, "units")
-            if units is not None and campaign and campaign["pricing"] == "cpm":
-                check_cpm(units, campaign["rate_minor"], campaign["currency"], "units")
-            notes = cell(rec, "notes")
-        except SponsortrackError as exc:
-            problems.append(_problem(row, exc))
+        placement = placement_raw or (campaign["default_placement"] if campaign else DEFAULT_PLACEMENT)
+        read_type = read_type or (campaign["default_read_type"] if campaign else DEFAULT_READ_TYPE)
+        promo_url = promo_url_raw or (campaign["promo_url"] if campaign else None)
+        promo_code = promo_code_raw or (campaign["promo_code"] if campaign else None)
+        if units not in (None, bad) and campaign and campaign["pricing"] == "cpm":
+            get(check_cpm, units, campaign["rate_minor"], campaign["currency"], "units")
+        if errors or bad in (ep_ref, placement, read_type, status, position, start, length, promo_url,
+                             promo_code, units, notes):
+            problems.extend(_problem(row, err) for err in errors)
             continue
         dup_key = (ep_ref if isinstance(ep_ref, int) else ep_ref[1], sponsor["id"], placement)
         seen_in_file[dup_key] += 1
@@ -714,11 +810,18 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
     problems.sort(key=lambda p: p.row)
     result.preview = [_read_preview(r) for r in reads[:PREVIEW_ROWS]]
     result.created = {"episodes": len(new_episodes), "reads": len(reads)}
+    if create_missing:
+        result.new_shows = [sh["name"] for sh in new_shows.values()]
+        result.new_sponsors = [sp["name"] for sp in new_sponsors.values()]
+        result.created.update(shows=len(new_shows), sponsors=len(new_sponsors))
     if problems or dry_run:
         return result
     _check_cancel(cancelled)
     progress(total, total, f"Writing {len(reads):,} reads")
-    batch = istore.Batch(episodes_insert=list(new_episodes.values()), reads=reads)
+    batch = istore.Batch(episodes_insert=list(new_episodes.values()), reads=reads,
+                         shows_insert=[{"key": sh["id"][1], "name": sh["name"]} for sh in new_shows.values()],
+                         sponsors_insert=[{"key": sp["id"][1], "name": sp["name"], "domains": []}
+                                          for sp in new_sponsors.values()])
     istore.write_batch(store, batch)
     result.written = True
     progress(total, total, "Done")
@@ -735,8 +838,11 @@ def _read_preview(r: dict[str, Any]) -> dict[str, Any]:
 
 def import_campaigns_csv(store: Store, source: bytes | str | Path, *, mapping: Mapping[str, str] | None = None,
                          dry_run: bool = False, progress: Progress | None = None,
-                         cancelled: Cancelled | None = None) -> TableImportResult:
-    """Campaigns (insertion orders) from a spreadsheet, validated like the campaign form."""
+                         cancelled: Cancelled | None = None, dates: str = "auto") -> TableImportResult:
+    """Campaigns (insertion orders) from a spreadsheet (CSV or XLSX), validated like the campaign form.
+
+    Start and end dates are read like the reads import's air dates (``dates``: auto, us, day-first);
+    rates may carry their currency's sign or code ("$1,200.00", "1200 USD")."""
     from sponsortrack.services import campaigns as camp_service
 
     progress = progress or _noop_progress
@@ -746,11 +852,29 @@ def import_campaigns_csv(store: Store, source: bytes | str | Path, *, mapping: M
     seen: dict[tuple[int, str], int] = {}
     rows: list[dict[str, Any]] = []
     total = len(table.rows)
+    if dates not in tabular.DATE_ORDERS:
+        raise ValidationError("dates", f"{dates!r} is not one of auto, us, day-first")
+    order: str | None = None if dates == "auto" else dates
+    date_cols = {k: i for k, i in cmap.fields.items() if k in ("start_date", "end_date")}
+    if dates == "auto" and date_cols:
+        order, _example = tabular.date_order_of(
+            val for _, rec in table.records(date_cols) for val in rec.values())
     for n, (row, rec) in enumerate(table.records(cmap.fields), start=1):
         if n % 200 == 0:
             _check_cancel(cancelled)
             progress(n, total, f"Checked {n} of {total} rows")
-        values = {k: val for k, val in rec.items() if val != ""}
+        values: dict[str, str | None] = {k: val for k, val in rec.items() if val != ""}
+        date_problems = []
+        for k in date_cols:
+            raw = values.get(k)
+            if raw:
+                try:
+                    values[k] = tabular.sheet_date(raw, k, order)
+                except ValidationError as exc:
+                    date_problems.append(_problem(row, exc))
+        if date_problems:
+            result.problems.extend(date_problems)
+            continue
         for k in ("sponsor", "name", "start_date", "end_date", "pricing", "rate"):
             values.setdefault(k, "")
         try:

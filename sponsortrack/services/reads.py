@@ -90,6 +90,7 @@ class ProposedRead:
     offer: str | None = None
     start_seconds: int | None = None  # from show notes or a chapter marker (services.chapters)
     length_seconds: int | None = None
+    found_by: str = ""  # why the parser proposed it: "listed under a sponsor heading (line 14)"
 
     @property
     def is_new_sponsor(self) -> bool:

@@ -143,6 +143,8 @@ class Batch:
     """Everything one import writes. Keys let rows refer to rows created in the same batch:
 
     * ``show_insert``: a new show (its id replaces ``show_id == NEW_SHOW`` in episodes);
+    * ``shows_insert``: more new shows, dicts with ``key`` plus ``name``; an episode's ``show_id`` may be
+      ``("new", key)``;
     * ``episodes_insert``: dicts with ``key`` (any hashable) plus EPISODE_COLUMNS;
     * ``sponsors_insert``: dicts with ``key`` plus ``name``/``domains``;
     * ``reads``: dicts with READ_COLUMNS where ``episode_id``/``sponsor_id`` may be ``("new", key)``.
@@ -150,6 +152,7 @@ class Batch:
 
     show_insert: dict[str, Any] | None = None
     show_update: tuple[int, dict[str, Any]] | None = None
+    shows_insert: list[dict[str, Any]] = field(default_factory=list)
     episodes_insert: list[dict[str, Any]] = field(default_factory=list)
     episodes_update: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     sponsors_insert: list[dict[str, Any]] = field(default_factory=list)
@@ -164,6 +167,7 @@ NEW_SHOW = -1
 @dataclass
 class BatchResult:
     show_id: int | None = None
+    show_ids: dict[Any, int] = field(default_factory=dict)
     episode_ids: dict[Any, int] = field(default_factory=dict)
     sponsor_ids: dict[Any, int] = field(default_factory=dict)
     campaign_ids: list[int] = field(default_factory=list)
@@ -199,6 +203,10 @@ def write_batch(store: Store, batch: Batch) -> BatchResult:
                     sets = ", ".join(f"{c} = ?" for c in values)
                     conn.execute(f"UPDATE shows SET {sets}, updated_at = ? WHERE id = ?", [*values.values(), now, sid])
                 res.show_id = res.show_id or sid
+            for sh in batch.shows_insert:
+                table = "shows"
+                cur = conn.execute("INSERT INTO shows (name) VALUES (?)", [sh["name"]])
+                res.show_ids[sh["key"]] = int(cur.lastrowid)  # type: ignore[arg-type]
             table = "episodes"
             ep_sql = (f"INSERT INTO episodes ({', '.join(EPISODE_COLUMNS)}) "
                       f"VALUES ({', '.join('?' for _ in EPISODE_COLUMNS)})")
@@ -206,6 +214,8 @@ def write_batch(store: Store, batch: Batch) -> BatchResult:
                 row = [ep.get(c) for c in EPISODE_COLUMNS]
                 if row[0] == NEW_SHOW:
                     row[0] = res.show_id
+                else:
+                    row[0] = _resolve(row[0], res.show_ids)
                 cur = conn.execute(ep_sql, row)
                 res.episode_ids[ep["key"]] = int(cur.lastrowid)  # type: ignore[arg-type]
             for eid, values in batch.episodes_update:

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -58,7 +59,8 @@ PAGE_KIND, PAGE_SOURCE, PAGE_PREVIEW, PAGE_RESULT = range(4)
 # --------------------------------------------------------------------------- work (worker threads)
 
 def run_import(control, db_path, kind: str, source: str, *, preview: bool, mapping: dict[str, str] | None = None,
-               show: str | None = None, episode: str | None = None, selected: list[int] | None = None) -> Any:
+               show: str | None = None, episode: str | None = None, selected: list[int] | None = None,
+               create_missing: bool = False) -> Any:
     from sponsortrack.services import imports as imp
 
     cancelled = (lambda: control.cancelled) if control is not None else None
@@ -76,9 +78,14 @@ def run_import(control, db_path, kind: str, source: str, *, preview: bool, mappi
             data = tabular.read_bytes(Path(source))
             return imp.import_show_notes(store, data, show=show or None, episode=episode or None,
                                          apply=not preview, selection=selection)
-        fn = {"reads": imp.import_reads_csv, "campaigns": imp.import_campaigns_csv,
-              "downloads": imp.import_downloads_csv}[kind]
-        return fn(store, source, mapping=mapping, dry_run=preview, progress=progress, cancelled=cancelled)
+        if kind == "reads":
+            return imp.import_reads_csv(store, source, mapping=mapping, dry_run=preview, progress=progress,
+                                        cancelled=cancelled, create_missing=create_missing)
+        if kind == "campaigns":
+            return imp.import_campaigns_csv(store, source, mapping=mapping, dry_run=preview, progress=progress,
+                                            cancelled=cancelled)
+        return imp.import_downloads_csv(store, source, mapping=mapping, dry_run=preview, progress=progress,
+                                        cancelled=cancelled)
 
 
 # --------------------------------------------------------------------------- pages
@@ -128,6 +135,10 @@ class SourcePage(QWizardPage):
         self.episode.setPlaceholderText("episode number")
         lay.addRow("Show:", self.show_combo)
         lay.addRow("Episode:", self.episode)
+        self.create_missing = QCheckBox("Create the shows and sponsors the sheet names that do not exist yet "
+                                        "(listed before anything is imported)")
+        self.create_missing.setObjectName("create_missing")
+        lay.addRow(self.create_missing)
         self.note = QLabel()
         self.note.setWordWrap(True)
         lay.addRow(self.note)
@@ -137,6 +148,7 @@ class SourcePage(QWizardPage):
         title = next(t for k, t, _ in KINDS if k == kind)
         self.setSubTitle(title + (" — a file, or an http(s) address of the feed." if kind == "rss" else "."))
         is_notes = kind == "shownotes"
+        self.create_missing.setVisible(kind == "reads")
         for w in (self.show_combo, self.episode):
             w.setVisible(is_notes)
             label = self.form.labelForField(w)
@@ -151,14 +163,15 @@ class SourcePage(QWizardPage):
         self.note.setText({
             "rss": "Re-importing the same feed later only adds what is new and reports what changed.",
             "shownotes": "Give the show and episode to log the sponsors as its reads.",
-        }.get(kind, "The first row must be the column headers. UTF-8 (with or without BOM) and Windows "
-                    "(cp1252) encodings are both read."))
+        }.get(kind, "The first row must be the column headers. CSV (UTF-8 with or without BOM, or Windows "
+                    "cp1252) or an Excel workbook (XLSX, its first sheet). Dates like 3/5/2024 are read the way "
+                    "the sheet's unambiguous dates show; any that still read both ways are listed."))
 
     def _browse(self) -> None:
         kind = self.wiz.kind()
         filters = {"rss": "Feeds (*.xml *.rss *.atom);;All files (*)",
                    "shownotes": "Show notes (*.txt *.md *.html *.htm);;All files (*)"}.get(
-            kind, "CSV files (*.csv *.txt);;All files (*)")
+            kind, "Spreadsheets (*.csv *.txt *.xlsx);;All files (*)")
         folder = self.wiz.ctx.config.last_folder("import", str(Path.home()))
         path, _ = QFileDialog.getOpenFileName(self, "Choose the file to import", folder, filters)
         if path:
@@ -261,6 +274,7 @@ class PreviewPage(QWizardPage):
         w = self.wiz
         w.task = w.ctx.tasks.start("Checking the import", run_import, w.kind(), w.source(), preview=True,
                           mapping=self.mapping(), show=w.show_name(), episode=w.episode(),
+                          create_missing=w.create_missing(),
                           on_done=self._done, on_error=self._failed, on_progress=self._progress)
 
     def _progress(self, done: int, total: int, text: str) -> None:
@@ -308,15 +322,25 @@ class PreviewPage(QWizardPage):
                                      f"below). Fix the file or the mapping, then check again. Nothing is "
                                      f"imported while any row has a problem.")
             else:
-                self.summary.setText(f"All {result.rows:,} rows are fine: importing adds {what}.{skipped} "
+                new = "".join(f" New {what_}: {rich(', '.join(names))}." for what_, names in (
+                    ("shows", getattr(result, "new_shows", [])), ("sponsors", getattr(result, "new_sponsors", [])))
+                    if names)
+                self.summary.setText(f"All {result.rows:,} rows are fine: importing adds {what}.{skipped}{new} "
                                      f"Encoding: {result.encoding}.")
         elif kind == "rss":
             for p in result.problems:
                 self.problems.addItem(p)
             self._fill_proposals(result.proposed)
-            if result.problems:
-                self.summary.setText(f"<b>{len(result.problems)} problems</b> in the feed (below). Nothing is "
-                                     "imported while any item has a problem.")
+            if result.problems and not (result.added or result.changed or result.unchanged):
+                self.summary.setText(f"<b>{len(result.problems)} problems</b> in the feed (below) and no item "
+                                     "that can be imported.")
+            elif result.problems:
+                verb = "a new show" if result.show_created else "the existing show"
+                self.summary.setText(
+                    f"<b>{rich(result.show_name)}</b> ({verb}): {len(result.added)} episodes to add, "
+                    f"{len(result.changed)} to update, {result.unchanged} unchanged. <b>{result.skipped} items "
+                    f"have problems</b> (below) and are left out. {len(result.proposed)} sponsor reads found "
+                    "in the show notes: untick any you do not want logged.")
             else:
                 verb = "a new show" if result.show_created else "the existing show"
                 self.summary.setText(
@@ -331,6 +355,8 @@ class PreviewPage(QWizardPage):
                 self.summary.setText(f"Sponsors found: {rich(names)}. {len(result.proposed)} reads to log on "
                                      f"{rich(result.episode_label)}.")
             else:
+                self._fill([{"sponsor": p.name, "promo_url": p.promo_url, "code": p.promo_code,
+                             "offer": p.offer, "found_by": p.why} for p in result.sponsors])
                 self.summary.setText(f"Sponsors found: {rich(names)}. Choose a show and an episode on the "
                                      "previous page to log them.")
         self.table.resizeColumnsToContents()
@@ -347,16 +373,19 @@ class PreviewPage(QWizardPage):
 
     def _fill_proposals(self, proposals: list) -> None:
         self.model.clear()
-        cols = ["Log", "Episode", "Air date", "Sponsor", "Campaign", "Placement", "Promo URL", "Code", "Offer"]
+        cols = ["Log", "Episode", "Air date", "Sponsor", "Found by", "Campaign", "Placement", "Promo URL", "Code",
+                "Offer"]
         self.model.setHorizontalHeaderLabels(cols)
         for p in proposals:
             check = QStandardItem()
             check.setCheckable(True)
             check.setCheckState(Qt.CheckState.Checked if p.selected else Qt.CheckState.Unchecked)
             sponsor = p.sponsor_name + (" (new)" if p.is_new_sponsor else "")
-            self.model.appendRow([check] + [_item(x) for x in (p.episode_label, p.air_date, sponsor,
-                                                               p.campaign_name, p.placement, p.promo_url,
-                                                               p.promo_code, p.offer)])
+            cells = [_item(x) for x in (p.episode_label, p.air_date, sponsor, p.found_by, p.campaign_name,
+                                        p.placement, p.promo_url, p.promo_code, p.offer)]
+            if p.found_by:
+                cells[2].setToolTip(f"Found by {p.found_by}")
+            self.model.appendRow([check, *cells])
 
     def selected_rows(self) -> list[int] | None:
         if self.wiz.kind() not in ("rss", "shownotes"):
@@ -370,6 +399,8 @@ class PreviewPage(QWizardPage):
             return False
         if self.wiz.kind() == "shownotes":
             return bool(r.episode_label and r.proposed)
+        if self.wiz.kind() == "rss":  # items with problems are left out; the rest can be imported
+            return not r.problems or bool(r.added or r.changed or r.unchanged)
         return not r.problems
 
 
@@ -400,8 +431,8 @@ class ResultPage(QWizardPage):
         w.button(QWizard.WizardButton.CancelButton).setText("Stop")
         w.task = w.ctx.tasks.start("Importing", run_import, w.kind(), w.source(), preview=False,
                           mapping=w.preview_page.mapping(), show=w.show_name(), episode=w.episode(),
-                          selected=w.preview_page.selected_rows(), on_done=self._done, on_error=self._failed,
-                          on_progress=self._progress)
+                          selected=w.preview_page.selected_rows(), create_missing=w.create_missing(),
+                          on_done=self._done, on_error=self._failed, on_progress=self._progress)
 
     def _progress(self, done: int, total: int, text: str) -> None:
         self.progress.setRange(0, max(total, 0))
@@ -499,6 +530,9 @@ class ImportWizard(QWizard):
 
     def episode(self) -> str | None:
         return self.source_page.episode.text().strip() or None if self.kind() == "shownotes" else None
+
+    def create_missing(self) -> bool:
+        return self.kind() == "reads" and self.source_page.create_missing.isChecked()
 
 
 def open_wizard(ctx, parent: QWidget | None = None) -> ImportWizard:
