@@ -61,7 +61,9 @@ def test_a_30_hour_read_is_refused_by_the_log_the_cli_and_the_csv_import(net, db
 
 def test_the_same_bad_value_in_two_columns_names_each_column(net):
     out = imp.import_reads_csv(net, (CSV_HEAD + "Practical AI,63,Fastly,1:99,1:99\n").encode())
-    assert [str(p) for p in out.problems] == ["row 2: start: '1:99' is not a duration (seconds, M:SS or H:MM:SS)"]
+    assert [str(p) for p in out.problems] == [  # every problem of the row at once, each naming its own column
+        "row 2: start: '1:99' is not a duration (seconds, M:SS or H:MM:SS)",
+        "row 2: length: '1:99' is not a duration (seconds, M:SS or H:MM:SS)"]
     out = imp.import_reads_csv(net, (CSV_HEAD + "Practical AI,63,Fastly,,1:99\n"
                                      "Practical AI,63,Fastly,1:99,\n").encode())
     assert [p.field for p in out.problems] == ["length", "start"]  # not the cached first column's name
