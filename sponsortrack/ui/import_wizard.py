@@ -337,8 +337,8 @@ class PreviewPage(QWizardPage):
             elif result.problems:
                 verb = "a new show" if result.show_created else "the existing show"
                 self.summary.setText(
-                    f"<b>{rich(result.show_name)}</b> ({verb}): {len(result.added)} episodes to add, "
-                    f"{len(result.changed)} to update, {result.unchanged} unchanged. <b>{result.skipped} items "
+                    f"<b>{rich(result.show_name)}</b> ({rich(verb)}): {len(result.added)} episodes to add, "
+                    f"{len(result.changed)} to update, {result.unchanged:,} unchanged. <b>{result.skipped:,} items "
                     f"have problems</b> (below) and are left out. {len(result.proposed)} sponsor reads found "
                     "in the show notes: untick any you do not want logged.")
             else:
