@@ -32,3 +32,16 @@ def test_work_waits_for_the_first_paint_then_runs_from_the_event_loop(qtbot, sto
     ctx.first_paint_done()  # later frames: nothing more
     ctx.after_first_paint(lambda: ran.append("late"))
     assert ran[-1] == "late"
+
+
+def test_pacing_of_a_past_archive_counts_its_whole_last_month(demo_store):
+    """The demo's last month is December 2019: the dashboard's pacing is as of 31 Dec, so it counts the
+    reads of 30 Dec and agrees with the Campaigns page and `campaigns pacing --as-of 2019-12-31`."""
+    from sponsortrack.services import campaigns as camp
+    from sponsortrack.ui.pages.dashboard import compute
+
+    data = compute(None, None, demo_store)
+    assert data["as_of"] == "2019-12-31"
+    shown = {p.sponsor_name: p.delivered_reads for p in data["pacing"]}
+    expected = {p.sponsor_name: p.delivered_reads for p in camp.pacing(demo_store, as_of="2019-12-31")}
+    assert shown == expected and shown["Fastly"] == 33

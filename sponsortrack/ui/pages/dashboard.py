@@ -216,12 +216,18 @@ def compute(control, db_path, store=None) -> dict:
         store = Store(db_path)
     try:
         figs = dash.monthly_figures(store, 12)
-        as_of = figs.months[-1] + "-28" if figs.months[-1] < dt.date.today().isoformat()[:7] else None
+        # an archive whose last month is past: pacing as of that month's last day (every read in it counts)
+        as_of = _month_end(figs.months[-1]) if figs.months[-1] < dt.date.today().isoformat()[:7] else None
         return {"figs": figs, "as_of": as_of, "pacing": camp.pacing(store, as_of=as_of, only_running=True),
                 "unbilled": ssession.unbilled_summary(store)}
     finally:
         if own:
             store.close()
+
+
+def _month_end(month: str) -> str:
+    y, m = (int(x) for x in month.split("-"))
+    return (dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
 
 
 def _short_money(v: float, currency: str) -> str:
