@@ -286,7 +286,7 @@ def report_monthly(ctx: click.Context, month: str, sponsor: str | None, output: 
 @click.option("--what", type=click.Choice(["reads", "invoices"]), required=True)
 @click.option("--month", help="Air month (reads) or billing month (invoices), YYYY-MM.")
 @click.option("--sponsor")
-@click.option("-o", "--output", required=True, type=click.Path(), help="CSV file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(), help="CSV file to write ('-': standard output).")
 @click.pass_context
 def export_csv(ctx: click.Context, what: str, month: str | None, sponsor: str | None, output: str) -> None:
     """Reads or invoices as CSV, safe to open in a spreadsheet (formulas neutralised)."""
@@ -296,8 +296,13 @@ def export_csv(ctx: click.Context, what: str, month: str | None, sponsor: str | 
     if what == "reads":
         filters = {k: val for k, val in (("month", month), ("sponsor", sponsor)) if val}
         rows = export.read_rows(store, **filters)
-        path = export.write_csv(rows, export.READ_COLUMNS, output)
+        columns = export.READ_COLUMNS
     else:
         rows = export.invoice_rows(store, month=month, sponsor=sponsor)
-        path = export.write_csv(rows, export.INVOICE_COLUMNS, output)
+        columns = export.INVOICE_COLUMNS
+    if output == "-":  # the convention: '-' is standard output (the summary goes to stderr)
+        click.echo(export.csv_text(rows, columns), nl=False)
+        click.echo(f"Wrote {len(rows)} {what} to standard output.", err=True)
+        return
+    path = export.write_csv(rows, columns, output)
     click.echo(f"Wrote {len(rows)} {what} to {path}.")
