@@ -83,6 +83,17 @@ def test_credit_note_reduces_the_balance_unless_refunded(store):
         payments.set_credit_settlement(store, second.id, "deduct")
 
 
+def test_an_invoice_only_credited_is_not_called_part_paid(store):
+    """Nothing was received: the stamp says the balance was credited down, not that it was part paid."""
+    inv = _issued(store)
+    note = invoicing.create_credit_note(store, inv.number, positions=[1], reason="Cut short")
+    invoicing.issue_invoice(store, note.id, issue_date="2019-11-05")
+    text = _pdf(store, inv.number)
+    assert "PART PAID" not in text and "PART CREDITED · $2,000.00 due" in text
+    payments.record_payment(store, inv.number, amount="500", on="2019-11-10")
+    assert "PART PAID · $1,500.00 due" in _pdf(store, inv.number)
+
+
 def test_void_invoice_says_not_payable_with_date_and_reason_and_no_total_due(store):
     inv = _issued(store)
     invoicing.void_invoice(store, inv.number, "Billed twice")

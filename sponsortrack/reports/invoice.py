@@ -179,7 +179,8 @@ def build_story(doc: InvoiceDocument) -> list:
     elif doc.balance is not None and doc.balance.settled_on:
         right.append(para(f"PAID {long_date(doc.balance.settled_on)}", st.state_paid))
     elif doc.balance is not None and doc.balance.part_paid:
-        right.append(para(f"PART PAID · {format_money(doc.balance.due_minor, cur)} due", st.state_part))
+        state = "PART PAID" if doc.balance.paid_minor else "PART CREDITED"  # nothing received: only credited
+        right.append(para(f"{state} · {format_money(doc.balance.due_minor, cur)} due", st.state_part))
     right += [Spacer(1, 2 * mm), kv_table(facts, (28 * mm, 45 * mm), right=True)]
     head = Table([[left, right]], colWidths=[width - 80 * mm, 80 * mm])
     head.setStyle(layout_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
