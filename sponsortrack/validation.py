@@ -91,6 +91,8 @@ def non_negative_int(value: object, field: str, *, allow_none: bool = True, maxi
         n = value
     else:
         s = str(value).strip()
+        if re.fullmatch(r"-\d+", s):  # a whole number all right, but below zero
+            raise ValidationError(field, f"must not be negative, not {s[:40]!r}")
         if not re.fullmatch(r"\+?\d+", s):
             raise ValidationError(field, f"must be a whole number, not {s[:40]!r}")
         n = int(s)

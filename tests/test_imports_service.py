@@ -289,7 +289,7 @@ def test_downloads_bad_rows(net):
                                         b"Practical AI,62,7,-5\nPractical AI,99,7,5\nPractical AI,62,x,5\n"
                                         b"Practical AI,62,7,10\nPractical AI,62,7,11\n")
     assert [str(p) for p in res.problems] == [
-        "row 2: downloads: must be a whole number, not '-5'",
+        "row 2: downloads: must not be negative, not '-5'",
         "row 3: episode: Practical AI has no episode 99",
         "row 4: day: must be a whole number, not 'x'",
         "row 6: downloads: day 7 of this episode is also on row 5",

@@ -105,3 +105,12 @@ def test_domains_of_another_type_are_one_line_not_a_traceback():
     assert v.parse_domains(["do.co", "fastly.com"]) == ["do.co", "fastly.com"]
     with pytest.raises(ValidationError, match="^domains: must be domains separated by commas$"):
         v.parse_domains(5)  # was a bare TypeError from list(5)
+
+
+@pytest.mark.parametrize("raw", ["-5", " -3 ", "-0012"])
+def test_a_negative_count_is_called_negative_not_a_non_whole_number(raw):
+    """'-5' is a whole number: the message names what is wrong with it (terms days, downloads, impressions)."""
+    with pytest.raises(ValidationError, match=rf"^downloads: must not be negative, not '{raw.strip()}'$"):
+        v.non_negative_int(raw, "downloads")
+    with pytest.raises(ValidationError, match=r"^downloads: must be a whole number, not '1.5'$"):
+        v.non_negative_int("1.5", "downloads")
