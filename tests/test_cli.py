@@ -169,3 +169,15 @@ def test_settings_set_and_show(cli):
     assert s["seller_name"] == "Changelog Media" and s["tax_bp"] == 825
     res = cli("settings", "set", "invoice_number_pattern={year}")
     assert res.exit_code == 2 and "invoice_number_pattern: must contain {seq}" in res.output
+
+
+def test_an_empty_db_option_is_refused_not_the_default_database(tmp_path, monkeypatch):
+    """`--db "$DB"` with DB unset must not quietly read and write the default database."""
+    from sponsortrack.launch import default_db_path
+
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, ["--db", "", "log", "--show", "Practical AI", "--episode", "62",
+                                    "--sponsor", "Brave", "--placement", "mid"])
+    assert res.exit_code == 2
+    assert res.stderr.strip() == "error: db: is empty; give a database file, or leave --db out for the default one"
+    assert not default_db_path().exists()

@@ -138,6 +138,8 @@ def main(ctx: click.Context, db_path: str | None) -> None:
 
     Run without a command to open the desktop window.
     """
+    if db_path == "":  # `--db "$DB"` with DB unset: not the default database behind the user's back
+        raise ValidationError("db", "is empty; give a database file, or leave --db out for the default one")
     app = AppContext(db_path)
     ctx.obj = app
     ctx.call_on_close(app.close)
