@@ -24,6 +24,8 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("SPONSORTRACK_DB", raising=False)
     # No test may ask the internet whether it is online: a test that wants the probe names a loopback one.
     monkeypatch.setenv("SPONSORTRACK_PROBE_URL", "")
+    # ... nor may a window left open check the demo's real promo links on its schedule
+    monkeypatch.setenv("SPONSORTRACK_AUTO_RECHECK", "0")
     yield
 
 

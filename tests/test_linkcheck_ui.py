@@ -201,6 +201,7 @@ def test_a_link_that_starts_failing_is_notified_once(page, ctx, qtbot, urls, dem
 
 
 def test_scheduled_recheck_checks_only_what_is_due(page, ctx, qtbot, urls):
+    ctx.config.link_auto_recheck = True  # as a producer leaves it (the suite's default is off)
     page.check_due()
     _wait_idle(page, qtbot)
     assert page.last_outcome is not None and page.last_outcome.due and page.last_outcome.checked == 4
@@ -237,6 +238,8 @@ def test_the_window_rechecks_due_links_on_its_schedule_and_says_offline_once(dem
     from sponsortrack.ui import mainwindow
 
     win = make_window(qtbot, demo_store, tmp_path)
+    assert not win.ctx.config.link_auto_recheck  # the suite's default (conftest): no real link checked
+    win.ctx.config.link_auto_recheck = True      # as a producer leaves it
     assert win.link_recheck.isActive() and "links" not in win.pages  # nothing built before it is due
     messages: list[str] = []
     win.ctx.message.connect(messages.append)
@@ -250,3 +253,14 @@ def test_the_window_rechecks_due_links_on_its_schedule_and_says_offline_once(dem
     assert sum("offline — nothing was checked" in m for m in messages) == 1
     assert lsvc.latest_checks(demo_store) == {}  # nothing offline became a verdict
     win.ctx.tasks.wait()
+
+
+
+def test_the_schedule_is_off_by_default_when_the_environment_says_so(demo_store, qtbot, tmp_path, monkeypatch):
+    from ui_helpers import make_window
+
+    win = make_window(qtbot, demo_store, tmp_path)
+    win.link_recheck.timeout.emit()  # due, but the suite's environment switched the schedule off
+    assert "links" not in win.pages
+    monkeypatch.delenv("SPONSORTRACK_AUTO_RECHECK")
+    assert win.ctx.config.link_auto_recheck  # a producer's window: on until switched off in Preferences
