@@ -181,3 +181,17 @@ def test_an_empty_db_option_is_refused_not_the_default_database(tmp_path, monkey
     assert res.exit_code == 2
     assert res.stderr.strip() == "error: db: is empty; give a database file, or leave --db out for the default one"
     assert not default_db_path().exists()
+
+
+def test_logging_a_second_read_in_the_same_spot_says_so(tmp_path):
+    db = str(tmp_path / "d.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "demo"]).exit_code == 0
+    first = runner.invoke(main, ["--db", db, "log", "--show", "Practical AI", "--episode", "62", "--sponsor", "Brave",
+                                "--placement", "post"])
+    assert first.exit_code == 0 and "note:" not in first.output
+    again = runner.invoke(main, ["--db", db, "log", "--show", "Practical AI", "--episode", "62", "--sponsor", "Brave",
+                                "--placement", "post"])
+    assert again.exit_code == 0
+    assert "note: Brave already had a post-roll read on this episode" in again.output
+    assert "reads delete" in again.output

@@ -468,6 +468,11 @@ def log(ctx: click.Context, show: str, episode: str, sponsor: str, **opts) -> No
     click.echo(f"Logged read {rid}: {r.sponsor_name}, {r.show_name} {r.episode_number}, {where}"
                + (f", {r.promo_url}" if r.promo_url else "") + (f", code {r.promo_code}" if r.promo_code else "")
                + (f", campaign {r.campaign_name}" if r.campaign_name else ", no campaign") + ".")
+    same = svc.same_spot_reads(store, rid)
+    if same:
+        ids = ", ".join(str(o.id) for o in same)
+        click.echo(f"note: {r.sponsor_name} already had a {r.placement}-roll read on this episode (read {ids}); "
+                   f"this is another one. If it was a slip: sponsortrack reads delete {rid}", err=True)
 
 
 @click.group()

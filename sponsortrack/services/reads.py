@@ -298,6 +298,14 @@ def get_read(store: Store, read_id: int) -> ReadRow:
     return row
 
 
+def same_spot_reads(store: Store, read_id: int) -> list[ReadRow]:
+    """The other reads of the same sponsor at the same placement of the same episode: a second read
+    there is allowed (a double spot) but is more often a slip worth a word."""
+    r = _existing(store, read_id)
+    return [o for o in rstore.reads_for_episode(store, r.episode_id)
+            if o.id != r.id and o.sponsor_id == r.sponsor_id and o.placement == r.placement]
+
+
 def read_history(store: Store, read_id: int) -> list[ChangeLogEntry]:
     """Every recorded change of a read, newest first (a deleted read keeps its history)."""
     return changelog.history(store, "read", v.positive_int(read_id, "read"))
