@@ -280,3 +280,14 @@ def test_repeated_spots_on_an_invoice_are_numbered(store):
     [inv] = invoicing.create_drafts(store, n["sponsor"].id, "2019-10").invoices
     text = _pdf(store, inv.id)
     assert "Mid-roll host read" in text and "Mid-roll #2 host read" in text
+
+
+def test_a_void_invoice_is_never_sent_in_the_packet(demo_store, tmp_path):
+    from sponsortrack.services import packet
+
+    [inv] = invoicing.create_drafts(demo_store, "Fastly", "2019-10").invoices
+    invoicing.issue_invoice(demo_store, inv.id, issue_date="2019-11-01")
+    invoicing.void_invoice(demo_store, inv.id, reason="wrong rate")
+    res = packet.month_packet(demo_store, "2019-10", tmp_path / "oct", sponsor="Fastly")
+    assert not [p for p in res.files if "invoice" in p.name]
+    assert any("is void and is not in the packet" in n for n in res.notes)

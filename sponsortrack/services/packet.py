@@ -90,6 +90,9 @@ def month_packet(store: Store, month: str, folder: str | Path, *, sponsor: str |
             if inv.status == "draft":
                 res.notes.append(f"{sp.name}: {inv.label} is still a draft and is not in the packet")
                 continue
+            if inv.status == "void":  # not payable: never sent as if it were
+                res.notes.append(f"{sp.name}: {inv.label} is void and is not in the packet")
+                continue
             data = invoice_pdf_bytes(invoicing.invoice_document(store, inv.id))
             kind = "credit-note" if inv.kind == "credit_note" else "invoice"
             parts.append((f"{stem}-{kind}-{file_stem(inv.number or str(inv.id))}.pdf", data))
