@@ -76,6 +76,20 @@ def _action(w: MainWindow, text: str, slot: Callable[[], object] | None, *, shor
 SK = QKeySequence.StandardKey
 
 
+def standard_or(key: QKeySequence.StandardKey, fallback: str,
+                bindings: list[QKeySequence] | None = None) -> list[QKeySequence]:
+    """The platform's bindings for a standard key plus ``fallback``, each sequence once: binding Ctrl+Q
+    twice (X11's standard Quit *and* a literal "Ctrl+Q") made Qt refuse the key as an "Ambiguous shortcut
+    overload", so Ctrl+Q did nothing. Where the platform has no binding (Windows has no Quit key, nor
+    the offscreen platform), ``fallback`` alone. ``bindings`` stands in for the platform's (tests)."""
+    seqs: list[QKeySequence] = []
+    platform = QKeySequence.keyBindings(key) if bindings is None else bindings
+    for seq in [*platform, QKeySequence(fallback)]:
+        if not seq.isEmpty() and all(seq != s for s in seqs):
+            seqs.append(seq)
+    return seqs
+
+
 @register(Act.NEW)
 def _new(w: MainWindow) -> QAction:
     return _action(w, "&New…", w.new_item, shortcut=QKeySequence(SK.New), icon="new",
@@ -129,7 +143,7 @@ def _refresh(w: MainWindow) -> QAction:
 @register(Act.PREFERENCES)
 def _prefs(w: MainWindow) -> QAction:
     act = _action(w, "&Preferences…", w.open_preferences, icon="settings",
-                  shortcut=[QKeySequence(SK.Preferences), QKeySequence("Ctrl+,")],
+                  shortcut=standard_or(SK.Preferences, "Ctrl+,"),
                   tip="Business settings (seller, invoice numbering, terms) and appearance")
     act.setMenuRole(QAction.MenuRole.PreferencesRole)
     return act
@@ -161,7 +175,7 @@ def _cancel(w: MainWindow) -> QAction:
 
 @register(Act.QUIT)
 def _quit(w: MainWindow) -> QAction:
-    act = _action(w, "&Quit", w.close, shortcut=[QKeySequence(SK.Quit), QKeySequence("Ctrl+Q")])
+    act = _action(w, "&Quit", w.close, shortcut=standard_or(SK.Quit, "Ctrl+Q"))
     act.setMenuRole(QAction.MenuRole.QuitRole)
     return act
 

@@ -29,7 +29,7 @@ def dark_palette() -> QPalette:
     p.setColor(QPalette.ColorRole.AlternateBase, alt)
     p.setColor(QPalette.ColorRole.ToolTipBase, QColor(55, 58, 64))
     p.setColor(QPalette.ColorRole.ToolTipText, text)
-    p.setColor(QPalette.ColorRole.PlaceholderText, QColor(140, 145, 152))
+    p.setColor(QPalette.ColorRole.PlaceholderText, QColor(160, 165, 172))  # muted text: AA (>= 4.5:1) on Window
     p.setColor(QPalette.ColorRole.Text, text)
     p.setColor(QPalette.ColorRole.Button, QColor(50, 53, 59))
     p.setColor(QPalette.ColorRole.ButtonText, text)
@@ -56,7 +56,7 @@ _FUSION_LIGHT = {  # Fusion's standard light palette (Qt 6): role -> (normal, di
     "Highlight": ("#308cc6", "#919191"), "HighlightedText": ("#ffffff", "#ffffff"),
     "Link": ("#0000ff", "#0000ff"), "LinkVisited": ("#ff00ff", "#ff00ff"), "AlternateBase": ("#f7f7f7", "#f7f7f7"),
     "ToolTipBase": ("#ffffdc", "#ffffdc"), "ToolTipText": ("#000000", "#000000"),
-    "PlaceholderText": ("#80000000", "#80000000"),
+    "PlaceholderText": ("#646870", "#80000000"),  # Fusion has #80000000: 3.9:1 on Window, below AA
 }
 
 
@@ -81,12 +81,14 @@ QListWidget#sidebar { border: none; padding-top: 8px; font-size: 10.5pt; backgro
 QListWidget#sidebar::item { padding-left: 14px; border-left: 3px solid transparent; }
 QListWidget#sidebar::item:selected { background: palette(highlight); color: palette(highlighted-text);
                                      border-left: 3px solid palette(link); }
-QLabel[role="error"] { color: #d64545; }
+QLabel[role="error"] { color: @ERROR@; }
 QLabel[role="muted"] { color: palette(placeholder-text); }
 QLabel[role="h1"] { font-size: 15pt; font-weight: 600; }
 QLabel[role="h2"] { font-size: 11pt; font-weight: 600; }
 QFrame[role="card"] { background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }
 QLabel[role="figure"] { font-size: 17pt; font-weight: 600; }
+QLabel[role="banner"] { background: palette(alternate-base); border: 1px solid palette(mid); border-radius: 4px;
+                        padding: 6px; }
 QTableView { gridline-color: palette(midlight); }
 """
 
@@ -101,7 +103,12 @@ def apply_theme(app: QApplication, theme: str) -> None:
     else:
         app.setPalette(light_palette())
         app.setProperty("st_dark", False)
-    app.setStyleSheet(STYLE_SHEET)
+    app.setStyleSheet(STYLE_SHEET.replace("@ERROR@", error_color(bool(app.property("st_dark")))))
+
+
+def error_color(dark: bool) -> str:
+    """Error text that keeps WCAG AA contrast (>= 4.5:1) on the theme's window and base colours."""
+    return "#ff7b7b" if dark else "#c03030"
 
 
 def make_app() -> QApplication:
@@ -304,4 +311,7 @@ def run_gui(db_path: str | os.PathLike[str], screenshot: str | None = None, page
             ctx.tasks.wait(5000)
             ctx.store.close()
     _windows.clear()
+    viewing = sys.modules.get("sponsortrack.ui.viewing")  # imported only if a file was opened for viewing
+    if viewing is not None:
+        viewing.clean_temp_dir()
     return int(code)

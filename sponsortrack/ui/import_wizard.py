@@ -39,6 +39,7 @@ from sponsortrack.importers import tabular
 from sponsortrack.store import Store
 from sponsortrack.ui import context as C
 from sponsortrack.ui.text import rich
+from sponsortrack.wording import count, count_of, plural
 
 KINDS = [
     ("rss", "RSS feed of a show", "Creates or updates the show and its episodes (matched by GUID) and "
@@ -105,7 +106,7 @@ class KindPage(QWizardPage):
             hint = QLabel(help_text)
             hint.setWordWrap(True)
             hint.setContentsMargins(24, 0, 0, 8)
-            hint.setStyleSheet("color: palette(mid);")
+            hint.setProperty("role", "muted")  # the theme's muted text, AA contrast in both themes
             lay.addWidget(hint)
         self.group.button(0).setChecked(True)
         lay.addStretch(1)
@@ -314,11 +315,12 @@ class PreviewPage(QWizardPage):
             self._fill(result.preview)
             for p in result.problems:
                 self.problems.addItem(str(p))
-            what = ", ".join(f"{n:,} {k}" for k, n in result.created.items())
-            skipped = f" {result.skipped:,} rows are already in the database and will be skipped." \
-                if result.skipped else ""
+            what = ", ".join(count_of(n, k) for k, n in result.created.items())
+            skipped = (f" {count(result.skipped, 'row')} {plural(result.skipped, 'is')} already in the "
+                       "database and will be skipped.") if result.skipped else ""
             if result.problems:
-                self.summary.setText(f"<b>{len(result.problems)} problems</b> in {result.rows:,} rows (listed "
+                self.summary.setText(f"<b>{count(len(result.problems), 'problem')}</b> in "
+                                     f"{count(result.rows, 'row')} (listed "
                                      f"below). Fix the file or the mapping, then check again. Nothing is "
                                      f"imported while any row has a problem.")
             else:
@@ -344,16 +346,16 @@ class PreviewPage(QWizardPage):
             else:
                 verb = "a new show" if result.show_created else "the existing show"
                 self.summary.setText(
-                    f"<b>{rich(result.show_name)}</b> ({rich(verb)}): {len(result.added)} episodes to add, "
+                    f"<b>{rich(result.show_name)}</b> ({rich(verb)}): {count(len(result.added), 'episode')} to add, "
                     f"{len(result.changed)} to update, {result.unchanged:,} unchanged. "
-                    f"{len(result.proposed)} sponsor reads found in the show notes: untick any you do not "
+                    f"{count(len(result.proposed), 'sponsor read')} found in the show notes: untick any you do not "
                     "want logged.")
         else:
             self._fill_proposals(result.proposed)
             names = ", ".join(p.name for p in result.sponsors) or "none"
             if result.episode_label:
-                self.summary.setText(f"Sponsors found: {rich(names)}. {len(result.proposed)} reads to log on "
-                                     f"{rich(result.episode_label)}.")
+                self.summary.setText(f"Sponsors found: {rich(names)}. {count(len(result.proposed), 'read')} to log "
+                                     f"on {rich(result.episode_label)}.")
             else:
                 self._fill([{"sponsor": p.name, "promo_url": p.promo_url, "code": p.promo_code,
                              "offer": p.offer, "found_by": p.why} for p in result.sponsors])
@@ -366,10 +368,10 @@ class PreviewPage(QWizardPage):
         self.model.clear()
         if not rows:
             return
-        cols = list(rows[0])
+        cols = [c for c in rows[0] if c != "new_episode"]
         self.model.setHorizontalHeaderLabels([c.replace("_", " ") for c in cols])
         for r in rows:
-            self.model.appendRow([_item(r.get(c)) for c in cols])
+            self.model.appendRow([_item(_cell(r, c)) for c in cols])
 
     def _fill_proposals(self, proposals: list) -> None:
         self.model.clear()
@@ -463,17 +465,18 @@ class ResultPage(QWizardPage):
         kind = self.wiz.kind()
         if kind == "rss":
             made = f" New sponsors: {', '.join(result.sponsors_created)}." if result.sponsors_created else ""
-            msg = (f"{rich(result.show_name)}: {len(result.added)} episodes added, {len(result.changed)} updated, "
-                   f"{result.unchanged} unchanged; {result.reads_created} reads logged from the show notes.{made}")
+            msg = (f"{rich(result.show_name)}: {count(len(result.added), 'episode')} added, "
+                   f"{len(result.changed)} updated, {result.unchanged} unchanged; "
+                   f"{count(result.reads_created, 'read')} logged from the show notes.{made}")
             entities = {C.SHOWS, C.EPISODES, C.READS, C.SPONSORS}
         elif kind == "shownotes":
-            msg = f"{result.reads_created} reads logged on {rich(result.episode_label or '')}."
+            msg = f"{count(result.reads_created, 'read')} logged on {rich(result.episode_label or '')}."
             entities = {C.READS, C.SPONSORS, C.EPISODES}
         else:
-            what = ", ".join(f"{n:,} {k}" for k, n in result.created.items())
-            msg = f"Imported {result.rows:,} rows: {what}."
+            what = ", ".join(count_of(n, k) for k, n in result.created.items())
+            msg = f"Imported {count(result.rows, 'row')}: {what}."
             if result.skipped:
-                msg += f" {result.skipped:,} rows were already there."
+                msg += f" {count(result.skipped, 'row')} {plural(result.skipped, 'was')} already there."
             entities = {"reads": {C.READS, C.EPISODES}, "campaigns": {C.CAMPAIGNS},
                         "downloads": {C.READS, C.EPISODES}}[kind]
         self.setTitle("Imported")
@@ -483,6 +486,17 @@ class ResultPage(QWizardPage):
 
     def isComplete(self) -> bool:
         return self.done
+
+
+def _cell(row: dict[str, Any], col: str) -> Any:
+    """A preview cell in words: an episode the import will create says so ("61 — new episode")
+    instead of a True/False column; any other yes/no value is "yes" or "no"."""
+    value = row.get(col)
+    if col == "episode" and row.get("new_episode"):
+        return f"{value} — new episode"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
 
 
 def _item(value: Any) -> QStandardItem:

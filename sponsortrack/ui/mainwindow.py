@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -35,6 +37,20 @@ if TYPE_CHECKING:
 
 # QFileDialog and QMessageBox are imported where they are used: PySide6 builds a class's Python enums
 # when the class is first imported, and neither is needed to show the window.
+
+
+DEFAULT_SIZE = (1280, 800)
+MIN_WIDTH = 760  # logical px; pages narrower than their own minimum scroll (issue 14: <= 900)
+
+
+def fitting_size(available: QSize | None) -> tuple[int, int]:
+    """The first size of the window: 1280x800, or less on a smaller screen (a 1280x720 screen at
+    100 %, a 1920x1080 one at 200 % is 960x540 logical px), never below the minimum width."""
+    w, h = DEFAULT_SIZE
+    if available is not None and available.width() > 0 and available.height() > 0:
+        w = max(min(w, available.width()), MIN_WIDTH)
+        h = max(min(h, available.height() - 40), 400)  # room for the window manager's title bar
+    return w, h
 
 
 class MainWindow(QMainWindow):
@@ -93,7 +109,8 @@ class MainWindow(QMainWindow):
         ctx.tasks.started.connect(self._task_started)
         ctx.tasks.stopped.connect(self._task_stopped)
 
-        self.resize(1280, 800)
+        self.setMinimumWidth(MIN_WIDTH)
+        self.resize(*fitting_size(self.screen().availableGeometry().size() if self.screen() else None))
         self._update_title()
         ctx.wait_for_first_paint()
 
@@ -166,7 +183,14 @@ class MainWindow(QMainWindow):
             assert holder is not None and layout is not None  # each stack slot is a holder with a layout
             page = create_page(key, self.ctx, holder)
             page.setObjectName(f"page_{key}")
-            layout.addWidget(page)
+            # A page wider or taller than the window scrolls instead of widening the window: at 200 %
+            # the widest page (1,100 px) made the window wider than a 1920 px screen.
+            scroll = QScrollArea(holder)
+            scroll.setObjectName(f"scroll_{key}")
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(page)
+            layout.addWidget(scroll)
             self.pages[key] = page
             self.stale.add(key)
         return self.pages[key]

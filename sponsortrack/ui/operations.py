@@ -20,6 +20,7 @@ from typing import Any
 from sponsortrack.services import undo as usvc
 from sponsortrack.ui import context as c
 from sponsortrack.ui.context import AppContext, UndoCommand
+from sponsortrack.wording import count
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class LogReadsCommand(OperationCommand):
 
     def __init__(self, ctx: AppContext, reads: list[dict[str, Any]], *, episode_id: int | None = None,
                  new_episode: dict[str, Any] | None = None):
-        super().__init__(ctx, f"Log {len(reads)} reads")
+        super().__init__(ctx, f"Log {count(len(reads), 'read')}")
         self.reads = reads
         self.episode_id = episode_id
         self.new_episode = new_episode

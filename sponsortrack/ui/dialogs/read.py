@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from sponsortrack import validation as v
 from sponsortrack.store.models import ReadRow
@@ -40,10 +40,26 @@ class ReadDialog(FormDialog):
                        aliases=("price_override_minor",), placeholder="blank = the campaign's rate")
         self.add_field("make_good_of", "Make-good of read #", value=r.make_good_of or "")
         self.add_field("notes", "Notes", QPlainTextEdit(), value=r.notes or "")
+        self.locked: QLabel | None = None
         if r.invoice_status in ("issued", "paid"):
-            self.general_error.setText(f"This read is billed on {r.invoice_status} invoice {r.invoice_number}; "
-                                       "it cannot be changed (correct it with a credit note).")
-            self.general_error.show()
+            self._lock(f"Read-only: this read is billed on {r.invoice_status} invoice {r.invoice_number}. "
+                       "Only its notes can change; correct a figure with a credit note on the Invoices page.")
+
+    def _lock(self, reason: str) -> None:
+        """A billed read: every field but the notes is read-only, and the reason stands at the top."""
+        self.locked = QLabel(reason)
+        self.locked.setObjectName("read_locked")
+        self.locked.setWordWrap(True)
+        self.locked.setProperty("role", "banner")
+        self.body.insertWidget(0, self.locked)
+        for key, f in self.fields.items():
+            if key == "notes":
+                continue
+            if isinstance(f.widget, QLineEdit):
+                f.widget.setReadOnly(True)
+            else:
+                f.widget.setEnabled(False)
+        self.fields["notes"].widget.setFocus()
 
     def submit(self, values: dict[str, Any]) -> None:
         changed = self.changed_values()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from sponsortrack.ui import context as c
 from sponsortrack.ui.text import rich
 from sponsortrack.ui.widgets.charts import LineChart, StackedBarChart
+from sponsortrack.wording import count
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -194,7 +195,7 @@ class DashboardPage(QWidget):
         if not unbilled:
             self.unbilled_box.addWidget(QLabel("Everything delivered is invoiced."))
         for u in unbilled[:8]:
-            lab = QLabel(f"<b>{rich(u['sponsor_name'])}</b>: {u['reads']:,} reads "
+            lab = QLabel(f"<b>{rich(u['sponsor_name'])}</b>: {rich(count(u['reads'], 'read'))} "
                          f"({rich(u['first'])} – {rich(u['last'])})")
             lab.setTextFormat(Qt.TextFormat.RichText)
             self.unbilled_box.addWidget(lab)

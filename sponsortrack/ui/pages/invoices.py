@@ -9,13 +9,11 @@ first where it cannot be taken back, then tells the other pages what changed (in
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QItemSelectionModel, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,10 +35,11 @@ from sponsortrack.errors import SponsortrackError
 from sponsortrack.money import format_money
 from sponsortrack.store.invoices import Invoice
 from sponsortrack.ui import context as c
+from sponsortrack.ui import viewing
+from sponsortrack.ui.models.table import Column, ObjectTableModel, RawSortProxy
 
 if TYPE_CHECKING:
     from sponsortrack.services.payments import Balance
-from sponsortrack.ui.models.table import Column, ObjectTableModel, RawSortProxy
 
 STATUSES = ["all", "draft", "issued", "paid", "void"]
 
@@ -110,7 +109,7 @@ class InvoicesPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         # Seams for tests: how to open a file, and how to ask a yes/no question.
-        self.opener: Callable[[str], object] = lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(p))
+        self.opener: Callable[[str], object] = lambda p: viewing.open_file(self, p)
         self.confirm: Callable[[str, str], bool] = self._confirm
         self.last_pdf: str | None = None
 
@@ -466,8 +465,7 @@ class InvoicesPage(QWidget):
         inv = self._selected()
         if inv is None:
             return
-        folder = Path(tempfile.gettempdir()) / "sponsortrack"
-        folder.mkdir(exist_ok=True)
+        folder = viewing.temp_dir()  # the app's own, removed at exit
         self.generate_pdf(inv.id, str(folder / self._pdf_name(inv)), open_after=True)
 
     @Slot()

@@ -42,6 +42,7 @@ from sponsortrack.ui.models import proposals as pm
 from sponsortrack.ui.models.reads import price_text
 from sponsortrack.ui.refguard import keeps_refs
 from sponsortrack.ui.text import rich
+from sponsortrack.wording import count
 
 PLACEMENT_KEYS: dict[int, str] = {Qt.Key.Key_P: "pre", Qt.Key.Key_M: "mid", Qt.Key.Key_B: "post",
                   Qt.Key.Key_1: "pre", Qt.Key.Key_2: "mid", Qt.Key.Key_3: "post"}
@@ -336,7 +337,7 @@ class LogPage(QWidget):
         self.episode_form.hide()
         self.episode_info.show()
         self.mode_label.setText(f"{ep.show_name} {ep.label}")
-        self.episode_info.setText(f"Air date {ep.air_date or '— not set —'} · {ep.read_count} reads logged")
+        self.episode_info.setText(f"Air date {ep.air_date or '— not set —'} · {count(ep.read_count, 'read')} logged")
         self._load_proposals()
         self._show_logged()
         self.view.setFocus()

@@ -7,8 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from sponsortrack.ui import context as c
+from sponsortrack.ui import viewing
 from sponsortrack.ui.pages.invoices import default_month
 
 NETWORK = "(network summary)"
@@ -78,7 +78,7 @@ class ReportsPage(QWidget):
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.opener: Callable[[str], object] = lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(p))
+        self.opener: Callable[[str], object] = lambda p: viewing.open_file(self, p)
         self.last_pdf: str | None = None
         self.task = None
 
