@@ -137,6 +137,66 @@ def parse_date(value: object, field: str, *, allow_none: bool = False) -> str | 
         raise ValidationError(field, f"{s!r} is not a real date") from None
 
 
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+
+
+def _month_number(word: str) -> int | None:
+    """``Oct``, ``oct.``, ``Sept``, ``October``: a month's name or any start of it of 3 letters or more."""
+    w = word.lower().rstrip(".")
+    if len(w) < 3:
+        return None
+    return next((n for n, name in enumerate(_MONTHS, start=1) if name.startswith(w)), None)
+
+
+def parse_day(value: object, field: str, *, today: dt.date | None = None) -> str:
+    """A date typed the way people type it, in one go: ``2019-10-23``, ``10/23`` or ``10/23/2019``
+    (month first), ``23 Oct``, ``Oct 23``, ``23 October 2019``, ``23.10.2019``, ``today``,
+    ``yesterday``. Without a year, the year that puts the day nearest ``today`` (a producer logs
+    recent episodes: ``12/30`` typed on 2 January is last year's). Returns ``YYYY-MM-DD``."""
+    today = today or dt.date.today()
+    s = "" if value is None else str(value).strip()
+    if not s:
+        raise ValidationError(field, "is required (for example 2019-10-23, 10/23 or 23 Oct)")
+    low = s.lower()
+    if low in ("today", "now"):
+        return today.isoformat()
+    if low == "yesterday":
+        return (today - dt.timedelta(days=1)).isoformat()
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s):
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    elif m := re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?", s):
+        month, day = int(m[1]), int(m[2])
+        year = None if m[3] is None else int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+    elif m := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", s):
+        day, month, year = int(m[1]), int(m[2]), int(m[3])
+    elif m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?[ -]+([A-Za-z]+\.?),?(?:[ -]+(\d{4}))?", s):
+        day, month = int(m[1]), _month_number(m[2])
+        year = int(m[3]) if m[3] else None
+    elif m := re.fullmatch(r"([A-Za-z]+\.?)[ -]+(\d{1,2})(?:st|nd|rd|th)?,?(?:[ -]+(\d{4}))?", s):
+        month, day = _month_number(m[1]), int(m[2])
+        year = int(m[3]) if m[3] else None
+    if month is None or day is None:
+        raise ValidationError(field, f"{s[:40]!r} is not a date (type 2019-10-23, 10/23 or 23 Oct)")
+    if year is not None:
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            raise ValidationError(field, f"{s[:40]!r} is not a real date") from None
+    candidates = []
+    for y in (today.year - 1, today.year, today.year + 1):
+        try:
+            candidates.append(dt.date(y, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        raise ValidationError(field, f"{s[:40]!r} is not a real date")
+    return min(candidates, key=lambda d: (abs((d - today).days), d > today)).isoformat()
+
+
 def parse_month(value: object, field: str = "month") -> str:
     """Accept ``YYYY-MM`` and return it."""
     s = "" if value is None else str(value).strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -196,6 +198,28 @@ def next_episode_number(store: Store, show: str | int | Show) -> int:
 
 AGENCY_FIELDS = {"name", "commission", "commission_bp", "contact_name", "contact_email",
                  "billing_address", "terms_days", "notes", "tax_id"}
+
+
+
+def proposed_recording_date(store: Store, show: str | int | Show, today: dt.date | None = None) -> str:
+    """The date the log screen proposes for a show's next episode: on the show's cadence when its
+    recent episodes keep one (weekly, fortnightly, ... within a day), the cadence date nearest today
+    after the last episode; otherwise today."""
+    today = today or dt.date.today()
+    sh = resolve_show(store, show) if not isinstance(show, Show) else show
+    dates = sorted({dt.date.fromisoformat(d) for e in catalog.list_episodes(store, show_id=sh.id, limit=9)
+                    if (d := e.recorded_on or e.published_on)})
+    if len(dates) < 3:
+        return today.isoformat()
+    gaps = sorted((b - a).days for a, b in itertools.pairwise(dates))
+    step = gaps[len(gaps) // 2]
+    if not 1 <= step <= 31 or any(abs(g - step) > 1 for g in gaps):
+        return today.isoformat()
+    last = dates[-1]
+    if today <= last:
+        return (last + dt.timedelta(days=step)).isoformat()
+    k = max(1, round((today - last).days / step))
+    return (last + dt.timedelta(days=step * k)).isoformat()
 
 
 def clean_agency(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from sponsortrack import validation as v
+from sponsortrack.errors import ValidationError
 from sponsortrack.services.reads import ProposedRead
 from sponsortrack.ui.models import OBJECT_ROLE, SORT_ROLE
 
@@ -16,6 +18,16 @@ Index = QModelIndex | QPersistentModelIndex
 CHECK, SPONSOR, CAMPAIGN, PLACEMENT, READ_TYPE, PROMO_URL, PROMO_CODE = range(7)
 HEADERS = ["Log", "Sponsor", "Campaign", "Placement", "Type", "Promo URL", "Code"]
 EDITABLE = {PLACEMENT, READ_TYPE, PROMO_URL, PROMO_CODE}
+
+
+@lru_cache(maxsize=256)
+def url_problem(text: str | None) -> str:
+    """Why a promo URL will not be saved, in words ("" when it will)."""
+    try:
+        v.normalize_url(text, "promo URL")
+    except ValidationError as exc:
+        return exc.problem
+    return ""
 
 
 class ProposalsModel(QAbstractTableModel):
@@ -116,6 +128,13 @@ class ProposalsModel(QAbstractTableModel):
                 PROMO_URL: p.promo_url or "",
                 PROMO_CODE: p.promo_code or "",
             }.get(col)
+        if col == PROMO_URL and role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole) \
+                and (problem := url_problem(p.promo_url)):
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"Promo URL of {p.sponsor_name}: {problem}"
+            from PySide6.QtGui import QColor
+
+            return QColor("#c03030")
         if role == Qt.ItemDataRole.ForegroundRole and not p.selected and col != CHECK:
             from PySide6.QtGui import QPalette
             from PySide6.QtWidgets import QApplication

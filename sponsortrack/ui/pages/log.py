@@ -1,9 +1,12 @@
 """Log: the reads of a recorded episode in a few keystrokes.
 
-Opens on a new episode of the show last used (next number, today's date, the title focused); the
-campaigns running on that date are listed, ticked, with their placement, promo URL and code. Keys in
-the table: Space ticks/unticks, P/M/B (or 1/2/3) set pre/mid/post, T switches host/produced, Delete
-removes an added row; Ctrl+S (or Ctrl+Enter) saves every ticked read in one transaction.
+Opens on a new episode of the show last used (next number, today's date or the next date in the
+show's cadence, the title focused); the campaigns running on that date are listed, ticked, with their
+placement, promo URL and code, and Tab lands on the first proposal's promo URL. The date is typed in
+one go (``2019-10-23``, ``10/23``, ``23 Oct``). Keys in the table: Space ticks/unticks, P/M/B (or
+1/2/3) set pre/mid/post, T switches host/produced, F2 or Enter edits the URL or code (a bad URL is
+named at its cell while it is typed), Delete removes an added row; Ctrl+S (or Ctrl+Enter) saves every
+ticked read in one transaction. A number the show already has offers "Open #N" instead.
 """
 
 from __future__ import annotations
@@ -11,13 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QStringListModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QStringListModel, Qt
 from PySide6.QtGui import QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -26,11 +28,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from sponsortrack import validation as v
 from sponsortrack.errors import SponsortrackError, ValidationError
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import reads as rsvc
@@ -43,6 +47,50 @@ from sponsortrack.ui.models.reads import price_text
 from sponsortrack.ui.refguard import keeps_refs
 from sponsortrack.ui.text import rich
 from sponsortrack.wording import count
+
+FIELD_WORDS = {"promo_url": "promo URL", "promo_code": "promo code", "read_type": "read type",
+               "start_seconds": "start", "length_seconds": "length", "price_override": "price override"}
+
+
+class PromoDelegate(QStyledItemDelegate):
+    """Edits the promo URL and code; a URL that will not do is named under its cell as it is typed."""
+
+    def __init__(self, view: ProposalsView):
+        super().__init__(view)
+        self.view = view
+        self.error = QLabel(view.viewport())
+        self.error.setObjectName("log_cell_error")
+        self.error.setProperty("role", "error")
+        self.error.setAutoFillBackground(True)
+        self.error.setContentsMargins(4, 2, 4, 2)
+        self.error.hide()
+
+    def createEditor(self, parent, option, index):
+        editor = QLineEdit(parent)
+        editor.setObjectName("log_cell_editor")
+        if index.column() == pm.PROMO_URL:
+            row = index.row()
+            editor.textEdited.connect(lambda text: self._check(text, row))
+        editor.destroyed.connect(self.error.hide)
+        return editor
+
+    def _check(self, text: str, row: int) -> None:
+        problem = pm.url_problem(text)
+        if not problem or not 0 <= row < len(self.view.model_().items):
+            self.error.hide()
+            return
+        index = self.view.model_().index(row, pm.PROMO_URL)
+        item = self.view.model_().items[row]
+        self.error.setText(f"Promo URL of {item.sponsor_name}: {problem}")
+        self.error.adjustSize()
+        rect = self.view.visualRect(index)
+        y = rect.bottom() + 2
+        if y + self.error.height() > self.view.viewport().height():
+            y = rect.top() - self.error.height() - 2
+        self.error.move(max(0, min(rect.left(), self.view.viewport().width() - self.error.width())), max(0, y))
+        self.error.show()
+        self.error.raise_()
+
 
 PLACEMENT_KEYS: dict[int, str] = {Qt.Key.Key_P: "pre", Qt.Key.Key_M: "mid", Qt.Key.Key_B: "post",
                   Qt.Key.Key_1: "pre", Qt.Key.Key_2: "mid", Qt.Key.Key_3: "post"}
@@ -82,9 +130,10 @@ class ProposalsView(QTableView):
         if not self.currentIndex().isValid() and self.model() is not None and self.model().rowCount() > 0:
             self.set_row(0)
 
-    def set_row(self, row: int) -> None:
+    def set_row(self, row: int, column: int = pm.PROMO_URL) -> None:
+        """Make ``row`` current, on its promo URL: the cell a producer edits most."""
         self.selectionModel().setCurrentIndex(
-            self.model().index(row, pm.SPONSOR),
+            self.model().index(row, column),
             QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -100,6 +149,9 @@ class ProposalsView(QTableView):
                 return
             if key == Qt.Key.Key_T:
                 self.model_().cycle_read_type(row)
+                return
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().column() in pm.EDITABLE:
+                self.edit(self.currentIndex())
                 return
             if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
                 item = self.model_().items[row]
@@ -151,10 +203,25 @@ class LogPage(QWidget):
         self.number = QSpinBox()
         self.number.setObjectName("log_number")
         self.number.setRange(1, 100_000)
-        self.date = QDateEdit()
+        self.number.valueChanged.connect(self._check_number)
+        # A plain line with a parser: sections that jump on their own put the typed day into the title.
+        self.date = QLineEdit()
         self.date.setObjectName("log_date")
-        self.date.setDisplayFormat("yyyy-MM-dd")
-        self.date.setCalendarPopup(True)
+        self.date.setPlaceholderText("2019-10-23, 10/23 or 23 Oct")
+        self.date.setMaximumWidth(170)
+        self.date.setToolTip("Type the date in one go: 2019-10-23, 10/23 (month/day), 23 Oct, Oct 23, today")
+        self.date_hint = QLabel()
+        self.date_hint.setObjectName("log_date_hint")
+        self.date_hint.setProperty("role", "muted")
+        self._date = today()
+        self.exists_label = QLabel()
+        self.exists_label.setObjectName("log_exists")
+        self.exists_button = QPushButton()
+        self.exists_button.setObjectName("log_open_existing")
+        self.exists_button.clicked.connect(self._open_existing)
+        self.exists_label.hide()
+        self.exists_button.hide()
+        self._existing_id: int | None = None
         self.title = QLineEdit()
         self.title.setObjectName("log_title")
         self.title.setPlaceholderText("Episode title")
@@ -169,6 +236,10 @@ class LogPage(QWidget):
         nd.addSpacing(16)
         nd.addWidget(QLabel("Recorded on"))
         nd.addWidget(self.date)
+        nd.addWidget(self.date_hint)
+        nd.addSpacing(16)
+        nd.addWidget(self.exists_label)
+        nd.addWidget(self.exists_button)
         nd.addStretch(1)
         form.addRow("Number", nd)
         form.addRow("Title", self.title)
@@ -180,6 +251,9 @@ class LogPage(QWidget):
         self.view = ProposalsView()
         self.view.setObjectName("log_proposals")
         self.view.setModel(self.model)
+        self.promo_delegate = PromoDelegate(self.view)
+        for col in (pm.PROMO_URL, pm.PROMO_CODE):
+            self.view.setItemDelegateForColumn(col, self.promo_delegate)
         hh = self.view.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
@@ -204,8 +278,9 @@ class LogPage(QWidget):
         self.empty_hint.setObjectName("log_empty_hint")
         self.empty_hint.setWordWrap(True)
         self.empty_hint.hide()
-        self.keys_hint = QLabel("Space tick/untick · P/M/B pre/mid/post · T host/produced · F2 edit URL or code · "
-                                "Del remove · Ctrl+S save all")
+        self.keys_hint = QLabel("Space tick/untick · P/M/B pre/mid/post · T host/produced · F2/Enter edit URL or "
+                                "code · Del remove · Ctrl+S save all")
+        self.keys_hint.setWordWrap(True)
         self.keys_hint.setProperty("role", "muted")
         self.error = QLabel()
         self.error.setObjectName("log_error")
@@ -250,7 +325,8 @@ class LogPage(QWidget):
         self.setTabOrder(self.view, self.add_sponsor)
         self.setTabOrder(self.add_sponsor, self.save_button)
         self.show_box.currentIndexChanged.connect(self._show_changed)
-        self.date.dateChanged.connect(self._date_changed)
+        self.date.textEdited.connect(self._date_typed)
+        self.date.editingFinished.connect(self._date_changed)
         self._loading = False
         self._started = False
 
@@ -291,6 +367,7 @@ class LogPage(QWidget):
             self.new_episode()
         elif self.episode_id is None:
             self.number.setValue(self._next_number())
+            self._check_number(self.number.value())
             if not self.model.dirty:
                 self._load_proposals()
         else:
@@ -313,9 +390,9 @@ class LogPage(QWidget):
         self.episode_form.show()
         self.episode_info.hide()
         self.number.setValue(self._next_number())
-        self.date.blockSignals(True)
-        self.date.setDate(QDate.currentDate())
-        self.date.blockSignals(False)
+        show_id = self.show_box.currentData()
+        self._check_number(self.number.value())
+        self._set_date(cat.proposed_recording_date(self.ctx.store, show_id) if show_id is not None else today())
         self.title.clear()
         self.finder.clear()
         show = self.show_box.currentText()
@@ -364,12 +441,60 @@ class LogPage(QWidget):
         self._fill_finder()
         self.new_episode()
 
-    def _date_changed(self, _d) -> None:
-        if self.episode_id is None:
-            self._load_proposals(keep_added=True)
+    def _set_date(self, iso: str) -> None:
+        self._date = iso
+        self.date.setText(iso)
+        self._date_typed(iso)
+
+    def _date_typed(self, text: str) -> None:
+        """Say which day the typed text means (or why it is none) while it is typed."""
+        try:
+            iso = v.parse_day(text, "recorded on")
+        except ValidationError as exc:
+            self.date_hint.setProperty("role", "error")
+            self.date_hint.setText(exc.problem)
+        else:
+            self.date_hint.setProperty("role", "muted")
+            self.date_hint.setText(dt.date.fromisoformat(iso).strftime("%a %d %b %Y"))
+        self.date_hint.style().unpolish(self.date_hint)
+        self.date_hint.style().polish(self.date_hint)
+
+    def _date_changed(self) -> None:
+        try:
+            iso = v.parse_day(self.date.text(), "recorded on")
+        except ValidationError:
+            return  # the hint says why; saving names the field
+        self.date.setText(iso)
+        if iso != self._date:
+            self._date = iso
+            if self.episode_id is None:
+                self._load_proposals(keep_added=True)
 
     def air_date(self) -> str:
-        return self.date.date().toString("yyyy-MM-dd")
+        """The typed date as ``YYYY-MM-DD`` (the last good one while the text is not a date)."""
+        try:
+            return v.parse_day(self.date.text(), "recorded on")
+        except ValidationError:
+            return self._date
+
+    def _check_number(self, number: int) -> None:
+        """A number the show already has: offer to open that episode instead of an error on save."""
+        show_id = self.show_box.currentData()
+        ep = cat.catalog.find_episode(self.ctx.store, show_id, number) \
+            if show_id is not None and self.episode_id is None else None
+        self._existing_id = ep.id if ep else None
+        if ep is None:
+            self.exists_label.hide()
+            self.exists_button.hide()
+            return
+        self.exists_label.setText(f"{self.show_box.currentText()} already has #{number}")
+        self.exists_button.setText(f"Open #{number}")
+        self.exists_label.show()
+        self.exists_button.show()
+
+    def _open_existing(self) -> None:
+        if self._existing_id is not None:
+            self.open_episode(self._existing_id)
 
     def _load_proposals(self, keep_added: bool = False) -> None:
         store = self.ctx.store
@@ -386,10 +511,20 @@ class LogPage(QWidget):
             self.view.set_row(0)
             self.empty_hint.hide()
         else:
-            where = self.air_date() if self.episode_id is None else "this episode's date"
-            self.empty_hint.setText(f"No campaign is running on {where} for this show — add the sponsors you "
-                                    "read below (type a name, Enter).")
+            self.empty_hint.setText(self._why_nothing_proposed())
             self.empty_hint.show()
+
+    def _why_nothing_proposed(self) -> str:
+        add = "add the sponsors you read below (type a name, Enter)."
+        if self.episode_id is None:
+            return f"No campaign is running on {self.air_date()} for this show — {add}"
+        ep = cat.get_episode(self.ctx.store, self.episode_id)
+        if not ep.air_date:
+            return f"This episode has no date, so no campaign is proposed — {add}"
+        if camp.active_campaigns(self.ctx.store, ep.air_date, ep.show_id):
+            return ("Every campaign running on this episode's date is logged (above). To log another read, "
+                    "type a sponsor's name below and press Enter.")
+        return f"No campaign is running on {ep.air_date} for this show — {add}"
 
     def _show_logged(self) -> None:
         if self.episode_id is None:
@@ -481,8 +616,15 @@ class LogPage(QWidget):
             if self.episode_id is None:
                 if show_id is None:
                     raise ValidationError("show", "is required (add a show on the Episodes page)")
+                if self._existing_id is not None:
+                    self.title_error.setText(f"number: {self.show_box.currentText()} already has "
+                                             f"#{self.number.value()} — open it with the button above, or "
+                                             "change the number")
+                    self.title_error.show()
+                    self.exists_button.setFocus()
+                    return
                 new = {"show": show_id, "number": self.number.value(), "title": self.title.text(),
-                       "recorded_on": self.air_date()}
+                       "recorded_on": v.parse_day(self.date.text(), "recorded_on")}
                 cmd = ops.log_reads(self.ctx, reads, new_episode=new)
             else:
                 cmd = ops.log_reads(self.ctx, reads, episode_id=self.episode_id)
@@ -491,15 +633,9 @@ class LogPage(QWidget):
             if field in ("title", "number", "recorded_on"):
                 self.title_error.setText(f"{field.replace('_', ' ')}: {exc.problem}")
                 self.title_error.show()
-                (self.title if field == "title" else self.number).setFocus()
+                {"title": self.title, "number": self.number, "recorded_on": self.date}[field].setFocus()
             else:
-                self._show_error(str(exc))
-                if field.startswith("read "):
-                    try:
-                        n = int(field.split()[1]) - 1
-                        self.view.set_row(self.model.items.index(picked[n]))
-                    except (ValueError, IndexError):
-                        pass
+                self._show_read_error(field, exc.problem, picked)
             return
         except SponsortrackError as exc:
             self._show_error(str(exc))
@@ -509,6 +645,22 @@ class LogPage(QWidget):
         self.model.dirty = False
         self._fill_finder()
         self.open_episode(cmd.episode_id)  # type: ignore[arg-type]
+
+    def _show_read_error(self, field: str, problem: str, picked: list[ProposedRead]) -> None:
+        """``read 2 promo_url: ...`` from the service, in words, with the cursor at the cell."""
+        parts = field.split()
+        n, name = (int(parts[1]) - 1, parts[2]) if len(parts) == 3 and parts[0] == "read" and parts[1].isdigit() \
+            else (0, field)
+        item = picked[n] if 0 <= n < len(picked) else None
+        words = FIELD_WORDS.get(name, name.replace("_", " "))
+        if item is None:
+            self._show_error(f"{words}: {problem}")
+            return
+        self._show_error(f"{item.sponsor_name}'s {words}: {problem}")
+        col = {"promo_url": pm.PROMO_URL, "promo_code": pm.PROMO_CODE, "placement": pm.PLACEMENT,
+               "read_type": pm.READ_TYPE}.get(name, pm.PROMO_URL)
+        self.view.set_row(self.model.items.index(item), col)
+        self.view.setFocus()
 
     def focus_search(self) -> None:
         self.finder.setFocus()
