@@ -22,6 +22,12 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("sponsortrack", appauthor=False)) / "sponsortrack.db"
 
 
+def demo_db_path() -> Path:
+    """``demo.db`` next to the default database: where "Explore the demo network" loads the demo, so it
+    never goes into the producer's own file."""
+    return default_db_path().with_name("demo.db")
+
+
 def parse_gui_args(argv: list[str]) -> dict[str, str | None] | None:
     """``[--db PATH] [gui [--page NAME]]`` as a dict, or None for anything else (``--screenshot``
     included: it is not start-up critical, and click validates its file argument)."""

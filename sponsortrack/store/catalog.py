@@ -12,6 +12,12 @@ from sponsortrack.store.models import Agency, Episode, Show, Sponsor, from_row
 # -- shows ----------------------------------------------------------------------------------
 
 
+def is_empty(store: Store) -> bool:
+    """No show, no sponsor and no read yet: a first start."""
+    return not store.scalar("SELECT EXISTS(SELECT 1 FROM shows) OR EXISTS(SELECT 1 FROM sponsors) "
+                            "OR EXISTS(SELECT 1 FROM ad_reads)")
+
+
 def list_shows(store: Store) -> list[Show]:
     return [from_row(Show, r) for r in store.query("SELECT * FROM shows ORDER BY name COLLATE NOCASE")]
 

@@ -549,8 +549,12 @@ class ImportWizard(QWizard):
         return self.kind() == "reads" and self.source_page.create_missing.isChecked()
 
 
-def open_wizard(ctx, parent: QWidget | None = None) -> ImportWizard:
+def open_wizard(ctx, parent: QWidget | None = None, kind: str | None = None) -> ImportWizard:
+    """The wizard; with ``kind`` ("rss", "reads", ...) that kind is chosen and it opens at the file step."""
     wiz = ImportWizard(ctx, parent)
     wiz.setModal(True)
     wiz.show()
+    if kind is not None:
+        wiz.kind_page.group.button(next(i for i, k in enumerate(KINDS) if k[0] == kind)).setChecked(True)
+        wiz.next()
     return wiz

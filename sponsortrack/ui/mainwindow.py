@@ -283,7 +283,7 @@ class MainWindow(QMainWindow):
 
         SettingsDialog(self.ctx, self).exec()
 
-    def open_import(self) -> None:
+    def open_import(self, kind: str | None = None) -> None:
         from PySide6.QtWidgets import QMessageBox
 
         try:
@@ -292,7 +292,7 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Import", "Importing feeds and spreadsheets is not available in "
                                                    "this build.")
             return
-        import_wizard.open_wizard(self.ctx, self)
+        import_wizard.open_wizard(self.ctx, self, kind)
 
     def open_database(self) -> None:
         from PySide6.QtWidgets import QFileDialog

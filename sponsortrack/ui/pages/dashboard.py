@@ -44,7 +44,7 @@ def card(title: str) -> tuple[QFrame, QVBoxLayout]:
 
 
 class DashboardPage(QWidget):
-    WATCHES = frozenset({c.READS, c.CAMPAIGNS, c.SPONSORS, c.EPISODES, c.INVOICES, c.SETTINGS})
+    WATCHES = frozenset({c.READS, c.CAMPAIGNS, c.SPONSORS, c.SHOWS, c.EPISODES, c.INVOICES, c.SETTINGS})
 
     def __init__(self, ctx: c.AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -56,6 +56,8 @@ class DashboardPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         outer.addWidget(scroll)
+        self.scroll = scroll
+        self.welcome: QWidget | None = None  # built when the database turns out to be empty
         body = QWidget()
         scroll.setWidget(body)
         lay = QVBoxLayout(body)
@@ -139,8 +141,22 @@ class DashboardPage(QWidget):
             self._apply(data)
 
 
+    def _show_welcome(self, empty: bool) -> None:
+        if empty and self.welcome is None:
+            from sponsortrack.ui.pages.welcome import WelcomePanel
+
+            self.welcome = WelcomePanel(self.ctx, self)
+            self.layout().addWidget(self.welcome)
+        if self.welcome is not None:
+            self.welcome.setVisible(empty)
+        self.scroll.setVisible(not empty)
+
     def _apply(self, data: dict) -> None:
         from sponsortrack.money import format_money, to_decimal
+
+        self._show_welcome(bool(data.get("empty")))
+        if data.get("empty"):
+            return
 
         figs, pacing, unbilled = data["figs"], data["pacing"], data["unbilled"]
         months = [month_label(m) for m in figs.months]
@@ -210,12 +226,15 @@ def compute(control, db_path, store=None) -> dict:
     from sponsortrack.services import campaigns as camp
     from sponsortrack.services import dashboard as dash
     from sponsortrack.store import Store
+    from sponsortrack.store import catalog as scatalog
     from sponsortrack.store import session as ssession
 
     own = store is None
     if own:
         store = Store(db_path)
     try:
+        if scatalog.is_empty(store):
+            return {"empty": True}
         figs = dash.monthly_figures(store, 12)
         # an archive whose last month is past: pacing as of that month's last day (every read in it counts)
         as_of = _month_end(figs.months[-1]) if figs.months[-1] < dt.date.today().isoformat()[:7] else None
