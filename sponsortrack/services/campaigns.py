@@ -11,7 +11,7 @@ from sponsortrack.money import minor_units, normalize_currency, parse_money
 from sponsortrack.services import catalog as cat
 from sponsortrack.store import Store, campaigns, reads
 from sponsortrack.store import invoices as istore
-from sponsortrack.store.models import Campaign, Pacing
+from sponsortrack.store.models import Campaign, Pacing, flight_phase
 
 CAMPAIGN_FIELDS = {
     "sponsor", "sponsor_id", "agency", "agency_id", "show", "show_id", "name", "io_number", "po_number",
@@ -208,6 +208,15 @@ def running_campaign(store: Store, sponsor_id: int, on: str | None, show_id: int
     return running[0] if len(running) == 1 else None
 
 
+def campaign_state(c: Campaign, today: str | None = None) -> str:
+    """What the campaign list says of a campaign as of ``today``: its flight's phase (``running``,
+    ``upcoming``, ``ended``) from the dates — a 2019 campaign is not "active" in 2026 — unless its
+    status says more (``draft``, ``paused``, ``cancelled``)."""
+    if c.status in ("draft", "paused", "cancelled"):
+        return c.status
+    return flight_phase(c.start_date, c.end_date, today)
+
+
 def pacing(store: Store, campaign_ids: list[int] | None = None, as_of: str | None = None,
            only_running: bool = False, since: str | None = None) -> list[Pacing]:
     """Booked vs delivered for campaigns (all, or the given ones), counted up to ``as_of``. With
@@ -235,7 +244,7 @@ def pacing(store: Store, campaign_ids: list[int] | None = None, as_of: str | Non
             make_goods_delivered=int(d.get("make_goods_delivered") or 0),
             booked_impressions=c.booked_impressions,
             delivered_impressions=int(d.get("delivered_units") or 0),
-            elapsed_fraction=elapsed / total if total else 1.0, status=c.status,
+            elapsed_fraction=elapsed / total if total else 1.0, status=c.status, as_of=today,
         ))
     out.sort(key=lambda p: (p.sponsor_name.lower(), p.start_date))
     return out

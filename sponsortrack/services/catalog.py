@@ -369,3 +369,9 @@ def resolve_sponsor(store: Store, name: str | int | Sponsor) -> Sponsor:
 
 def list_sponsors(store: Store) -> list[Sponsor]:
     return catalog.list_sponsors(store)
+
+
+def episodes_without_reads(store: Store, *, since: str | None = None, until: str | None = None,
+                           limit: int = 8) -> tuple[int, list[Episode]]:
+    """Episodes with no logged read (aired ``since``..``until``): how many, and the newest ``limit``."""
+    return catalog.episodes_without_reads(store, since=since, until=until, limit=limit)

@@ -365,3 +365,44 @@ def list_reads(store: Store, *, sort: str = "air_date", descending: bool = True,
 
 def count_reads(store: Store, **filters: Any) -> int:
     return rstore.count_reads(store, read_filter(store, **filters))
+
+
+# -- change history -------------------------------------------------------------------------------
+HISTORY_WORDS = {"promo_url": "promo URL", "promo_code": "promo code", "read_type": "read type",
+                 "start_seconds": "start", "length_seconds": "length", "price_override_minor": "price override",
+                 "make_good_of": "make-good of", "campaign_id": "campaign", "sponsor_id": "sponsor",
+                 "episode_id": "episode", "invoice_id": "invoice"}
+_QUIET = {"updated_at", "created_at", "id"}
+_ACTIONS = {"create": "created", "update": "changed", "delete": "deleted"}
+
+
+@dataclass
+class ReadChange:
+    """One recorded change of a read, in words: when, what happened, and each field before → after."""
+
+    at: str
+    action: str                              # "created", "changed", "deleted"
+    changes: list[tuple[str, Any, Any]]      # (field in words, before, after)
+
+    @property
+    def summary(self) -> str:
+        if self.action != "changed":
+            return self.action
+        return "; ".join(f"{name}: {_shown(a)} → {_shown(b)}" for name, a, b in self.changes) or "no visible change"
+
+
+def _shown(value: Any) -> str:
+    return "(none)" if value in (None, "") else str(value)
+
+
+def read_changes(store: Store, read_id: int) -> list[ReadChange]:
+    """:func:`read_history` in words, newest first: what the read editor's History shows."""
+    out = []
+    for e in read_history(store, read_id):
+        before, after = e.before or {}, e.after or {}
+        action = _ACTIONS.get(e.action, e.action)
+        keys = sorted(k for k in set(before) | set(after) if k not in _QUIET and before.get(k) != after.get(k))
+        out.append(ReadChange(at=e.at, action=action,
+                              changes=[(HISTORY_WORDS.get(k, k.replace("_", " ")), before.get(k), after.get(k))
+                                       for k in keys] if action == "changed" else []))
+    return out

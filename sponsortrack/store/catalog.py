@@ -79,6 +79,26 @@ def list_episodes(store: Store, show_id: int | None = None, search: str | None =
     return [from_row(Episode, r) for r in store.query(sql, params)]
 
 
+def episodes_without_reads(store: Store, *, since: str | None = None, until: str | None = None,
+                           limit: int = 8) -> tuple[int, list[Episode]]:
+    """Episodes that have no logged read (aired from ``since`` to ``until``, inclusive): how many, and
+    the newest ``limit`` of them."""
+    where = ["NOT EXISTS (SELECT 1 FROM ad_reads r WHERE r.episode_id = e.id)"]
+    params: list[Any] = []
+    day = "coalesce(e.published_on, e.recorded_on)"
+    if since:
+        where.append(f"{day} >= ?")
+        params.append(since)
+    if until:
+        where.append(f"{day} <= ?")
+        params.append(until)
+    cond = " WHERE " + " AND ".join(where)
+    n = int(store.scalar("SELECT count(*) FROM episodes e" + cond, params) or 0)
+    rows = store.query(_EPISODE_SELECT + cond + f" ORDER BY {day} DESC, e.number DESC, e.id DESC LIMIT ?",
+                       [*params, limit])
+    return n, [from_row(Episode, r) for r in rows]
+
+
 def get_episode(store: Store, episode_id: int) -> Episode | None:
     r = store.query_one(_EPISODE_SELECT + " WHERE e.id = ?", [episode_id])
     return from_row(Episode, r) if r else None

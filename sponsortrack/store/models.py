@@ -252,6 +252,12 @@ class Pacing:
     delivered_impressions: int
     elapsed_fraction: float
     status: str
+    as_of: str = ""  # the day the pacing was counted to (ISO); "" = not known
+
+    @property
+    def phase(self) -> str:
+        """``upcoming``, ``running`` or ``ended``, from the flight dates as of ``as_of``."""
+        return flight_phase(self.start_date, self.end_date, self.as_of or None)
 
     @property
     def delivered_fraction(self) -> float | None:
@@ -263,6 +269,47 @@ class Pacing:
 
     @property
     def behind(self) -> bool:
-        """Behind pace: delivered share trails elapsed share of the flight by more than 10 points."""
+        """Behind pace: a running campaign whose delivered share trails the elapsed share of its flight
+        by more than 10 points (an ended one that fell short is :attr:`under_delivered`)."""
         frac = self.delivered_fraction
-        return frac is not None and self.status == "active" and frac + 0.10 < self.elapsed_fraction
+        return (frac is not None and self.status == "active" and self.phase == "running"
+                and frac + 0.10 < self.elapsed_fraction)
+
+    @property
+    def under_delivered(self) -> bool:
+        """The flight is over and less than what was booked was delivered."""
+        frac = self.delivered_fraction
+        return frac is not None and self.phase == "ended" and frac < 1.0 and self.status != "cancelled"
+
+    @property
+    def over_delivered(self) -> bool:
+        """More was delivered than booked (reads or downloads)."""
+        frac = self.delivered_fraction
+        return frac is not None and frac > 1.0
+
+    @property
+    def verdict(self) -> str:
+        """One word for the list: behind, under-delivered, over-delivered, delivered, on pace, or ""."""
+        if self.delivered_fraction is None:
+            return ""
+        if self.behind:
+            return "behind"
+        if self.under_delivered:
+            return "under-delivered"
+        if self.over_delivered:
+            return "over-delivered"
+        if self.phase == "ended" or (self.delivered_fraction or 0) >= 1.0:
+            return "delivered"
+        return "on pace" if self.phase == "running" else ""
+
+
+def flight_phase(start_date: str, end_date: str, today: str | None = None) -> str:
+    """Where a flight stands on ``today`` (ISO; default today): ``upcoming``, ``running`` or ``ended``."""
+    import datetime as dt
+
+    day = today or dt.date.today().isoformat()
+    if day < start_date:
+        return "upcoming"
+    if day > end_date:
+        return "ended"
+    return "running"

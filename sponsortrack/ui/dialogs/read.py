@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QPlainTextEdit, QTableView, QWidget
 
 from sponsortrack import validation as v
 from sponsortrack.store.models import ReadRow
@@ -13,6 +13,15 @@ from sponsortrack.ui.context import AppContext
 from sponsortrack.ui.dialogs.records import money_text
 from sponsortrack.ui.text import rich
 from sponsortrack.ui.widgets.form import FormDialog
+
+
+def _history_columns():
+    from sponsortrack.ui.models.table import Column
+
+    return [Column("at", "When", lambda c: c.at.replace("T", " ")[:19], lambda c: c.at),
+            Column("action", "What", lambda c: c.action),
+            Column("changes", "Before → after", lambda c: "" if c.action != "changed" else c.summary,
+                   tooltip=lambda c: c.summary)]
 
 
 class ReadDialog(FormDialog):
@@ -40,6 +49,12 @@ class ReadDialog(FormDialog):
                        aliases=("price_override_minor",), placeholder="blank = the campaign's rate")
         self.add_field("make_good_of", "Make-good of read #", value=r.make_good_of or "")
         self.add_field("notes", "Notes", QPlainTextEdit(), value=r.notes or "")
+        self.history_view: QTableView | None = None
+        self.history_button = self.buttons.addButton("History", QDialogButtonBox.ButtonRole.ActionRole)
+        self.history_button.setObjectName("read_history_button")
+        self.history_button.setToolTip("Every recorded change of this read: when, what, before → after")
+        self.history_button.setCheckable(True)
+        self.history_button.toggled.connect(self.show_history)
         self.locked: QLabel | None = None
         if r.invoice_status in ("issued", "paid"):
             self._lock(f"Read-only: this read is billed on {r.invoice_status} invoice {r.invoice_number}. "
@@ -60,6 +75,33 @@ class ReadDialog(FormDialog):
             else:
                 f.widget.setEnabled(False)
         self.fields["notes"].widget.setFocus()
+
+    def show_history(self, on: bool = True) -> None:
+        """The read's change log (the CLI's ``reads history``), built on first use."""
+        if self.history_view is None and on:
+            from PySide6.QtWidgets import QHeaderView
+
+            from sponsortrack.services import reads as rsvc
+            from sponsortrack.ui.models.table import ObjectTableModel
+
+            self.history_model = ObjectTableModel(_history_columns(), self)
+            self.history_model.set_items(rsvc.read_changes(self.ctx.store, self.read.id))
+            view = QTableView()
+            view.setObjectName("read_history")
+            view.setModel(self.history_model)
+            view.verticalHeader().hide()
+            view.setWordWrap(False)
+            view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+            view.horizontalHeader().setStretchLastSection(True)
+            view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+            view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+            view.setMinimumHeight(140)
+            self.extra.addWidget(view)
+            self.history_view = view
+        if self.history_view is not None:
+            self.history_view.setVisible(on)
+        if self.history_button.isChecked() != on:
+            self.history_button.setChecked(on)
 
     def submit(self, values: dict[str, Any]) -> None:
         changed = self.changed_values()

@@ -45,8 +45,30 @@ def _pace_text(k) -> str:
     done = p.delivered_impressions if p.pricing == "cpm" else p.delivered_reads
     if frac is None:
         return f"{_compact(done)} delivered"
-    flag = "  ⚠ behind" if p.behind else ""
+    verdict = p.verdict
+    flag = f"  ⚠ {verdict}" if verdict in ("behind", "under-delivered") else \
+        ("  ▲ over-delivered" if verdict == "over-delivered" else "")
     return f"{_compact(done)} / {_compact(booked)} ({int(100 * frac)} %){flag}"
+
+
+def pace_sentence(p) -> str:
+    """The detail pane's word on delivery, for the flight as of today."""
+    booked = p.booked_impressions if p.pricing == "cpm" else p.booked_reads
+    done = p.delivered_impressions if p.pricing == "cpm" else p.delivered_reads
+    unit = "downloads" if p.pricing == "cpm" else "reads"
+    v = p.verdict
+    if v == "behind":
+        return "<b style='color:#c03030'>Behind pace</b>: delivery trails the flight by more than 10 points."
+    if v == "under-delivered":
+        return (f"<b style='color:#c03030'>Under-delivered</b>: the flight ended on {p.end_date} with "
+                f"{done:,} of {booked:,} {unit} — {booked - done:,} short.")
+    if v == "over-delivered":
+        return f"<b>Over-delivered</b>: {done:,} of {booked:,} booked {unit} — {done - booked:,} more than booked."
+    if v == "delivered":
+        return f"Delivered as booked ({done:,} {unit})."
+    if p.phase == "upcoming":
+        return f"Upcoming: the flight starts on {p.start_date}."
+    return "On pace." if v == "on pace" else ""
 
 
 def _compact(n: int | None) -> str:
@@ -72,7 +94,9 @@ COLUMNS = [
     Column("pricing", "Rate", _rate, lambda k: k.rate_minor, align="right", width=122),
     Column("pacing", "Delivered", _pace_text,
            lambda k: getattr(k, "pace", None) and (k.pace.delivered_fraction or 0), width=178),
-    Column("status", "Status", lambda k: k.status, width=60),
+    Column("status", "Status", lambda k: camp.campaign_state(k), width=70,
+           tooltip=lambda k: f"{camp.campaign_state(k)} as of today (flight {k.start_date} – {k.end_date}); "
+                             f"status set on the campaign: {k.status}"),
     Column("agency", "Agency", lambda k: k.agency_name or "", width=120),
     Column("show", "Show", lambda k: k.show_name or "every show"),
 ]
@@ -155,8 +179,11 @@ class CampaignsPage(QWidget):
         items = camp.list_campaigns(store, status=mode if mode not in (None, "current") else None)
         if mode == "current":
             today = dt.date.today().isoformat()
-            items = [k for k in items if k.end_date >= today and k.status in ("draft", "active", "paused")] or \
-                [k for k in items if k.status == "active"]
+            current = [k for k in items if k.end_date >= today and k.status in ("draft", "active", "paused")]
+            # nothing running or upcoming: every campaign, each saying "ended" (never a 2019 one as "active")
+            items = current or items
+            self.status_filter.setItemText(0, "Running and upcoming" if current else
+                                           "Running and upcoming (none — all shown)")
         pace = {p.campaign_id: p for p in camp.pacing(store, [k.id for k in items])}
         for k in items:
             k.pace = pace.get(k.id)  # type: ignore[attr-defined]
@@ -189,13 +216,11 @@ class CampaignsPage(QWidget):
             self.elapsed_bar.setValue(int(100 * p.elapsed_fraction))
             self.elapsed_bar.setFormat(f"{int(100 * p.elapsed_fraction)} %")
             notes = []
-            if p.behind:
-                notes.append("<b style='color:#d64545'>Behind pace</b>: delivery trails the flight by more than "
-                             "10 points.")
+            notes.append(pace_sentence(p))
             if p.make_goods_owed:
                 owed = f"{p.make_goods_owed} make-good{'' if p.make_goods_owed == 1 else 's'} owed"
                 notes.append(f"{owed}, {p.make_goods_delivered or 'none'} delivered.")
-            self.pace_note.setText(" ".join(notes) or "On pace.")
+            self.pace_note.setText(" ".join(n for n in notes if n) or "On pace.")
         self.reads_model.set_filter(ReadFilter(campaign_id=k.id))
         n = len(self.reads_model.rows)
         self.reads_label.setText(f"Reads ({n}{'+' if not self.reads_model.exhausted else ''})")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QProgressBar,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -30,6 +31,16 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 def month_label(ym: str) -> str:
     y, m = ym.split("-")
     return f"{MONTHS[int(m) - 1]} {y[2:]}"
+
+
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December"]
+
+
+def month_name(ym: str) -> str:
+    """``2019-12`` -> ``December 2019``."""
+    y, m = ym.split("-")
+    return f"{MONTH_NAMES[int(m) - 1]} {y}"
 
 
 def card(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -70,9 +81,11 @@ class DashboardPage(QWidget):
 
         figures = QHBoxLayout()
         self.figure_labels: dict[str, QLabel] = {}
+        self.figure_titles: dict[str, QLabel] = {}
         for key, text in (("reads", "Reads this month"), ("revenue", "Revenue this month"),
                           ("running", "Campaigns running"), ("unbilled", "Reads not invoiced")):
             frame, fl = card(text)
+            self.figure_titles[key] = fl.itemAt(0).widget()  # type: ignore[assignment]
             val = QLabel("—")
             val.setProperty("role", "figure")
             val.setObjectName(f"figure_{key}")
@@ -96,6 +109,16 @@ class DashboardPage(QWidget):
         f4, self.unbilled_layout = card("Delivered reads not yet invoiced")
         grid.addWidget(f3, 1, 0)
         grid.addWidget(f4, 1, 1)
+        f5, self.unlogged_layout = card("Episodes without logged reads")
+        self.unlogged_title = self.unlogged_layout.itemAt(0).widget()
+        self.unlogged_box = QVBoxLayout()
+        self.unlogged_layout.addLayout(self.unlogged_box)
+        self.unlogged_button = QPushButton("Show them on the Episodes page")
+        self.unlogged_button.setObjectName("unlogged_button")
+        self.unlogged_button.clicked.connect(self._open_unlogged)
+        self.unlogged_layout.addWidget(self.unlogged_button, 0, Qt.AlignmentFlag.AlignLeft)
+        grid.addWidget(f5, 2, 0, 1, 2)
+        grid.setRowStretch(2, 0)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         grid.setRowStretch(0, 1)  # the charts take the height; the lists below are as tall as their rows
@@ -173,6 +196,9 @@ class DashboardPage(QWidget):
         rev = figs.revenue_by_currency.get(currency, [0] * len(months))
         self.revenue_chart.set_data(months, [(currency, [float(to_decimal(x, currency)) for x in rev])])
         self.revenue_chart.format_value = functools.partial(_short_money, currency=currency)
+        this_month = month_name(figs.months[-1])  # the month the figures are for, by name
+        self.figure_titles["reads"].setText(f"Reads in {this_month}")
+        self.figure_titles["revenue"].setText(f"Revenue in {this_month}")
         self.figure_labels["reads"].setText(f"{sum(vals[-1] for vals in figs.reads_by_sponsor.values()):,}")
         self.figure_labels["revenue"].setText(format_money(rev[-1], currency) if rev else "—")
 
@@ -217,13 +243,40 @@ class DashboardPage(QWidget):
             self.unbilled_box.addWidget(lab)
         if len(unbilled) > 8:
             self.unbilled_box.addWidget(QLabel(f"… and {len(unbilled) - 8} more sponsors"))
+        self._show_unlogged(*data["unlogged"], figs.months)
+
+    def _show_unlogged(self, n: int, episodes: list, months: list[str]) -> None:
+        import html
+
+        self.unlogged_title.setText(f"Episodes without logged reads ({month_label(months[0])} – "
+                                    f"{month_label(months[-1])}): {n:,}")
+        self._clear(self.unlogged_box)
+        self._unlogged_show = episodes[0].show_id if episodes else None
+        if not n:
+            self.unlogged_box.addWidget(QLabel("Every episode of the period has its reads logged."))
+        for e in episodes[:6]:
+            lab = QLabel(f"<b>{html.escape(e.show_name or '')}</b> {html.escape(e.label)} · "
+                         f"{e.air_date or 'no date'}")
+            lab.setTextFormat(Qt.TextFormat.RichText)
+            self.unlogged_box.addWidget(lab)
+        if n > 6:
+            self.unlogged_box.addWidget(QLabel(f"… and {n - 6:,} more"))
+        self.unlogged_button.setVisible(n > 0)
+
+    def _open_unlogged(self) -> None:
+        win = self.window()
+        if hasattr(win, "show_page"):
+            page = win.show_page("episodes")
+            page.show_unlogged(getattr(self, "_unlogged_show", None))
 
 
 def compute(control, db_path, store=None) -> dict:
     """Everything the dashboard shows, read in one go (runs on a worker thread with its own Store).
 
     The services are imported here, on the worker, so the window does not wait for their import."""
+    from sponsortrack import validation as v
     from sponsortrack.services import campaigns as camp
+    from sponsortrack.services import catalog as cat
     from sponsortrack.services import dashboard as dash
     from sponsortrack.store import Store
     from sponsortrack.store import catalog as scatalog
@@ -238,8 +291,11 @@ def compute(control, db_path, store=None) -> dict:
         figs = dash.monthly_figures(store, 12)
         # an archive whose last month is past: pacing as of that month's last day (every read in it counts)
         as_of = _month_end(figs.months[-1]) if figs.months[-1] < dt.date.today().isoformat()[:7] else None
+        since = figs.months[0] + "-01"
+        until = v.month_bounds(figs.months[-1])[1]
         return {"figs": figs, "as_of": as_of, "pacing": camp.pacing(store, as_of=as_of, only_running=True),
-                "unbilled": ssession.unbilled_summary(store)}
+                "unbilled": ssession.unbilled_summary(store),
+                "unlogged": cat.episodes_without_reads(store, since=since, until=until, limit=6)}
     finally:
         if own:
             store.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from sponsortrack.services import catalog as cat
 from sponsortrack.ui import context as c
@@ -36,6 +36,11 @@ class EpisodesPage(QWidget):
         self.shows = RecordTable(ctx, "show", SHOW_COLUMNS, ShowDialog, "Shows")
         self.episodes = RecordTable(ctx, "episode", EPISODE_COLUMNS, EpisodeDialog, "Episodes")
         self.episodes.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.unlogged = QCheckBox("Only without logged reads")
+        self.unlogged.setObjectName("episodes_unlogged")
+        self.unlogged.setToolTip("Episodes that have no read logged yet: the ones to catch up on")
+        self.unlogged.toggled.connect(lambda _on: self._load_episodes())
+        self.episodes.layout().itemAt(0).layout().insertWidget(2, self.unlogged)
         vs = QSplitter(Qt.Orientation.Vertical)
         vs.addWidget(self.shows)
         vs.addWidget(self.episodes)
@@ -69,6 +74,8 @@ class EpisodesPage(QWidget):
     def _load_episodes(self) -> None:
         show = self.shows.selected()
         items = cat.list_episodes(self.ctx.store, show) if show else []
+        if self.unlogged.isChecked():
+            items = [e for e in items if not e.read_count]
         self.episodes.set_items(items)
 
     def reconcile(self) -> None:
@@ -76,6 +83,13 @@ class EpisodesPage(QWidget):
         show, episode = self.shows.selected(), self.episodes.selected()
         month = episode.air_date[:7] if episode is not None and episode.air_date else None
         self.ctx.navigate.emit("reconcile", {"show_id": show.id if show else None, "month": month})
+
+    def show_unlogged(self, show_id: int | None = None) -> None:
+        """The episodes of ``show_id`` (or the selected show) that have no logged read."""
+        if show_id is not None:
+            self.shows.select_id(show_id)
+        self.unlogged.setChecked(True)
+        self._load_episodes()
 
     def new_item(self) -> None:
         self.episodes.new_item()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import time
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -109,8 +109,13 @@ class HistoryPage(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.edit_button = QPushButton("Edit…")
         self.edit_button.clicked.connect(self.edit_current)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setObjectName("history_export")
+        self.export_button.setToolTip("Every read the current search and filters show, as a CSV file")
+        self.export_button.clicked.connect(self.export_csv)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.export_button)
         bottom.addWidget(self.edit_button)
         bottom.addWidget(self.delete_button)
 
@@ -267,3 +272,13 @@ class HistoryPage(QWidget):
         from sponsortrack.ui.dialogs.read import ReadDialog
 
         ReadDialog(self.ctx, self.model.read_at(idx.row()), self).exec()
+
+    def export_csv(self, path: str | None = None):
+        from sponsortrack.ui.pages.history_export import export_csv
+
+        return export_csv(self, path)
+
+    def select_row(self, row: int) -> None:
+        self.view.selectionModel().setCurrentIndex(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)

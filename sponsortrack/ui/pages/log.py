@@ -36,8 +36,10 @@ from PySide6.QtWidgets import (
 
 from sponsortrack import validation as v
 from sponsortrack.errors import SponsortrackError, ValidationError
+from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import reads as rsvc
+from sponsortrack.services.reads import ProposedRead
 from sponsortrack.store import reads as rstore
 from sponsortrack.store import session as ssession
 from sponsortrack.ui import context as c

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from sponsortrack.money import format_percent
 from sponsortrack.services import catalog as cat
@@ -54,7 +54,22 @@ class SponsorsPage(QWidget):
         self.detail.setMinimumWidth(280)
         self.detail.setProperty("role", "card")
         self.detail.setMargin(12)
-        top = splitter(self.sponsors, self.detail, (840, 300))
+        self.reads_button = QPushButton("Its reads in History")
+        self.reads_button.setObjectName("sponsor_reads")
+        self.reads_button.clicked.connect(self._open_reads)
+        self.invoices_button = QPushButton("Its invoices")
+        self.invoices_button.setObjectName("sponsor_invoices")
+        self.invoices_button.clicked.connect(self._open_invoices)
+        side = QWidget()
+        side_lay = QVBoxLayout(side)
+        side_lay.setContentsMargins(0, 0, 0, 0)
+        side_lay.addWidget(self.detail, 1)
+        jumps = QHBoxLayout()
+        jumps.addWidget(self.reads_button)
+        jumps.addWidget(self.invoices_button)
+        jumps.addStretch(1)
+        side_lay.addLayout(jumps)
+        top = splitter(self.sponsors, side, (840, 300))
         vs = QSplitter(Qt.Orientation.Vertical)
         vs.addWidget(top)
         vs.addWidget(self.agencies)
@@ -82,6 +97,8 @@ class SponsorsPage(QWidget):
 
     def _show_detail(self) -> None:
         s: Sponsor | None = self.sponsors.selected()
+        self.reads_button.setEnabled(s is not None)
+        self.invoices_button.setEnabled(s is not None)
         if s is None:
             self.detail.setText("Select a sponsor.")
             return
@@ -97,6 +114,16 @@ class SponsorsPage(QWidget):
         if s.notes:
             parts.append(f"<br><br><b>Notes</b><br>{rich(s.notes)}")
         self.detail.setText("".join(parts))
+
+    def _open_reads(self) -> None:
+        s = self.sponsors.selected()
+        if s is not None and hasattr(self.window(), "show_sponsor_reads"):
+            self.window().show_sponsor_reads(s.id)
+
+    def _open_invoices(self) -> None:
+        s = self.sponsors.selected()
+        if s is not None and hasattr(self.window(), "show_sponsor_invoices"):
+            self.window().show_sponsor_invoices(s.id, s.name)
 
     def new_item(self) -> None:
         self.sponsors.new_item()
