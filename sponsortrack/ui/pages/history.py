@@ -6,6 +6,7 @@ import functools
 import time
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,6 +45,19 @@ def _choice(box: QComboBox):
 def _count_task(control, db_path, flt: ReadFilter) -> int:
     with Store(db_path) as store:
         return ssession.count_reads(store, flt)
+
+
+def column_widths(fm) -> dict[str, int]:
+    """Widths that fit every column's usual content in a 1280-pixel window (the Code, Status and Invoice
+    columns their longest usual text); the episode title takes what is left and elides, as do longer
+    values (a long code ends in "…", a URL is elided in the middle)."""
+    def fit(text: str) -> int:
+        return fm.horizontalAdvance(text) + 14
+
+    return {"air_date": fit("2019-10-21"), "show": 84, "episode": fit("999"), "title": 150, "sponsor": 90,
+            "placement": fit("post 2"), "read_type": fit("produced"), "promo_url": 120, "link": 72,
+            "promo_code": fit("PRACTICALAI"), "status": fit("scheduled"), "price": fit("$1,200.00"),
+            "invoice": fit("INV-2019-0001")}
 
 
 class HistoryPage(QWidget):
@@ -92,16 +106,24 @@ class HistoryPage(QWidget):
         hh = self.view.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(False)
-        # Every column fits a 1360-pixel window; the episode title takes what is left (and elides).
-        for key, width in (("air_date", 80), ("show", 108), ("episode", 36), ("title", 200), ("sponsor", 100),
-                           ("placement", 70), ("read_type", 68), ("promo_url", 166), ("link", 96),
-                           ("promo_code", 60), ("status", 60), ("price", 80), ("invoice", 56)):
+        for key, width in column_widths(self.view.fontMetrics()).items():
             self.view.setColumnWidth(COL[key], width)
         hh.setSectionResizeMode(COL["title"], QHeaderView.ResizeMode.Stretch)
         self.view.setItemDelegateForColumn(COL["promo_url"], MiddleElideDelegate(self.view))
         self.view.setItemDelegateForColumn(LINK_COL, BadgeDelegate(self.view))
         keep_sort_on_sortable_columns(self.view)
         self.view.doubleClicked.connect(self.edit_current)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside it)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2):  # open the selected read
+            QShortcut(QKeySequence(key), self.view, self.edit_current, context=Qt.ShortcutContext.WidgetShortcut)
+        # A new search, filter or sort starts at the top with the first row selected (the newest
+        # matches were hidden above the old scroll position); a reload for a change keeps the row.
+        self._to_top = False
+        self._keep_id: int | None = None
+        self.model.reset_done.connect(self._after_reset)
+        self.model.modelAboutToBeReset.connect(self._before_reset)
+        self._order = (self.model.sort_key, self.model.descending)
+        self.read_dialog = None
 
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
@@ -188,7 +210,10 @@ class HistoryPage(QWidget):
             return
         self._timer.stop()
         self._last_search = time.monotonic()
-        self.model.set_filter(self.current_filter())
+        flt = self.current_filter()
+        if flt != self.model.filter:
+            self._to_top = True
+        self.model.set_filter(flt)
         self._count_gen += 1  # a count still running is for an older filter
         if self.model.exhausted:
             self._count_timer.stop()
@@ -271,12 +296,39 @@ class HistoryPage(QWidget):
             return
         from sponsortrack.ui.dialogs.read import ReadDialog
 
-        ReadDialog(self.ctx, self.model.read_at(idx.row()), self).exec()
+        dlg = ReadDialog(self.ctx, self.model.read_at(idx.row()), self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.finished.connect(lambda _r: (setattr(self, "read_dialog", None), self.view.setFocus()))
+        self.read_dialog = dlg
+        dlg.open()  # window-modal; the table gets the focus back when it closes
 
     def export_csv(self, path: str | None = None):
         from sponsortrack.ui.pages.history_export import export_csv
 
         return export_csv(self, path)
+
+    def _before_reset(self) -> None:
+        idx = self.view.currentIndex()
+        self._keep_id = self.model.read_at(idx.row()).id if idx.isValid() and idx.row() < len(self.model.rows) \
+            else None
+
+    @keeps_refs
+    def _after_reset(self) -> None:
+        order = (self.model.sort_key, self.model.descending)
+        if order != self._order:  # a new sort
+            self._order = order
+            self._to_top = True
+        if not self.model.rows:
+            return
+        if self._to_top:
+            self._to_top = False
+            self.view.scrollToTop()
+            self.select_row(0)
+            return
+        if self._keep_id is not None:  # the same filter reloaded (a change elsewhere): stay on the read
+            row = next((i for i, r in enumerate(self.model.rows) if r.id == self._keep_id), None)
+            if row is not None:
+                self.select_row(row)
 
     def select_row(self, row: int) -> None:
         self.view.selectionModel().setCurrentIndex(

@@ -645,6 +645,7 @@ class LogPage(QWidget):
         if show_id is not None:
             self.ctx.config.set_last_show_id(show_id)
         self.model.dirty = False
+        self.ctx.undo_stack.setClean()  # saved: the window title's unsaved "•" goes
         self._fill_finder()
         self.open_episode(cmd.episode_id)  # type: ignore[arg-type]
 
