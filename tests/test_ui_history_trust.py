@@ -140,3 +140,36 @@ def test_toolbar_undo_label_does_not_grow(qtbot, demo_store, tmp_path):
     button.click()
     assert rsvc.count_reads(demo_store) == n + 2
     assert not button.isEnabled()
+
+
+def test_every_column_sorts_by_what_it_shows(qtbot, demo_store, tmp_path):
+    from sponsortrack.services import catalog as cat
+
+    show = cat.resolve_show(demo_store, "Practical AI")
+    for n in (100, 2, 10):
+        ep = cat.add_episode(demo_store, show.id, number=900 + n, title=f"Zeta episode {n}", recorded_on="2019-12-20")
+        rsvc.log_read(demo_store, ep.id, sponsor="Fastly", placement="mid")
+    _win, page = _history(qtbot, demo_store, tmp_path)
+    header = page.view.horizontalHeader()
+    # price: the price shown (a CPM read is downloads x rate, not the rate), in minor units
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        header.setSortIndicator(COL["price"], order)
+        prices = [r.price_minor for r in page.model.rows]
+        key = [(p is not None, p or 0) for p in prices]
+        assert key == sorted(key, reverse=order == Qt.SortOrder.DescendingOrder)
+        assert _at_top(page)
+    # titles in natural order
+    page.search.setText("Zeta episode")
+    page.apply_filters()
+    header.setSortIndicator(COL["title"], Qt.SortOrder.AscendingOrder)
+    assert [r.episode_title for r in page.model.rows] == ["Zeta episode 2", "Zeta episode 10", "Zeta episode 100"]
+    header.setSortIndicator(COL["title"], Qt.SortOrder.DescendingOrder)
+    assert [r.episode_title for r in page.model.rows] == ["Zeta episode 100", "Zeta episode 10", "Zeta episode 2"]
+
+
+def test_natural_key():
+    from sponsortrack.store.db import natural_key
+
+    titles = ["Ep 100", "ep 10", "Ep 2", "Ep 02b", "Ep 1", "Alpha", None]
+    assert sorted((t for t in titles if t), key=natural_key) == ["Alpha", "Ep 1", "Ep 2", "Ep 02b", "ep 10", "Ep 100"]
+    assert natural_key(None) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -158,6 +159,22 @@ def _next_savepoint() -> int:
     return next(_savepoints)
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def natural_key(text: str | None) -> str | None:
+    """A text's key for natural order: case folded, each run of digits as its length then the digits
+    (``Episode 2`` < ``Episode 10`` < ``Episode 100``), so plain string comparison sorts it."""
+    if text is None:
+        return None
+
+    def number(m: re.Match[str]) -> str:
+        digits = m.group().lstrip("0") or "0"
+        return f"{len(digits):04d}{digits}"
+
+    return _DIGITS.sub(number, str(text).casefold())
+
+
 # bound parameters of one statement: positional (a list or tuple) or named (a dict)
 Params: TypeAlias = Sequence[Any] | Mapping[str, Any] | None
 
@@ -185,6 +202,7 @@ class Store:
                 raise DatabaseError(explain(self.path, exc)) from None
             remember_database(self.path)  # no output (PDF, CSV, backup) may overwrite it from now on
         self.conn = conn
+        conn.create_function("natural_key", 1, natural_key, deterministic=True)  # lists sort titles 2, 10, 100
         self._db: Database | None = None
         try:
             conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")

@@ -66,22 +66,41 @@ BILLED_UNITS = ("(SELECT l.units FROM invoice_lines l JOIN invoices li ON li.id 
                 "WHERE l.read_id = r.id AND l.invoice_id = r.invoice_id AND li.status IN ('issued', 'paid') "
                 "AND l.pricing = 'cpm' ORDER BY l.position LIMIT 1)")
 
+# The price a list shows (``ReadRow.price_minor``, i.e. ``pricing.read_amount``), as SQL, to sort by: a
+# billed read's invoice line amount; else nothing for a flagged read or a make-good, the override, the
+# flat rate, the per-episode rate on the episode's first read of the campaign, or downloads x CPM / 1000.
+# Sorting by the campaign's rate put a $25-CPM read worth $390 below a $25 flat one.
+PRICE_SORT = (
+    "coalesce((SELECT l.amount_minor FROM invoice_lines l JOIN invoices li ON li.id = l.invoice_id "
+    "WHERE l.read_id = r.id AND l.invoice_id = r.invoice_id AND li.status IN ('issued', 'paid') "
+    "ORDER BY l.position LIMIT 1), "
+    "CASE WHEN r.status = 'flagged' OR r.make_good_of IS NOT NULL THEN 0 "
+    "WHEN r.price_override_minor IS NOT NULL THEN r.price_override_minor "
+    "WHEN c.pricing = 'flat' THEN c.rate_minor "
+    "WHEN c.pricing = 'per_episode' THEN CASE WHEN EXISTS (SELECT 1 FROM ad_reads r2 WHERE "
+    "r2.episode_id = r.episode_id AND r2.campaign_id = r.campaign_id AND r2.id < r.id "
+    "AND r2.make_good_of IS NULL AND r2.status <> 'flagged') THEN 0 ELSE c.rate_minor END "
+    "WHEN c.pricing = 'cpm' THEN coalesce(r.units, (SELECT d.downloads FROM download_snapshots d "
+    "WHERE d.episode_id = r.episode_id AND d.day <= c.download_window_days "
+    "ORDER BY d.day DESC, d.recorded_at DESC LIMIT 1)) * c.rate_minor / 1000.0 END)"
+)
+# Titles in natural order (2, 10, 100): ``natural_key`` is registered on every connection (store.db).
+TITLE_SORT = "natural_key(e.title)"
+
 # Sort keys the lists accept, mapped to SQL expressions (never user text in SQL).
 SORTS = {
     "id": "r.id",
     "air_date": AIR_DATE,
     "show": "sh.name COLLATE NOCASE",
     "episode": "e.number",
-    "title": "e.title COLLATE NOCASE",
+    "title": TITLE_SORT,
     "sponsor": "sp.name COLLATE NOCASE",
     "placement": "CASE r.placement WHEN 'pre' THEN 0 WHEN 'mid' THEN 1 ELSE 2 END",
     "read_type": "r.read_type",
     "promo_url": "r.promo_url",
     "promo_code": "r.promo_code",
     "status": "r.status",
-    "price": "coalesce((SELECT l.amount_minor FROM invoice_lines l JOIN invoices li ON li.id = l.invoice_id "
-             "WHERE l.read_id = r.id AND l.invoice_id = r.invoice_id AND li.status IN ('issued', 'paid') "
-             "ORDER BY l.position LIMIT 1), r.price_override_minor, c.rate_minor)",
+    "price": PRICE_SORT,
     "campaign": "c.name COLLATE NOCASE",
     "invoice": "i.number",
 }
