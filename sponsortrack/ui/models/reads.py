@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor
 
 from sponsortrack.money import format_money
 from sponsortrack.store import session as ssession
+from sponsortrack.store.db import natural_key
 from sponsortrack.store.models import ReadRow
 from sponsortrack.store.reads import ReadFilter
 from sponsortrack.ui.models import ID_ROLE, OBJECT_ROLE, SORT_ROLE
@@ -110,7 +111,7 @@ def _text(r: ReadRow, key: str) -> str:
 def _raw(r: ReadRow, key: str) -> Any:
     return {
         "air_date": r.air_date, "show": r.show_name.casefold(), "episode": r.episode_number,
-        "title": r.episode_title.casefold(), "sponsor": r.sponsor_name.casefold(),
+        "title": natural_key(r.episode_title), "sponsor": r.sponsor_name.casefold(),
         "placement": ({"pre": 0, "mid": 1, "post": 2}[r.placement], r.position), "read_type": r.read_type,
         "promo_url": r.promo_url, "promo_code": r.promo_code, "status": r.status, "price": r.price_minor,
         "invoice": r.invoice_number,
