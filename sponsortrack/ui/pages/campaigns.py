@@ -88,12 +88,12 @@ def _flight(k) -> str:
 
 COLUMNS = [
     Column("sponsor", "Sponsor", lambda k: k.sponsor_name or "", width=100),
-    Column("name", "Campaign", lambda k: k.name, width=140, tooltip=lambda k: k.name),
-    Column("flight", "Flight", _flight, lambda k: k.start_date, width=156,
+    Column("name", "Campaign", lambda k: k.name, width=120, tooltip=lambda k: k.name),
+    Column("flight", "Flight", _flight, lambda k: k.start_date, width=150,
            tooltip=lambda k: f"{k.start_date} – {k.end_date}"),
     Column("pricing", "Rate", _rate, lambda k: k.rate_minor, align="right", width=122),
     Column("pacing", "Delivered", _pace_text,
-           lambda k: getattr(k, "pace", None) and (k.pace.delivered_fraction or 0), width=178),
+           lambda k: getattr(k, "pace", None) and (k.pace.delivered_fraction or 0), width=232),
     Column("status", "Status", lambda k: camp.campaign_state(k), width=70,
            tooltip=lambda k: f"{camp.campaign_state(k)} as of today (flight {k.start_date} – {k.end_date}); "
                              f"status set on the campaign: {k.status}"),
@@ -181,9 +181,13 @@ class CampaignsPage(QWidget):
             today = dt.date.today().isoformat()
             current = [k for k in items if k.end_date >= today and k.status in ("draft", "active", "paused")]
             # nothing running or upcoming: every campaign, each saying "ended" (never a 2019 one as "active")
-            items = current or items
-            self.status_filter.setItemText(0, "Running and upcoming" if current else
-                                           "Running and upcoming (none — all shown)")
+            if current:
+                items = current
+            else:  # nothing runs or is upcoming: every campaign, each saying "ended" (never "active")
+                self.status_filter.blockSignals(True)
+                self.status_filter.setCurrentIndex(self.status_filter.findData(None))
+                self.status_filter.blockSignals(False)
+                self.ctx.message.emit(f"No campaign is running or upcoming on {today}: all campaigns shown.")
         pace = {p.campaign_id: p for p in camp.pacing(store, [k.id for k in items])}
         for k in items:
             k.pace = pace.get(k.id)  # type: ignore[attr-defined]

@@ -70,11 +70,11 @@ class HistoryPage(QWidget):
         self._last_search = 0.0
 
         self.month = QComboBox()
-        self.month.setMinimumWidth(110)
+        self.month.setMinimumWidth(96)
         self.sponsor = QComboBox()
-        self.sponsor.setMinimumWidth(150)
+        self.sponsor.setMinimumWidth(116)
         self.show_box = QComboBox()
-        self.show_box.setMinimumWidth(150)
+        self.show_box.setMinimumWidth(116)
         self.status = QComboBox()
         self.status.addItem("Any status", None)
         for s in v.READ_STATUSES:
@@ -82,7 +82,7 @@ class HistoryPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search sponsor, episode, URL, code, notes…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(170)
         self.clear_button = QPushButton("Clear filters")
         self.clear_button.clicked.connect(self.clear_filters)
 
@@ -320,15 +320,15 @@ class HistoryPage(QWidget):
             self._to_top = True
         if not self.model.rows:
             return
-        if self._to_top:
-            self._to_top = False
-            self.view.scrollToTop()
-            self.select_row(0)
-            return
-        if self._keep_id is not None:  # the same filter reloaded (a change elsewhere): stay on the read
+        if not self._to_top and self._keep_id is not None:  # the same filter reloaded: stay on the read
             row = next((i for i, r in enumerate(self.model.rows) if r.id == self._keep_id), None)
             if row is not None:
                 self.select_row(row)
+                return
+        if self._to_top or not self.view.currentIndex().isValid():  # (the first page: its first row too)
+            self._to_top = False
+            self.view.scrollToTop()
+            self.select_row(0)
 
     def select_row(self, row: int) -> None:
         self.view.selectionModel().setCurrentIndex(
