@@ -90,6 +90,7 @@ QLabel[role="figure"] { font-size: 17pt; font-weight: 600; }
 QLabel[role="banner"] { background: palette(alternate-base); border: 1px solid palette(mid); border-radius: 4px;
                         padding: 6px; }
 QTableView { gridline-color: palette(midlight); }
+QLineEdit[readOnly="true"] { background: palette(window); }
 """
 
 
