@@ -204,14 +204,17 @@ class MainWindow(QMainWindow):
             assert holder is not None and layout is not None  # each stack slot is a holder with a layout
             page = create_page(key, self.ctx, holder)
             page.setObjectName(f"page_{key}")
-            # A page wider or taller than the window scrolls instead of widening the window: at 200 %
-            # the widest page (1,100 px) made the window wider than a 1920 px screen.
-            scroll = QScrollArea(holder)
-            scroll.setObjectName(f"scroll_{key}")
-            scroll.setWidgetResizable(True)
-            scroll.setFrameShape(QFrame.Shape.NoFrame)
-            scroll.setWidget(page)
-            layout.addWidget(scroll)
+            if getattr(page, "SCROLLS", False):  # scrolls itself (the dashboard, the start page)
+                layout.addWidget(page)
+            else:
+                # A page wider or taller than the window scrolls instead of widening the window: at
+                # 200 % the widest page (1,100 px) made the window wider than a 1920 px screen.
+                scroll = QScrollArea(holder)
+                scroll.setObjectName(f"scroll_{key}")
+                scroll.setWidgetResizable(True)
+                scroll.setFrameShape(QFrame.Shape.NoFrame)
+                scroll.setWidget(page)
+                layout.addWidget(scroll)
             self.pages[key] = page
             self.stale.add(key)
         return self.pages[key]

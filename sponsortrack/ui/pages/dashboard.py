@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QProgressBar,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -55,6 +54,7 @@ def card(title: str) -> tuple[QFrame, QVBoxLayout]:
 
 
 class DashboardPage(QWidget):
+    SCROLLS = True  # it has its own scroll area: the main window does not wrap it in another
     WATCHES = frozenset({c.READS, c.CAMPAIGNS, c.SPONSORS, c.SHOWS, c.EPISODES, c.INVOICES, c.SETTINGS})
 
     def __init__(self, ctx: c.AppContext, parent: QWidget | None = None):
@@ -109,16 +109,7 @@ class DashboardPage(QWidget):
         f4, self.unbilled_layout = card("Delivered reads not yet invoiced")
         grid.addWidget(f3, 1, 0)
         grid.addWidget(f4, 1, 1)
-        f5, self.unlogged_layout = card("Episodes without logged reads")
-        self.unlogged_title = self.unlogged_layout.itemAt(0).widget()
-        self.unlogged_box = QVBoxLayout()
-        self.unlogged_layout.addLayout(self.unlogged_box)
-        self.unlogged_button = QPushButton("Show them on the Episodes page")
-        self.unlogged_button.setObjectName("unlogged_button")
-        self.unlogged_button.clicked.connect(self._open_unlogged)
-        self.unlogged_layout.addWidget(self.unlogged_button, 0, Qt.AlignmentFlag.AlignLeft)
-        grid.addWidget(f5, 2, 0, 1, 2)
-        grid.setRowStretch(2, 0)
+        self.grid = grid  # the "episodes without logged reads" card joins it when its figures arrive
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         grid.setRowStretch(0, 1)  # the charts take the height; the lists below are as tall as their rows
@@ -245,8 +236,26 @@ class DashboardPage(QWidget):
             self.unbilled_box.addWidget(QLabel(f"… and {len(unbilled) - 8} more sponsors"))
         self._show_unlogged(*data["unlogged"], figs.months)
 
+    def _build_unlogged_card(self) -> None:
+        """Built with the first figures, not with the page: nothing of it is on the start-up path."""
+        from PySide6.QtWidgets import QPushButton
+
+        f5, self.unlogged_layout = card("Episodes without logged reads")
+        self.unlogged_title = self.unlogged_layout.itemAt(0).widget()
+        self.unlogged_box = QVBoxLayout()
+        self.unlogged_layout.addLayout(self.unlogged_box)
+        self.unlogged_button = QPushButton("Show them on the Episodes page")
+        self.unlogged_button.setObjectName("unlogged_button")
+        self.unlogged_button.clicked.connect(self._open_unlogged)
+        self.unlogged_layout.addWidget(self.unlogged_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.grid.addWidget(f5, 2, 0, 1, 2)
+        self.grid.setRowStretch(2, 0)
+
     def _show_unlogged(self, n: int, episodes: list, months: list[str]) -> None:
         import html
+
+        if not hasattr(self, "unlogged_box"):
+            self._build_unlogged_card()
 
         self.unlogged_title.setText(f"Episodes without logged reads ({month_label(months[0])} – "
                                     f"{month_label(months[-1])}): {n:,}")
