@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         twin.setObjectName(f"toolbar_{text.lower()}")
         twin.triggered.connect(source.trigger)
 
+        @keeps_refs
         def sync() -> None:
             try:
                 twin.setEnabled(source.isEnabled())

@@ -307,6 +307,7 @@ class HistoryPage(QWidget):
 
         return export_csv(self, path)
 
+    @keeps_refs
     def _before_reset(self) -> None:
         idx = self.view.currentIndex()
         self._keep_id = self.model.read_at(idx.row()).id if idx.isValid() and idx.row() < len(self.model.rows) \

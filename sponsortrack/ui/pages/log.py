@@ -76,6 +76,7 @@ class PromoDelegate(QStyledItemDelegate):
         editor.destroyed.connect(self.error.hide)
         return editor
 
+    @keeps_refs  # runs on every keystroke: gives back what its Qt calls drop (ui.refguard)
     def _check(self, text: str, row: int) -> None:
         problem = pm.url_problem(text)
         if not problem or not 0 <= row < len(self.view.model_().items):
@@ -448,6 +449,7 @@ class LogPage(QWidget):
         self.date.setText(iso)
         self._date_typed(iso)
 
+    @keeps_refs
     def _date_typed(self, text: str) -> None:
         """Say which day the typed text means (or why it is none) while it is typed."""
         try:
@@ -479,6 +481,7 @@ class LogPage(QWidget):
         except ValidationError:
             return self._date
 
+    @keeps_refs
     def _check_number(self, number: int) -> None:
         """A number the show already has: offer to open that episode instead of an error on save."""
         show_id = self.show_box.currentData()
