@@ -1,6 +1,8 @@
-"""Counts in words: "1 read", "2 reads", "1,204 episodes" — one door for every face (no Qt)."""
+"""Words for the faces (no Qt): counts ("1 read", "2 reads", "1,204 episodes") and the natural order of titles."""
 
 from __future__ import annotations
+
+import re
 
 _IRREGULAR = {"entry": "entries", "copy": "copies", "was": "were", "is": "are", "has": "have"}
 
@@ -22,3 +24,19 @@ def count_of(n: int, things: str) -> str:
     many = things.replace("_", " ")
     one = next((k for k, v in _IRREGULAR.items() if v == many), None) or (many[:-1] if many.endswith("s") else many)
     return count(n, one, many)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def natural_key(text: str | None) -> str | None:
+    """A text's key for natural order: case folded, each run of digits as its length then the digits
+    (``Episode 2`` < ``Episode 10`` < ``Episode 100``), so plain string comparison sorts it."""
+    if text is None:
+        return None
+
+    def number(m: re.Match[str]) -> str:
+        digits = m.group().lstrip("0") or "0"
+        return f"{len(digits):04d}{digits}"
+
+    return _DIGITS.sub(number, str(text).casefold())

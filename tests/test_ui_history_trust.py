@@ -168,7 +168,7 @@ def test_every_column_sorts_by_what_it_shows(qtbot, demo_store, tmp_path):
 
 
 def test_natural_key():
-    from sponsortrack.store.db import natural_key
+    from sponsortrack.wording import natural_key
 
     titles = ["Ep 100", "ep 10", "Ep 2", "Ep 02b", "Ep 1", "Alpha", None]
     assert sorted((t for t in titles if t), key=natural_key) == ["Alpha", "Ep 1", "Ep 2", "Ep 02b", "ep 10", "Ep 100"]

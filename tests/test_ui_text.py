@@ -150,5 +150,5 @@ def test_dashboard_shows_angle_brackets(qtbot, acme, store, tmp_path):
     dash.refresh()
     qtbot.waitUntil(lambda: any("<Acme>" in shown(w.text()) for w in dash.findChildren(QLabel)), timeout=10_000)
     texts = [shown(w.text()) for w in dash.findChildren(QLabel)]
-    assert any(t.startswith("<Acme>: 1 reads") for t in texts), texts  # unbilled
+    assert any(t.startswith("<Acme>: 1 read (") for t in texts), texts  # unbilled
     assert any(t == "<Acme> — Spring <A&B>" for t in texts), texts  # behind pace

@@ -27,14 +27,14 @@ def test_empty_database_opens_on_the_welcome_page(qtbot, store, tmp_path):
     win = make_window(qtbot, store, tmp_path)
     welcome = _welcome(qtbot, win)
     assert [b.text() for b in welcome.findChildren(QCommandLinkButton)] == TITLES
-    assert not win.pages["dashboard"].scroll.isVisible()  # no empty figures
+    assert not win.pages["dashboard"].scroll_area.isVisible()  # no empty figures
 
 
 def test_a_database_with_data_shows_the_dashboard(qtbot, demo_store, tmp_path):
     win = make_window(qtbot, demo_store, tmp_path)
     dash = win.pages["dashboard"]
     qtbot.waitUntil(lambda: dash.figure_labels["running"].text() != "—", timeout=10_000)
-    assert dash.welcome is None and dash.scroll.isVisible()
+    assert dash.welcome is None and dash.scroll_area.isVisible()
 
 
 @pytest.mark.parametrize(("key", "kind"), [("rss", "rss"), ("spreadsheet", "reads")])

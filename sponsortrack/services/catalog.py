@@ -375,3 +375,8 @@ def episodes_without_reads(store: Store, *, since: str | None = None, until: str
                            limit: int = 8) -> tuple[int, list[Episode]]:
     """Episodes with no logged read (aired ``since``..``until``): how many, and the newest ``limit``."""
     return catalog.episodes_without_reads(store, since=since, until=until, limit=limit)
+
+
+def is_empty(store: Store) -> bool:
+    """No show, no sponsor and no read yet: a first start (the window's welcome page)."""
+    return catalog.is_empty(store)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import re
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from sponsortrack.errors import DatabaseError
 from sponsortrack.outputs import check_output, remember_database
 from sponsortrack.store.version import MIGRATION_NAMES, MIGRATION_SET
+from sponsortrack.wording import natural_key
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -159,20 +159,6 @@ def _next_savepoint() -> int:
     return next(_savepoints)
 
 
-_DIGITS = re.compile(r"\d+")
-
-
-def natural_key(text: str | None) -> str | None:
-    """A text's key for natural order: case folded, each run of digits as its length then the digits
-    (``Episode 2`` < ``Episode 10`` < ``Episode 100``), so plain string comparison sorts it."""
-    if text is None:
-        return None
-
-    def number(m: re.Match[str]) -> str:
-        digits = m.group().lstrip("0") or "0"
-        return f"{len(digits):04d}{digits}"
-
-    return _DIGITS.sub(number, str(text).casefold())
 
 
 # bound parameters of one statement: positional (a list or tuple) or named (a dict)

@@ -319,8 +319,8 @@ class PreviewPage(QWizardPage):
             skipped = (f" {count(result.skipped, 'row')} {plural(result.skipped, 'is')} already in the "
                        "database and will be skipped.") if result.skipped else ""
             if result.problems:
-                self.summary.setText(f"<b>{count(len(result.problems), 'problem')}</b> in "
-                                     f"{count(result.rows, 'row')} (listed "
+                self.summary.setText(f"<b>{rich(count(len(result.problems), 'problem'))}</b> in "
+                                     f"{rich(count(result.rows, 'row'))} (listed "
                                      f"below). Fix the file or the mapping, then check again. Nothing is "
                                      f"imported while any row has a problem.")
             else:
@@ -345,17 +345,19 @@ class PreviewPage(QWizardPage):
                     "in the show notes: untick any you do not want logged.")
             else:
                 verb = "a new show" if result.show_created else "the existing show"
+                added = count(len(result.added), "episode")
+                found = count(len(result.proposed), "sponsor read")
                 self.summary.setText(
-                    f"<b>{rich(result.show_name)}</b> ({rich(verb)}): {count(len(result.added), 'episode')} to add, "
+                    f"<b>{rich(result.show_name)}</b> ({rich(verb)}): {rich(added)} to add, "
                     f"{len(result.changed)} to update, {result.unchanged:,} unchanged. "
-                    f"{count(len(result.proposed), 'sponsor read')} found in the show notes: untick any you do not "
-                    "want logged.")
+                    f"{rich(found)} found in the show notes: untick any you do not want logged.")
         else:
             self._fill_proposals(result.proposed)
             names = ", ".join(p.name for p in result.sponsors) or "none"
             if result.episode_label:
-                self.summary.setText(f"Sponsors found: {rich(names)}. {count(len(result.proposed), 'read')} to log "
-                                     f"on {rich(result.episode_label)}.")
+                to_log = count(len(result.proposed), "read")
+                self.summary.setText(f"Sponsors found: {rich(names)}. {rich(to_log)} to log on "
+                                     f"{rich(result.episode_label)}.")
             else:
                 self._fill([{"sponsor": p.name, "promo_url": p.promo_url, "code": p.promo_code,
                              "offer": p.offer, "found_by": p.why} for p in result.sponsors])
@@ -465,16 +467,16 @@ class ResultPage(QWizardPage):
         kind = self.wiz.kind()
         if kind == "rss":
             made = f" New sponsors: {', '.join(result.sponsors_created)}." if result.sponsors_created else ""
-            msg = (f"{rich(result.show_name)}: {count(len(result.added), 'episode')} added, "
+            msg = (f"{rich(result.show_name)}: {rich(count(len(result.added), 'episode'))} added, "
                    f"{len(result.changed)} updated, {result.unchanged} unchanged; "
-                   f"{count(result.reads_created, 'read')} logged from the show notes.{made}")
+                   f"{rich(count(result.reads_created, 'read'))} logged from the show notes.{made}")
             entities = {C.SHOWS, C.EPISODES, C.READS, C.SPONSORS}
         elif kind == "shownotes":
-            msg = f"{count(result.reads_created, 'read')} logged on {rich(result.episode_label or '')}."
+            msg = f"{rich(count(result.reads_created, 'read'))} logged on {rich(result.episode_label or '')}."
             entities = {C.READS, C.SPONSORS, C.EPISODES}
         else:
             what = ", ".join(count_of(n, k) for k, n in result.created.items())
-            msg = f"Imported {count(result.rows, 'row')}: {what}."
+            msg = f"Imported {rich(count(result.rows, 'row'))}: {what}."
             if result.skipped:
                 msg += f" {count(result.skipped, 'row')} {plural(result.skipped, 'was')} already there."
             entities = {"reads": {C.READS, C.EPISODES}, "campaigns": {C.CAMPAIGNS},

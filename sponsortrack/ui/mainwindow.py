@@ -270,24 +270,6 @@ class MainWindow(QMainWindow):
                 self.stale.add(key)
         self._update_title()
 
-    def show_sponsor_reads(self, sponsor_id: int) -> QWidget:
-        """History narrowed to one sponsor's reads (from the Sponsors page)."""
-        page = self.show_page("history")
-        page.clear_filters()  # type: ignore[attr-defined]
-        i = page.sponsor.findData(sponsor_id)  # type: ignore[attr-defined]
-        if i > 0:
-            page.sponsor.setCurrentIndex(i)  # type: ignore[attr-defined]
-        return page
-
-    def show_sponsor_invoices(self, sponsor_id: int, name: str) -> QWidget:
-        """Invoices narrowed to one sponsor's (from the Sponsors page)."""
-        page = self.show_page("invoices")
-        i = page.sponsor.findData(sponsor_id)  # type: ignore[attr-defined]
-        if i >= 0:
-            page.sponsor.setCurrentIndex(i)  # type: ignore[attr-defined]
-        page.search.setText(name)  # type: ignore[attr-defined]
-        return page
-
     # -- action slots ---------------------------------------------------------------------------
     def new_item(self) -> None:
         hook = getattr(self.current_page(), "new_item", None) if self.current_key != "log" else None

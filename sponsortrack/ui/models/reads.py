@@ -17,12 +17,12 @@ from PySide6.QtGui import QColor
 
 from sponsortrack.money import format_money
 from sponsortrack.store import session as ssession
-from sponsortrack.store.db import natural_key
 from sponsortrack.store.models import ReadRow
 from sponsortrack.store.reads import ReadFilter
 from sponsortrack.ui.models import ID_ROLE, OBJECT_ROLE, SORT_ROLE
 from sponsortrack.ui.models.links import VERDICT_ROLE, badge_colours, badge_label
 from sponsortrack.ui.refguard import keeps_refs
+from sponsortrack.wording import natural_key
 
 if TYPE_CHECKING:
     from sponsortrack.store.links import LinkCheck

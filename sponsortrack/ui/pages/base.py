@@ -65,7 +65,7 @@ class RecordTable(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         head = QLabel(title)
         head.setProperty("role", "h2")
-        top = QHBoxLayout()
+        top = self.top = QHBoxLayout()  # pages add their own filters here
         top.addWidget(head)
         top.addWidget(self.search, 1)
         top.addWidget(self.new_button)

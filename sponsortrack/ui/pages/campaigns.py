@@ -60,10 +60,11 @@ def pace_sentence(p) -> str:
     if v == "behind":
         return "<b style='color:#c03030'>Behind pace</b>: delivery trails the flight by more than 10 points."
     if v == "under-delivered":
-        return (f"<b style='color:#c03030'>Under-delivered</b>: the flight ended on {p.end_date} with "
-                f"{done:,} of {booked:,} {unit} — {booked - done:,} short.")
+        return (f"<b style='color:#c03030'>Under-delivered</b>: the flight ended on {rich(p.end_date)} with "
+                f"{done:,} of {booked:,} {rich(unit)} — {booked - done:,} short.")
     if v == "over-delivered":
-        return f"<b>Over-delivered</b>: {done:,} of {booked:,} booked {unit} — {done - booked:,} more than booked."
+        return (f"<b>Over-delivered</b>: {done:,} of {booked:,} booked {rich(unit)} — {done - booked:,} more "
+                "than booked.")
     if v == "delivered":
         return f"Delivered as booked ({done:,} {unit})."
     if p.phase == "upcoming":

@@ -42,6 +42,14 @@ def month_name(ym: str) -> str:
     return f"{MONTH_NAMES[int(m) - 1]} {y}"
 
 
+def card_head(lay: QVBoxLayout) -> QLabel:
+    """The title label ``card`` put first in its layout."""
+    item = lay.itemAt(0)
+    head = item.widget() if item is not None else None
+    assert isinstance(head, QLabel)
+    return head
+
+
 def card(title: str) -> tuple[QFrame, QVBoxLayout]:
     frame = QFrame()
     frame.setProperty("role", "card")
@@ -67,7 +75,8 @@ class DashboardPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         outer.addWidget(scroll)
-        self.scroll = scroll
+        self.scroll_area = scroll
+        self._outer = outer
         self.welcome: QWidget | None = None  # built when the database turns out to be empty
         body = QWidget()
         scroll.setWidget(body)
@@ -85,7 +94,7 @@ class DashboardPage(QWidget):
         for key, text in (("reads", "Reads this month"), ("revenue", "Revenue this month"),
                           ("running", "Campaigns running"), ("unbilled", "Reads not invoiced")):
             frame, fl = card(text)
-            self.figure_titles[key] = fl.itemAt(0).widget()  # type: ignore[assignment]
+            self.figure_titles[key] = card_head(fl)
             val = QLabel("—")
             val.setProperty("role", "figure")
             val.setObjectName(f"figure_{key}")
@@ -160,10 +169,10 @@ class DashboardPage(QWidget):
             from sponsortrack.ui.pages.welcome import WelcomePanel
 
             self.welcome = WelcomePanel(self.ctx, self)
-            self.layout().addWidget(self.welcome)
+            self._outer.addWidget(self.welcome)
         if self.welcome is not None:
             self.welcome.setVisible(empty)
-        self.scroll.setVisible(not empty)
+        self.scroll_area.setVisible(not empty)
 
     def _apply(self, data: dict) -> None:
         from sponsortrack.money import format_money, to_decimal
@@ -234,14 +243,15 @@ class DashboardPage(QWidget):
             self.unbilled_box.addWidget(lab)
         if len(unbilled) > 8:
             self.unbilled_box.addWidget(QLabel(f"… and {len(unbilled) - 8} more sponsors"))
-        self._show_unlogged(*data["unlogged"], figs.months)
+        n_unlogged, unlogged_episodes = data["unlogged"]
+        self._show_unlogged(n_unlogged, unlogged_episodes, figs.months)
 
     def _build_unlogged_card(self) -> None:
         """Built with the first figures, not with the page: nothing of it is on the start-up path."""
         from PySide6.QtWidgets import QPushButton
 
         f5, self.unlogged_layout = card("Episodes without logged reads")
-        self.unlogged_title = self.unlogged_layout.itemAt(0).widget()
+        self.unlogged_title = card_head(self.unlogged_layout)
         self.unlogged_box = QVBoxLayout()
         self.unlogged_layout.addLayout(self.unlogged_box)
         self.unlogged_button = QPushButton("Show them on the Episodes page")
@@ -252,11 +262,8 @@ class DashboardPage(QWidget):
         self.grid.setRowStretch(2, 0)
 
     def _show_unlogged(self, n: int, episodes: list, months: list[str]) -> None:
-        import html
-
         if not hasattr(self, "unlogged_box"):
             self._build_unlogged_card()
-
         self.unlogged_title.setText(f"Episodes without logged reads ({month_label(months[0])} – "
                                     f"{month_label(months[-1])}): {n:,}")
         self._clear(self.unlogged_box)
@@ -264,8 +271,7 @@ class DashboardPage(QWidget):
         if not n:
             self.unlogged_box.addWidget(QLabel("Every episode of the period has its reads logged."))
         for e in episodes[:6]:
-            lab = QLabel(f"<b>{html.escape(e.show_name or '')}</b> {html.escape(e.label)} · "
-                         f"{e.air_date or 'no date'}")
+            lab = QLabel(f"<b>{rich(e.show_name or '')}</b> {rich(e.label)} · {rich(e.air_date or 'no date')}")
             lab.setTextFormat(Qt.TextFormat.RichText)
             self.unlogged_box.addWidget(lab)
         if n > 6:
@@ -273,10 +279,7 @@ class DashboardPage(QWidget):
         self.unlogged_button.setVisible(n > 0)
 
     def _open_unlogged(self) -> None:
-        win = self.window()
-        if hasattr(win, "show_page"):
-            page = win.show_page("episodes")
-            page.show_unlogged(getattr(self, "_unlogged_show", None))
+        self.ctx.navigate.emit("episodes", {"unlogged": True, "show_id": getattr(self, "_unlogged_show", None)})
 
 
 def compute(control, db_path, store=None) -> dict:
@@ -288,14 +291,13 @@ def compute(control, db_path, store=None) -> dict:
     from sponsortrack.services import catalog as cat
     from sponsortrack.services import dashboard as dash
     from sponsortrack.store import Store
-    from sponsortrack.store import catalog as scatalog
     from sponsortrack.store import session as ssession
 
     own = store is None
     if own:
         store = Store(db_path)
     try:
-        if scatalog.is_empty(store):
+        if cat.is_empty(store):
             return {"empty": True}
         figs = dash.monthly_figures(store, 12)
         # an archive whose last month is past: pacing as of that month's last day (every read in it counts)

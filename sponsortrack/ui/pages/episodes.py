@@ -40,7 +40,7 @@ class EpisodesPage(QWidget):
         self.unlogged.setObjectName("episodes_unlogged")
         self.unlogged.setToolTip("Episodes that have no read logged yet: the ones to catch up on")
         self.unlogged.toggled.connect(lambda _on: self._load_episodes())
-        self.episodes.layout().itemAt(0).layout().insertWidget(2, self.unlogged)
+        self.episodes.top.insertWidget(2, self.unlogged)
         vs = QSplitter(Qt.Orientation.Vertical)
         vs.addWidget(self.shows)
         vs.addWidget(self.episodes)
@@ -84,12 +84,16 @@ class EpisodesPage(QWidget):
         month = episode.air_date[:7] if episode is not None and episode.air_date else None
         self.ctx.navigate.emit("reconcile", {"show_id": show.id if show else None, "month": month})
 
-    def show_unlogged(self, show_id: int | None = None) -> None:
-        """The episodes of ``show_id`` (or the selected show) that have no logged read."""
+    def open_with(self, *, unlogged: bool = False, show_id: int | None = None) -> None:
+        """From the dashboard (``ctx.navigate``): the episodes of ``show_id`` (or the selected show), only
+        those without a logged read when ``unlogged``."""
         if show_id is not None:
             self.shows.select_id(show_id)
-        self.unlogged.setChecked(True)
+        self.unlogged.setChecked(unlogged)
         self._load_episodes()
+
+    def show_unlogged(self, show_id: int | None = None) -> None:
+        self.open_with(unlogged=True, show_id=show_id)
 
     def new_item(self) -> None:
         self.episodes.new_item()

@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -114,8 +115,9 @@ class HistoryPage(QWidget):
         keep_sort_on_sortable_columns(self.view)
         self.view.doubleClicked.connect(self.edit_current)
         self.view.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside it)
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2):  # open the selected read
-            QShortcut(QKeySequence(key), self.view, self.edit_current, context=Qt.ShortcutContext.WidgetShortcut)
+        for open_key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2):  # open the selected read
+            QShortcut(QKeySequence(open_key), self.view, self.edit_current,
+                      context=Qt.ShortcutContext.WidgetShortcut)
         # A new search, filter or sort starts at the top with the first row selected (the newest
         # matches were hidden above the old scroll position); a reload for a change keeps the row.
         self._to_top = False
@@ -123,7 +125,7 @@ class HistoryPage(QWidget):
         self.model.reset_done.connect(self._after_reset)
         self.model.modelAboutToBeReset.connect(self._before_reset)
         self._order = (self.model.sort_key, self.model.descending)
-        self.read_dialog = None
+        self.read_dialog: QDialog | None = None
 
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
@@ -298,9 +300,20 @@ class HistoryPage(QWidget):
 
         dlg = ReadDialog(self.ctx, self.model.read_at(idx.row()), self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.finished.connect(lambda _r: (setattr(self, "read_dialog", None), self.view.setFocus()))
+        dlg.finished.connect(self._read_dialog_closed)
         self.read_dialog = dlg
         dlg.open()  # window-modal; the table gets the focus back when it closes
+
+    def _read_dialog_closed(self, _result: int) -> None:
+        self.read_dialog = None
+        self.view.setFocus()  # the table gets the keyboard back
+
+    def open_with(self, *, sponsor_id: int | None = None) -> None:
+        """From another page (``ctx.navigate``): every read of one sponsor."""
+        self.clear_filters()
+        i = self.sponsor.findData(sponsor_id) if sponsor_id is not None else -1
+        if i > 0:
+            self.sponsor.setCurrentIndex(i)  # -> apply_filters
 
     def export_csv(self, path: str | None = None):
         from sponsortrack.ui.pages.history_export import export_csv

@@ -235,6 +235,13 @@ class InvoicesPage(QWidget):
             self.select_invoice(keep)
         self._show_current()
 
+    def open_with(self, *, sponsor_id: int | None = None, search: str = "") -> None:
+        """From the Sponsors page (``ctx.navigate``): one sponsor's invoices, and it chosen for drafting."""
+        i = self.sponsor.findData(sponsor_id) if sponsor_id is not None else -1
+        if i >= 0:
+            self.sponsor.setCurrentIndex(i)
+        self.search.setText(search)
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()

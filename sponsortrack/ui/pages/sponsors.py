@@ -117,13 +117,13 @@ class SponsorsPage(QWidget):
 
     def _open_reads(self) -> None:
         s = self.sponsors.selected()
-        if s is not None and hasattr(self.window(), "show_sponsor_reads"):
-            self.window().show_sponsor_reads(s.id)
+        if s is not None:
+            self.ctx.navigate.emit("history", {"sponsor_id": s.id})
 
     def _open_invoices(self) -> None:
         s = self.sponsors.selected()
-        if s is not None and hasattr(self.window(), "show_sponsor_invoices"):
-            self.window().show_sponsor_invoices(s.id, s.name)
+        if s is not None:
+            self.ctx.navigate.emit("invoices", {"sponsor_id": s.id, "search": s.name})
 
     def new_item(self) -> None:
         self.sponsors.new_item()

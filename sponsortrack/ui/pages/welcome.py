@@ -65,11 +65,11 @@ class WelcomePanel(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def choose(self, key: str) -> None:
-        win = self.window()
-        if key == "rss":
-            win.open_import("rss")
-        elif key == "spreadsheet":
-            win.open_import("reads")
+        open_import = getattr(self.window(), "open_import", None)  # the main window's Import action
+        if key == "rss" and callable(open_import):
+            open_import("rss")
+        elif key == "spreadsheet" and callable(open_import):
+            open_import("reads")
         elif key == "show":
             self.add_show()
         elif key == "demo":
@@ -81,8 +81,7 @@ class WelcomePanel(QWidget):
         dlg = ShowDialog(self.ctx, None, self)
         dlg.setObjectName("welcome_show_dialog")
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        win = self.window()
-        dlg.accepted.connect(lambda: win.show_page("log") if hasattr(win, "show_page") else None)
+        dlg.accepted.connect(lambda: self.ctx.navigate.emit("log", {}))
         dlg.open()
         return dlg
 
