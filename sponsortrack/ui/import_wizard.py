@@ -327,22 +327,27 @@ class PreviewPage(QWizardPage):
                 new = "".join(f" New {what_}: {rich(', '.join(names))}." for what_, names in (
                     ("shows", getattr(result, "new_shows", [])), ("sponsors", getattr(result, "new_sponsors", [])))
                     if names)
-                self.summary.setText(f"All {result.rows:,} rows are fine: importing adds {what}.{skipped}{new} "
-                                     f"Encoding: {result.encoding}.")
+                every = "The" if result.rows == 1 else "All"
+                self.summary.setText(f"{every} {rich(count(result.rows, 'row'))} {plural(result.rows, 'is')} fine: "
+                                     f"importing adds {what}.{skipped}{new} Encoding: {result.encoding}.")
         elif kind == "rss":
             for p in result.problems:
                 self.problems.addItem(p)
             self._fill_proposals(result.proposed)
             if result.problems and not (result.added or result.changed or result.unchanged):
-                self.summary.setText(f"<b>{len(result.problems)} problems</b> in the feed (below) and no item "
-                                     "that can be imported.")
+                n_problems = count(len(result.problems), "problem")
+                self.summary.setText(f"<b>{rich(n_problems)}</b> in the feed (below) and no item that can be "
+                                     "imported.")
             elif result.problems:
                 verb = "a new show" if result.show_created else "the existing show"
+                added = count(len(result.added), "episode")
+                found = count(len(result.proposed), "sponsor read")
+                bad = f"{count(result.skipped, 'item')} {plural(result.skipped, 'has')}"
                 self.summary.setText(
-                    f"<b>{rich(result.show_name)}</b> ({rich(verb)}): {len(result.added)} episodes to add, "
-                    f"{len(result.changed)} to update, {result.unchanged:,} unchanged. <b>{result.skipped:,} items "
-                    f"have problems</b> (below) and are left out. {len(result.proposed)} sponsor reads found "
-                    "in the show notes: untick any you do not want logged.")
+                    f"<b>{rich(result.show_name)}</b> ({rich(verb)}): {rich(added)} to add, "
+                    f"{len(result.changed)} to update, {result.unchanged:,} unchanged. <b>{rich(bad)} problems</b> "
+                    f"(below) and {'is' if result.skipped == 1 else 'are'} left out. {rich(found)} found in the "
+                    "show notes: untick any you do not want logged.")
             else:
                 verb = "a new show" if result.show_created else "the existing show"
                 added = count(len(result.added), "episode")
