@@ -12,7 +12,10 @@ from sponsortrack.services import invoicing as inv
 from sponsortrack.services import reads as rsvc
 from sponsortrack.store import Store
 from sponsortrack.store import db as dbmod
+from sponsortrack.store import invoices as istore
 from sponsortrack.store import migrations as migmod
+from sponsortrack.store import reads as rstore
+from sponsortrack.store import session as ssession
 
 FIXTURES = Path(__file__).parent / "fixtures" / "db"
 
@@ -146,20 +149,59 @@ def test_v5_upgrades_to_v6_with_every_record(tmp_path):
         assert same_rows(rows, after[table]), table
 
 
-def test_v6_opens_with_every_record_and_its_balances(tmp_path):
+def _plan_of(store: Store, call) -> str:
+    """The query plans of the statements ``call`` runs, as one text."""
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    try:
+        call()
+    finally:
+        store.conn.set_trace_callback(None)
+    return " ".join(r[3] for sql in seen if sql.lstrip().upper().startswith("SELECT")
+                    for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql.replace("?", "NULL")))
+
+
+def test_v6_upgrades_to_v7_with_every_record_its_balances_and_the_scale_indexes(tmp_path):
     from sponsortrack.services import payments
 
     target = tmp_path / "v6.db"
     shutil.copy(FIXTURES / "schema_v6.db", target)
     before = table_dump(target)
     store = Store(target)
-    assert store.pending_migrations() == [] and store.backups == []
+    assert store.pending_migrations() == [] and len(store.backups) == 1
+    assert "before-m007_scale_indexes" in store.backups[0].name and table_dump(store.backups[0]) == before
+    indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert set(migmod.SCALE_INDEXES) <= indexes
+    # the planner walks them: pacing reads the delivery index alone, the unbilled figures the partial one
+    assert "COVERING INDEX ad_reads_delivery" in _plan_of(store, lambda: rstore.campaign_delivery(store))
+    assert "COVERING INDEX ad_reads_unbilled" in _plan_of(store, lambda: ssession.unbilled_summary(store))
+    assert "COVERING INDEX ad_reads_unbilled" in _plan_of(store, lambda: istore.unbilled_before(store, "2020-01-01"))
+    assert "download_snapshots_latest" in _plan_of(store, lambda: rstore.campaign_delivery(store))
+    from sponsortrack.services import campaigns as camp
+
+    assert sum(p.delivered_reads for p in camp.pacing(store)) == store.scalar(
+        "SELECT count(*) FROM ad_reads WHERE campaign_id IS NOT NULL AND status IN ('recorded', 'aired', 'verified')")
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     part = inv.resolve_invoice(store, "2019-0002")
     bal = payments.balance(store, part)
     assert bal.paid_minor == 100_000 and bal.due_minor == part.total_minor - 100_000
     assert inv.resolve_invoice(store, "2019-0001").status == "paid"
     credited = payments.balance(store, inv.resolve_invoice(store, "2019-0004"))
     assert credited.credited_minor == 120_000
+    store.close()
+    assert table_dump(target) == before  # m007: indexes only
+
+
+def test_v7_opens_with_every_record(tmp_path):
+    target = tmp_path / "v7.db"
+    shutil.copy(FIXTURES / "schema_v7.db", target)
+    before = table_dump(target)
+    store = Store(target)
+    assert store.pending_migrations() == [] and store.backups == []
+    assert {r.sponsor_name for r in rsvc.list_reads(store, search="blacklisted")} == {
+        "DigitalOcean", "Brave", "Fastly"}
+    assert set(migmod.SCALE_INDEXES) <= {
+        r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     store.close()
     assert table_dump(target) == before
 

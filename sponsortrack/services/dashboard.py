@@ -6,10 +6,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sponsortrack.pricing import DELIVERED_STATUSES
+from sponsortrack.pricing import read_amount
 from sponsortrack.store import Store
 from sponsortrack.store import reads as rstore
-from sponsortrack.store.reads import ReadFilter
 
 
 def last_months(n: int, today: dt.date | None = None) -> list[str]:
@@ -49,13 +48,14 @@ def monthly_figures(store: Store, months: int = 12, today: dt.date | None = None
         series = out.reads_by_sponsor.setdefault(row["sponsor_name"], [0] * len(ms))
         series[index[row["month"]]] += row["reads"]
     revenue: dict[str, list[int]] = defaultdict(lambda: [0] * len(ms))
-    for r in rstore.list_reads(store, ReadFilter(date_from=first, date_to=last), sort="id"):
-        if r.status not in DELIVERED_STATUSES or not r.air_date:
-            continue
-        price = r.price_minor
+    for g in rstore.price_groups(store, first, last):
+        price = read_amount(g["pricing"], g["rate_minor"], g["units"], status=g["status"],
+                            make_good=bool(g["make_good"]), override_minor=g["price_override_minor"],
+                            first_in_episode=bool(g["first_in_episode"])) \
+            if g["billed_amount_minor"] is None else g["billed_amount_minor"]
         if price is None:
-            out.unpriced_reads += 1
+            out.unpriced_reads += g["reads"]
             continue
-        revenue[r.currency or "USD"][index[r.air_date[:7]]] += price
+        revenue[g["currency"] or "USD"][index[g["month"]]] += price * g["reads"]
     out.revenue_by_currency = dict(revenue)
     return out

@@ -422,7 +422,8 @@ def unbilled_before(store: Store, before: str) -> list[dict]:
     """Delivered reads not on any invoice that aired before ``before``: ``{sponsor_name, reads}``."""
     return store.query(
         f"""SELECT sp.name AS sponsor_name, count(*) AS reads, min({AIR_DATE}) AS first_air
-            FROM ad_reads r JOIN episodes e ON e.id = r.episode_id JOIN sponsors sp ON sp.id = r.sponsor_id
+            FROM ad_reads r INDEXED BY ad_reads_unbilled JOIN episodes e ON e.id = r.episode_id
+            JOIN sponsors sp ON sp.id = r.sponsor_id
             WHERE r.invoice_id IS NULL AND r.status IN {DELIVERED} AND {AIR_DATE} < ?
             GROUP BY sp.id ORDER BY reads DESC, sp.name COLLATE NOCASE""", [before])
 
@@ -448,9 +449,10 @@ def sponsor_delivery(store: Store, sponsor_id: int, campaign_ids: list[int], as_
                                   "delivered_units": 0} for cid in campaign_ids}
     rows = store.conn.execute(
         f"""SELECT r.id, r.campaign_id, r.status, r.make_good_of,
-                   coalesce({BILLED_UNITS}, r.units, (SELECT d.downloads FROM download_snapshots d
+                   coalesce(CASE WHEN r.invoice_id IS NOT NULL THEN {BILLED_UNITS} END, r.units,
+                       CASE WHEN c.pricing = 'cpm' THEN (SELECT d.downloads FROM download_snapshots d
                        WHERE d.episode_id = r.episode_id AND d.day <= c.download_window_days
-                       ORDER BY d.day DESC, d.recorded_at DESC LIMIT 1)) AS units
+                       ORDER BY d.day DESC, d.recorded_at DESC LIMIT 1) END) AS units
             FROM ad_reads r JOIN campaigns c ON c.id = r.campaign_id JOIN episodes e ON e.id = r.episode_id
             WHERE r.campaign_id IN ({marks}) AND {AIR_DATE} <= ?""", [*campaign_ids, as_of])
     for rid, cid, status, make_good_of, units in rows:

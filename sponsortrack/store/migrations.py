@@ -489,3 +489,28 @@ def m006_payments(db: Database) -> None:
     ex("ALTER TABLE sponsors ADD COLUMN tax_id TEXT CHECK (tax_id IS NULL OR length(tax_id) <= 60)")
     ex("ALTER TABLE agencies ADD COLUMN tax_id TEXT CHECK (tax_id IS NULL OR length(tax_id) <= 60)")
     _audit_triggers(db, "payments", "payment", skip_noop=True)
+
+# -- schema v7 (m007): indexes for a network ten times wider ------------------------------
+
+# Delivery per campaign (pacing) walks this index alone: a campaign's reads, grouped by episode (so the
+# per-episode pricing's "first read of the campaign in the episode" is a short range of it too), with
+# every column the counts read.
+SCALE_INDEXES = {
+    "ad_reads_delivery": "ad_reads(campaign_id, episode_id, status, make_good_of, units, invoice_id)",
+    # the unbilled figures (dashboard card, network summary) read only the reads not invoiced yet, per
+    # sponsor, from the index alone
+    "ad_reads_unbilled": "ad_reads(sponsor_id, episode_id, status, invoice_id) WHERE invoice_id IS NULL "
+                         "AND status IN ('recorded', 'aired', 'verified')",
+    # a CPM read's downloads: the latest snapshot at or before the campaign's window, without a sort
+    "download_snapshots_latest": "download_snapshots(episode_id, day DESC, recorded_at DESC, downloads)",
+    # one show's episodes newest first (the Episodes and Log pages) without walking every show's
+    "episodes_show_air_date": "episodes(show_id, coalesce(published_on, recorded_on))",
+}
+
+
+@migrations()
+def m007_scale_indexes(db: Database) -> None:
+    """Indexes only (no data change): delivery per campaign, unbilled delivered reads (partial), the
+    latest download snapshot per episode, a show's episodes by air date."""
+    for name, target in SCALE_INDEXES.items():
+        db.execute(f"CREATE INDEX {name} ON {target}")

@@ -296,8 +296,28 @@ def reads_per_sponsor_month(store: Store, date_from: str, date_to: str) -> list[
         [date_from, date_to])
 
 
+def price_groups(store: Store, date_from: str, date_to: str) -> list[dict]:
+    """Delivered reads in the date range grouped by air month and everything their price depends on
+    (the fields of the list's own select, so a group prices exactly as each of its reads would):
+    ``{month, currency, pricing, rate_minor, units, price_override_minor, billed_amount_minor,
+    first_in_episode, make_good, status, reads}``. Revenue per month without a row object per read."""
+    return store.query(
+        f"""SELECT substr(air_date, 1, 7) AS month, currency, pricing, rate_minor, units, price_override_minor,
+                   billed_amount_minor, first_in_episode, make_good_of IS NOT NULL AS make_good, status,
+                   count(*) AS reads
+            FROM ({_ROW_SELECT} WHERE {AIR_DATE} BETWEEN ? AND ?
+                  AND r.status IN {DELIVERED})
+            GROUP BY month, currency, pricing, rate_minor, units, price_override_minor, billed_amount_minor,
+                     first_in_episode, make_good, status""",
+        [date_from, date_to])
+
+
 def campaign_delivery(store: Store, campaign_ids: list[int] | None = None, as_of: str | None = None) -> list[dict]:
-    """Per campaign: delivered reads, flagged reads, make-goods delivered, delivered units."""
+    """Per campaign: delivered reads, flagged reads, make-goods delivered, delivered units.
+
+    One grouped pass over ``ad_reads_delivery`` (campaign, episode, status, make-good, units, invoice)
+    per campaign, joining episodes only to cut at ``as_of``. A delivered read's units are what its
+    issued invoice billed, else its own, else — for a CPM campaign only — the download snapshot."""
     where = ""
     params: list[Any] = []
     if campaign_ids is not None:
@@ -305,7 +325,7 @@ def campaign_delivery(store: Store, campaign_ids: list[int] | None = None, as_of
             return []
         where = f"WHERE c.id IN ({', '.join('?' for _ in campaign_ids)})"
         params += campaign_ids
-    date_cond = f"AND {AIR_DATE} <= ?" if as_of else ""
+    date_cond = f"AND (SELECT {AIR_DATE} FROM episodes e WHERE e.id = r.episode_id) <= ?" if as_of else ""
     date_params = [as_of] if as_of else []
     return store.query(
         f"""SELECT c.id AS campaign_id,
@@ -316,13 +336,13 @@ def campaign_delivery(store: Store, campaign_ids: list[int] | None = None, as_of
               count(CASE WHEN r.status = 'flagged' AND NOT EXISTS (
                       SELECT 1 FROM ad_reads m WHERE m.make_good_of = r.id) THEN 1 END) AS make_goods_owed,
               coalesce(sum(CASE WHEN r.status IN {DELIVERED} THEN coalesce(
-                  {BILLED_UNITS}, r.units, (
+                  CASE WHEN r.invoice_id IS NOT NULL THEN {BILLED_UNITS} END, r.units,
+                  CASE WHEN c.pricing = 'cpm' THEN (
                   SELECT d.downloads FROM download_snapshots d
                   WHERE d.episode_id = r.episode_id AND d.day <= c.download_window_days
-                  ORDER BY d.day DESC, d.recorded_at DESC LIMIT 1)) END), 0) AS delivered_units
+                  ORDER BY d.day DESC, d.recorded_at DESC LIMIT 1) END) END), 0) AS delivered_units
             FROM campaigns c
-            LEFT JOIN ad_reads r ON r.campaign_id = c.id
-              AND r.episode_id IN (SELECT e.id FROM episodes e WHERE 1 {date_cond})
+            LEFT JOIN ad_reads r ON r.campaign_id = c.id {date_cond}
             {where}
             GROUP BY c.id""",
         date_params + params)

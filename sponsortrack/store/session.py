@@ -60,7 +60,8 @@ def unbilled_summary(store: Store) -> list[dict]:
     return store.query(
         f"""SELECT sp.id AS sponsor_id, sp.name AS sponsor_name, count(*) AS reads,
                    min({AIR_DATE}) AS first, max({AIR_DATE}) AS last
-            FROM ad_reads r JOIN episodes e ON e.id = r.episode_id JOIN sponsors sp ON sp.id = r.sponsor_id
+            FROM ad_reads r INDEXED BY ad_reads_unbilled JOIN episodes e ON e.id = r.episode_id
+            JOIN sponsors sp ON sp.id = r.sponsor_id
             WHERE r.invoice_id IS NULL AND r.status IN {DELIVERED}
             GROUP BY sp.id ORDER BY reads DESC, sp.name COLLATE NOCASE""")
 
