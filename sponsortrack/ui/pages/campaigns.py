@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -103,12 +103,29 @@ COLUMNS = [
 ]
 
 
+def _pacing(control, db_path, ids: list[int], store=None) -> dict:
+    """Pacing of the campaigns ``ids`` by id (on a worker thread, with its own Store)."""
+    from sponsortrack.store import Store
+
+    own = store is None
+    if own:
+        store = Store(db_path)
+    try:
+        return {p.campaign_id: p for p in camp.pacing(store, ids)}
+    finally:
+        if own:
+            store.close()
+
+
 class CampaignsPage(QWidget):
     WATCHES = frozenset({c.CAMPAIGNS, c.READS, c.SPONSORS, c.AGENCIES, c.SHOWS, c.EPISODES})
+
+    pacing_ready = Signal()  # the pacing of the listed campaigns arrived from the worker
 
     def __init__(self, ctx: c.AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self._pace_gen = 0
         self.table = RecordTable(ctx, "campaign", COLUMNS, CampaignDialog, "Campaigns")
         self.table.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
         self.status_filter = QComboBox()
@@ -175,6 +192,8 @@ class CampaignsPage(QWidget):
             self.reads_model.refresh_links()  # new link checks: only the reads' Link badges change
 
     def refresh(self) -> None:
+        """The campaigns at once; their pacing (a pass over every read) follows from a worker thread, the
+        figures already shown staying until it arrives."""
         store = self.ctx.store
         mode = self.status_filter.currentData()
         items = camp.list_campaigns(store, status=mode if mode not in (None, "current") else None)
@@ -189,13 +208,31 @@ class CampaignsPage(QWidget):
                 self.status_filter.setCurrentIndex(self.status_filter.findData(None))
                 self.status_filter.blockSignals(False)
                 self.ctx.message.emit(f"No campaign is running or upcoming on {today}: all campaigns shown.")
-        pace = {p.campaign_id: p for p in camp.pacing(store, [k.id for k in items])}
+        shown = {k.id: getattr(k, "pace", None) for k in self.table.model.items}
         for k in items:
-            k.pace = pace.get(k.id)  # type: ignore[attr-defined]
+            k.pace = shown.get(k.id)  # type: ignore[attr-defined]
         self.table.set_items(items)
         if self.table.selected() is None and items:
             self.table.view.selectRow(0)
         self._show_detail()
+        self._pace_gen += 1
+        gen, ids = self._pace_gen, [k.id for k in items]
+        if str(self.ctx.db_path) == ":memory:":
+            self._apply_pacing(gen, _pacing(None, None, ids, store))
+            return
+        self.ctx.tasks.start("Campaign pacing", _pacing, ids, on_done=lambda pace, g=gen: self._apply_pacing(g, pace))
+
+    def _apply_pacing(self, gen: int, pace: dict | None) -> None:
+        if gen != self._pace_gen or pace is None:
+            return  # a newer refresh is under way, or the task was cancelled
+        model = self.table.model
+        for k in model.items:
+            k.pace = pace.get(k.id)
+        if model.items:
+            col = model.column_index("pacing")
+            model.dataChanged.emit(model.index(0, col), model.index(len(model.items) - 1, col))
+        self._show_pace(self.table.selected())
+        self.pacing_ready.emit()
 
     def _show_detail(self) -> None:
         k = self.table.selected()
@@ -203,32 +240,37 @@ class CampaignsPage(QWidget):
             self.head.setText("Select a campaign.")
             self.reads_model.set_filter(ReadFilter(campaign_id=-1))
             return
-        p = getattr(k, "pace", None)
         self.head.setText(
             f"<h3>{rich(k.sponsor_name or '')} — {rich(k.name)}</h3>"
             f"{rich(k.start_date)} – {rich(k.end_date)} · {rich(_rate(k))} · {rich(k.status)}"
             f"{' · IO ' + rich(k.io_number) if k.io_number else ''}"
             f"{' · agency ' + rich(k.agency_name) if k.agency_name else ''}"
             f"<br>Promo: {rich(k.promo_url or '—')}{' · code ' + rich(k.promo_code) if k.promo_code else ''}")
-        if p is not None:
-            booked = p.booked_impressions if p.pricing == "cpm" else p.booked_reads
-            done = p.delivered_impressions if p.pricing == "cpm" else p.delivered_reads
-            unit = "downloads" if p.pricing == "cpm" else "reads"
-            self.delivered_bar.setRange(0, max(booked or done or 1, 1))
-            self.delivered_bar.setValue(min(done, booked or done))
-            self.delivered_bar.setFormat(f"{done:,} of {booked:,} {unit}" if booked else f"{done:,} {unit}")
-            self.elapsed_bar.setRange(0, 100)
-            self.elapsed_bar.setValue(int(100 * p.elapsed_fraction))
-            self.elapsed_bar.setFormat(f"{int(100 * p.elapsed_fraction)} %")
-            notes = []
-            notes.append(pace_sentence(p))
-            if p.make_goods_owed:
-                owed = f"{p.make_goods_owed} make-good{'' if p.make_goods_owed == 1 else 's'} owed"
-                notes.append(f"{owed}, {p.make_goods_delivered or 'none'} delivered.")
-            self.pace_note.setText(" ".join(n for n in notes if n) or "On pace.")
+        self._show_pace(k)
         self.reads_model.set_filter(ReadFilter(campaign_id=k.id))
         n = len(self.reads_model.rows)
         self.reads_label.setText(f"Reads ({n}{'+' if not self.reads_model.exhausted else ''})")
+
+    def _show_pace(self, k) -> None:
+        p = getattr(k, "pace", None) if k is not None else None
+        if p is None:
+            self.pace_note.setText("Counting delivery…" if k is not None else "")
+            return
+        booked = p.booked_impressions if p.pricing == "cpm" else p.booked_reads
+        done = p.delivered_impressions if p.pricing == "cpm" else p.delivered_reads
+        unit = "downloads" if p.pricing == "cpm" else "reads"
+        self.delivered_bar.setRange(0, max(booked or done or 1, 1))
+        self.delivered_bar.setValue(min(done, booked or done))
+        self.delivered_bar.setFormat(f"{done:,} of {booked:,} {unit}" if booked else f"{done:,} {unit}")
+        self.elapsed_bar.setRange(0, 100)
+        self.elapsed_bar.setValue(int(100 * p.elapsed_fraction))
+        self.elapsed_bar.setFormat(f"{int(100 * p.elapsed_fraction)} %")
+        notes = []
+        notes.append(pace_sentence(p))
+        if p.make_goods_owed:
+            owed = f"{p.make_goods_owed} make-good{'' if p.make_goods_owed == 1 else 's'} owed"
+            notes.append(f"{owed}, {p.make_goods_delivered or 'none'} delivered.")
+        self.pace_note.setText(" ".join(n for n in notes if n) or "On pace.")
 
     def new_item(self) -> None:
         self.table.new_item()
