@@ -6,7 +6,7 @@ sponsors and campaigns ×N, the same reads per episode, so about N × 100,000 re
 width and puts about 96 reads in every episode (about 1,000,000 reads at scale 1), the shape of a
 network with many reads per episode. Deterministic: the same arguments and seed give the same file.
 
-    python bench/make_big_db.py [-o bench/big.db] [--scale N] [--dense] [--reads N] [--seed S]
+    python bench/make_big_db.py [-o bench/big.db] [--scale N] [--dense] [--reads N] [--weeks W] [--seed S]
 
 Rows go in through executemany in one transaction with the audit and search triggers lifted
 (``store.bulk.bulk_load``): the search index is rebuilt once at the end and the triggers put back.
@@ -60,11 +60,14 @@ def _nth(names: list[str], i: int) -> str:
 
 
 def build(path: Path, target_reads: int | None = None, seed: int = 2019, *, scale: int = 1,
-          dense: bool = False) -> dict[str, int]:
+          dense: bool = False, weeks: int = 520) -> dict[str, int]:
     """Write the network to ``path`` (replacing it). ``target_reads`` overrides the reads count that
-    ``scale``/``dense`` imply (100,000 × scale, or 96 per episode when dense)."""
+    ``scale``/``dense`` imply (100,000 × scale, or 96 per episode when dense, over ten years); ``weeks``
+    shortens the history (ending on the same day), so a small network keeps about ten reads per episode."""
     if scale < 1:
         raise ValueError("scale: must be a whole number of at least 1")
+    if weeks < 26:
+        raise ValueError("weeks: must be at least 26 (campaign flights run three months or more)")
     rnd = random.Random(seed)
     n_shows, n_sponsors, n_campaigns = BASE_SHOWS * scale, BASE_SPONSORS * scale, BASE_CAMPAIGNS * scale
     if path.exists():
@@ -73,7 +76,9 @@ def build(path: Path, target_reads: int | None = None, seed: int = 2019, *, scal
         Path(str(path) + suffix).unlink(missing_ok=True)
     store = Store(path)
     end = dt.date(2026, 11, 23)
-    start = end - dt.timedelta(weeks=520)
+    start = end - dt.timedelta(weeks=weeks)
+    if target_reads is None and not dense and weeks != 520:
+        target_reads = 100_000 * scale * weeks // 520  # the same reads per episode over a shorter history
 
     with bulk_load(store):
         _fill(store, rnd, n_shows, n_sponsors, n_campaigns, target_reads, dense, start, end)
@@ -219,10 +224,12 @@ def main() -> None:
     ap.add_argument("--scale", type=int, default=1, help="network width: shows, sponsors, campaigns ×N")
     ap.add_argument("--dense", action="store_true", help="about 96 reads per episode instead of about 10")
     ap.add_argument("--reads", type=int, default=None, help="reads to aim for (overrides what scale implies)")
+    ap.add_argument("--weeks", type=int, default=520, help="weeks of history (default ten years); fewer weeks "
+                    "make a smaller network with the same reads per episode (52: about 10,000 reads)")
     ap.add_argument("--seed", type=int, default=2019)
     args = ap.parse_args()
     t0 = time.perf_counter()
-    counts = build(Path(args.output), args.reads, args.seed, scale=args.scale, dense=args.dense)
+    counts = build(Path(args.output), args.reads, args.seed, scale=args.scale, dense=args.dense, weeks=args.weeks)
     took = time.perf_counter() - t0
     print(f"built {args.output} in {took:.1f} s ({counts['ad_reads'] / took:,.0f} reads/s): "
           + ", ".join(f"{v} {k}" for k, v in counts.items()))

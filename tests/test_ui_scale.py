@@ -42,3 +42,122 @@ def test_campaigns_page_counts_pacing_on_a_worker_and_stays_usable(qtbot, demo_s
     col = page.table.model.column_index("pacing")
     row = page.table.model.row_of_id(k.id)
     assert page.table.model.index(row, col).data() not in ("", None)
+
+
+@pytest.fixture(scope="module")
+def network_template(tmp_path_factory):
+    """The benchmark's generator, one year of the 20-show network (about 10,000 reads), built once."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "make_big_db", Path(__file__).resolve().parents[1] / "bench" / "make_big_db.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    path = tmp_path_factory.mktemp("network") / "network.db"
+    gen.build(path, seed=11, weeks=52)
+    return path
+
+
+@pytest.fixture
+def network(network_template, tmp_path):
+    import shutil
+
+    from sponsortrack.store import Store
+
+    path = tmp_path / "network.db"
+    shutil.copy(network_template, path)
+    s = Store(path)
+    yield s
+    s.close()
+
+
+def _page_queries(store):
+    """The first-page queries the history model sends (the light id query of ``session.page_reads``)."""
+    seen: list[str] = []
+    store.conn.set_trace_callback(lambda sql: seen.append(sql) if sql.startswith("SELECT r.id FROM") else None)
+    return seen
+
+
+def test_history_opens_with_one_first_page_query(qtbot, network, tmp_path):
+    seen = _page_queries(network)
+    win = make_window(qtbot, network, tmp_path, page="history")
+    page = win.pages["history"]
+    assert len(page.model.rows) == 200
+    assert len([q for q in seen if "LIMIT" in q]) == 1, seen
+
+
+def test_history_months_are_cached_until_reads_change(qtbot, network, tmp_path, monkeypatch):
+    from sponsortrack.store import session as ssession
+    from sponsortrack.ui import context as c
+
+    calls: list[int] = []
+    real = ssession.read_months
+    monkeypatch.setattr(ssession, "read_months", lambda store: calls.append(1) or real(store))
+    win = make_window(qtbot, network, tmp_path, page="history")
+    page = win.pages["history"]
+    page.refresh()
+    page.refresh()
+    assert len(calls) == 1
+    months = [page.month.itemData(i) for i in range(1, page.month.count())]
+    assert months == real(network) and months[0] == "2026-11" and len(months) == 13
+    win.ctx.notify({c.READS})
+    page.refresh()
+    assert len(calls) == 2
+
+
+def test_read_months_seek_gives_the_months_of_the_full_pass(network, demo_store):
+    from sponsortrack.store import session as ssession
+
+    for store in (network, demo_store):
+        full = [r[0] for r in store.conn.execute(
+            "SELECT DISTINCT substr(coalesce(e.published_on, e.recorded_on), 1, 7) AS m FROM episodes e "
+            "WHERE EXISTS (SELECT 1 FROM ad_reads r WHERE r.episode_id = e.id) AND m IS NOT NULL ORDER BY m DESC")]
+        assert ssession.read_months(store) == full and full
+
+
+@pytest.mark.parametrize("key", ["sponsor", "price", "show"])
+def test_history_sort_past_the_budget_is_sorted_on_a_worker_and_pages_the_same(qtbot, network, tmp_path,
+                                                                              monkeypatch, key):
+    """A sort SQLite cannot page within the budget is interrupted on the GUI thread and done on a worker;
+    the rows shown meanwhile stay, then the pages are exactly those of the plain paged query."""
+    from PySide6.QtCore import Qt
+
+    from sponsortrack.store import session as ssession
+    from sponsortrack.store.reads import ReadFilter
+    from sponsortrack.ui.models.reads import COL, PAGE, ReadsModel
+
+    win = make_window(qtbot, network, tmp_path, page="history")
+    page = win.pages["history"]
+    before = [r.id for r in page.model.rows]
+    threads: list[bool] = []
+    real = ssession.sorted_read_ids
+    monkeypatch.setattr(ssession, "sorted_read_ids", lambda *a, **k: threads.append(
+        threading.current_thread() is threading.main_thread()) or real(*a, **k))
+    monkeypatch.setattr(ReadsModel, "BUDGET_S", -1.0)  # every query is past it
+    with qtbot.waitSignal(page.model.reset_done, timeout=10_000):
+        page.view.sortByColumn(COL[key], Qt.SortOrder.AscendingOrder)
+        assert page.model.sorting and [r.id for r in page.model.rows] == before  # still usable, unchanged
+        assert page.count_label.text() == "Sorting…"
+    assert threads == [False]
+    want = ssession.page_reads(network, ReadFilter(), sort=key, descending=False, limit=3 * PAGE)
+    page.model.fetchMore()
+    page.model.fetchMore()
+    assert [r.id for r in page.model.rows] == [r.id for r in want]
+    total = network.scalar("SELECT count(*) FROM ad_reads")
+    assert page.count_label.text() == f"{total:,} reads"
+    # a filter while sorted on a worker: sorted again, the earlier sort's order is dropped
+    with qtbot.waitSignal(page.model.reset_done, timeout=10_000):
+        page.status.setCurrentIndex(page.status.findData("flagged"))
+    flagged = ssession.page_reads(network, ReadFilter(status="flagged"), sort=key, descending=False, limit=PAGE)
+    assert [r.id for r in page.model.rows] == [r.id for r in flagged] and flagged
+
+
+def test_sorted_ids_stop_when_asked(network):
+    from sponsortrack.store import session as ssession
+    from sponsortrack.store.reads import ReadFilter
+
+    assert ssession.sorted_read_ids(network, ReadFilter(), sort="sponsor", stop=lambda: True) is None
+    ids = ssession.sorted_read_ids(network, ReadFilter(search="podcast"), sort="campaign", descending=True)
+    assert list(ids) == [r.id for r in ssession.page_reads(network, ReadFilter(search="podcast"), sort="campaign",
+                                                           limit=len(ids))]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import time
+from array import array
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sponsortrack.store import reads as rstore
@@ -28,19 +30,50 @@ def page_reads(store: Store, flt: ReadFilter, *, sort: str = "air_date", descend
     """One page of reads for the history table: the ids are chosen and sorted on a light query, then
     only those rows are joined in full (the per-read price subqueries run for the page, not for all)."""
     where, named = _where(flt)
-    order = SORTS.get(sort, SORTS["air_date"])
-    direction = "DESC" if descending else "ASC"
     named.update(limit=int(limit), offset=int(offset))
     ids = [row[0] for row in store.conn.execute(
-        f"SELECT r.id {_JOINS}{where} ORDER BY {order} {direction}, sh.name, e.number {direction}, "
-        f"CASE r.placement WHEN 'pre' THEN 0 WHEN 'mid' THEN 1 ELSE 2 END, r.position, r.id "
-        "LIMIT :limit OFFSET :offset", named)]
+        f"SELECT r.id {_JOINS}{where}{_order_by(sort, descending)} LIMIT :limit OFFSET :offset", named)]
+    return rows_by_ids(store, ids)
+
+
+def rows_by_ids(store: Store, ids: Sequence[int]) -> list[ReadRow]:
+    """The full rows of these reads, in the order given (reads deleted since are left out)."""
     if not ids:
         return []
+    ids = list(ids)
     cur = store.conn.execute(f"{_ROW_SELECT} WHERE r.id IN ({', '.join('?' for _ in ids)})", ids)
     cols = [d[0] for d in cur.description]
     by_id = {row[0]: ReadRow(**dict(zip(cols, row, strict=True))) for row in cur}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _order_by(sort: str, descending: bool) -> str:
+    order = SORTS.get(sort, SORTS["air_date"])
+    direction = "DESC" if descending else "ASC"
+    return (f" ORDER BY {order} {direction}, sh.name, e.number {direction}, "
+            "CASE r.placement WHEN 'pre' THEN 0 WHEN 'mid' THEN 1 ELSE 2 END, r.position, r.id")
+
+
+def sorted_read_ids(store: Store, flt: ReadFilter, *, sort: str = "air_date", descending: bool = True,
+                    stop: Callable[[], bool] | None = None) -> array | None:
+    """Every matching read's id in the history's order (``page_reads``'s, unpaged): a worker sorts
+    once, the window then pages through the ids. 8 bytes a read. None when ``stop()`` said so."""
+    where, named = _where(flt)
+    if stop is not None:
+        store.conn.set_progress_handler(stop, 10_000)
+    try:
+        cur = store.conn.execute(f"SELECT r.id {_JOINS}{where}{_order_by(sort, descending)}", named)
+        out = array("q")
+        while batch := cur.fetchmany(10_000):
+            out.extend(row[0] for row in batch)
+        return out
+    except sqlite3.OperationalError as exc:
+        if stop is not None and "interrupt" in str(exc):
+            return None
+        raise
+    finally:
+        if stop is not None:
+            store.conn.set_progress_handler(None, 0)
 
 
 def count_reads(store: Store, flt: ReadFilter) -> int:
@@ -48,11 +81,21 @@ def count_reads(store: Store, flt: ReadFilter) -> int:
 
 
 def read_months(store: Store) -> list[str]:
-    """Every ``YYYY-MM`` that has at least one read, newest first."""
-    rows = store.conn.execute(
-        f"SELECT DISTINCT substr({AIR_DATE}, 1, 7) AS m FROM episodes e "
-        "WHERE EXISTS (SELECT 1 FROM ad_reads r WHERE r.episode_id = e.id) AND m IS NOT NULL ORDER BY m DESC")
-    return [r[0] for r in rows]
+    """Every ``YYYY-MM`` that has at least one read, newest first.
+
+    One short seek per month down the air-date index (the newest episode with a read before the month
+    found last), not a pass over every episode."""
+    out: list[str] = []
+    before = "9999-99"
+    while True:
+        row = store.conn.execute(
+            f"SELECT substr({AIR_DATE}, 1, 7) FROM episodes e WHERE {AIR_DATE} < ? "
+            f"AND EXISTS (SELECT 1 FROM ad_reads r WHERE r.episode_id = e.id) ORDER BY {AIR_DATE} DESC LIMIT 1",
+            [before]).fetchone()
+        if row is None or row[0] is None:
+            return out
+        out.append(row[0])
+        before = row[0]  # a date of that month sorts after "YYYY-MM": the next seek starts below it
 
 
 def unbilled_summary(store: Store) -> list[dict]:
@@ -88,27 +131,48 @@ _WALK_SEARCH = ("(sp.name LIKE :walk_q ESCAPE '\\' OR e.title LIKE :walk_q ESCAP
                 "OR r.promo_code LIKE :walk_q ESCAPE '\\' OR r.notes LIKE :walk_q ESCAPE '\\')")
 
 
-def _walk_page(store: Store, flt: ReadFilter, descending: bool, limit: int, offset: int) -> list[int] | None:
-    """The ids of one page in air-date order by the walk, or None when it ran out of budget."""
+class OverBudget(Exception):
+    """The page query ran past the caller's deadline and was interrupted (the window then sorts on a worker)."""
+
+
+def _interrupted(exc: sqlite3.OperationalError, deadline: float | None) -> bool:
+    return "interrupt" in str(exc) and deadline is not None and time.monotonic() > deadline
+
+
+def _walk_page(store: Store, flt: ReadFilter, descending: bool, limit: int, offset: int,
+               deadline: float | None = None) -> list[int] | None:
+    """The ids of one page in air-date order by the walk, or None when it ran out of budget (past the
+    caller's ``deadline``: :class:`OverBudget`)."""
     term = (flt.search or "").strip()
     where, named = _where(dataclasses.replace(flt, search=None))
     where = f"{where} AND {_WALK_SEARCH}" if where else f" WHERE {_WALK_SEARCH}"
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     named.update(walk_q=f"%{escaped}%", limit=int(limit), offset=int(offset))
     direction = "DESC" if descending else "ASC"
-    deadline = time.monotonic() + _WALK_BUDGET_S
-    store.conn.set_progress_handler(lambda: time.monotonic() > deadline, 5000)
+    walk_deadline = time.monotonic() + _WALK_BUDGET_S
+    if deadline is not None:
+        walk_deadline = min(walk_deadline, deadline)
+    store.conn.set_progress_handler(lambda: time.monotonic() > walk_deadline, 5000)
     try:
         return [row[0] for row in store.conn.execute(
             f"SELECT r.id {_JOINS}{where} ORDER BY {SORTS['air_date']} {direction}, sh.name, "
             f"e.number {direction}, CASE r.placement WHEN 'pre' THEN 0 WHEN 'mid' THEN 1 ELSE 2 END, "
             "r.position, r.id LIMIT :limit OFFSET :offset", named)]
     except sqlite3.OperationalError as exc:
+        if _interrupted(exc, deadline):
+            raise OverBudget from None
         if "interrupt" in str(exc):
             return None
         raise
     finally:
+        _set_deadline(store, deadline)
+
+
+def _set_deadline(store: Store, deadline: float | None) -> None:
+    if deadline is None:
         store.conn.set_progress_handler(None, 0)
+    else:
+        store.conn.set_progress_handler(lambda: time.monotonic() > deadline, 2000)
 
 
 def _worth_walking(store: Store, flt: ReadFilter) -> bool:
@@ -126,17 +190,25 @@ def _worth_walking(store: Store, flt: ReadFilter) -> bool:
 
 
 def page_reads_for_view(store: Store, flt: ReadFilter, *, sort: str = "air_date", descending: bool = True,
-                        limit: int = 200, offset: int = 0) -> list[ReadRow]:
+                        limit: int = 200, offset: int = 0, deadline: float | None = None) -> list[ReadRow]:
     """``page_reads`` — the same rows in the same order — trying the walk above first when a search of
-    three characters or more is sorted by air date (the order an index can walk)."""
-    ids = None
-    if sort == "air_date" and _worth_walking(store, flt):
-        ids = _walk_page(store, flt, descending, limit, offset)
-    if ids is None:
-        return page_reads(store, flt, sort=sort, descending=descending, limit=limit, offset=offset)
-    if not ids:
-        return []
-    cur = store.conn.execute(f"{_ROW_SELECT} WHERE r.id IN ({', '.join('?' for _ in ids)})", ids)
-    cols = [d[0] for d in cur.description]
-    by_id = {row[0]: ReadRow(**dict(zip(cols, row, strict=True))) for row in cur}
-    return [by_id[i] for i in ids if i in by_id]
+    three characters or more is sorted by air date (the order an index can walk).
+
+    With a ``deadline`` (``time.monotonic()``), SQLite is interrupted once it passes and
+    :class:`OverBudget` raised: the window's thread never waits longer (``sorted_read_ids`` on a worker
+    gives the same order)."""
+    _set_deadline(store, deadline)
+    try:
+        ids = None
+        if sort == "air_date" and _worth_walking(store, flt):
+            ids = _walk_page(store, flt, descending, limit, offset, deadline)
+        if ids is None:
+            return page_reads(store, flt, sort=sort, descending=descending, limit=limit, offset=offset)
+        return rows_by_ids(store, ids)
+    except sqlite3.OperationalError as exc:
+        if _interrupted(exc, deadline):
+            raise OverBudget from None
+        raise
+    finally:
+        if deadline is not None:
+            store.conn.set_progress_handler(None, 0)

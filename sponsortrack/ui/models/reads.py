@@ -134,14 +134,32 @@ def _link_tooltip(r: ReadRow, chk: LinkCheck | None) -> str | None:
     return "\n".join(lines)
 
 
+def _sorted_ids_task(control, db_path, flt: ReadFilter, sort: str, descending: bool):
+    """Every matching read's id in order, on a worker with its own Store (stops when cancelled)."""
+    from sponsortrack.store import Store
+
+    with Store(db_path) as store:
+        return ssession.sorted_read_ids(store, flt, sort=sort, descending=descending,
+                                        stop=lambda: control.cancelled)
+
+
 class ReadsModel(QAbstractTableModel):
-    """``set_filter`` / ``sort`` re-query; rows arrive ``PAGE`` at a time."""
+    """``set_filter`` / ``sort`` re-query; rows arrive ``PAGE`` at a time.
+
+    With ``tasks`` (the window's task runner), a first page that SQLite cannot give within
+    ``BUDGET_S`` — a sort on a joined column over a million reads, a common word sorted by sponsor — is
+    interrupted and a worker sorts the ids instead; the rows shown stay (the view usable) until it
+    answers, then pages are cut from its ids. After :meth:`defer_until_filter`, nothing is queried
+    before the next ``set_filter``: a view's ``setSortingEnabled`` then only records the order."""
 
     reset_done = Signal()
+    sorting_started = Signal()  # a worker sorts; reset_done follows when its first page is in
+    BUDGET_S = 0.04
 
-    def __init__(self, store, parent=None):
+    def __init__(self, store, parent=None, tasks=None):
         super().__init__(parent)
         self.store = store
+        self.tasks = tasks
         self.filter = ReadFilter()
         self.sort_key = "air_date"
         self.descending = True
@@ -149,11 +167,34 @@ class ReadsModel(QAbstractTableModel):
         self.links: dict[str, LinkCheck] = {}   # promo URL -> latest check, for the rows loaded
         self.exhausted = True
         self._fetching = False
+        self._live = True         # sort() re-queries (False: only records the order)
+        self._queried = False     # a first page has been asked for
+        self._ids = None          # every id in order, when a worker sorted them (array of int64)
+        self._sorting = None      # the worker's task while it sorts
+        self._gen = 0
+
+    def defer_until_filter(self) -> None:
+        """Query nothing until ``set_filter``: the page's first refresh asks for the first page once,
+        not also when its view enables sorting."""
+        self._live = False
+
+    @property
+    def sorting(self) -> bool:
+        """A worker is sorting for the current filter and order (the rows shown are the previous ones)."""
+        return self._sorting is not None
+
+    @property
+    def known_total(self) -> int | None:
+        """How many reads match, when a worker's sort already counted them."""
+        return len(self._ids) if self._ids is not None else None
 
     # -- queries --------------------------------------------------------------------------------
-    def _page(self, offset: int) -> list[ReadRow]:
+    def _page(self, offset: int, deadline: float | None = None) -> list[ReadRow]:
+        if self._ids is not None:
+            return ssession.rows_by_ids(self.store, self._ids[offset:offset + PAGE])
         return ssession.page_reads_for_view(self.store, self.filter, sort=self.sort_key,
-                                            descending=self.descending, limit=PAGE, offset=offset)
+                                            descending=self.descending, limit=PAGE, offset=offset,
+                                            deadline=deadline)
 
     def _latest_checks(self, rows: list[ReadRow]) -> dict[str, LinkCheck]:
         """One query for a page's distinct promo URLs."""
@@ -164,8 +205,42 @@ class ReadsModel(QAbstractTableModel):
 
     @keeps_refs
     def reload(self) -> None:
+        import time
+
+        self._live = self._queried = True
+        self._gen += 1
+        self._ids = None
+        if self._sorting is not None:
+            self._sorting.control.cancel()  # its order is for an older filter or sort
+            self._sorting = None
+        if self.tasks is None:
+            self._show(self._page(0))
+            return
+        try:
+            rows = self._page(0, deadline=time.monotonic() + self.BUDGET_S)
+        except ssession.OverBudget:
+            gen = self._gen
+            self._sorting = self.tasks.start(
+                "Sorting reads", _sorted_ids_task, self.filter, self.sort_key, self.descending,
+                on_done=lambda ids, g=gen: self._sorted(g, ids), on_error=lambda _msg, g=gen: self._sort_failed(g))
+            self.sorting_started.emit()
+            return
+        self._show(rows)
+
+    def _sorted(self, gen: int, ids) -> None:
+        if gen != self._gen or ids is None:
+            return  # superseded, or cancelled
+        self._sorting = None
+        self._ids = ids
+        self._show(self._page(0))
+
+    def _sort_failed(self, gen: int) -> None:
+        if gen == self._gen:
+            self._sorting = None  # the task runner told the window why; the rows shown stay
+
+    def _show(self, rows: list[ReadRow]) -> None:
         self.beginResetModel()
-        self.rows = self._page(0)
+        self.rows = rows
         self.links = self._latest_checks(self.rows)
         self.exhausted = len(self.rows) < PAGE
         self.endResetModel()
@@ -198,6 +273,8 @@ class ReadsModel(QAbstractTableModel):
         self.reload()
 
     def count(self) -> int:
+        if self._ids is not None:
+            return len(self._ids)
         return ssession.count_reads(self.store, self.filter)
 
     def read_at(self, row: int) -> ReadRow:
@@ -211,12 +288,12 @@ class ReadsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self.exhausted and not self._fetching
+        return not parent.isValid() and not self.exhausted and not self._fetching and self._sorting is None
 
     @keeps_refs
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self.exhausted or self._fetching:
-            return
+        if parent.isValid() or self.exhausted or self._fetching or self._sorting is not None:
+            return  # (while a worker sorts, the rows shown are the previous order's)
         self._fetching = True  # views may ask again while rows are being inserted
         try:
             more = self._page(len(self.rows))
@@ -235,9 +312,12 @@ class ReadsModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not (0 <= column < len(COLUMNS)) or not COLUMNS[column].sortable:
             return
-        self.sort_key = COLUMNS[column].key
-        self.descending = order == Qt.SortOrder.DescendingOrder
-        self.reload()
+        key, descending = COLUMNS[column].key, order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.sort_key, self.descending) and self._queried:
+            return  # already in this order (QTableView.sortByColumn asks twice)
+        self.sort_key, self.descending = key, descending
+        if self._live:
+            self.reload()
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):

@@ -153,7 +153,10 @@ class CampaignsPage(QWidget):
         self.pace_note.setWordWrap(True)
         self.reads_label = QLabel()
         self.reads_label.setProperty("role", "h2")
-        self.reads_model = ReadsModel(ctx.store, self)
+        self.reads_model = ReadsModel(ctx.store, self,
+                                      tasks=None if str(ctx.db_path) == ":memory:" else ctx.tasks)
+        self.reads_model.defer_until_filter()
+        self.reads_model.reset_done.connect(self._label_reads)
         self.reads_view = QTableView()
         self.reads_view.setObjectName("campaign_reads")
         self.reads_view.setModel(self.reads_model)
@@ -247,9 +250,14 @@ class CampaignsPage(QWidget):
             f"{' · agency ' + rich(k.agency_name) if k.agency_name else ''}"
             f"<br>Promo: {rich(k.promo_url or '—')}{' · code ' + rich(k.promo_code) if k.promo_code else ''}")
         self._show_pace(k)
-        self.reads_model.set_filter(ReadFilter(campaign_id=k.id))
-        n = len(self.reads_model.rows)
-        self.reads_label.setText(f"Reads ({n}{'+' if not self.reads_model.exhausted else ''})")
+        self.reads_model.set_filter(ReadFilter(campaign_id=k.id))  # its rows arriving: _label_reads
+
+    def _label_reads(self) -> None:
+        m = self.reads_model
+        total = m.known_total  # a worker sorted them all
+        n = len(m.rows)
+        self.reads_label.setText(f"Reads ({total})" if total is not None
+                                 else f"Reads ({n}{'+' if not m.exhausted else ''})")
 
     def _show_pace(self, k) -> None:
         p = getattr(k, "pace", None) if k is not None else None

@@ -92,11 +92,17 @@ class HistoryPage(QWidget):
             top.addWidget(w)
         top.setStretch(0, 1)
 
-        self.model = ReadsModel(ctx.store, self)
+        # sorts SQLite cannot page at once are sorted on a worker (not for an in-memory database,
+        # which a worker cannot open)
+        self.model = ReadsModel(ctx.store, self, tasks=None if str(ctx.db_path) == ":memory:" else ctx.tasks)
+        self.model.reset_done.connect(self._rows_arrived)
+        self.model.sorting_started.connect(self._sorting_started)
+        self._months: list[str] | None = None  # the months that have reads, until reads or episodes change
         self.view = QTableView()
         self.view.setObjectName("history_view")
         self.view.setModel(self.model)
-        self.view.setSortingEnabled(True)
+        self.model.defer_until_filter()
+        self.view.setSortingEnabled(True)  # the model only records the order until the first refresh
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -167,15 +173,30 @@ class HistoryPage(QWidget):
 
     @keeps_refs
     def _on_changed(self, entities: frozenset[str]) -> None:
+        if entities & {c.READS, c.EPISODES}:
+            self._months = None  # counted again on the next refresh
         if c.LINKS in entities and not (entities & self.WATCHES):
             self.model.refresh_links()
+
+    def _sorting_started(self) -> None:
+        self._count_gen += 1  # the worker's sort counts them
+        self._count_timer.stop()
+        self.count_label.setText("Sorting…")
+
+    def _rows_arrived(self) -> None:
+        """A worker's sort arrived: it counted the reads too."""
+        total = self.model.known_total
+        if total is not None:
+            self._count_gen += 1
+            self._count_timer.stop()
+            self._show_count(total)
 
     # -- data ------------------------------------------------------------------------------------
     def _fill_choices(self) -> None:
         self._filling = True
         try:
             for box, first, items in (
-                (self.month, "Any month", [(m, m) for m in ssession.read_months(self.ctx.store)]),
+                (self.month, "Any month", [(m, m) for m in self._read_months()]),
                 (self.sponsor, "Any sponsor", [(s.name, s.id) for s in cat.list_sponsors(self.ctx.store)]),
                 (self.show_box, "Any show", [(s.name, s.id) for s in cat.list_shows(self.ctx.store)]),
             ):
@@ -190,6 +211,11 @@ class HistoryPage(QWidget):
                 box.blockSignals(False)
         finally:
             self._filling = False
+
+    def _read_months(self) -> list[str]:
+        if self._months is None:
+            self._months = ssession.read_months(self.ctx.store)
+        return self._months
 
     def current_filter(self) -> ReadFilter:
         flt = ReadFilter(sponsor_id=_choice(self.sponsor), show_id=_choice(self.show_box),
@@ -217,6 +243,8 @@ class HistoryPage(QWidget):
             self._to_top = True
         self.model.set_filter(flt)
         self._count_gen += 1  # a count still running is for an older filter
+        if self.model.sorting:
+            return  # _sorting_started said so; the worker's sort counts them
         if self.model.exhausted:
             self._count_timer.stop()
             self._show_count(len(self.model.rows))
