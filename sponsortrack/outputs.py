@@ -16,7 +16,9 @@ import contextlib
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from sponsortrack.errors import ValidationError
 
@@ -115,10 +117,12 @@ def check_output(path: str | os.PathLike[str], *, protect: tuple[str | os.PathLi
     return target
 
 
-def write_atomic(data: bytes, path: str | os.PathLike[str], *,
-                 protect: tuple[str | os.PathLike[str], ...] = ()) -> Path:
-    """Write bytes to ``path`` through a temporary file in the same folder and a rename: the file is
-    either the whole new document or untouched; a path that may not be written is one clear message."""
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str], *, protect: tuple[str | os.PathLike[str], ...] = ()
+                  ) -> Iterator[tuple[BinaryIO, Path]]:
+    """``(binary file, target)`` to stream a document into: when the block ends the temporary file (in
+    the same folder) is synced and renamed over ``path``; when it fails — a write error, a database
+    error while rows stream in, Ctrl+C — the temporary file goes and ``path`` is untouched."""
     target = check_output(path, protect=protect)
     parent = target.parent if str(target.parent) else Path(".")
     try:
@@ -127,7 +131,7 @@ def write_atomic(data: bytes, path: str | os.PathLike[str], *,
         raise ValidationError("output", f"cannot write in {parent} ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh, target
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -135,6 +139,18 @@ def write_atomic(data: bytes, path: str | os.PathLike[str], *,
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise ValidationError("output", f"cannot write {target} ({exc.strerror or exc})") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     with contextlib.suppress(OSError):
         os.chmod(target, 0o644)
+
+
+def write_atomic(data: bytes, path: str | os.PathLike[str], *,
+                 protect: tuple[str | os.PathLike[str], ...] = ()) -> Path:
+    """Write bytes to ``path`` through a temporary file in the same folder and a rename: the file is
+    either the whole new document or untouched; a path that may not be written is one clear message."""
+    with atomic_output(path, protect=protect) as (fh, target):
+        fh.write(data)
     return target

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import datetime as dt
+import gc
+import os
+import sqlite3
+import tracemalloc
+
+import pytest
 
 from sponsortrack.pricing import DELIVERED_STATUSES
 from sponsortrack.services import campaigns as camp
@@ -44,3 +52,94 @@ def test_pacing_counts_downloads_only_for_cpm_campaigns(demo_store):
     assert cpm and all(p.delivered_impressions == sum(
         r.units or 0 for r in rsvc.list_reads(demo_store, campaign=p.campaign_id)
         if r.status in DELIVERED_STATUSES) for p in cpm)
+
+
+def _generator():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "make_big_db", Path(__file__).resolve().parents[1] / "bench" / "make_big_db.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    return gen
+
+
+@pytest.fixture(scope="module")
+def networks(tmp_path_factory):
+    """The benchmark's network over one year (about 10,000 reads) and five years (about 50,000), and a
+    year with about 2,000 reads."""
+    gen = _generator()
+    out = {}
+    for key, weeks, reads in ((52, 52, None), (260, 260, None), (2, 52, 2000)):
+        path = tmp_path_factory.mktemp("net") / f"n{key}.db"
+        gen.build(path, reads, seed=5, weeks=weeks)
+        out[key] = path
+    return out
+
+
+def _peak(fn) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _cli(path, *args: str) -> None:
+    from sponsortrack.cli import main
+
+    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+        main(["--db", str(path), *args], standalone_mode=False)
+
+
+@pytest.mark.parametrize(("command", "sizes"), [
+    (("export", "csv", "--what", "reads", "-o", "{out}"), (52, 260)),  # 10,000 and 50,000 reads
+    (("reads", "list", "--format", "json"), (2, 52)),                  # 2,000 and 10,000 reads
+    (("reads", "list", "--format", "csv"), (2, 52)),
+    (("reads", "list", "--format", "table"), (2, 52)),
+])
+def test_export_and_reads_list_memory_does_not_grow_with_rows(networks, tmp_path, command, sizes):
+    """Five times the reads, the same peak of Python memory: rows stream from the cursor to the file or
+    terminal (before, the export held every row object and the whole text, 300 MB at 100,000 reads)."""
+    small, large = networks[sizes[0]], networks[sizes[1]]
+    n_small = sqlite3.connect(small).execute("SELECT count(*) FROM ad_reads").fetchone()[0]
+    n_large = sqlite3.connect(large).execute("SELECT count(*) FROM ad_reads").fetchone()[0]
+    assert n_large > 4.5 * n_small > 1800
+    out = str(tmp_path / "reads.csv")
+    args = [a.format(out=out) for a in command]
+    _cli(small, *args)  # warm up: imports, the store's first open
+    peaks = {}
+    for name, path in (("small", small), ("large", large)):
+        peaks[name] = _peak(lambda p=path: _cli(p, *args))
+    assert peaks["large"] < 1.25 * peaks["small"] + 256 * 1024, peaks
+    if command[0] == "export":
+        with open(out, encoding="utf-8-sig") as fh:
+            assert sum(1 for _ in csv.reader(fh)) == n_large + 1
+
+
+def test_streamed_export_is_the_rows_of_read_rows(demo_store, tmp_path):
+    from sponsortrack.services import export
+
+    path, n = export.stream_csv(export.read_records(demo_store), export.READ_COLUMNS, tmp_path / "a.csv")
+    expected = export.write_csv(export.read_rows(demo_store), export.READ_COLUMNS, tmp_path / "b.csv")
+    assert n == len(export.read_rows(demo_store)) > 0
+    assert path.read_bytes() == expected.read_bytes() == ("\ufeff" + export.csv_text(
+        export.read_rows(demo_store), export.READ_COLUMNS)).encode("utf-8")
+
+
+def test_export_failing_midway_leaves_the_file_as_it_was(demo_store, tmp_path):
+    from sponsortrack.services import export
+
+    target = tmp_path / "reads.csv"
+    target.write_text("old")
+
+    def rows():
+        yield from list(export.read_records(demo_store))[:3]
+        raise sqlite3.OperationalError("disk I/O error")
+
+    with pytest.raises(sqlite3.OperationalError):
+        export.stream_csv(rows(), export.READ_COLUMNS, target)
+    assert target.read_text() == "old" and not list(tmp_path.glob("*.partial"))

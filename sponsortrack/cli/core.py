@@ -502,16 +502,17 @@ def reads_list(ctx: click.Context, fmt: str, **filters) -> None:
     from sponsortrack.services import reads as svc
 
     store = _store(ctx)
-    rows = svc.list_reads(store, descending=False, **_clean_opts(**filters))
+    opts = _clean_opts(**filters)
+    reads = svc.iter_reads(store, descending=False, **opts)  # streamed: memory flat in the reads
     if fmt == "json":
-        out = []
-        for r in rows:
+        def as_json(r) -> dict:
             d = r.to_json()
-            out.append({k: d[k] for k in READ_JSON_KEYS})
-        emit(out, READ_JSON_KEYS, fmt)
+            return {k: d[k] for k in READ_JSON_KEYS}
+
+        emit((as_json(r) for r in reads), READ_JSON_KEYS, fmt)
         return
-    out = []
-    for r in rows:
+
+    def shaped(r) -> dict:
         d = r.to_json()
         price = r.price_minor
         d["price"] = "" if price is None else format_money(price, r.currency or "USD")
@@ -520,13 +521,16 @@ def reads_list(ctx: click.Context, fmt: str, **filters) -> None:
             d["currency"] = r.currency
         d["start"] = format_duration(r.start_seconds)
         d["length"] = format_duration(r.length_seconds)
-        out.append(d)
+        return d
+
     if fmt == "csv":
-        emit(out, [*READ_TABLE_COLUMNS[:-1], "episode_title", "campaign_name", "start", "length", "price",
-                   "currency", "invoice_number", "notes"], fmt)
+        emit((shaped(r) for r in reads), [*READ_TABLE_COLUMNS[:-1], "episode_title", "campaign_name", "start",
+                                          "length", "price", "currency", "invoice_number", "notes"], fmt)
     else:
-        emit(out, READ_TABLE_COLUMNS, fmt, headers={"show_name": "show", "episode_number": "ep",
-                                                    "sponsor_name": "sponsor", "read_type": "type"})
+        passes = iter([reads])  # the table streams the reads twice (widths, then lines)
+        emit(lambda: (shaped(r) for r in next(passes, None) or svc.iter_reads(store, descending=False, **opts)),
+             READ_TABLE_COLUMNS, fmt, headers={"show_name": "show", "episode_number": "ep",
+                                               "sponsor_name": "sponsor", "read_type": "type"})
 
 
 @reads.command("edit")

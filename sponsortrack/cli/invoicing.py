@@ -295,14 +295,24 @@ def export_csv(ctx: click.Context, what: str, month: str | None, sponsor: str | 
     store = _store(ctx)
     if what == "reads":
         filters = {k: val for k, val in (("month", month), ("sponsor", sponsor)) if val}
-        rows = export.read_rows(store, **filters)
+        records = export.read_records(store, **filters)  # streamed from the cursor
         columns = export.READ_COLUMNS
     else:
         rows = export.invoice_rows(store, month=month, sponsor=sponsor)
         columns = export.INVOICE_COLUMNS
+        records = ([r.get(c) for c in columns] for r in rows)
     if output == "-":  # the convention: '-' is standard output (the summary goes to stderr)
-        click.echo(export.csv_text(rows, columns), nl=False)
-        click.echo(f"Wrote {len(rows)} {what} to standard output.", err=True)
+        n = 0
+
+        def counted():
+            nonlocal n
+            for cells in records:
+                n += 1
+                yield cells
+
+        for chunk in export.csv_chunks(counted(), columns):
+            click.echo(chunk, nl=False)
+        click.echo(f"Wrote {n} {what} to standard output.", err=True)
         return
-    path = export.write_csv(rows, columns, output)
-    click.echo(f"Wrote {len(rows)} {what} to {path}.")
+    path, n = export.stream_csv(records, columns, output)
+    click.echo(f"Wrote {n} {what} to {path}.")

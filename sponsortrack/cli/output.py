@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import click
@@ -45,23 +45,42 @@ def store_of(ctx: click.Context):
     return ctx.find_root().obj.store
 
 
-def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, *,
-         headers: dict[str, str] | None = None) -> None:
+Rows = Iterable[dict[str, Any]] | Callable[[], Iterable[dict[str, Any]]]
+_CHUNK = 500  # rows per write: streamed output without a call per row
+
+
+def emit(rows: Rows, columns: Sequence[str], fmt: str, *, headers: dict[str, str] | None = None) -> None:
+    """Print rows as JSON, CSV or a table. ``rows`` is a list, an iterator (JSON and CSV stream it in
+    one pass, memory flat in the rows), or a function giving a fresh iterator each call (the table
+    streams it twice: the column widths first)."""
     if fmt == "json":
-        click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2))
+        _emit_json(rows() if callable(rows) else rows)
         return
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(columns)
-        for r in rows:
+        for i, r in enumerate(rows() if callable(rows) else rows, 1):
             w.writerow([safe_cell("" if r.get(c) is None else r.get(c)) for c in columns])
+            if i % _CHUNK == 0:
+                click.echo(buf.getvalue(), nl=False)
+                buf.seek(0)
+                buf.truncate()
         click.echo(buf.getvalue(), nl=False)
         return
+    if not callable(rows) and not isinstance(rows, Sequence):
+        rows = list(rows)  # a one-pass iterator: the table needs two
+    again: Callable[[], Iterable[dict[str, Any]]] = rows if callable(rows) else (lambda: rows)  # type: ignore[assignment,return-value]
     headers = headers or {}
     titles = [headers.get(c, c.replace("_", " ")) for c in columns]
-    cells = [[table_text(r.get(c)) for c in columns] for r in rows]
-    widths = [max([len(t)] + [min(len(row[i]), 48) for row in cells]) for i, t in enumerate(titles)]
+    widths = [len(t) for t in titles]
+    any_rows = False
+    for r in again():
+        any_rows = True
+        for i, c in enumerate(columns):
+            n = min(len(table_text(r.get(c))), 48)
+            if n > widths[i]:
+                widths[i] = n
 
     def line(values: list[str]) -> str:
         out = []
@@ -72,7 +91,31 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, *,
 
     click.echo(line(titles))
     click.echo("  ".join("-" * w for w in widths))
-    for row in cells:
-        click.echo(line(row))
-    if not rows:
+    lines: list[str] = []
+    for r in again():
+        lines.append(line([table_text(r.get(c)) for c in columns]))
+        if len(lines) >= _CHUNK:
+            click.echo("\n".join(lines))
+            lines.clear()
+    if lines:
+        click.echo("\n".join(lines))
+    if not any_rows:
         click.echo("(none)")
+
+
+def _emit_json(rows: Iterable[dict[str, Any]]) -> None:
+    """``json.dumps(list(rows), indent=2)``, byte for byte, one element at a time."""
+    parts: list[str] = []
+    first = True
+    for r in rows:
+        item = json.dumps(r, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        parts.append(("[\n  " if first else ",\n  ") + item)
+        first = False
+        if len(parts) >= _CHUNK:
+            click.echo("".join(parts), nl=False)
+            parts.clear()
+    if first:
+        click.echo("[]")
+        return
+    parts.append("\n]")
+    click.echo("".join(parts))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -41,21 +42,23 @@ INVOICE_COLUMNS = ["number", "kind", "status", "credit_of", "sponsor", "bill_to"
                    "commission", "net", "tax", "total", "paid_on", "lines", "id"]
 
 
-def read_rows(store, **filters: Any) -> list[dict[str, Any]]:
+def read_records(store, **filters: Any) -> Iterator[list[Any]]:
+    """Each read as its cells in ``READ_COLUMNS`` order, in air-date order, streamed from the cursor
+    (the filters are checked now, before any file is opened)."""
     from sponsortrack.services import reads as rsvc
 
-    out = []
-    for r in rsvc.list_reads(store, sort="air_date", descending=False, **filters):
-        out.append({
-            "read_id": r.id, "air_date": r.air_date, "show": r.show_name, "episode_number": r.episode_number,
-            "episode_title": r.episode_title, "sponsor": r.sponsor_name, "campaign": r.campaign_name,
-            "placement": r.placement, "position": r.position, "read_type": r.read_type,
-            "start_seconds": r.start_seconds, "length_seconds": r.length_seconds, "promo_url": r.promo_url,
-            "promo_code": r.promo_code, "status": r.status, "make_good_of": r.make_good_of, "units": r.units,
-            "amount": amount(r.price_minor, r.currency), "currency": r.currency,
-            "invoice_number": r.invoice_number, "notes": r.notes,
-        })
-    return out
+    return (_read_cells(r) for r in rsvc.iter_reads(store, sort="air_date", descending=False, **filters))
+
+
+def _read_cells(r) -> list[Any]:
+    return [r.id, r.air_date, r.show_name, r.episode_number, r.episode_title, r.sponsor_name, r.campaign_name,
+            r.placement, r.position, r.read_type, r.start_seconds, r.length_seconds, r.promo_url, r.promo_code,
+            r.status, r.make_good_of, r.units, amount(r.price_minor, r.currency), r.currency, r.invoice_number,
+            r.notes]
+
+
+def read_rows(store, **filters: Any) -> list[dict[str, Any]]:
+    return [dict(zip(READ_COLUMNS, cells, strict=True)) for cells in read_records(store, **filters)]
 
 
 def invoice_rows(store, *, month: str | None = None, status: str | None = None,
@@ -76,18 +79,58 @@ def invoice_rows(store, *, month: str | None = None, status: str | None = None,
     return out
 
 
+def safe_cells(values: Iterable[Any]) -> list[Any]:
+    """A row's cells as written: None as an empty cell, text through :func:`safe_cell`."""
+    return ["" if v is None else ("'" + v if v.__class__ is str and v.startswith(FORMULA_START) else v)
+            for v in values]
+
+
 def csv_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(columns)
     for r in rows:
-        w.writerow([safe_cell("" if r.get(c) is None else r.get(c)) for c in columns])
+        w.writerow(safe_cells(r.get(c) for c in columns))
     return buf.getvalue()
 
 
-def write_csv(rows: list[dict[str, Any]], columns: list[str], path: str | os.PathLike[str]) -> Path:
+def csv_chunks(records: Iterable[Sequence[Any]], columns: list[str], every: int = 500) -> Iterator[str]:
+    """:func:`csv_text` of rows given as cells in ``columns`` order, in pieces of ``every`` rows (for
+    standard output: memory flat in the rows)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(columns)
+    for i, cells in enumerate(records, 1):
+        w.writerow(safe_cells(cells))
+        if i % every == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def write_csv(rows: Iterable[dict[str, Any]], columns: list[str], path: str | os.PathLike[str]) -> Path:
     """Write a CSV (UTF-8 with a byte-order mark, so spreadsheets read "Zoë" and "東京" right)
     atomically: the whole file, or nothing."""
-    from sponsortrack.outputs import write_atomic
+    return stream_csv(([r.get(c) for c in columns] for r in rows), columns, path)[0]
 
-    return write_atomic(("\ufeff" + csv_text(rows, columns)).encode("utf-8"), path)
+
+def stream_csv(records: Iterable[Sequence[Any]], columns: list[str], path: str | os.PathLike[str]) -> tuple[Path, int]:
+    """Write rows (cells in ``columns`` order) as they come into the atomic temporary file, so memory
+    stays flat however many there are: ``(path, rows written)``. A failure midway leaves ``path`` as it was."""
+    from sponsortrack.outputs import atomic_output
+
+    n = 0
+    with atomic_output(path) as (fh, target):
+        text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+        try:
+            text.write("\ufeff")
+            w = csv.writer(text, lineterminator="\r\n")
+            w.writerow(columns)
+            for cells in records:
+                w.writerow(safe_cells(cells))
+                n += 1
+            text.flush()
+        finally:
+            text.detach()  # the binary file stays open for atomic_output to sync and rename
+    return target, n

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -361,6 +361,12 @@ def list_reads(store: Store, *, sort: str = "air_date", descending: bool = True,
                offset: int = 0, **filters: Any) -> list[ReadRow]:
     return rstore.list_reads(store, read_filter(store, **filters), sort=sort, descending=descending,
                              limit=limit, offset=offset)
+
+
+def iter_reads(store: Store, *, sort: str = "air_date", descending: bool = True, **filters: Any) -> Iterator[ReadRow]:
+    """``list_reads`` streamed from the cursor, for exports and list commands of any size. The filters
+    are checked before the first row is asked for (a bad one raises here, not midway)."""
+    return rstore.iter_reads(store, read_filter(store, **filters), sort=sort, descending=descending)
 
 
 def count_reads(store: Store, **filters: Any) -> int:

@@ -203,10 +203,14 @@ class ReadRow:
                            first_in_episode=bool(self.first_in_episode))
 
     def to_json(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
+        # every field is a plain value: a shallow copy is ``dataclasses.asdict`` without its deep copy
+        d = {name: getattr(self, name) for name in _READ_ROW_FIELDS}
         d["first_in_episode"] = bool(self.first_in_episode)
         d["price_minor"] = self.price_minor
         return d
+
+
+_READ_ROW_FIELDS = tuple(f.name for f in dataclasses.fields(ReadRow))
 
 
 @dataclass

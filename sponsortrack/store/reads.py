@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +88,8 @@ PRICE_SORT = (
 )
 # Titles in natural order (2, 10, 100): ``natural_key`` is registered on every connection (store.db).
 TITLE_SORT = "natural_key(e.title)"
+
+_READ_ROW_FIELDS = [f.name for f in dataclasses.fields(ReadRow)]
 
 # Sort keys the lists accept, mapped to SQL expressions (never user text in SQL).
 SORTS = {
@@ -176,8 +180,9 @@ def _bind(sql_where: str, params: list[Any]) -> tuple[str, dict[str, Any]]:
     return "".join(out), named
 
 
-def list_reads(store: Store, flt: ReadFilter | None = None, *, sort: str = "air_date", descending: bool = True,
-               limit: int | None = None, offset: int = 0) -> list[ReadRow]:
+def iter_reads(store: Store, flt: ReadFilter | None = None, *, sort: str = "air_date", descending: bool = True,
+               limit: int | None = None, offset: int = 0) -> Iterator[ReadRow]:
+    """The reads of ``list_reads``, one at a time from the cursor (memory flat in the number of rows)."""
     flt = flt or ReadFilter()
     where, params = flt.where()
     where, named = _bind(where, params)
@@ -190,7 +195,17 @@ def list_reads(store: Store, flt: ReadFilter | None = None, *, sort: str = "air_
         named.update(limit=limit, offset=offset)
     cur = store.conn.execute(sql, named)
     cols = [d[0] for d in cur.description]
-    return [ReadRow(**dict(zip(cols, row, strict=True))) for row in cur]
+    positional = cols == _READ_ROW_FIELDS  # the select's columns are the dataclass's fields, in order
+    while batch := cur.fetchmany(500):
+        if positional:
+            yield from (ReadRow(*row) for row in batch)
+        else:
+            yield from (ReadRow(**dict(zip(cols, row, strict=True))) for row in batch)
+
+
+def list_reads(store: Store, flt: ReadFilter | None = None, *, sort: str = "air_date", descending: bool = True,
+               limit: int | None = None, offset: int = 0) -> list[ReadRow]:
+    return list(iter_reads(store, flt, sort=sort, descending=descending, limit=limit, offset=offset))
 
 
 def count_reads(store: Store, flt: ReadFilter | None = None) -> int:
