@@ -143,3 +143,27 @@ def test_export_failing_midway_leaves_the_file_as_it_was(demo_store, tmp_path):
     with pytest.raises(sqlite3.OperationalError):
         export.stream_csv(rows(), export.READ_COLUMNS, target)
     assert target.read_text() == "old" and not list(tmp_path.glob("*.partial"))
+
+
+def test_reconciliation_per_sponsor_reads_only_that_sponsor_and_finds_the_same(demo_store, monkeypatch):
+    """The POP's reconciliation reads the sponsor's reads and the episodes that can hold its exceptions,
+    and finds exactly what reconciling the whole network's month and keeping the sponsor's found."""
+    from sponsortrack.services import reconcile as isvc
+    from sponsortrack.store import imports as istore
+
+    sponsors = [r["id"] for r in demo_store.query("SELECT id FROM sponsors ORDER BY id")]
+    months = ("2019-09", "2019-10", "2019-11", "2019-12")
+    per_sponsor = {(m, s): isvc.reconcile(demo_store, month=m, sponsor_id=s).to_dict()
+                   for m in months for s in sponsors}
+    assert any(d["exceptions"] for d in per_sponsor.values())
+    seen: list[int | None] = []
+    real_eps, real_reads = istore.reconciliation_episodes, istore.reconciliation_reads
+    monkeypatch.setattr(istore, "reconciliation_episodes",  # the whole network's month, as before
+                        lambda store, lo, hi, show_id=None, sponsor_id=None: real_eps(store, lo, hi, show_id))
+    monkeypatch.setattr(istore, "reconciliation_reads",
+                        lambda store, ids, sponsor_id=None: seen.append(sponsor_id) or real_reads(store, ids))
+    for (m, s), d in per_sponsor.items():
+        assert isvc.reconcile(demo_store, month=m, sponsor_id=s).to_dict() == d, (m, s)
+    assert seen and all(s is not None for s in seen)  # the per-sponsor path asked for one sponsor's reads
+    one = real_reads(demo_store, [e["id"] for e in real_eps(demo_store, "2019-10-01", "2019-10-31")], sponsors[0])
+    assert one and {r["sponsor_id"] for r in one} == {sponsors[0]}

@@ -163,8 +163,10 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
     if camp is not None:
         lo, hi = max(lo, camp["start_date"]), min(hi, camp["end_date"])
 
-    episodes = istore.reconciliation_episodes(store, lo, hi, show_id) if lo <= hi else []
-    reads = istore.reconciliation_reads(store, [e["id"] for e in episodes])
+    # For one sponsor, only its reads and the episodes that can hold its exceptions (with notes, or
+    # with a read of it) are read: the rest of the network's month cannot name it.
+    episodes = istore.reconciliation_episodes(store, lo, hi, show_id, sponsor_id) if lo <= hi else []
+    reads = istore.reconciliation_reads(store, [e["id"] for e in episodes], sponsor_id)
     sponsors = _Sponsors(istore.sponsors(store))
     campaigns = _Campaigns(istore.campaigns(store))
     camp_by_id = {c["id"]: c for cs in campaigns.by_sponsor.values() for c in cs}
@@ -232,7 +234,9 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
             if p.promo_code and c["promo_code"] and p.promo_code.casefold() != c["promo_code"].casefold():
                 out.append(exc("promo_code_differs", key, sname, campaign_id=c["id"], in_notes=p.promo_code,
                                expected=c["promo_code"], read_id=rid))
-    return Reconciliation(lo, hi, camp["id"] if camp else None, len(episodes), checked_reads, out,
+    checked_episodes = len(episodes) if sponsor_id is None else (
+        istore.count_reconciliation_episodes(store, lo, hi, show_id) if lo <= hi else 0)
+    return Reconciliation(lo, hi, camp["id"] if camp else None, checked_episodes, checked_reads, out,
                           episodes_without_notes=len(without_notes), without_notes_ids=tuple(without_notes))
 
 

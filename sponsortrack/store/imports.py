@@ -107,8 +107,11 @@ def download_keys(store: Store, episode_ids: Iterable[int]) -> set[tuple[int, in
 
 # --------------------------------------------------------------------------- reconciliation
 
-def reconciliation_episodes(store: Store, date_from: str, date_to: str, show_id: int | None = None) -> list[dict]:
-    """Episodes aired in the range (on their air date) with their notes and show."""
+def reconciliation_episodes(store: Store, date_from: str, date_to: str, show_id: int | None = None,
+                            sponsor_id: int | None = None) -> list[dict]:
+    """Episodes aired in the range (on their air date) with their notes and show. With ``sponsor_id``,
+    only those that can hold one of its exceptions: with show notes (they may name it), or with a read
+    of it."""
     sql = ("SELECT e.id, e.show_id, s.name AS show_name, e.number, e.title, e.show_notes, s.website, "
            "coalesce(e.published_on, e.recorded_on) AS air_date FROM episodes e JOIN shows s ON s.id = e.show_id "
            "WHERE coalesce(e.published_on, e.recorded_on) BETWEEN ? AND ?")
@@ -116,17 +119,32 @@ def reconciliation_episodes(store: Store, date_from: str, date_to: str, show_id:
     if show_id is not None:
         sql += " AND e.show_id = ?"
         params.append(show_id)
+    if sponsor_id is not None:
+        sql += (" AND (coalesce(e.show_notes, '') <> '' OR EXISTS (SELECT 1 FROM ad_reads r "
+                "WHERE r.episode_id = e.id AND r.sponsor_id = ?))")
+        params.append(sponsor_id)
     return store.query(sql + " ORDER BY air_date, s.name, e.number", params)
 
 
-def reconciliation_reads(store: Store, episode_ids: Iterable[int]) -> list[dict]:
+def count_reconciliation_episodes(store: Store, date_from: str, date_to: str, show_id: int | None = None) -> int:
+    sql = "SELECT count(*) FROM episodes e WHERE coalesce(e.published_on, e.recorded_on) BETWEEN ? AND ?"
+    params: list[Any] = [date_from, date_to]
+    if show_id is not None:
+        sql += " AND e.show_id = ?"
+        params.append(show_id)
+    return int(store.scalar(sql, params) or 0)  # type: ignore[arg-type]
+
+
+def reconciliation_reads(store: Store, episode_ids: Iterable[int], sponsor_id: int | None = None) -> list[dict]:
     out: list[dict] = []
+    only = " AND r.sponsor_id = ?" if sponsor_id is not None else ""
     for chunk in _chunks(sorted(set(episode_ids))):
         marks = ", ".join("?" for _ in chunk)
         out += store.query(
             "SELECT r.id, r.episode_id, r.sponsor_id, sp.name AS sponsor_name, r.campaign_id, r.status, "
             "r.promo_url, r.promo_code, r.make_good_of FROM ad_reads r JOIN sponsors sp ON sp.id = r.sponsor_id "
-            f"WHERE r.episode_id IN ({marks}) ORDER BY r.episode_id, r.id", list(chunk))
+            f"WHERE r.episode_id IN ({marks}){only} ORDER BY r.episode_id, r.id",
+            [*chunk, *([sponsor_id] if sponsor_id is not None else [])])
     return out
 
 
