@@ -161,3 +161,23 @@ def test_sorted_ids_stop_when_asked(network):
     ids = ssession.sorted_read_ids(network, ReadFilter(search="podcast"), sort="campaign", descending=True)
     assert list(ids) == [r.id for r in ssession.page_reads(network, ReadFilter(search="podcast"), sort="campaign",
                                                            limit=len(ids))]
+
+
+def test_links_page_reads_on_a_worker_past_its_budget(qtbot, demo_store, tmp_path, monkeypatch):
+    """Past the read budget (grouping a million reads by promo URL takes seconds) the Links page is read
+    on a worker; the page is built and usable meanwhile, then shows the same rows as a read in place."""
+    from sponsortrack.services import links as lsvc
+    from sponsortrack.ui.pages.links import LinksPage
+
+    threads: list[bool] = []
+    real = lsvc.known_promo_urls
+    monkeypatch.setattr(lsvc, "known_promo_urls", lambda store: threads.append(
+        threading.current_thread() is threading.main_thread()) or real(store))
+    monkeypatch.setattr(LinksPage, "READ_BUDGET_S", -1.0)
+    win = make_window(qtbot, demo_store, tmp_path, page="dashboard")
+    page = win.show_page("links")
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
+    assert False in threads  # read on a worker
+    in_place = {p.url for p in real(demo_store)}
+    assert in_place and {r.url for r in page.model.rows} >= in_place
+    assert page.episodes_model.rowCount() == len(lsvc.back_catalogue_report(demo_store))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sqlite3
 import time
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sponsortrack.store import reads as rstore
@@ -166,6 +167,22 @@ def _walk_page(store: Store, flt: ReadFilter, descending: bool, limit: int, offs
         raise
     finally:
         _set_deadline(store, deadline)
+
+
+@contextlib.contextmanager
+def time_budget(store: Store, seconds: float) -> Iterator[None]:
+    """Run the block's queries for at most ``seconds``: past that SQLite is interrupted and
+    :class:`OverBudget` raised (a page then reads the same on a worker instead)."""
+    deadline = time.monotonic() + seconds
+    _set_deadline(store, deadline)
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if _interrupted(exc, deadline):
+            raise OverBudget from None
+        raise
+    finally:
+        store.conn.set_progress_handler(None, 0)
 
 
 def _set_deadline(store: Store, deadline: float | None) -> None:

@@ -126,13 +126,30 @@ class BadgeDelegate(QStyledItemDelegate):
         return size
 
 
+def _read_links(control, db_path, store=None) -> tuple:
+    """What the page shows: known promo URLs, the latest check of each, the episodes to fix (on a
+    worker, its own Store; or on the GUI thread with the window's)."""
+    from sponsortrack.store import Store
+
+    own = store is None
+    if own:
+        store = Store(db_path)
+    try:
+        return lsvc.known_promo_urls(store), lsvc.latest_checks(store), lsvc.back_catalogue_report(store)
+    finally:
+        if own:
+            store.close()
+
+
 class LinksPage(QWidget):
     WATCHES = frozenset({c.LINKS, c.READS, c.CAMPAIGNS, c.SPONSORS})
     title = "Links"
+    READ_BUDGET_S = 0.05
 
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self._read_gen = 0
         self.task: Task | None = None
         self.task_options: dict = {}  # timeout, concurrency, transport (tests point these elsewhere)
         self.last_outcome: CheckOutcome | None = None
@@ -241,10 +258,29 @@ class LinksPage(QWidget):
 
     # -- data -----------------------------------------------------------------------------------
     def refresh(self) -> None:
-        store = self.ctx.store
+        """Read the links and the episodes to fix: on the GUI thread when that takes under
+        ``READ_BUDGET_S`` (SQLite is interrupted past it), else on a worker — the rows shown stay until
+        its answer arrives (a million reads take seconds to group by URL)."""
+        from sponsortrack.store import session as ssession
+
         selected = self.selected_url()
-        promos = lsvc.known_promo_urls(store)
-        latest = lsvc.latest_checks(store)
+        self._read_gen += 1
+        if str(self.ctx.db_path) != ":memory:":
+            try:
+                with ssession.time_budget(self.ctx.store, self.READ_BUDGET_S):
+                    data = _read_links(None, None, self.ctx.store)
+            except ssession.OverBudget:
+                gen = self._read_gen
+                self.ctx.tasks.start("Reading links", _read_links,
+                                     on_done=lambda d, g=gen: self._apply(d, selected) if g == self._read_gen
+                                     and d is not None else None)
+                return
+        else:
+            data = _read_links(None, None, self.ctx.store)
+        self._apply(data, selected)
+
+    def _apply(self, data: tuple, selected: str | None) -> None:
+        promos, latest, back_catalogue = data
         rows: dict[str, LinkRow] = {}
         for p in promos:
             row = rows.get(p.url)
@@ -257,7 +293,7 @@ class LinksPage(QWidget):
         for url, chk in latest.items():  # URLs checked by hand that no read or campaign carries
             rows.setdefault(url, LinkRow(url=url, check=chk))
         self.model.set_rows(list(rows.values()))
-        self.episodes_model.set_items(lsvc.back_catalogue_report(store))
+        self.episodes_model.set_items(back_catalogue)
         self.tabs.setTabText(1, f"Episodes to fix ({self.episodes_model.rowCount()})")
         self._update_summary()
         if selected:
