@@ -167,3 +167,12 @@ def test_reconciliation_per_sponsor_reads_only_that_sponsor_and_finds_the_same(d
     assert seen and all(s is not None for s in seen)  # the per-sponsor path asked for one sponsor's reads
     one = real_reads(demo_store, [e["id"] for e in real_eps(demo_store, "2019-10-01", "2019-10-31")], sponsors[0])
     assert one and {r["sponsor_id"] for r in one} == {sponsors[0]}
+
+
+@pytest.mark.parametrize("today", ["2019-06-01", "2019-10-15", "2019-12-31", "2030-01-01"])
+def test_current_campaigns_in_sql_are_the_page_filter_of_every_campaign(demo_store, today):
+    """The Campaigns page's "Running and upcoming" list, now asked of SQLite, is what filtering every
+    campaign in Python gave."""
+    every = camp.list_campaigns(demo_store)
+    expected = [k for k in every if k.end_date >= today and k.status in ("draft", "active", "paused")]
+    assert [k.id for k in camp.current_campaigns(demo_store, today)] == [k.id for k in expected]

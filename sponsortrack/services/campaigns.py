@@ -192,6 +192,11 @@ def runs_between(status: str, start_date: str, end_date: str, campaign_show_id: 
                                                          or campaign_show_id == show_id)
 
 
+def current_campaigns(store: Store, today: str) -> list[Campaign]:
+    """Running and upcoming campaigns: not ended by ``today``; draft, active or paused."""
+    return campaigns.list_campaigns(store, current_on=today)
+
+
 def active_campaigns(store: Store, on: str, show_id: int | None = None) -> list[Campaign]:
     """Campaigns running on a date (``runs_on``)."""
     day = v.parse_date(on, "date")
@@ -228,7 +233,9 @@ def pacing(store: Store, campaign_ids: list[int] | None = None, as_of: str | Non
     if only_running:
         all_campaigns = {cid: c for cid, c in all_campaigns.items()
                          if runs_between(c.status, c.start_date, c.end_date, None, since or today, today)}
-    delivery = {d["campaign_id"]: d for d in reads.campaign_delivery(store, list(all_campaigns), as_of=as_of)}
+    every = campaign_ids is None and not only_running  # then no id list for SQLite to go through
+    delivery = {d["campaign_id"]: d for d in reads.campaign_delivery(
+        store, None if every else list(all_campaigns), as_of=as_of)}
     out = []
     for cid, c in all_campaigns.items():
         d = delivery.get(cid, {})

@@ -18,9 +18,14 @@ LEFT JOIN shows sh ON sh.id = c.show_id
 
 
 def list_campaigns(store: Store, sponsor_id: int | None = None, status: str | None = None,
-                   active_on: str | None = None, show_id: int | None = None) -> list[Campaign]:
+                   active_on: str | None = None, show_id: int | None = None,
+                   current_on: str | None = None) -> list[Campaign]:
+    """``current_on``: only campaigns not ended by that day and not completed or cancelled."""
     where: list[str] = []
     params: list[Any] = []
+    if current_on is not None:
+        where.append("c.end_date >= ? AND c.status IN ('draft', 'active', 'paused')")
+        params.append(current_on)
     if sponsor_id is not None:
         where.append("c.sponsor_id = ?")
         params.append(sponsor_id)

@@ -12,8 +12,13 @@ from sponsortrack.pricing import read_amount
 T = TypeVar("T")
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
 def from_row(cls: type[T], row: dict[str, Any]) -> T:
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    names = _FIELD_NAMES.get(cls)
+    if names is None:  # once per class, not once per row
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
     return cls(**{k: v for k, v in row.items() if k in names})
 
 

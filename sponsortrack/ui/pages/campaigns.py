@@ -199,18 +199,17 @@ class CampaignsPage(QWidget):
         figures already shown staying until it arrives."""
         store = self.ctx.store
         mode = self.status_filter.currentData()
-        items = camp.list_campaigns(store, status=mode if mode not in (None, "current") else None)
         if mode == "current":
             today = dt.date.today().isoformat()
-            current = [k for k in items if k.end_date >= today and k.status in ("draft", "active", "paused")]
-            # nothing running or upcoming: every campaign, each saying "ended" (never a 2019 one as "active")
-            if current:
-                items = current
-            else:  # nothing runs or is upcoming: every campaign, each saying "ended" (never "active")
+            items = camp.current_campaigns(store, today)  # asked of SQLite, not every campaign filtered here
+            if not items:  # nothing runs or is upcoming: every campaign, each saying "ended" (never "active")
                 self.status_filter.blockSignals(True)
                 self.status_filter.setCurrentIndex(self.status_filter.findData(None))
                 self.status_filter.blockSignals(False)
                 self.ctx.message.emit(f"No campaign is running or upcoming on {today}: all campaigns shown.")
+                items = camp.list_campaigns(store)
+        else:
+            items = camp.list_campaigns(store, status=mode)
         shown = {k.id: getattr(k, "pace", None) for k in self.table.model.items}
         for k in items:
             k.pace = shown.get(k.id)  # type: ignore[attr-defined]
