@@ -144,7 +144,7 @@ def _read_links(control, db_path, store=None) -> tuple:
 class LinksPage(QWidget):
     WATCHES = frozenset({c.LINKS, c.READS, c.CAMPAIGNS, c.SPONSORS})
     title = "Links"
-    READ_BUDGET_S = 0.05
+    READ_BUDGET_S = 0.03
 
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
