@@ -181,3 +181,35 @@ def test_links_page_reads_on_a_worker_past_its_budget(qtbot, demo_store, tmp_pat
     in_place = {p.url for p in real(demo_store)}
     assert in_place and {r.url for r in page.model.rows} >= in_place
     assert page.episodes_model.rowCount() == len(lsvc.back_catalogue_report(demo_store))
+
+
+def test_reconcile_page_past_its_budget_reconciles_on_a_worker(qtbot, demo_store, tmp_path, monkeypatch):
+    """A period too big for the budget (a month of a 200-show network) is reconciled on a worker: the page
+    answers at once and shows the same disagreements when the worker does."""
+    from sponsortrack.services import reconcile as rc
+    from sponsortrack.ui.pages.reconcile import ReconcilePage
+
+    threads: list[bool] = []
+    real = rc.reconcile
+    monkeypatch.setattr(rc, "reconcile", lambda *a, **k: threads.append(
+        threading.current_thread() is threading.main_thread()) or real(*a, **k))
+    monkeypatch.setattr(ReconcilePage, "BUDGET_S", -1.0)
+    win = make_window(qtbot, demo_store, tmp_path, page="reports")
+    page = win.show_page("reconcile")
+    page.month_from.setText("2019-10")
+    page.month_to.setText("2019-10")
+    page.refresh()
+    qtbot.waitUntil(lambda: page.result is not None and page.result.date_from == "2019-10-01", timeout=10_000)
+    assert threads[-1] is False  # the answer came from a worker
+    expected = real(demo_store, month="2019-10")
+    assert [(e.kind, e.episode_number, e.sponsor_name) for e in page.model.items] == [
+        (e.kind, e.episode_number, e.sponsor_name) for e in expected.exceptions] == [
+        ("logged_not_in_notes", 61, "Fastly")]
+    assert "1 disagreement" in page.summary.text()
+
+
+def test_reconcile_stops_when_asked(demo_store):
+    from sponsortrack.services import reconcile as rc
+
+    with pytest.raises(rc.Stopped):
+        rc.reconcile(demo_store, month="2019-10", should_stop=lambda: True)

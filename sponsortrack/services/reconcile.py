@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,9 +133,13 @@ class Reconciliation:
                 "exceptions": [e.to_dict() for e in self.exceptions]}
 
 
+class Stopped(Exception):
+    """``reconcile``'s ``should_stop`` said so (the window's time budget ran out: a worker does it)."""
+
+
 def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None = None,
               date_from: str | None = None, date_to: str | None = None, show: str | int | None = None,
-              sponsor_id: int | None = None) -> Reconciliation:
+              sponsor_id: int | None = None, should_stop: Callable[[], bool] | None = None) -> Reconciliation:
     """Compare published show notes with logged reads for a month, a campaign or a date range.
 
     Exceptions: reads logged whose sponsor the notes do not name; sponsors the notes name with no
@@ -181,6 +186,8 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
     checked_reads = 0
     without_notes: list[int] = []
     for ep in episodes:
+        if should_stop is not None and should_stop():
+            raise Stopped
         ep_reads = reads_by_ep.get(ep["id"], [])
         checked_reads += len(ep_reads)
 

@@ -73,14 +73,28 @@ def month_shift(month: str, delta: int) -> str:
     return f"{n // 12:04d}-{n % 12 + 1:02d}"
 
 
+def _reconcile_task(control, db_path, lo: str, hi: str, show_id: int | None) -> rc.Reconciliation | None:
+    """The reconciliation on a worker with its own Store (stops when cancelled)."""
+    from sponsortrack.store import Store
+
+    with Store(db_path) as store:
+        try:
+            return rc.reconcile(store, date_from=lo, date_to=hi, show=show_id, should_stop=lambda: control.cancelled)
+        except rc.Stopped:
+            return None
+
+
 class ReconcilePage(QWidget):
     WATCHES = frozenset({c.READS, c.EPISODES, c.SHOWS, c.SPONSORS, c.CAMPAIGNS})
     title = "Reconcile"
+    BUDGET_S = 0.08  # on the GUI thread at most this long; past it a worker reconciles
 
     def __init__(self, ctx: c.AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.result: rc.Reconciliation | None = None
+        self._gen = 0
+        self._task = None  # the worker reconciling, when the budget ran out
         head = QLabel("Reconcile show notes and reads")
         head.setProperty("role", "h1")
         last = default_month(store=ctx.store)
@@ -184,18 +198,58 @@ class ReconcilePage(QWidget):
         return v.month_bounds(lo)[0], v.month_bounds(hi)[1]
 
     def refresh(self) -> None:
+        """Reconcile on the GUI thread when that takes under ``BUDGET_S`` (a month of a 200-show network
+        parses hundreds of show notes), else on a worker, the disagreements shown staying until it answers."""
+        import time
+
+        from sponsortrack.store import session as ssession
+
         self._fill_shows()
         self.error.hide()
+        self._gen += 1
+        if self._task is not None:
+            self._task.control.cancel()  # for an older period or show
+            self._task = None
         try:
             lo, hi = self._period()
             if lo > hi:
                 raise SponsortrackError("to: the last month comes before the first")
             show_id = self.show_box.currentData() or None
-            self.result = rc.reconcile(self.ctx.store, date_from=lo, date_to=hi, show=show_id)
+            if str(self.ctx.db_path) == ":memory:":
+                self.result = rc.reconcile(self.ctx.store, date_from=lo, date_to=hi, show=show_id)
+            else:
+                deadline = time.monotonic() + self.BUDGET_S
+                try:
+                    with ssession.time_budget(self.ctx.store, self.BUDGET_S):
+                        self.result = rc.reconcile(self.ctx.store, date_from=lo, date_to=hi, show=show_id,
+                                                   should_stop=lambda: time.monotonic() > deadline)
+                except (ssession.OverBudget, rc.Stopped):
+                    gen = self._gen
+                    self._task = self.ctx.tasks.start("Reconciling", _reconcile_task, lo, hi, show_id,
+                                                      on_done=lambda r, g=gen: self._arrived(g, r),
+                                                      on_error=lambda msg, g=gen: self._failed(g, msg))
+                    return
         except SponsortrackError as exc:
             self.error.setText(str(exc))
             self.error.show()
             return
+        self._show_result()
+
+    def _arrived(self, gen: int, result) -> None:
+        if gen == self._gen:
+            self._task = None
+        if gen == self._gen and result is not None:
+            self.result = result
+            self._show_result()
+
+    def _failed(self, gen: int, message: str) -> None:
+        if gen == self._gen:
+            self._task = None
+            self.error.setText(message)
+            self.error.show()
+
+    def _show_result(self) -> None:
+        assert self.result is not None
         self.model.set_items(self.result.exceptions)
         self._place_buttons()
         self.summary.setText(self.summary_text(self.result))
