@@ -291,9 +291,16 @@ def measure(db: Path, runs: int, tmp: Path, heavy_runs: int) -> dict:
     res["bare_rss"] = bare_rss
 
     # the window, in its own process
-    _t, gui_rss, err = timed([sys.executable, str(Path(__file__)), "--probe-gui", str(db),
-                              "--settings", str(tmp / "probe.ini")], 1, env=env)  # after a warm-up: compiled
-    gui = json.loads([ln for ln in err.splitlines() if ln.startswith("{")][-1])
+    # after a warm-up (compiled modules, as installed), the best of two runs of each figure: the machine
+    # is shared, and a single run can catch another process's burst
+    gui: dict = {}
+    gui_rss = 0.0
+    for i in range(2):
+        _t, rss, err = timed([sys.executable, str(Path(__file__)), "--probe-gui", str(db),
+                              "--settings", str(tmp / "probe.ini")], 0 if i else 1, env=env)
+        one = json.loads([ln for ln in err.splitlines() if ln.startswith("{")][-1])
+        gui = {k: min(v, gui[k]) if k in gui and isinstance(v, float) else v for k, v in one.items()}
+        gui_rss = max(gui_rss, rss)
     res["gui"] = gui
     res["gui_rss"] = gui_rss
 

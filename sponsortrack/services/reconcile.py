@@ -170,9 +170,16 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
 
     # For one sponsor, only its reads and the episodes that can hold its exceptions (with notes, or
     # with a read of it) are read: the rest of the network's month cannot name it.
+    def check() -> None:
+        if should_stop is not None and should_stop():
+            raise Stopped
+
     episodes = istore.reconciliation_episodes(store, lo, hi, show_id, sponsor_id) if lo <= hi else []
+    check()
     reads = istore.reconciliation_reads(store, [e["id"] for e in episodes], sponsor_id)
+    check()
     sponsors = _Sponsors(istore.sponsors(store))
+    check()
     campaigns = _Campaigns(istore.campaigns(store))
     camp_by_id = {c["id"]: c for cs in campaigns.by_sponsor.values() for c in cs}
     reads_by_ep: dict[int, list[dict]] = defaultdict(list)
@@ -186,8 +193,7 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
     checked_reads = 0
     without_notes: list[int] = []
     for ep in episodes:
-        if should_stop is not None and should_stop():
-            raise Stopped
+        check()
         ep_reads = reads_by_ep.get(ep["id"], [])
         checked_reads += len(ep_reads)
 

@@ -87,7 +87,7 @@ def _reconcile_task(control, db_path, lo: str, hi: str, show_id: int | None) -> 
 class ReconcilePage(QWidget):
     WATCHES = frozenset({c.READS, c.EPISODES, c.SHOWS, c.SPONSORS, c.CAMPAIGNS})
     title = "Reconcile"
-    BUDGET_S = 0.08  # on the GUI thread at most this long; past it a worker reconciles
+    BUDGET_S = 0.05  # on the GUI thread at most about this long; past it a worker reconciles
 
     def __init__(self, ctx: c.AppContext, parent: QWidget | None = None):
         super().__init__(parent)
