@@ -70,7 +70,7 @@ def emit(rows: Rows, columns: Sequence[str], fmt: str, *, headers: dict[str, str
         return
     if not callable(rows) and not isinstance(rows, Sequence):
         rows = list(rows)  # a one-pass iterator: the table needs two
-    again: Callable[[], Iterable[dict[str, Any]]] = rows if callable(rows) else (lambda: rows)  # type: ignore[assignment,return-value]
+    again: Callable[[], Iterable[dict[str, Any]]] = rows if callable(rows) else (lambda: rows)
     headers = headers or {}
     titles = [headers.get(c, c.replace("_", " ")) for c in columns]
     widths = [len(t) for t in titles]

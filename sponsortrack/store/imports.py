@@ -132,7 +132,7 @@ def count_reconciliation_episodes(store: Store, date_from: str, date_to: str, sh
     if show_id is not None:
         sql += " AND e.show_id = ?"
         params.append(show_id)
-    return int(store.scalar(sql, params) or 0)  # type: ignore[arg-type]
+    return int(store.scalar(sql, params) or 0)
 
 
 def reconciliation_reads(store: Store, episode_ids: Iterable[int], sponsor_id: int | None = None) -> list[dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -222,7 +223,7 @@ class CampaignsPage(QWidget):
         if str(self.ctx.db_path) == ":memory:":
             self._apply_pacing(gen, _pacing(None, None, ids, store))
             return
-        self.ctx.tasks.start("Campaign pacing", _pacing, ids, on_done=lambda pace, g=gen: self._apply_pacing(g, pace))
+        self.ctx.tasks.start("Campaign pacing", _pacing, ids, on_done=functools.partial(self._apply_pacing, gen))
 
     def _apply_pacing(self, gen: int, pace: dict | None) -> None:
         if gen != self._pace_gen or pace is None:

@@ -9,7 +9,8 @@ of the sponsor's domains; an episode without notes is counted, never listed.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -34,6 +35,9 @@ from sponsortrack.ui import context as c
 from sponsortrack.ui import operations as ops
 from sponsortrack.ui.models.table import Column, ObjectTableModel, RawSortProxy
 from sponsortrack.ui.pages.invoices import default_month
+
+if TYPE_CHECKING:
+    from sponsortrack.ui.tasks import Task
 
 PROBLEM = {
     "logged_not_in_notes": "read logged, the notes leave the sponsor out",
@@ -94,7 +98,7 @@ class ReconcilePage(QWidget):
         self.ctx = ctx
         self.result: rc.Reconciliation | None = None
         self._gen = 0
-        self._task = None  # the worker reconciling, when the budget ran out
+        self._task: Task | None = None  # the worker reconciling, when the budget ran out
         head = QLabel("Reconcile show notes and reads")
         head.setProperty("role", "h1")
         last = default_month(store=ctx.store)
@@ -226,8 +230,8 @@ class ReconcilePage(QWidget):
                 except (ssession.OverBudget, rc.Stopped):
                     gen = self._gen
                     self._task = self.ctx.tasks.start("Reconciling", _reconcile_task, lo, hi, show_id,
-                                                      on_done=lambda r, g=gen: self._arrived(g, r),
-                                                      on_error=lambda msg, g=gen: self._failed(g, msg))
+                                                      on_done=functools.partial(self._arrived, gen),
+                                                      on_error=functools.partial(self._failed, gen))
                     return
         except SponsortrackError as exc:
             self.error.setText(str(exc))
