@@ -261,15 +261,15 @@ class LinksPage(QWidget):
         """Read the links and the episodes to fix: on the GUI thread when that takes under
         ``READ_BUDGET_S`` (SQLite is interrupted past it), else on a worker — the rows shown stay until
         its answer arrives (a million reads take seconds to group by URL)."""
-        from sponsortrack.store import session as ssession
+        from sponsortrack.services import budget
 
         selected = self.selected_url()
         self._read_gen += 1
         if str(self.ctx.db_path) != ":memory:":
             try:
-                with ssession.time_budget(self.ctx.store, self.READ_BUDGET_S):
+                with budget.time_budget(self.ctx.store, self.READ_BUDGET_S):
                     data = _read_links(None, None, self.ctx.store)
-            except ssession.OverBudget:
+            except budget.OverBudget:
                 gen = self._read_gen
                 self.ctx.tasks.start("Reading links", _read_links,
                                      on_done=lambda d, g=gen: self._apply(d, selected) if g == self._read_gen

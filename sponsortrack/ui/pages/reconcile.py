@@ -206,7 +206,7 @@ class ReconcilePage(QWidget):
         parses hundreds of show notes), else on a worker, the disagreements shown staying until it answers."""
         import time
 
-        from sponsortrack.store import session as ssession
+        from sponsortrack.services import budget
 
         self._fill_shows()
         self.error.hide()
@@ -224,10 +224,10 @@ class ReconcilePage(QWidget):
             else:
                 deadline = time.monotonic() + self.BUDGET_S
                 try:
-                    with ssession.time_budget(self.ctx.store, self.BUDGET_S):
+                    with budget.time_budget(self.ctx.store, self.BUDGET_S):
                         self.result = rc.reconcile(self.ctx.store, date_from=lo, date_to=hi, show=show_id,
                                                    should_stop=lambda: time.monotonic() > deadline)
-                except (ssession.OverBudget, rc.Stopped):
+                except (budget.OverBudget, rc.Stopped):
                     gen = self._gen
                     self._task = self.ctx.tasks.start("Reconciling", _reconcile_task, lo, hi, show_id,
                                                       on_done=functools.partial(self._arrived, gen),
