@@ -6,6 +6,9 @@ import os
 import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Pages read on the window's thread within a wall-clock budget, else on a worker: a loaded machine must not
+# send a small test database down the worker path a test did not ask for (tests that want it set -1).
+os.environ.setdefault("SPONSORTRACK_GUI_BUDGET_S", "3600")
 
 from pathlib import Path
 

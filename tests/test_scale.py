@@ -176,3 +176,14 @@ def test_current_campaigns_in_sql_are_the_page_filter_of_every_campaign(demo_sto
     every = camp.list_campaigns(demo_store)
     expected = [k for k in every if k.end_date >= today and k.status in ("draft", "active", "paused")]
     assert [k.id for k in camp.current_campaigns(demo_store, today)] == [k.id for k in expected]
+
+
+def test_a_pages_budget_comes_from_the_environment_when_set(monkeypatch):
+    from sponsortrack.services.budget import BUDGET_ENV, gui_budget
+
+    monkeypatch.delenv(BUDGET_ENV, raising=False)
+    assert gui_budget(0.04) == 0.04
+    monkeypatch.setenv(BUDGET_ENV, "2.5")
+    assert gui_budget(0.04) == 2.5
+    monkeypatch.setenv(BUDGET_ENV, "soon")
+    assert gui_budget(0.04) == 0.04

@@ -4,6 +4,23 @@ for the faces, which take only services from the core)."""
 
 from __future__ import annotations
 
+import os
+
 from sponsortrack.store.session import OverBudget, time_budget
 
-__all__ = ["OverBudget", "time_budget"]
+#: overrides every page's budget when set (seconds); the test suite sets it large so that a loaded
+#: machine never sends a small test database down the worker path a test did not ask for
+BUDGET_ENV = "SPONSORTRACK_GUI_BUDGET_S"
+
+
+def gui_budget(default: float) -> float:
+    """A page's budget on the window's thread: ``default`` seconds unless ``$SPONSORTRACK_GUI_BUDGET_S``
+    says otherwise."""
+    raw = os.environ.get(BUDGET_ENV, "").strip()
+    try:
+        return float(raw) if raw else default
+    except ValueError:
+        return default
+
+
+__all__ = ["BUDGET_ENV", "OverBudget", "gui_budget", "time_budget"]

@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from sponsortrack.money import format_money
+from sponsortrack.services.budget import gui_budget
 from sponsortrack.store import session as ssession
 from sponsortrack.store.models import ReadRow
 from sponsortrack.store.reads import ReadFilter
@@ -154,7 +155,7 @@ class ReadsModel(QAbstractTableModel):
 
     reset_done = Signal()
     sorting_started = Signal()  # a worker sorts; reset_done follows when its first page is in
-    BUDGET_S = 0.04
+    BUDGET_S = gui_budget(0.04)
 
     def __init__(self, store, parent=None, tasks=None):
         super().__init__(parent)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from sponsortrack.services import links as lsvc
+from sponsortrack.services.budget import gui_budget
 from sponsortrack.ui import context as c
 from sponsortrack.ui.models.links import (
     ChainModel,
@@ -144,7 +145,7 @@ def _read_links(control, db_path, store=None) -> tuple:
 class LinksPage(QWidget):
     WATCHES = frozenset({c.LINKS, c.READS, c.CAMPAIGNS, c.SPONSORS})
     title = "Links"
-    READ_BUDGET_S = 0.03
+    READ_BUDGET_S = gui_budget(0.03)
 
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)

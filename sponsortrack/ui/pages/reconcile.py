@@ -31,6 +31,7 @@ from sponsortrack.errors import SponsortrackError
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import reads as rd
 from sponsortrack.services import reconcile as rc
+from sponsortrack.services.budget import gui_budget
 from sponsortrack.ui import context as c
 from sponsortrack.ui import operations as ops
 from sponsortrack.ui.models.table import Column, ObjectTableModel, RawSortProxy
@@ -91,7 +92,7 @@ def _reconcile_task(control, db_path, lo: str, hi: str, show_id: int | None) -> 
 class ReconcilePage(QWidget):
     WATCHES = frozenset({c.READS, c.EPISODES, c.SHOWS, c.SPONSORS, c.CAMPAIGNS})
     title = "Reconcile"
-    BUDGET_S = 0.05  # on the GUI thread at most about this long; past it a worker reconciles
+    BUDGET_S = gui_budget(0.05)  # on the GUI thread at most about this long; past it a worker reconciles
 
     def __init__(self, ctx: c.AppContext, parent: QWidget | None = None):
         super().__init__(parent)
