@@ -24,6 +24,22 @@ from sponsortrack.ui.context import AppContext
 from sponsortrack.ui.models.table import Column, ObjectTableModel, RawSortProxy
 
 
+def record_view(name: str, proxy: RawSortProxy, *, row_height: int) -> QTableView:
+    """A read-only table of records over ``proxy``: sorted by its first column, one row selected at a time."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(row_height)
+    return view
+
+
 class RecordTable(QWidget):
     """Search + table + buttons for one kind of record, with an editor dialog class."""
 
@@ -34,17 +50,7 @@ class RecordTable(QWidget):
         self.model = ObjectTableModel(columns, self)
         self.proxy = RawSortProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.view = QTableView()
-        self.view.setObjectName(f"{kind}_view")
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view = record_view(f"{kind}_view", self.proxy, row_height=24)
         self.view.setWordWrap(False)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)

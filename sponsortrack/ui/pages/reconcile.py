@@ -12,16 +12,13 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +32,7 @@ from sponsortrack.services.budget import gui_budget
 from sponsortrack.ui import context as c
 from sponsortrack.ui import operations as ops
 from sponsortrack.ui.models.table import Column, ObjectTableModel, RawSortProxy
+from sponsortrack.ui.pages.base import record_view
 from sponsortrack.ui.pages.invoices import default_month
 
 if TYPE_CHECKING:
@@ -137,17 +135,7 @@ class ReconcilePage(QWidget):
         self.model = ObjectTableModel(COLUMNS, self)
         self.proxy = RawSortProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.view = QTableView()
-        self.view.setObjectName("reconcile_view")
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(30)
+        self.view = record_view("reconcile_view", self.proxy, row_height=30)  # room for a row's button
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setSectionResizeMode(COLUMNS.index(PROBLEM_COLUMN), QHeaderView.ResizeMode.Stretch)
         for i, col in enumerate(COLUMNS):
