@@ -219,35 +219,53 @@ def read_table(source: bytes | str | Path) -> Table:
     sample = text[:20_000]
     delimiter = _sniff_delimiter(sample)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    headers: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    problems: list[RowProblem] = []
     csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
     number = 0  # spreadsheet row: one per CSV record, a quoted multi-line cell stays one row
-    try:
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        nonlocal number
         for cells in reader:
             number += 1
-            if headers is None:
-                if not any(c.strip() for c in cells):
-                    continue
-                if len(cells) > MAX_COLUMNS:
-                    raise ValidationError("file", f"row {number}: the header has {len(cells):,} columns; "
-                                                  f"at most {MAX_COLUMNS:,} can be imported")
-                headers = [c.strip() for c in cells]
-                continue
-            if not any(c.strip() for c in cells):
-                continue  # blank rows are skipped, as a spreadsheet would
-            rows.append((number, cells))
-            if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
-                problems.append(RowProblem(number, "row",
-                                           f"has {len(cells)} cells but the header has {len(headers)} columns"))
-            if len(rows) > MAX_ROWS:
-                raise ValidationError("file", f"has more than {MAX_ROWS:,} rows")
+            yield number, cells
+
+    try:
+        headers, rows, problems = _collect(numbered())
     except csv.Error as exc:
         raise ValidationError("file", f"row {number + 1}: not valid CSV ({exc})") from None
     if headers is None:
         raise ValidationError("file", "has no header row")
     return Table(headers, rows, encoding, delimiter, problems)
+
+
+def _collect(records: Iterator[tuple[int, list[str]]]
+             ) -> tuple[list[str] | None, list[tuple[int, list[str]]], list[RowProblem]]:
+    """The header (the first row with text) and the rows after it, of numbered rows of cells, CSV's or a
+    worksheet's: blank rows skipped as a spreadsheet would, an absurdly wide header or too many rows refused,
+    over-long cells cut and rows wider than the header reported as problems."""
+    headers: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    problems: list[RowProblem] = []
+    for number, cells in records:
+        if headers is None:
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > MAX_COLUMNS:
+                raise ValidationError("file", f"row {number}: the header has {len(cells):,} columns; "
+                                              f"at most {MAX_COLUMNS:,} can be imported")
+            headers = [c.strip() for c in cells]
+            continue
+        if not any(c.strip() for c in cells):
+            continue  # blank rows are skipped, as a spreadsheet would
+        if any(len(c) > MAX_CELL for c in cells):
+            problems.append(RowProblem(number, "row", f"has a cell longer than {MAX_CELL:,} characters"))
+            cells = [c[:MAX_CELL] for c in cells]
+        rows.append((number, cells))
+        if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
+            problems.append(RowProblem(number, "row",
+                                       f"has {len(cells)} cells but the header has {len(headers)} columns"))
+        if len(rows) > MAX_ROWS:
+            raise ValidationError("file", f"has more than {MAX_ROWS:,} rows")
+    return headers, rows, problems
 
 
 def _cell_text(value: object) -> str:
@@ -290,32 +308,15 @@ def _read_xlsx(data: bytes) -> Table:
         sheets = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"] or wb.worksheets
         if not sheets:
             raise ValidationError("file", "is an Excel workbook with no worksheet")
-        headers: list[str] | None = None
-        rows: list[tuple[int, list[str]]] = []
-        problems: list[RowProblem] = []
-        for number, values in enumerate(sheets[0].iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v) for v in values]
-            while cells and not cells[-1].strip():
-                cells.pop()
-            if headers is None:
-                if not any(c.strip() for c in cells):
-                    continue
-                if len(cells) > MAX_COLUMNS:
-                    raise ValidationError("file", f"row {number}: the header has {len(cells):,} columns; "
-                                                  f"at most {MAX_COLUMNS:,} can be imported")
-                headers = [c.strip() for c in cells]
-                continue
-            if not any(c.strip() for c in cells):
-                continue
-            if any(len(c) > MAX_CELL for c in cells):
-                problems.append(RowProblem(number, "row", f"has a cell longer than {MAX_CELL:,} characters"))
-                cells = [c[:MAX_CELL] for c in cells]
-            rows.append((number, cells))
-            if len(cells) > len(headers):
-                problems.append(RowProblem(number, "row",
-                                           f"has {len(cells)} cells but the header has {len(headers)} columns"))
-            if len(rows) > MAX_ROWS:
-                raise ValidationError("file", f"has more than {MAX_ROWS:,} rows")
+
+        def numbered() -> Iterator[tuple[int, list[str]]]:
+            for number, values in enumerate(sheets[0].iter_rows(values_only=True), start=1):
+                cells = [_cell_text(v) for v in values]
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                yield number, cells
+
+        headers, rows, problems = _collect(numbered())
     finally:
         wb.close()
     if headers is None:
