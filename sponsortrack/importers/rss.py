@@ -16,8 +16,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import feedparser
-
 from sponsortrack import validation
 from sponsortrack.errors import ValidationError
 
@@ -126,6 +124,8 @@ def parse_feed(data: bytes) -> ParsedFeed:
         raise ValidationError("feed", "is empty")
     if len(data) > MAX_FEED_BYTES:
         raise ValidationError("feed", f"is larger than {MAX_FEED_BYTES // (1024 * 1024)} MB")
+    import feedparser  # here, not at import: the window's reconcile page imports this module too
+
     # bytes, never a str: feedparser would treat a str as a file name or URL to fetch
     parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     if parsed.get("bozo"):
