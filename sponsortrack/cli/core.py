@@ -126,7 +126,7 @@ def episodes() -> None:
 
 @episodes.command("list")
 @click.option("--show", help="Only this show.")
-@click.option("--search", help="Title or number contains.")
+@click.option("--search", help="Title contains, or the number (5, #5, S2E5).")
 @click.option("--limit", type=click.IntRange(1), help="At most this many.")
 @format_option
 @click.pass_context
@@ -136,12 +136,16 @@ def episodes_list(ctx: click.Context, show: str | None, search: str | None, limi
     from sponsortrack.services import catalog
 
     rows = []
+    from sponsortrack.validation import format_duration
+
     for e in catalog.list_episodes(_store(ctx), show=show, search=search, limit=limit):
         d = asdict(e)
         if fmt != "json":
             d.pop("show_notes")
+            d["duration"] = format_duration(e.duration_seconds)
         rows.append(d)
-    emit(rows, ["id", "show_name", "number", "title", "recorded_on", "published_on", "read_count"], fmt)
+    emit(rows, ["id", "show_name", "season", "number", "title", "published_on", "duration", "episode_type",
+                "read_count"], fmt)
 
 
 def _episode_options(f):
@@ -151,6 +155,9 @@ def _episode_options(f):
         click.option("--published", "published_on", help="Release date, YYYY-MM-DD."),
         click.option("--guid"),
         click.option("--link"),
+        click.option("--duration", "duration_seconds", help="Length of the audio (seconds, M:SS or H:MM:SS)."),
+        click.option("--type", "episode_type", help="full, trailer or bonus."),
+        click.option("--enclosure", "enclosure_url", help="URL of the audio file."),
         click.option("--notes-file", type=click.File("r", encoding="utf-8"), help="Show notes from a file."),
     ]):
         f = opt(f)
@@ -159,41 +166,51 @@ def _episode_options(f):
 
 @episodes.command("add")
 @click.option("--show", required=True)
-@click.option("--number", help="Episode number (default: the next one).")
+@click.option("--season", help="Season, for a show whose numbers restart each season.")
+@click.option("--number", help="Episode number (default: the next one in its season).")
 @_episode_options
 @click.pass_context
-def episodes_add(ctx: click.Context, show: str, number: str | None, notes_file, **opts) -> None:
+def episodes_add(ctx: click.Context, show: str, season: str | None, number: str | None, notes_file, **opts) -> None:
+    from sponsortrack import validation as v
     from sponsortrack.services import catalog
 
     store = _store(ctx)
     values = _clean_opts(**opts)
-    values["number"] = number if number is not None else catalog.next_episode_number(store, show)
+    if season is not None:
+        values["season"] = v.positive_int(season, "season", maximum=catalog.MAX_SEASON)
+    values["number"] = number if number is not None else catalog.next_episode_number(store, show,
+                                                                                     values.get("season"))
     if notes_file is not None:
         values["show_notes"] = notes_file.read()
     if "title" not in values:
         raise click.UsageError("Missing option '--title'.")
     ep = catalog.add_episode(store, show, **values)
-    click.echo(f"Added {ep.show_name} episode {ep.number}: {ep.title} (id {ep.id}).")
+    click.echo(f"Added {ep.show_name} episode {ep.code}: {ep.title} (id {ep.id}).")
 
 
 @episodes.command("edit")
 @click.option("--show", required=True)
-@click.option("--episode", "number", required=True, help="The episode's number.")
+@click.option("--episode", "number", required=True, help="The episode's number (5, or S2E5 in a seasoned show).")
+@click.option("--season", help="The episode's season (or give --episode S2E5).")
 @click.option("--new-number", help="Change the episode number.")
+@click.option("--new-season", help="Change the season ('none' for a show without seasons).")
 @_episode_options
 @click.pass_context
-def episodes_edit(ctx: click.Context, show: str, number: str, new_number: str | None, notes_file, **opts) -> None:
+def episodes_edit(ctx: click.Context, show: str, number: str, season: str | None, new_number: str | None,
+                  new_season: str | None, notes_file, **opts) -> None:
     from sponsortrack.services import catalog
 
     store = _store(ctx)
-    ep = catalog.resolve_episode(store, show, number)
+    ep = catalog.resolve_episode(store, show, number, season)
     values = _clean_opts(**opts)
     if new_number is not None:
         values["number"] = new_number
+    if new_season is not None:
+        values["season"] = None if new_season.strip().lower() in ("none", "") else new_season
     if notes_file is not None:
         values["show_notes"] = notes_file.read()
     ep = catalog.edit_episode(store, ep.id, **values)
-    click.echo(f"Updated {ep.show_name} episode {ep.number}: {ep.title}.")
+    click.echo(f"Updated {ep.show_name} episode {ep.code}: {ep.title}.")
 
 
 # -- sponsors & agencies -------------------------------------------------------------------------
@@ -439,7 +456,8 @@ def campaigns_pacing(ctx: click.Context, as_of: str | None, show_all: bool, fmt:
 
 @click.command()
 @click.option("--show", required=True)
-@click.option("--episode", required=True, help="Episode number.")
+@click.option("--episode", required=True, help="Episode number (5, or S2E5 in a seasoned show).")
+@click.option("--season", help="The episode's season (or give --episode S2E5).")
 @click.option("--sponsor", required=True)
 @click.option("--placement", required=True, help="pre, mid or post.")
 @click.option("--url", "promo_url", help="Promo URL as read (default: the campaign's).")
@@ -455,17 +473,17 @@ def campaigns_pacing(ctx: click.Context, as_of: str | None, show_all: bool, fmt:
 @click.option("--price", "price_override", help="Price override for this read (e.g. 0 or 950.00).")
 @click.option("--notes")
 @click.pass_context
-def log(ctx: click.Context, show: str, episode: str, sponsor: str, **opts) -> None:
+def log(ctx: click.Context, show: str, episode: str, season: str | None, sponsor: str, **opts) -> None:
     """Log one read of an episode."""
     from sponsortrack.services import catalog
     from sponsortrack.services import reads as svc
 
     store = _store(ctx)
-    ep = catalog.resolve_episode(store, show, episode)
+    ep = catalog.resolve_episode(store, show, episode, season)
     rid = svc.log_read(store, ep.id, sponsor=sponsor, **_clean_opts(**opts))
     r = svc.get_read(store, rid)
     where = f"{r.placement}-roll #{r.position}"
-    click.echo(f"Logged read {rid}: {r.sponsor_name}, {r.show_name} {r.episode_number}, {where}"
+    click.echo(f"Logged read {rid}: {r.sponsor_name}, {r.show_name} {r.episode_code}, {where}"
                + (f", {r.promo_url}" if r.promo_url else "") + (f", code {r.promo_code}" if r.promo_code else "")
                + (f", campaign {r.campaign_name}" if r.campaign_name else ", no campaign") + ".")
     same = svc.same_spot_reads(store, rid)

@@ -66,7 +66,7 @@ def quantity_text(ln: InvoiceLine, currency: str) -> str:
 
 def line_note(ln: InvoiceLine) -> str:
     """The part of a read line's description beyond show and episode (make-good, credit, units source)."""
-    base = f"{ln.show_name} {episode_label(ln.episode_number, ln.episode_title)}"
+    base = f"{ln.show_name} {episode_label(ln.episode_number, ln.episode_title, ln.episode_season)}"
     desc = ln.description or ""
     if desc.startswith(base):
         return desc[len(base):].strip().removeprefix("(").removesuffix(")")
@@ -86,12 +86,13 @@ def line_rows(doc: InvoiceDocument) -> list[list]:
     nth: dict[int, int] = {}
     for ln in doc.invoice.lines:
         if ln.read_id is not None and ln.show_name:
-            key = (ln.show_name, ln.episode_number, ln.episode_title, ln.air_date, ln.placement)
+            key = (ln.show_name, ln.episode_season, ln.episode_number, ln.episode_title, ln.air_date, ln.placement)
             seen[key] = seen.get(key, 0) + 1
             nth[ln.position] = seen[key]
     for ln in doc.invoice.lines:
         if ln.read_id is not None and ln.show_name:
-            what = [bold(ln.show_name), Markup("<br/>"), esc(episode_label(ln.episode_number, ln.episode_title))]
+            what = [bold(ln.show_name), Markup("<br/>"),
+                    esc(episode_label(ln.episode_number, ln.episode_title, ln.episode_season))]
             note = line_note(ln)
             if note:
                 what += [Markup('<br/><font size="6.5" color="#59636e">'), esc(note), Markup("</font>")]

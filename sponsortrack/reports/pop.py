@@ -30,6 +30,11 @@ FINE = {"ok", "redirected"}
 UNKNOWN = {"unchecked"}
 
 
+
+def _code(r) -> str:
+    """`` #59`` or `` S2 E5`` after a show's name (nothing for an unnumbered episode)."""
+    return f" {r.episode_code}" if r.episode_code else ""
+
 def io_label(io_number: str | None) -> str:
     """``IO-DO-2019-07`` stays as it is; a bare ``1931`` becomes ``IO 1931`` (never "IO IO-...")."""
     if not io_number:
@@ -141,8 +146,7 @@ def log_rows(data: PopData) -> list[list]:
     end = Markup("</font>")
     rows: list[list] = [[para(h, st.head_right if i == 5 else st.head) for i, h in enumerate(LOG_HEADERS)]]
     for r in data.delivered:
-        ep = [bold(r.show_name + ("" if r.episode_number is None else f" #{r.episode_number}")), Markup("<br/>"),
-              esc(r.episode_title)]
+        ep = [bold(r.show_name + _code(r)), Markup("<br/>"), esc(r.episode_title)]
         link = data.episode_links.get(r.episode_id)
         if link:
             ep += [small, esc(short_url(link)), end]
@@ -177,13 +181,13 @@ def not_delivered_rows(data: PopData) -> list[list]:
     for r in data.not_delivered:
         mg = data.make_goods.get(r.id)
         if mg is not None:
-            where = f"{mg.show_name}" + ("" if mg.episode_number is None else f" #{mg.episode_number}")
+            where = f"{mg.show_name}" + _code(mg)
             made = f"{'aired' if mg.status in DELIVERED_STATUSES else mg.status} {long_date(mg.air_date)}, " \
                    f"{_spot(mg).lower()} in {where}"
         else:
             made = "owed"
         why = "flagged: not delivered as booked" if r.status == "flagged" else "scheduled, not confirmed as aired"
-        ep = r.show_name + ("" if r.episode_number is None else f" #{r.episode_number}") + f" {r.episode_title}"
+        ep = r.show_name + _code(r) + f" {r.episode_title}"
         rows.append([r.air_date or "", para(ep, st.cell), para(_spot(r), st.cell), para(why, st.cell),
                      para(made, st.cell)])
     return rows

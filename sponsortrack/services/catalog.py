@@ -11,7 +11,7 @@ from sponsortrack import validation as v
 from sponsortrack.errors import ConflictError, NotFoundError, ValidationError
 from sponsortrack.money import parse_percent
 from sponsortrack.store import Store, catalog
-from sponsortrack.store.models import Agency, Episode, Show, Sponsor
+from sponsortrack.store.models import Agency, Episode, Show, Sponsor, episode_code, parse_episode_code
 
 T = TypeVar("T")
 
@@ -115,7 +115,10 @@ def list_shows(store: Store) -> list[Show]:
 
 # -- episodes -------------------------------------------------------------------------------
 
-EPISODE_FIELDS = {"number", "title", "guid", "recorded_on", "published_on", "link", "show_notes"}
+EPISODE_FIELDS = {"number", "title", "guid", "recorded_on", "published_on", "link", "show_notes", "season",
+                  "duration_seconds", "episode_type", "enclosure_url", "enclosure_type", "enclosure_length"}
+EPISODE_TYPES = ("full", "trailer", "bonus")
+MAX_SEASON = 1000
 
 
 def clean_episode(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -134,15 +137,41 @@ def clean_episode(values: dict[str, Any], *, partial: bool = False) -> dict[str,
         out["link"] = v.normalize_url(values["link"], "link")
     if "show_notes" in values:
         out["show_notes"] = v.text(values["show_notes"], "show_notes", max_len=200_000)
+    if "season" in values:
+        out["season"] = v.positive_int(values["season"], "season", allow_none=True, maximum=MAX_SEASON)
+    if "duration_seconds" in values:
+        out["duration_seconds"] = v.parse_duration(values["duration_seconds"], "duration")
+        if out["duration_seconds"] is not None and out["duration_seconds"] > 7 * 86400:
+            raise ValidationError("duration", "is longer than a week")
+    if "episode_type" in values:
+        out["episode_type"] = v.choice(values["episode_type"], "episode_type", EPISODE_TYPES, default="full")
+    if "enclosure_url" in values:
+        out["enclosure_url"] = v.normalize_url(values["enclosure_url"], "enclosure_url")
+    if "enclosure_type" in values:
+        out["enclosure_type"] = v.text(values["enclosure_type"], "enclosure_type", max_len=100)
+    if "enclosure_length" in values:
+        out["enclosure_length"] = v.non_negative_int(values["enclosure_length"], "enclosure_length")
     return out
+
+
+def _taken(store: Store, show: Show | Episode, number: int | None, season: int | None,
+           episode_id: int | None = None) -> None:
+    """Refuse a (season, number) another episode of the show already has."""
+    if number is None:
+        return
+    show_id = show.id if isinstance(show, Show) else show.show_id
+    other = catalog.find_episode(store, show_id, number, season)
+    if other is not None and other.id != episode_id:
+        name = show.name if isinstance(show, Show) else show.show_name
+        raise ValidationError("number", f"{name} already has episode "
+                                        f"{number if season is None else episode_code(number, season)}")
 
 
 def check_new_episode(store: Store, show: str | int | Show, values: dict[str, Any]) -> dict[str, Any]:
     """The rules a new episode must pass (``add_episode``; undo checks an episode it puts back with them)."""
     sh = resolve_show(store, show)
     clean = clean_episode(values)
-    if clean.get("number") is not None and catalog.find_episode(store, sh.id, clean["number"]):
-        raise ValidationError("number", f"{sh.name} already has episode {clean['number']}")
+    _taken(store, sh, clean.get("number"), clean.get("season"))
     clean["show_id"] = sh.id
     return clean
 
@@ -156,10 +185,8 @@ def add_episode(store: Store, show: str | int | Show, **values: Any) -> Episode:
 def edit_episode(store: Store, episode_id: int, **changes: Any) -> Episode:
     ep = get_episode(store, episode_id)
     clean = clean_episode(changes, partial=True)
-    if clean.get("number") is not None:
-        other = catalog.find_episode(store, ep.show_id, clean["number"])
-        if other and other.id != ep.id:
-            raise ValidationError("number", f"{ep.show_name} already has episode {clean['number']}")
+    if "number" in clean or "season" in clean:
+        _taken(store, ep, clean.get("number", ep.number), clean.get("season", ep.season), ep.id)
     catalog.update_episode(store, episode_id, clean)
     return catalog.get_episode(store, episode_id)  # type: ignore[return-value]
 
@@ -175,13 +202,40 @@ def get_episode(store: Store, episode_id: int) -> Episode:
     return _get("episode", catalog.get_episode, store, episode_id)
 
 
-def resolve_episode(store: Store, show: str | int | Show, number: object) -> Episode:
+def resolve_episode(store: Store, show: str | int | Show, number: object, season: object = None) -> Episode:
+    """An episode by its number in its show: ``5``, ``#5``, ``S2E5`` / ``S2 E5``, or ``5`` with ``season=2``.
+
+    Without a season, the season-less episode with that number; else the one season that has it; a number
+    that several seasons have is ambiguous (the message lists them)."""
     sh = resolve_show(store, show)
-    n = v.positive_int(number, "episode", maximum=100_000)
-    ep = catalog.find_episode(store, sh.id, n)
-    if ep is None:
+    if isinstance(number, int) and not isinstance(number, bool):
+        code: tuple[int | None, int] | None = (None, number) if number > 0 else None
+    else:
+        code = parse_episode_code(number)
+    if code is None:
+        n = v.positive_int(number, "episode", maximum=100_000)  # raises the usual one-line message
+        code = (None, n)  # type: ignore[assignment]
+    s_code, n = code  # type: ignore[misc]
+    v.positive_int(n, "episode", maximum=100_000)
+    s_arg = v.positive_int(season, "season", allow_none=True, maximum=MAX_SEASON)
+    if s_code is not None and s_arg is not None and s_code != s_arg:
+        raise ValidationError("season", f"{s_arg} contradicts the episode's S{s_code}")
+    s = s_code if s_code is not None else s_arg
+    if s is not None:
+        ep = catalog.find_episode(store, sh.id, n, s)
+        if ep is None:
+            raise NotFoundError("episode", f"{sh.name} has no episode {episode_code(n, s)}")
+        return ep
+    found = catalog.episodes_numbered(store, sh.id, n)
+    if found and found[0].season is None:
+        return found[0]
+    if len(found) == 1:
+        return found[0]
+    if not found:
         raise NotFoundError("episode", f"{sh.name} has no episode {n}")
-    return ep
+    which = ", ".join(e.code for e in found)
+    raise ValidationError("episode", f"{sh.name} has episode {n} in several seasons ({which}): give the season "
+                                     f"(S{found[-1].season}E{n}, or --season)")
 
 
 def list_episodes(store: Store, show: str | int | Show | None = None, search: str | None = None,
@@ -190,8 +244,8 @@ def list_episodes(store: Store, show: str | int | Show | None = None, search: st
     return catalog.list_episodes(store, show_id=show_id, search=search, limit=limit)
 
 
-def next_episode_number(store: Store, show: str | int | Show) -> int:
-    return catalog.next_episode_number(store, resolve_show(store, show).id)
+def next_episode_number(store: Store, show: str | int | Show, season: int | None = None) -> int:
+    return catalog.next_episode_number(store, resolve_show(store, show).id, season)
 
 
 # -- agencies -------------------------------------------------------------------------------

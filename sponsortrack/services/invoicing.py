@@ -137,10 +137,11 @@ def line_for_read(r: ReadRow, snapshot: tuple[int, str] | None = None) -> dict[s
                                               f"{max_amount_text(r.currency or 'USD')}); check its units and rate")
     common = {
         "read_id": r.id, "show_name": r.show_name, "episode_number": r.episode_number,
+        "episode_season": r.episode_season,
         "episode_title": r.episode_title, "air_date": r.air_date, "placement": r.placement,
         "read_type": r.read_type, "promo": promo_text(r.promo_url, r.promo_code), "amount_minor": amount,
     }
-    ep = f"{r.show_name} {episode_label(r.episode_number, r.episode_title)}"
+    ep = f"{r.show_name} {episode_label(r.episode_number, r.episode_title, r.episode_season)}"
     if r.make_good_of is not None:
         return {**common, "kind": "make_good", "pricing": "make_good", "units": 1, "rate_minor": 0,
                 "description": f"Make-good for read {r.make_good_of}: {ep}"}
@@ -176,7 +177,7 @@ def make_good_context(store: Store, lines: list[dict[str, Any]]) -> None:
         orig = rstore.get_read_row(store, rid)
         if orig is None:
             continue
-        what = f"{orig.show_name} {episode_label(orig.episode_number, orig.episode_title)}"
+        what = f"{orig.show_name} {episode_label(orig.episode_number, orig.episode_title, orig.episode_season)}"
         day = _day_text(orig.air_date)
         # customer text: the read it replaces by day, spot and episode, never by our internal read id
         ln["description"] = (f"Make-good, no charge: replaces the {day} {orig.placement}-roll in {what}"
@@ -296,7 +297,8 @@ def _lines_from_reads(store: Store, reads: list[ReadRow], warnings: list[str]) -
     for r in reads:
         if r.price_minor is None:
             if r.pricing == "cpm":
-                warnings.append(f"read {r.id} ({r.show_name} {episode_label(r.episode_number, None)}, "
+                ep = episode_label(r.episode_number, None, r.episode_season)
+                warnings.append(f"read {r.id} ({r.show_name} {ep}, "
                                 f"{r.air_date}) has no download count within the campaign's window yet; "
                                 f"it stays unbilled until downloads are recorded")
             else:
@@ -635,7 +637,8 @@ def invoice_document(store: Store, ref: str | int, *, as_issued: bool = False) -
     if inv.status == "draft" and inv.kind == "invoice" and inv.period_start and inv.period_end:
         for r in _billable(store, inv.sponsor_id, inv.period_start, inv.period_end, inv.id):
             if r.campaign_id == inv.campaign_id and r.pricing == "cpm" and r.price_minor is None:
-                doc.held_back.append(f"{r.show_name} {episode_label(r.episode_number, r.episode_title)}, "
+                ep = episode_label(r.episode_number, r.episode_title, r.episode_season)
+                doc.held_back.append(f"{r.show_name} {ep}, "
                                      f"{_day_text(r.air_date)}")
     if as_issued:
         if inv.status != "draft":

@@ -7,7 +7,7 @@ from typing import Any
 
 from sponsortrack.store import base
 from sponsortrack.store.db import Store
-from sponsortrack.store.models import Agency, Episode, Show, Sponsor, from_row
+from sponsortrack.store.models import Agency, Episode, Show, Sponsor, from_row, parse_episode_code
 
 # -- shows ----------------------------------------------------------------------------------
 
@@ -66,8 +66,13 @@ def list_episodes(store: Store, show_id: int | None = None, search: str | None =
         params.append(show_id)
     if search:
         like = f"%{search}%"
-        where.append("(e.title LIKE ? OR CAST(e.number AS TEXT) = ? OR e.guid = ?)")
-        params += [like, search.strip().lstrip("#"), search]
+        code = parse_episode_code(search)
+        if code is not None and code[0] is not None:   # "S2E5", "s2 e5"
+            where.append("(e.title LIKE ? OR (e.season = ? AND e.number = ?))")
+            params += [like, code[0], code[1]]
+        else:
+            where.append("(e.title LIKE ? OR CAST(e.number AS TEXT) = ? OR e.guid = ?)")
+            params += [like, search.strip().lstrip("#"), search]
     sql = _EPISODE_SELECT
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -104,14 +109,24 @@ def get_episode(store: Store, episode_id: int) -> Episode | None:
     return from_row(Episode, r) if r else None
 
 
-def find_episode(store: Store, show_id: int, number: int) -> Episode | None:
-    r = store.query_one(_EPISODE_SELECT + " WHERE e.show_id = ? AND e.number = ?", [show_id, number])
+def find_episode(store: Store, show_id: int, number: int, season: int | None = None) -> Episode | None:
+    """The show's episode with this number in this season (``None``: the season-less one)."""
+    r = store.query_one(_EPISODE_SELECT + " WHERE e.show_id = ? AND coalesce(e.season, 0) = ? AND e.number = ?",
+                        [show_id, season or 0, number])
     return from_row(Episode, r) if r else None
 
 
-def next_episode_number(store: Store, show_id: int) -> int:
-    return int(store.scalar("SELECT coalesce(max(number), 0) + 1 FROM episodes WHERE show_id = ?",
-                            [show_id]) or 1)
+def episodes_numbered(store: Store, show_id: int, number: int) -> list[Episode]:
+    """Every episode of the show with this number, whatever its season (season-less first)."""
+    rows = store.query(_EPISODE_SELECT + " WHERE e.show_id = ? AND e.number = ? ORDER BY coalesce(e.season, 0)",
+                       [show_id, number])
+    return [from_row(Episode, r) for r in rows]
+
+
+def next_episode_number(store: Store, show_id: int, season: int | None = None) -> int:
+    """The number after the highest in that season of the show (``None``: its season-less episodes)."""
+    return int(store.scalar("SELECT coalesce(max(number), 0) + 1 FROM episodes WHERE show_id = ? "
+                            "AND coalesce(season, 0) = ?", [show_id, season or 0]) or 1)
 
 
 def insert_episode(store: Store, values: dict[str, Any]) -> int:

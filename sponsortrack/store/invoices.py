@@ -39,6 +39,7 @@ class InvoiceLine:
     pricing: str | None = None
     units: int | None = None
     rate_minor: int | None = None
+    episode_season: int | None = None
 
 
 @dataclass
@@ -107,7 +108,8 @@ LEFT JOIN invoices o ON o.id = i.credit_of
 """
 
 LINE_COLUMNS = ("position", "kind", "read_id", "description", "show_name", "episode_number", "episode_title",
-                "air_date", "placement", "read_type", "promo", "pricing", "units", "rate_minor", "amount_minor")
+                "air_date", "placement", "read_type", "promo", "pricing", "units", "rate_minor", "amount_minor",
+                "episode_season")
 
 
 def _invoice(row: dict, lines: bool) -> Invoice:

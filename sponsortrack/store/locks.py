@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from sponsortrack.errors import ConflictError, SponsortrackError, ValidationError
+from sponsortrack.store.models import episode_code
 
 READ_EDIT = "locked: billed read edited"
 READ_DELETE = "locked: billed read deleted"
@@ -18,12 +19,14 @@ EPISODE_PUBLISHED = "locked: billed episode published_on"
 EPISODE_RECORDED = "locked: billed episode recorded_on"
 EPISODE_SHOW = "locked: billed episode show"
 EPISODE_NUMBER = "locked: billed episode number"
+EPISODE_SEASON = "locked: billed episode season"
 INVOICE = "locked: issued invoice changed"
 INVOICE_LINE = "locked: issued invoice line changed"
 
 _EPISODE_FIELDS = {EPISODE_PUBLISHED: ("published_on", "its air date"),
                    EPISODE_RECORDED: ("recorded_on", "its air date"),
-                   EPISODE_SHOW: ("show", "its show"), EPISODE_NUMBER: ("number", "its number")}
+                   EPISODE_SHOW: ("show", "its show"), EPISODE_NUMBER: ("number", "its number"),
+                   EPISODE_SEASON: ("season", "its season")}
 
 
 def is_lock(exc: BaseException) -> bool:
@@ -57,9 +60,10 @@ def lock_error(conn: sqlite3.Connection, exc: BaseException, table: str | None =
             "SELECT i.id, i.number, r.id FROM ad_reads r JOIN invoices i ON i.id = r.invoice_id "
             "WHERE r.episode_id = ? AND i.status IN ('issued', 'paid') ORDER BY r.id",
             [row_id]).fetchall() if row_id is not None else []
-        ep = conn.execute("SELECT s.name, e.number, e.title FROM episodes e JOIN shows s ON s.id = e.show_id "
-                          "WHERE e.id = ?", [row_id]).fetchone() if row_id is not None else None
-        episode = (f"{ep[0]} #{ep[1]}" if ep[1] is not None else f"{ep[0]} {ep[2]!r}") if ep else "this episode"
+        ep = conn.execute("SELECT s.name, e.number, e.title, e.season FROM episodes e JOIN shows s "
+                          "ON s.id = e.show_id WHERE e.id = ?", [row_id]).fetchone() if row_id is not None else None
+        episode = (f"{ep[0]} {episode_code(ep[1], ep[3])}" if ep[1] is not None else f"{ep[0]} {ep[2]!r}") \
+            if ep else "this episode"
         reads = ", ".join(str(r[2]) for r in rows[:5]) + (", …" if len(rows) > 5 else "")
         billed = (f"read{'s' if len(rows) > 1 else ''} {reads} of {episode} "
                   f"{'are' if len(rows) > 1 else 'is'} billed on {_invoices_text(rows)}") if rows \

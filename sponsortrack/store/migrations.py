@@ -368,6 +368,11 @@ def _billed_lock_triggers(db: Database) -> None:
                 "ON n.id = l.invoice_id WHERE n.credit_of = OLD.invoice_id AND n.kind = 'credit_note' "
                 "AND n.status IN ('issued', 'paid') AND l.read_id = OLD.id)")
     air = "coalesce({p}.published_on, {p}.recorded_on)"
+    # from schema v8 on an episode's identity is (show, season, number): its season is locked too
+    seasons = "season" in {c.name for c in db["episodes"].columns}
+    season_of = ", season" if seasons else ""
+    season_changed = " OR OLD.season IS NOT NEW.season" if seasons else ""
+    season_case = f"WHEN OLD.season IS NOT NEW.season THEN RAISE(ABORT, '{locks.EPISODE_SEASON}') " if seasons else ""
     statements = {
         "lock_billed_read_edit": (
             f"BEFORE UPDATE ON ad_reads WHEN OLD.invoice_id IS NOT NULL AND {_BILLED} "
@@ -381,11 +386,11 @@ def _billed_lock_triggers(db: Database) -> None:
             f"BEFORE DELETE ON ad_reads WHEN OLD.invoice_id IS NOT NULL AND {_BILLED}",
             f"SELECT RAISE(ABORT, '{locks.READ_DELETE}');"),
         "lock_billed_episode": (
-            f"BEFORE UPDATE OF published_on, recorded_on, show_id, number ON episodes "
+            f"BEFORE UPDATE OF published_on, recorded_on, show_id, number{season_of} ON episodes "
             f"WHEN ({air.format(p='OLD')} IS NOT {air.format(p='NEW')} OR OLD.show_id IS NOT NEW.show_id "
-            f"OR OLD.number IS NOT NEW.number) AND {_EPISODE_BILLED}",
+            f"OR OLD.number IS NOT NEW.number{season_changed}) AND {_EPISODE_BILLED}",
             f"SELECT CASE WHEN OLD.show_id IS NOT NEW.show_id THEN RAISE(ABORT, '{locks.EPISODE_SHOW}') "
-            f"WHEN OLD.number IS NOT NEW.number THEN RAISE(ABORT, '{locks.EPISODE_NUMBER}') "
+            f"WHEN OLD.number IS NOT NEW.number THEN RAISE(ABORT, '{locks.EPISODE_NUMBER}') {season_case}"
             f"WHEN OLD.published_on IS NOT NEW.published_on THEN RAISE(ABORT, '{locks.EPISODE_PUBLISHED}') "
             f"ELSE RAISE(ABORT, '{locks.EPISODE_RECORDED}') END;"),
         "lock_issued_invoice": (
@@ -514,3 +519,38 @@ def m007_scale_indexes(db: Database) -> None:
     latest download snapshot per episode, a show's episodes by air date."""
     for name, target in SCALE_INDEXES.items():
         db.execute(f"CREATE INDEX {name} ON {target}")
+
+
+# -- schema v8 (m008): seasons, and what a feed says about each episode ----------------------------------
+
+#: The episode types of ``itunes:episodeType``.
+EPISODE_TYPES = ("full", "trailer", "bonus")
+
+
+@migrations()
+def m008_seasons(db: Database) -> None:
+    """Episodes get a season (NULL: the show has none), duration, episode type and enclosure; an episode's
+    identity in its show becomes (season, number), so a feed whose numbers restart each season imports
+    every episode. A season-less number and a seasoned one never collide (``coalesce(season, 0)``: "#5"
+    and "S1 E5" are two episodes). Invoice lines keep the season of the episode they bill.
+
+    Columns are added (``ALTER TABLE``), never rebuilt, so every trigger and index on episodes stays; the
+    triggers are re-created at the end so the billed lock covers the season and the audit and lock triggers
+    of invoice lines cover their new column."""
+    ex = db.execute
+    ex("ALTER TABLE episodes ADD COLUMN season INTEGER CHECK (season IS NULL OR season BETWEEN 1 AND 1000)")
+    ex("ALTER TABLE episodes ADD COLUMN duration_seconds INTEGER "
+       "CHECK (duration_seconds IS NULL OR duration_seconds BETWEEN 0 AND 604800)")
+    ex("ALTER TABLE episodes ADD COLUMN episode_type TEXT NOT NULL DEFAULT 'full' "
+       f"{_in('episode_type', EPISODE_TYPES)}")
+    ex("ALTER TABLE episodes ADD COLUMN enclosure_url TEXT "
+       "CHECK (enclosure_url IS NULL OR length(enclosure_url) <= 4096)")
+    ex("ALTER TABLE episodes ADD COLUMN enclosure_type TEXT "
+       "CHECK (enclosure_type IS NULL OR length(enclosure_type) <= 100)")
+    ex("ALTER TABLE episodes ADD COLUMN enclosure_length INTEGER "
+       "CHECK (enclosure_length IS NULL OR enclosure_length >= 0)")
+    ex("DROP INDEX episodes_show_number")
+    ex("CREATE UNIQUE INDEX episodes_show_season_number ON episodes(show_id, coalesce(season, 0), number) "
+       "WHERE number IS NOT NULL")
+    ex("ALTER TABLE invoice_lines ADD COLUMN episode_season INTEGER")
+    rebuild_triggers(db)

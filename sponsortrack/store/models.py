@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -22,9 +23,35 @@ def from_row(cls: type[T], row: dict[str, Any]) -> T:
     return cls(**{k: v for k, v in row.items() if k in names})
 
 
-def episode_label(number: int | None, title: str | None) -> str:
-    """How every face names an episode within its show: ``#12 Title``, or the title alone."""
-    return f"#{number} {title or ''}".strip() if number is not None else (title or "")
+def episode_label(number: int | None, title: str | None, season: int | None = None) -> str:
+    """How every face names an episode within its show: ``#12 Title``, ``S2 E5 Title`` in a show with
+    seasons, or the title alone."""
+    return f"{episode_code(number, season)} {title or ''}".strip()
+
+
+def episode_code(number: int | None, season: int | None = None) -> str:
+    """How an episode is named in its show: ``S2 E5`` when the show has seasons, else ``#5``
+    (``S2`` alone for a seasoned episode without a number, ``""`` for neither)."""
+    if season is not None:
+        return f"S{season} E{number}" if number is not None else f"S{season}"
+    return f"#{number}" if number is not None else ""
+
+
+_CODE_RE = re.compile(r"\s*(?:s(?:eason)?\s*(\d{1,4})(?:\s*[,.:/-]\s*|\s+|(?=e)))?"
+                      r"(?:#|e(?:p(?:isode)?)?\.?\s*)?(\d{1,6})\s*", re.I)
+
+
+def parse_episode_code(text: object) -> tuple[int | None, int] | None:
+    """``"S2E5"``, ``"s2 e5"``, ``"S2 E5"``, ``"Season 2 Episode 5"`` -> (2, 5); ``"5"``, ``"#5"``, ``"E5"``
+    -> (None, 5); anything else -> None. Zero is no season or number."""
+    m = _CODE_RE.fullmatch(str(text or ""))
+    if not m:
+        return None
+    season = int(m.group(1)) if m.group(1) is not None else None
+    number = int(m.group(2))
+    if number == 0 or season == 0:
+        return None
+    return season, number
 
 
 @dataclass
@@ -49,6 +76,12 @@ class Episode:
     published_on: str | None = None
     link: str | None = None
     show_notes: str | None = None
+    season: int | None = None
+    duration_seconds: int | None = None
+    episode_type: str = "full"           # full / trailer / bonus (itunes:episodeType)
+    enclosure_url: str | None = None
+    enclosure_type: str | None = None
+    enclosure_length: int | None = None
     show_name: str | None = None
     read_count: int = 0
     created_at: str | None = None
@@ -59,8 +92,13 @@ class Episode:
         return self.published_on or self.recorded_on
 
     @property
+    def code(self) -> str:
+        """``S2 E5`` or ``#5`` (see :func:`episode_code`)."""
+        return episode_code(self.number, self.season)
+
+    @property
     def label(self) -> str:
-        return episode_label(self.number, self.title)
+        return episode_label(self.number, self.title, self.season)
 
 
 @dataclass
@@ -191,10 +229,15 @@ class ReadRow:
     notes: str | None = None
     source: str = "manual"
     billed_amount_minor: int | None = None   # the amount of its line on the issued invoice that bills it
+    episode_season: int | None = None
+
+    @property
+    def episode_code(self) -> str:
+        return episode_code(self.episode_number, self.episode_season)
 
     @property
     def episode_label(self) -> str:
-        return episode_label(self.episode_number, self.episode_title)
+        return episode_label(self.episode_number, self.episode_title, self.episode_season)
 
     @property
     def price_minor(self) -> int | None:

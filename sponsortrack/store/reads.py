@@ -31,7 +31,7 @@ AIR_DATE = "coalesce(e.published_on, e.recorded_on)"
 _BILLED_LINE = "bl.id IS NOT NULL AND bl.pricing IN ('flat', 'per_episode', 'cpm')"
 
 _ROW_SELECT = f"""
-SELECT r.id, r.episode_id, e.show_id, sh.name AS show_name, e.number AS episode_number,
+SELECT r.id, r.episode_id, e.show_id, sh.name AS show_name, e.number AS episode_number, e.season AS episode_season,
        e.title AS episode_title, {AIR_DATE} AS air_date, r.sponsor_id, sp.name AS sponsor_name,
        r.campaign_id, c.name AS campaign_name, r.placement, r.position, r.read_type, r.start_seconds,
        r.length_seconds, r.promo_url, r.promo_code, r.status, r.make_good_of,

@@ -1,0 +1,164 @@
+"""Seasons: episode identity (show, season, number), the m008 migration and its fixture, the label."""
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sponsortrack.cli import main as cli_main
+from sponsortrack.errors import NotFoundError, ValidationError
+from sponsortrack.services import catalog as cat
+from sponsortrack.services import invoicing as inv
+from sponsortrack.services import reads as rsvc
+from sponsortrack.store import Store
+from sponsortrack.store.models import episode_code, parse_episode_code
+
+FIXTURES = Path(__file__).parent / "fixtures" / "db"
+
+
+def schema_objects(path: Path) -> dict[tuple[str, str], str]:
+    con = sqlite3.connect(path)
+    rows = con.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'index') "
+                       "AND sql IS NOT NULL").fetchall()
+    con.close()
+    return {(t, n): s for t, n, s in rows}
+
+
+def test_v6_to_v8_keeps_every_trigger_and_index_and_locks_a_billed_episodes_season(tmp_path):
+    target = tmp_path / "v6.db"
+    shutil.copy(FIXTURES / "schema_v6.db", target)
+    before = schema_objects(target)
+    store = Store(target)
+    assert "before-m008_seasons" in store.backups[0].name
+    after = schema_objects(target)
+    # every trigger and index there was is still there (audit, read_search, billed lock, m005's, m006's) ...
+    kept = {k for k in before if k != ("index", "episodes_show_number")}
+    assert kept <= set(after), kept - set(after)
+    assert {n for t, n in kept if t == "trigger"} >= {
+        "audit_ad_reads_update", "audit_invoice_lines_update", "audit_payments_create", "read_search_ins",
+        "read_search_episode", "lock_billed_read_edit", "lock_billed_episode", "lock_issued_line_update"}
+    # ... the number index is now per season, and the billed lock and the line triggers know the new columns
+    assert ("index", "episodes_show_number") not in after
+    assert "coalesce(season, 0), number" in after[("index", "episodes_show_season_number")]
+    assert "OLD.season IS NOT NEW.season" in after[("trigger", "lock_billed_episode")]
+    assert "episode_season" in after[("trigger", "lock_issued_line_update")]
+    assert "episode_season" in after[("trigger", "audit_invoice_lines_update")]
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # an episode with reads billed on an issued invoice keeps its season
+    billed = store.conn.execute("SELECT DISTINCT r.episode_id FROM ad_reads r JOIN invoices i ON i.id = r.invoice_id "
+                                "WHERE i.status IN ('issued', 'paid') LIMIT 1").fetchone()[0]
+    with pytest.raises(ValidationError, match=r"^season: .* billed on invoice.*its season cannot change"):
+        cat.edit_episode(store, billed, season=2)
+    assert cat.get_episode(store, billed).season is None
+    # the triggers still act: a read's search text follows its episode's title
+    rid = store.scalar("SELECT id FROM ad_reads WHERE invoice_id IS NULL LIMIT 1")
+    ep_id = store.scalar("SELECT episode_id FROM ad_reads WHERE id = ?", [rid])
+    cat.edit_episode(store, ep_id, title="Zanzibar quokka hour")
+    assert rid in {r.id for r in rsvc.list_reads(store, search="quokka")}
+    store.close()
+
+
+def test_v8_fixture_opens_as_is_with_its_seasons(tmp_path):
+    target = tmp_path / "v8.db"
+    shutil.copy(FIXTURES / "schema_v8.db", target)
+    store = Store(target)
+    assert store.pending_migrations() == [] and store.backups == []
+    eps = {(e.season, e.number): e for e in cat.list_episodes(store, "Season Show")}
+    assert set(eps) == {(1, 1), (1, 2), (2, 1), (None, 1)}
+    assert eps[(1, 1)].duration_seconds == 3723 and eps[(1, 1)].enclosure_url == "https://cdn.example/s1e1.mp3"
+    assert eps[(None, 1)].episode_type == "trailer"
+    assert cat.resolve_episode(store, "Season Show", "S2E1").title == "Return"
+    assert cat.resolve_episode(store, "Season Show", "1").title == "Trailer"  # the season-less one
+    assert cat.resolve_episode(store, "Season Show", "1", season=1).title == "Pilot"
+    assert inv.resolve_invoice(store, "2019-0001").status == "issued"
+    store.close()
+
+
+def test_numbers_restart_each_season_and_stay_unique_within_one(store):
+    cat.add_show(store, name="Serial")
+    s1 = cat.add_episode(store, "Serial", season=1, number=5, title="One five")
+    s2 = cat.add_episode(store, "Serial", season="2", number=5, title="Two five")
+    plain = cat.add_episode(store, "Serial", number=5, title="Plain five")
+    assert (s1.code, s2.code, plain.code) == ("S1 E5", "S2 E5", "#5")
+    assert s2.label == "S2 E5 Two five" and plain.label == "#5 Plain five"
+    with pytest.raises(ValidationError, match=r"^number: Serial already has episode S2 E5$"):
+        cat.add_episode(store, "Serial", season=2, number=5, title="Again")
+    with pytest.raises(ValidationError, match=r"^number: Serial already has episode 5$"):
+        cat.add_episode(store, "Serial", number=5, title="Again")
+    with pytest.raises(ValidationError, match=r"^number: Serial already has episode S1 E5$"):
+        cat.edit_episode(store, s2.id, season=1)
+    with pytest.raises(ValidationError, match=r"^season: "):
+        cat.add_episode(store, "Serial", season=0, number=6, title="Zero")
+    assert cat.next_episode_number(store, "Serial", 2) == 6
+    assert cat.next_episode_number(store, "Serial", 3) == 1
+
+
+def test_resolve_by_season_code_or_season_option(store):
+    cat.add_show(store, name="Serial")
+    cat.add_episode(store, "Serial", season=1, number=5, title="One five")
+    two = cat.add_episode(store, "Serial", season=2, number=5, title="Two five")
+    cat.add_episode(store, "Serial", season=2, number=7, title="Two seven")
+    for ref, season in (("S2E5", None), ("s2 e5", None), ("S2 E5", None), ("5", 2), (5, 2), ("S2E5", 2)):
+        assert cat.resolve_episode(store, "Serial", ref, season).id == two.id, (ref, season)
+    assert cat.resolve_episode(store, "Serial", "7").title == "Two seven"  # one season has it: no doubt
+    with pytest.raises(ValidationError, match=r"^episode: Serial has episode 5 in several seasons \(S1 E5, S2 E5\)"):
+        cat.resolve_episode(store, "Serial", "5")
+    with pytest.raises(ValidationError, match=r"^season: 1 contradicts the episode's S2$"):
+        cat.resolve_episode(store, "Serial", "S2E5", 1)
+    with pytest.raises(NotFoundError, match=r"^episode: Serial has no episode S3 E5$"):
+        cat.resolve_episode(store, "Serial", "S3E5")
+    with pytest.raises(ValidationError, match=r"^episode: "):
+        cat.resolve_episode(store, "Serial", "five")
+
+
+def test_episode_code_and_label_helper():
+    assert episode_code(5, 2) == "S2 E5" and episode_code(5) == "#5" and episode_code(None) == ""
+    assert inv.episode_label(5, "Title", 2) == "S2 E5 Title"
+    assert inv.episode_label(59, "Blacklisted") == "#59 Blacklisted"
+    assert inv.episode_label(None, "Bonus") == "Bonus"
+    assert parse_episode_code("Season 2 Episode 5") == (2, 5) and parse_episode_code("#5") == (None, 5)
+    assert parse_episode_code("S25") is None and parse_episode_code("S0E1") is None
+
+
+def test_seasoned_reads_and_invoice_lines_carry_the_season(demo_store):
+    store = demo_store
+    ep = cat.resolve_episode(store, "Practical AI", "62")
+    cat.edit_episode(store, ep.id, season=1)
+    rows = rsvc.list_reads(store, show="Practical AI", search="Blacklisted")
+    assert rows and {r.episode_code for r in rows} == {"S1 E62"}
+    draft = inv.create_drafts(store, "DigitalOcean", "2019-10").invoices[0]
+    line = next(ln for ln in draft.lines if ln.read_id in {r.id for r in rows})
+    assert line.episode_season == 1 and line.episode_number == 62
+    assert line.description.startswith("Practical AI S1 E62 Blacklisted")
+
+
+def test_cli_episodes_and_log_take_a_season(tmp_path):
+    db = str(tmp_path / "cli.db")
+    run = CliRunner().invoke
+
+    def ok(*args):
+        res = run(cli_main, ["--db", db, *args])
+        assert res.exit_code == 0, res.output
+        return res.output
+
+    ok("demo")
+    ok("shows", "add", "Serial")
+    out = ok("episodes", "add", "--show", "Serial", "--season", "2", "--title", "Opener", "--published",
+             "2019-10-07", "--duration", "45:10", "--type", "bonus")
+    assert "Added Serial episode S2 E1: Opener" in out
+    ok("episodes", "add", "--show", "Serial", "--season", "1", "--number", "1", "--title", "Old",
+       "--published", "2019-09-02")
+    listing = ok("episodes", "list", "--show", "Serial", "--format", "json")
+    assert '"season": 2' in listing and '"duration_seconds": 2710' in listing and '"episode_type": "bonus"' in listing
+    assert "Logged read" in ok("log", "--show", "Serial", "--episode", "S2E1", "--sponsor", "Fastly",
+                               "--placement", "mid")
+    out = ok("log", "--show", "Serial", "--episode", "1", "--season", "1", "--sponsor", "Fastly",
+             "--placement", "pre")
+    assert "Serial S1 E1" in out
+    res = run(cli_main, ["--db", db, "log", "--show", "Serial", "--episode", "1", "--sponsor", "Fastly",
+                         "--placement", "pre"])
+    assert res.exit_code != 0 and "several seasons (S1 E1, S2 E1)" in res.output and "Traceback" not in res.output
+    out = ok("episodes", "edit", "--show", "Serial", "--episode", "S1E1", "--new-season", "3")
+    assert "Updated Serial episode S3 E1: Old." in out
