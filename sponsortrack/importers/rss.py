@@ -53,6 +53,9 @@ class FeedItem:
     episode_type: str | None = None  # full / trailer / bonus
     duration_seconds: int | None = None
     number_explicit: bool = False  # from <itunes:episode>, not guessed from the title
+    enclosure_url: str | None = None  # the audio file (<enclosure url type length>)
+    enclosure_type: str | None = None
+    enclosure_length: int | None = None  # bytes, as the feed says
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__slots__}
@@ -95,11 +98,44 @@ def _int(value: object) -> int | None:
     return int(s) if re.fullmatch(r"\d{1,6}", s) and int(s) > 0 else None
 
 
-def _duration(value: object) -> int | None:
-    try:
-        return validation.parse_duration(value, "duration")
-    except ValidationError:
+_ITUNES_DURATION_RE = re.compile(r"(?:(?:(\d{1,3}):)?(\d{1,6}):)?(\d{1,6})(?:[.,]\d+)?")
+_EPISODE_TYPES = ("full", "trailer", "bonus")
+_SEASON_IN_TITLE_RE = re.compile(r"\bS(\d{1,3})\s*E\d{1,4}\b", re.I)
+
+
+def itunes_duration(value: object) -> int | None:
+    """Whole seconds from ``<itunes:duration>`` in any of the forms feeds write: ``3723``, ``3723.4``,
+    ``62:03`` (minutes may pass 59), ``1:02:03``, ``01:02:03.250``. None when it is none of them, or past a
+    week (a feed's typo, not an episode)."""
+    if value is None:
         return None
+    m = _ITUNES_DURATION_RE.fullmatch(str(value).strip())
+    if not m:
+        return None
+    h, mi, s = int(m.group(1) or 0), int(m.group(2) or 0), int(m.group(3))
+    if m.group(2) is not None and s >= 60:
+        return None
+    if m.group(1) is not None and mi >= 60:
+        return None
+    total = h * 3600 + mi * 60 + s
+    return total if total <= 7 * 86400 else None
+
+
+def _episode_type(value: object) -> str | None:
+    t = str(value or "").strip().lower()
+    return t if t in _EPISODE_TYPES else None
+
+
+def _enclosure(entry: Any) -> tuple[str | None, str | None, int | None]:
+    """The item's audio (or video) file: its URL, MIME type and length in bytes."""
+    encs = [e for e in (entry.get("enclosures") or []) if isinstance(e, dict) and e.get("href")]
+    if not encs:
+        return None, None, None
+    enc = next((e for e in encs if str(e.get("type", "")).startswith(("audio/", "video/"))), encs[0])
+    url = _url(enc.get("href"))
+    length = str(enc.get("length") or "").strip()
+    return (url, _clean(enc.get("type"), 100),
+            int(length) if re.fullmatch(r"\d{1,15}", length) else None)
 
 
 def _url(value: object) -> str | None:
@@ -202,11 +238,17 @@ def parse_feed(data: bytes) -> ParsedFeed:
         link = entry.get("link")
         if link and link == guid and entry.get("guidislink"):
             link = None
+        enclosure = _enclosure(entry)
+        season = _int(entry.get("itunes_season"))
+        if season is None and not explicit:  # "S2 E18: The Recusal" names its season too
+            m = _SEASON_IN_TITLE_RE.search(item_title)
+            season = int(m.group(1)) if m and number is not None and int(m.group(1)) > 0 else None
         out.items.append(FeedItem(
             index=index, guid=guid, title=item_title, number=number, published_on=published_on,
-            link=_url(link), notes=_clean(notes, 200_000), season=_int(entry.get("itunes_season")),
-            episode_type=_clean(entry.get("itunes_episodetype"), 20),
-            duration_seconds=_duration(entry.get("itunes_duration")), number_explicit=explicit,
+            link=_url(link), notes=_clean(notes, 200_000), season=season,
+            episode_type=_episode_type(entry.get("itunes_episodetype")),
+            duration_seconds=itunes_duration(entry.get("itunes_duration")), number_explicit=explicit,
+            enclosure_url=enclosure[0], enclosure_type=enclosure[1], enclosure_length=enclosure[2],
         ))
     _check_numbers(out)
     return out
@@ -271,18 +313,21 @@ def _utc_date(value: time.struct_time) -> str:
 
 
 def _check_numbers(feed: ParsedFeed) -> None:
-    """Two items with one episode number: an explicit <itunes:episode> twice is a problem; a number
-    guessed from a title ("Part 2 of #12") is dropped from the later item instead."""
-    first: dict[int, FeedItem] = {}
+    """Two items with one episode number in one season (numbers restart each season, so S1 E1 and S2 E1
+    are two episodes): an explicit <itunes:episode> twice is a problem; a number guessed from a title
+    ("Part 2 of #12") is dropped from the later item instead."""
+    first: dict[tuple[int, int], FeedItem] = {}
     for item in sorted(feed.items, key=lambda i: not i.number_explicit):
         if item.number is None:
             continue
-        if item.number not in first:
-            first[item.number] = item
+        key = (item.season or 0, item.number)
+        if key not in first:
+            first[key] = item
         elif item.number_explicit:
+            where = f" of season {item.season}" if item.season else ""
             feed.problems.append(FeedProblem(
                 item.index, item.title[:80],
-                f"has <itunes:episode> {item.number}, like item {first[item.number].index}"))
+                f"has <itunes:episode> {item.number}{where}, like item {first[key].index}"))
     keep = {id(i) for i in first.values()}
     feed.items = [
         i if i.number is None or id(i) in keep else dataclasses.replace(i, number=None)

@@ -323,12 +323,98 @@ def proposals_for_log(store: Store, source: str | Path, *, show_id: int, air_dat
     return [r.proposed_read() for r in reads if r.selected], left_out
 
 
+# --------------------------------------------------------------------------- chapters of a feed's items
+
+class FeedItemChapters:
+    """The chapters the items of an RSS feed carry, for ``import rss``: Podlove ``psc:chapters`` inside the
+    item, or the chapters JSON a Podcasting 2.0 ``podcast:chapters`` links to, fetched over the import's
+    own fetch path (``load_source``) within one shared ``deadline`` for all of the feed's chapter files."""
+
+    def __init__(self, data: bytes, *, deadline: float):
+        import time
+
+        self._time = time.monotonic
+        self._deadline = deadline
+        self._end: float | None = None
+        try:
+            self.feed: ch.FeedChapters | None = ch.parse_psc_feed(data)
+        except ValidationError:
+            self.feed = None  # feedparser reads what expat refuses (HTML entities): no chapters then
+
+    def __bool__(self) -> bool:
+        return bool(self.feed and (self.feed.by_guid or self.feed.json_by_guid))
+
+    def for_item(self, guid: str, duration: int | None) -> tuple[ch.Chapters | None, str | None]:
+        """The item's chapters (None when it has none) and a note when they could not be read."""
+        from sponsortrack.services.imports import load_source
+
+        if self.feed is None:
+            return None, None
+        chapters = self.feed.by_guid.get(guid)
+        if chapters is None:
+            link = self.feed.json_by_guid.get(guid)
+            if link is None:
+                return None, None
+            if not _is_url(link):
+                return None, f"chapters: the podcast:chapters link {link[:80]!r} is not an http(s) URL"
+            if self._end is None:
+                self._end = self._time() + self._deadline
+            left = self._end - self._time()
+            if left <= 0:
+                return None, (f"chapters: {link[:80]} not fetched: the {self._deadline:g} s for the feed's "
+                              "chapter files are used up")
+            try:
+                chapters = ch.parse_chapters_json(load_source(link.strip(), "chapters", deadline=left)[0])
+            except ValidationError as exc:
+                return None, str(exc)
+        if chapters.duration is None and duration:
+            chapters.duration = float(duration)
+        return chapters, None
+
+
+def merge_feed_item_chapters(store: Store, chapters: ch.Chapters, proposals: list[rd.ProposedRead], *,
+                             episode_key: Any, label: str, air_date: str | None, show_id: int,
+                             episode_id: int | None) -> list[str]:
+    """Add a feed item's sponsor chapters to the reads its show notes proposed (``proposals``, changed in
+    place): a chapter of a sponsor the notes name gives that proposal its start, length and placement; a
+    chapter of a sponsor they do not name is proposed on its own (a new sponsor when none is known by that
+    name, as the notes' are). Returns one line per sponsor chapter left out, and why."""
+    from sponsortrack.importers.shownotes import name_key
+
+    notes: list[str] = []
+    for r in propose_chapter_reads(store, chapters, show_id=show_id, air_date=air_date, episode_id=episode_id):
+        at = format_duration(r.start_seconds)
+        if r.already_logged:
+            continue
+        if r.parsed_name is None or (r.problem and r.problem.startswith("start:")):
+            notes.append(f"chapter “{r.chapter_title}” at {at}: {r.problem}")
+            continue
+        why = f"chapter “{r.chapter_title}” at {at}"
+        key = name_key(r.sponsor_name or r.parsed_name)
+        same = next((p for p in proposals if p.start_seconds is None and (
+            p.sponsor_id == r.sponsor_id if r.sponsor_id is not None else
+            p.sponsor_id is None and name_key(p.sponsor_name) == key)), None)
+        if same is not None:
+            same.start_seconds, same.length_seconds, same.placement = r.start_seconds, r.length_seconds, r.placement
+            same.found_by = f"{same.found_by}; {why}" if same.found_by else why
+            continue
+        proposals.append(rd.ProposedRead(
+            sponsor_id=r.sponsor_id, sponsor_name=r.sponsor_name or r.parsed_name, campaign_id=r.campaign_id,
+            campaign_name=r.campaign_name, placement=r.placement, read_type=r.read_type, promo_url=r.promo_url,
+            promo_code=r.promo_code, episode_key=episode_key, episode_label=label, air_date=air_date,
+            parsed_name=r.parsed_name, start_seconds=r.start_seconds, length_seconds=r.length_seconds,
+            found_by=why))
+    return notes
+
+
 __all__ = [
     "KIND_LABELS",
     "SOURCE_CHAPTERS",
     "ChapterRead",
     "ChaptersResult",
+    "FeedItemChapters",
     "import_chapters",
+    "merge_feed_item_chapters",
     "proposals_for_log",
     "propose_chapter_reads",
     "read_chapters",

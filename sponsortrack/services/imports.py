@@ -310,6 +310,7 @@ class FeedImportResult:
     written: bool = False
     skipped: int = 0  # items with a problem, left out while the rest were imported (not with strict)
     dry_run: bool = False
+    notes: list[str] = field(default_factory=list)  # worth saying, not a problem (a chapters file unreadable)
 
     @property
     def ok(self) -> bool:
@@ -322,7 +323,7 @@ class FeedImportResult:
             "changed": [{"episode": lbl, "fields": f} for lbl, f in self.changed], "unchanged": self.unchanged,
             "proposed_reads": [p.to_dict() for p in self.proposed], "reads_created": self.reads_created,
             "sponsors_created": self.sponsors_created, "problems": self.problems, "applied": self.applied,
-            "written": self.written,
+            "written": self.written, "notes": self.notes,
         }
 
 
@@ -372,7 +373,8 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
             batch.show_update = (show_id, upd)
         existing = istore.episodes_of_shows(store, [show_id])
     by_guid = {e["guid"]: e for e in existing if e["guid"]}
-    by_number = {e["number"]: e for e in existing if e["number"] is not None}
+    # an episode is (season, number) in its show: numbers restart each season (0 stands for no season)
+    by_number = {(e["season"] or 0, e["number"]): e for e in existing if e["number"] is not None}
     website = (show or {}).get("website") or feed.show.link
     exclude = [d for d in (website, url, feed.show.link) if d]
 
@@ -384,8 +386,11 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
         for r in istore.read_summaries(store, [e["id"] for e in existing]):
             reads_by_episode[r["episode_id"]][r["sponsor_id"]] += 1
 
+    from sponsortrack.services import chapters as chsvc
+
+    item_chapters = chsvc.FeedItemChapters(data, deadline=deadline)
     total = len(feed.items)
-    numbers_taken: dict[int, str] = {}
+    numbers_taken: dict[tuple[int, int], str] = {}
     for n, item in enumerate(feed.items, start=1):
         if n % 50 == 0:
             _check_cancel(cancelled)
@@ -398,19 +403,26 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
             continue
         current = by_guid.get(item.guid)
         number = values["number"]
-        if current is None and number is not None and number in by_number:
-            other = by_number[number]
+        key_n = (values["season"] or 0, number)
+        if current is None and number is not None and key_n not in by_number and values["season"] \
+                and (0, number) in by_number and not by_number[(0, number)]["guid"]:
+            key_n = (0, number)  # logged by hand without its season: the feed's item gives it one
+        if current is None and number is not None and key_n in by_number:
+            other = by_number[key_n]
             if other["guid"] in (None, ""):
                 current = other  # an episode logged by hand before the import: attach its GUID
+                by_number.pop(key_n)
             elif other["guid"] != item.guid:
                 values["number"] = None  # the number belongs to another GUID; keep the episode unnumbered
         if values["number"] is not None:
-            if values["number"] in numbers_taken and numbers_taken[values["number"]] != item.guid:
+            key_n = (values["season"] or 0, values["number"])
+            if key_n in numbers_taken and numbers_taken[key_n] != item.guid:
                 values["number"] = None
             else:
-                numbers_taken[values["number"]] = item.guid
-        label = episode_label(values["number"], values["title"])
+                numbers_taken[key_n] = item.guid
+        label = episode_label(values["number"], values["title"], values["season"])
         parsed = parse_show_notes(item.notes or "", exclude_domains=exclude, known=sponsors.matcher)
+        first = len(result.proposed)  # this item's proposals start here
         if current is None:
             key = ("guid", item.guid)
             batch.episodes_insert.append({"key": key, "show_id": show_id, **values})
@@ -420,7 +432,7 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
                                         sponsors=sponsors, campaigns=campaigns)
         else:
             diff = {k: val for k, val in values.items() if current.get(k) != val and not (
-                k == "number" and val is None)}
+                k in ("number", "season", "duration_seconds", "enclosure_url") and val is None)}
             if diff:
                 batch.episodes_update.append((current["id"], diff))
                 result.changed.append((label, sorted(diff)))
@@ -429,6 +441,18 @@ def import_rss(store: Store, source: bytes | str | Path, *, apply: bool = False,
             result.proposed += _propose(parsed, episode_key=current["id"], label=label,
                                         air_date=values["published_on"], show_id=show_id, sponsors=sponsors,
                                         campaigns=campaigns, already=reads_by_episode.get(current["id"]))
+        if item_chapters:
+            chapters, note = item_chapters.for_item(item.guid, values["duration_seconds"])
+            if note:
+                result.notes.append(f"item {item.index} ({item.title[:60]}): {note}")
+            if chapters is not None:
+                mine = result.proposed[first:]
+                ekey = ("guid", item.guid) if current is None else current["id"]
+                for line in chsvc.merge_feed_item_chapters(
+                        store, chapters, mine, episode_key=ekey, label=label, air_date=values["published_on"],
+                        show_id=show_id, episode_id=None if current is None else current["id"]):
+                    result.notes.append(f"item {item.index} ({item.title[:60]}): {line}")
+                result.proposed[first:] = mine
     result.skipped = len(bad_items)
     if (result.problems and strict) or dry_run:
         return result
@@ -458,6 +482,12 @@ def _episode_values(item: rss.FeedItem) -> dict[str, Any]:
         "published_on": item.published_on,
         "link": item.link,
         "show_notes": v.text(item.notes, "show_notes", max_len=200_000),
+        "season": item.season,
+        "duration_seconds": item.duration_seconds,
+        "episode_type": item.episode_type or "full",
+        "enclosure_url": item.enclosure_url,
+        "enclosure_type": item.enclosure_type,
+        "enclosure_length": item.enclosure_length,
     }
 
 

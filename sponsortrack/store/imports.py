@@ -20,7 +20,9 @@ READ_COLUMNS = (
     "episode_id", "sponsor_id", "campaign_id", "placement", "position", "read_type", "start_seconds",
     "length_seconds", "promo_url", "promo_code", "status", "units", "source", "notes",
 )
-EPISODE_COLUMNS = ("show_id", "number", "title", "guid", "recorded_on", "published_on", "link", "show_notes")
+EPISODE_COLUMNS = ("show_id", "number", "title", "guid", "recorded_on", "published_on", "link", "show_notes",
+                   "season", "duration_seconds", "episode_type", "enclosure_url", "enclosure_type",
+                   "enclosure_length")
 CAMPAIGN_COLUMNS = (
     "sponsor_id", "agency_id", "show_id", "name", "io_number", "po_number", "start_date", "end_date", "pricing",
     "rate_minor", "currency", "booked_reads", "booked_impressions", "download_window_days", "default_placement",
@@ -60,7 +62,8 @@ def campaigns(store: Store, sponsor_id: int | None = None) -> list[dict]:
 
 def episodes_of_shows(store: Store, show_ids: Iterable[int], *, with_notes: bool = True) -> list[dict]:
     ids = sorted(set(show_ids))
-    cols = "id, show_id, number, guid, title, recorded_on, published_on, link"
+    cols = ("id, show_id, number, guid, title, recorded_on, published_on, link, season, duration_seconds, "
+            "episode_type, enclosure_url, enclosure_type, enclosure_length")
     if with_notes:
         cols += ", show_notes"
     out: list[dict] = []
@@ -230,6 +233,7 @@ def write_batch(store: Store, batch: Batch) -> BatchResult:
                       f"VALUES ({', '.join('?' for _ in EPISODE_COLUMNS)})")
             for ep in batch.episodes_insert:
                 row = [ep.get(c) for c in EPISODE_COLUMNS]
+                row[EPISODE_COLUMNS.index("episode_type")] = ep.get("episode_type") or "full"
                 if row[0] == NEW_SHOW:
                     row[0] = res.show_id
                 else:
