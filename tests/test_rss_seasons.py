@@ -154,3 +154,21 @@ def test_itunes_duration_reads_back_what_each_form_writes(total):
     assert rss.itunes_duration(str(total)) == total
     assert rss.itunes_duration(f"{h}:{m:02d}:{s:02d}") == total
     assert rss.itunes_duration(f"{h * 60 + m}:{s:02d}") == total
+
+
+def test_cli_import_rss_of_a_seasoned_feed(net, served, tmp_path, db_path):
+    from click.testing import CliRunner
+
+    from sponsortrack.cli import main as cli_main
+
+    net.close()
+    _folder, base = served
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(feed_bytes(f"{base}/gone.json"))
+    res = CliRunner().invoke(cli_main, ["--db", str(db_path), "import", "rss", str(feed)])
+    assert res.exit_code == 0, res.output
+    assert "Created show Serial Sponsors: 5 episodes added, 0 changed, 0 unchanged." in res.output
+    assert "note: item 3 (Return): chapters: " in res.stderr and "HTTP 404" in res.stderr
+    listing = CliRunner().invoke(cli_main, ["--db", str(db_path), "episodes", "list", "--show", "Serial Sponsors",
+                                            "--search", "S2E2"])
+    assert "Season 3 is coming" in listing.output and "trailer" in listing.output and "1:02:03" in listing.output

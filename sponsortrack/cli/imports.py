@@ -159,13 +159,15 @@ def import_rss_cmd(ctx: click.Context, feed: str, show_name: str | None, apply: 
         _fail(result.problems, f"feed {feed}")
     for p in result.problems:
         click.echo(f"skipped {p}", err=True)
+    for note in result.notes:  # chapters that could not be read; the episode itself imports
+        click.echo(f"note: {note}", err=True)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
         emit([p.to_dict() for p in result.proposed],
              ["episode_label", "air_date", "sponsor_name", "is_new_sponsor", "campaign_name", "placement",
-              "promo_url", "promo_code", "offer"], fmt)
+              "promo_url", "promo_code", "offer", "start_seconds", "length_seconds"], fmt)
         return
     verb = "Created" if result.show_created else "Updated"
     if dry_run:
