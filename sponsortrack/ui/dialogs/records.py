@@ -83,12 +83,20 @@ class EpisodeDialog(RecordDialog):
                 box.setCurrentIndex(box.findData(last))
         else:
             self.form.addRow("Show", QLabel(e.show_name or ""))
+        self.add_field("season", "Season", value=e.season if e and e.season is not None else "",
+                       placeholder="none", hint="For a show whose episode numbers restart each season.")
         self.add_field("number", "Number", value=e.number if e else "", placeholder="next number")
         self.add_field("title", "Title", value=e.title if e else "")
         self.add_field("recorded_on", "Recorded on", value=e.recorded_on if e else "", placeholder="YYYY-MM-DD")
         self.add_field("published_on", "Published on", value=e.published_on if e else "",
                        placeholder="YYYY-MM-DD")
+        self.add_field("duration_seconds", "Duration", value=v.format_duration(e.duration_seconds) if e else "",
+                       placeholder="H:MM:SS", aliases=("duration",))
+        kinds = self.combo([(t.capitalize(), t) for t in cat.EPISODE_TYPES])
+        self.add_field("episode_type", "Type", kinds, value=e.episode_type if e else "full")
         self.add_field("link", "Episode page", value=e.link if e else "", placeholder="https://…")
+        self.add_field("enclosure_url", "Audio file", value=e.enclosure_url if e and e.enclosure_url else "",
+                       placeholder="https://…/episode.mp3")
         self.add_field("guid", "Feed GUID", value=e.guid if e else "")
         notes = QPlainTextEdit()
         notes.setMaximumHeight(140)
@@ -96,7 +104,8 @@ class EpisodeDialog(RecordDialog):
 
     def submit(self, values: dict[str, Any]) -> None:
         if self.obj is None and values.get("number") in ("", None) and values.get("show"):
-            values["number"] = cat.next_episode_number(self.ctx.store, int(values["show"]))
+            season = v.positive_int(values.get("season"), "season", allow_none=True, maximum=cat.MAX_SEASON)
+            values["number"] = cat.next_episode_number(self.ctx.store, int(values["show"]), season)
         super().submit(values)
 
 

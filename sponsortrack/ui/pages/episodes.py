@@ -10,6 +10,7 @@ from sponsortrack.ui import context as c
 from sponsortrack.ui.dialogs.records import EpisodeDialog, ShowDialog
 from sponsortrack.ui.models.table import Column
 from sponsortrack.ui.pages.base import RecordTable
+from sponsortrack.validation import format_duration
 
 SHOW_COLUMNS = [
     Column("name", "Show", lambda s: s.name, width=200),
@@ -17,11 +18,15 @@ SHOW_COLUMNS = [
     Column("feed", "Feed", lambda s: s.feed_url or ""),
 ]
 EPISODE_COLUMNS = [
-    Column("number", "#", lambda e: "" if e.number is None else str(e.number), lambda e: e.number,
-           align="right", width=60),
-    Column("title", "Title", lambda e: e.title, width=420),
+    # "S2 E5" in a show with seasons, else "#5"; sorted by season, then number
+    Column("number", "Ep.", lambda e: e.code, lambda e: (e.season or 0) * 1_000_000 + (e.number or 0),
+           align="right", width=70),
+    Column("title", "Title", lambda e: e.title, width=400),
     Column("recorded", "Recorded", lambda e: e.recorded_on or "", width=100),
     Column("published", "Published", lambda e: e.published_on or "", width=100),
+    Column("duration", "Length", lambda e: format_duration(e.duration_seconds), lambda e: e.duration_seconds or 0,
+           align="right", width=70),
+    Column("type", "Type", lambda e: "" if e.episode_type == "full" else e.episode_type, width=70),
     Column("reads", "Reads", lambda e: str(e.read_count), lambda e: e.read_count, align="right", width=60),
     Column("link", "Page", lambda e: e.link or ""),
 ]

@@ -425,9 +425,11 @@ class LogPage(QWidget):
     def _open_from_finder(self, text: str) -> None:
         text = text.strip()
         eid = self._episode_index.get(text)
-        if eid is None and text.lstrip("#").isdigit():
-            ep = cat.catalog.find_episode(self.ctx.store, self.show_box.currentData(), int(text.lstrip("#")))
-            eid = ep.id if ep else None
+        if eid is None and self.show_box.currentData() is not None:
+            try:  # "62", "#62", "S2E5" / "S2 E5"
+                eid = cat.resolve_episode(self.ctx.store, self.show_box.currentData(), text).id
+            except SponsortrackError:
+                eid = None
         if eid is None:
             matches = [i for label, i in self._episode_index.items() if text.casefold() in label.casefold()]
             eid = matches[0] if len(matches) == 1 else None

@@ -1,0 +1,72 @@
+"""The window: the Episodes page names seasoned episodes "S2 E5"; the episode editor has Season, Duration,
+Type and Audio file fields, its messages under the field; the Log page finds "S2E5"."""
+
+from __future__ import annotations
+
+import pytest
+from ui_helpers import db_dump, make_window
+
+from sponsortrack.services import catalog as cat
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+def test_episode_editor_sets_season_duration_type_and_undoes(qtbot, demo_store, tmp_path):
+    from sponsortrack.ui.dialogs.records import EpisodeDialog
+
+    win = make_window(qtbot, demo_store, tmp_path, page="episodes")
+    show = cat.resolve_show(demo_store, "Practical AI")
+    cat.add_episode(demo_store, show, season=2, number=1, title="Season two opener", published_on="2019-11-04")
+    before = db_dump(demo_store)
+    dlg = EpisodeDialog(win.ctx, None, win)
+    qtbot.addWidget(dlg)
+    dlg.fields["show"].widget.setCurrentIndex(dlg.fields["show"].widget.findData(show.id))
+    dlg.fields["season"].widget.setText("2")
+    dlg.fields["title"].widget.setText("Second of season two")
+    dlg.fields["published_on"].widget.setText("2019-11-11")
+    dlg.fields["duration_seconds"].widget.setText("1:99")
+    dlg.save()
+    assert not dlg.result() and "is not a duration" in dlg.error_text("duration_seconds")
+    assert db_dump(demo_store) == before
+    dlg.fields["duration_seconds"].widget.setText("52:10")
+    box = dlg.fields["episode_type"].widget
+    box.setCurrentIndex(box.findData("bonus"))
+    dlg.save()
+    assert dlg.result()
+    ep = cat.resolve_episode(demo_store, show, "S2E2")  # the next number in season 2, not in the show
+    assert (ep.title, ep.duration_seconds, ep.episode_type) == ("Second of season two", 3130, "bonus")
+    # an edit that takes a (season, number) already used says so under the number
+    edit = EpisodeDialog(win.ctx, ep, win)
+    qtbot.addWidget(edit)
+    assert edit.fields["season"].widget.text() == "2" and edit.fields["duration_seconds"].widget.text() == "52:10"
+    edit.fields["number"].widget.setText("1")
+    edit.save()
+    assert "already has episode S2 E1" in edit.error_text("number")
+    win.ctx.undo_stack.undo()
+    assert db_dump(demo_store) == before
+
+
+def test_episodes_page_shows_the_season_code(qtbot, demo_store, tmp_path):
+    show = cat.resolve_show(demo_store, "Practical AI")
+    cat.add_episode(demo_store, show, season=3, number=9, title="Seasoned", published_on="2019-12-30",
+                    duration_seconds="1:02:03")
+    win = make_window(qtbot, demo_store, tmp_path, page="episodes")
+    page = win.page("episodes")
+    page.shows.select_id(show.id)
+    model = page.episodes.model
+    rows = {model.index(r, 1).data(): (model.index(r, 0).data(), model.index(r, 4).data())
+            for r in range(model.rowCount())}
+    assert rows["Seasoned"] == ("S3 E9", "1:02:03")
+    assert cat.resolve_episode(demo_store, show, "62").title in rows
+    assert rows[cat.resolve_episode(demo_store, show, "62").title][0] == "#62"  # a season-less episode
+
+
+def test_log_page_finds_a_seasoned_episode_by_its_code(qtbot, demo_store, tmp_path):
+    show = cat.resolve_show(demo_store, "Practical AI")
+    ep = cat.add_episode(demo_store, show, season=2, number=5, title="Five of two", published_on="2019-11-04")
+    cat.add_episode(demo_store, show, season=1, number=5, title="Five of one", published_on="2019-06-03")
+    win = make_window(qtbot, demo_store, tmp_path, page="log")
+    log = win.page("log")
+    log.show_box.setCurrentIndex(log.show_box.findData(show.id))
+    log._open_from_finder("S2E5")
+    assert log.episode_id == ep.id
