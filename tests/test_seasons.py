@@ -162,3 +162,20 @@ def test_cli_episodes_and_log_take_a_season(tmp_path):
     assert res.exit_code != 0 and "several seasons (S1 E1, S2 E1)" in res.output and "Traceback" not in res.output
     out = ok("episodes", "edit", "--show", "Serial", "--episode", "S1E1", "--new-season", "3")
     assert "Updated Serial episode S3 E1: Old." in out
+
+
+def test_every_face_names_a_seasoned_episode_with_its_season(demo_store):
+    """Reconciliation, the reads table, link problems and lock messages say "S1 E62", not "#62"."""
+    from sponsortrack.services import reconcile as rc
+    from sponsortrack.ui.models.reads import _text
+
+    store = demo_store
+    ep = cat.resolve_episode(store, "Practical AI", "62")
+    cat.edit_episode(store, ep.id, season=1, show_notes="Sponsors:\nLinode – Learn more at linode.com/pai\n")
+    rec = rc.reconcile(store, month=ep.air_date[:7])
+    mine = [e for e in rec.exceptions if e.episode_id == ep.id]
+    assert mine and all(e.message.startswith("Practical AI S1 E62 (") for e in mine), [e.message for e in mine]
+    row = rsvc.list_reads(store, show="Practical AI", search="Blacklisted")[0]
+    assert _text(row, "episode") == "S1 E62" and row.episode_label.startswith("S1 E62 ")
+    other = next(r for r in rsvc.list_reads(store, show="Practical AI") if r.episode_id != ep.id)
+    assert _text(other, "episode") == str(other.episode_number)  # a season-less one stays a plain number

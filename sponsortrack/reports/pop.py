@@ -21,6 +21,7 @@ from sponsortrack.reports.styles import BAD, GOOD, MUTED, WARN, grid_style, layo
 from sponsortrack.reports.text import Markup, bold, esc, join, para, url
 from sponsortrack.services.invoicing import PLACEMENT_LABELS, short_url
 from sponsortrack.services.reporting import PopData
+from sponsortrack.store.models import episode_code
 from sponsortrack.validation import format_duration
 
 LOG_HEADERS = ["Aired", "Episode", "Spot", "IO", "Promo", "Downloads", "Status"]
@@ -251,7 +252,8 @@ def exception_section(data: PopData, width: float) -> list:
             Spacer(1, 2 * mm)]
     rows = [[para("Episode", st.head), para("Aired", st.head), para("What differs", st.head)]]
     for e in real:
-        ep = f"{e['show_name']} #{e['episode_number']}" if e.get("episode_number") else e["show_name"]
+        ep = (f"{e['show_name']} {episode_code(e['episode_number'], e.get('episode_season'))}"
+              if e.get("episode_number") else e["show_name"])
         finding = POP_FINDINGS[e["kind"]]
         if e.get("in_notes") or e.get("expected"):
             finding += f" (show notes: {e.get('in_notes') or '—'}; as booked: {e.get('expected') or '—'})"

@@ -213,9 +213,10 @@ def resolve_episode(store: Store, show: str | int | Show, number: object, season
     else:
         code = parse_episode_code(number)
     if code is None:
-        n = v.positive_int(number, "episode", maximum=100_000)  # raises the usual one-line message
-        code = (None, n)  # type: ignore[assignment]
-    s_code, n = code  # type: ignore[misc]
+        plain = v.positive_int(number, "episode", maximum=100_000)  # raises the usual one-line message
+        assert plain is not None
+        code = (None, plain)
+    s_code, n = code
     v.positive_int(n, "episode", maximum=100_000)
     s_arg = v.positive_int(season, "season", allow_none=True, maximum=MAX_SEASON)
     if s_code is not None and s_arg is not None and s_code != s_arg:

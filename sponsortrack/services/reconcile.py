@@ -31,6 +31,7 @@ from sponsortrack.pricing import DELIVERED_STATUSES
 from sponsortrack.services.imports import _Campaigns, _same_url, _Sponsors
 from sponsortrack.store import Store
 from sponsortrack.store import imports as istore
+from sponsortrack.store.models import episode_code
 
 RECON_KINDS = {
     "logged_not_in_notes": "read logged, sponsor not in the show notes",
@@ -92,10 +93,15 @@ class ReconException:
     campaign_id: int | None = None
     in_notes: str | None = None
     expected: str | None = None
+    episode_season: int | None = None
+
+    @property
+    def episode_code(self) -> str:
+        return episode_code(self.episode_number, self.episode_season)
 
     @property
     def message(self) -> str:
-        ep = f"{self.show_name} #{self.episode_number}" if self.episode_number else \
+        ep = f"{self.show_name} {self.episode_code}" if self.episode_number else \
             f"{self.show_name} “{self.episode_title}”"
         base = f"{ep} ({self.air_date or 'no date'}): {self.sponsor_name}: {RECON_KINDS[self.kind]}"
         if self.kind in ("promo_url_differs", "promo_code_differs"):
@@ -199,7 +205,8 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
 
         def exc(kind: str, sid: int | None, sname: str, ep: dict = ep, **extra: Any) -> ReconException:
             return ReconException(kind=kind, episode_id=ep["id"], show_name=ep["show_name"],
-                                  episode_number=ep["number"], episode_title=ep["title"], air_date=ep["air_date"],
+                                  episode_number=ep["number"], episode_season=ep.get("season"),
+                                  episode_title=ep["title"], air_date=ep["air_date"],
                                   sponsor_id=sid, sponsor_name=sname, **extra)
 
         notes = (ep["show_notes"] or "").strip()

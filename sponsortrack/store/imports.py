@@ -115,7 +115,7 @@ def reconciliation_episodes(store: Store, date_from: str, date_to: str, show_id:
     """Episodes aired in the range (on their air date) with their notes and show. With ``sponsor_id``,
     only those that can hold one of its exceptions: with show notes (they may name it), or with a read
     of it."""
-    sql = ("SELECT e.id, e.show_id, s.name AS show_name, e.number, e.title, e.show_notes, s.website, "
+    sql = ("SELECT e.id, e.show_id, s.name AS show_name, e.number, e.season, e.title, e.show_notes, s.website, "
            "coalesce(e.published_on, e.recorded_on) AS air_date FROM episodes e JOIN shows s ON s.id = e.show_id "
            "WHERE coalesce(e.published_on, e.recorded_on) BETWEEN ? AND ?")
     params: list[Any] = [date_from, date_to]

@@ -21,6 +21,7 @@ from typing import Any
 from sponsortrack.errors import ValidationError
 from sponsortrack.linkcheck.model import FAILING_VERDICTS, FINE_VERDICTS, UNCHECKED, VERDICTS
 from sponsortrack.store.db import Store, utc_now
+from sponsortrack.store.models import episode_code
 from sponsortrack.store.reads import AIR_DATE
 
 MAX_URL = 4096
@@ -79,6 +80,11 @@ class EpisodeLink:
     explanation: str | None = None
     campaign_name: str | None = None
     campaign_end: str | None = None
+    episode_season: int | None = None
+
+    @property
+    def episode_code(self) -> str:
+        return episode_code(self.episode_number, self.episode_season)
 
 
 # -- validation ----------------------------------------------------------------------------------
@@ -336,7 +342,8 @@ def episodes_to_fix(store: Store, *, today: str, limit: int = 5000) -> list[Epis
                         PARTITION BY url ORDER BY checked_at DESC, id DESC) AS rn
                     FROM link_checks lc WHERE {_REAL}) WHERE rn = 1)
             SELECT e.id AS episode_id, sh.name AS show_name, e.number AS episode_number,
-                   e.title AS episode_title, {AIR_DATE} AS air_date, sp.name AS sponsor_name,
+                   e.season AS episode_season, e.title AS episode_title, {AIR_DATE} AS air_date,
+                   sp.name AS sponsor_name,
                    r.promo_url AS url, l.verdict, l.checked_at, l.explanation,
                    max(c.name) AS campaign_name, max(c.end_date) AS campaign_end,
                    max(CASE WHEN l.verdict IN ({failing}) THEN 1 ELSE 0 END) AS broken

@@ -136,7 +136,7 @@ class EditReadCommand(OperationCommand):
 
     def run(self) -> None:
         row = self.keep(usvc.edit_read(self.ctx.store, self.read_id, **self.changes))
-        self.setText(f"Edit {row.sponsor_name} read on {row.show_name} #{row.episode_number}")
+        self.setText(f"Edit {row.sponsor_name} read on {row.show_name} {row.episode_code}")
         self.done_message = "Saved the read."
 
 

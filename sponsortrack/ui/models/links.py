@@ -300,7 +300,7 @@ class EpisodesToFixModel(QAbstractTableModel):
                 why = f"{why}: {badge_label(e.verdict).lower()}"
             elif e.campaign_end:
                 why = f"{why} {e.campaign_end}"
-            return (e.air_date or "", e.show_name, "" if e.episode_number is None else f"#{e.episode_number}",
+            return (e.air_date or "", e.show_name, e.episode_code,
                     e.episode_title, e.sponsor_name, why, e.url)[col]
         if role == Qt.ItemDataRole.ForegroundRole and col == 5 and e.reason == "broken":
             return QColor("#c62828")

@@ -87,7 +87,7 @@ def _text(r: ReadRow, key: str) -> str:
     if key == "show":
         return r.show_name
     if key == "episode":
-        return "" if r.episode_number is None else str(r.episode_number)
+        return r.episode_code.lstrip("#")  # "62", or "S2 E5" in a show with seasons
     if key == "title":
         return r.episode_title
     if key == "sponsor":
@@ -353,7 +353,7 @@ class ReadsModel(QAbstractTableModel):
             return _raw(r, key)
         if role == _TOOLTIP:
             if key == "title":
-                return f"{r.show_name} #{r.episode_number}: {r.episode_title}"
+                return f"{r.show_name} {r.episode_code}: {r.episode_title}"
             if key == "price" and r.pricing:
                 return f"{r.campaign_name} — {r.pricing.replace('_', ' ')}" + (
                     f", {r.units:,} downloads" if r.units else "")

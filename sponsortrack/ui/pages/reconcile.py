@@ -56,8 +56,8 @@ def action_of(e: rc.ReconException) -> str:
 COLUMNS = [
     Column("air_date", "Aired", lambda e: e.air_date or "", width=96),
     Column("show", "Show", lambda e: e.show_name, width=130),
-    Column("episode", "Ep.", lambda e: "" if e.episode_number is None else str(e.episode_number),
-           lambda e: e.episode_number, align="right", width=50),
+    Column("episode", "Ep.", lambda e: e.episode_code.lstrip("#"),
+           lambda e: (e.episode_season or 0) * 1_000_000 + (e.episode_number or 0), align="right", width=56),
     Column("sponsor", "Sponsor", lambda e: e.sponsor_name, width=130,
            tooltip=lambda e: "" if e.sponsor_id is not None else "not a sponsor in the database yet"),
     Column("problem", "Disagreement", lambda e: PROBLEM.get(e.kind, e.kind), width=290,
@@ -297,7 +297,7 @@ class ReconcilePage(QWidget):
             self.error.setText(str(exc))
             self.error.show()
             return False
-        self.ctx.message.emit(f"Logged {e.sponsor_name} on {e.show_name} #{e.episode_number} (Undo takes it back).")
+        self.ctx.message.emit(f"Logged {e.sponsor_name} on {e.show_name} {e.episode_code} (Undo takes it back).")
         return True
 
     def open_read(self, e: rc.ReconException) -> None:
