@@ -179,3 +179,22 @@ def test_every_face_names_a_seasoned_episode_with_its_season(demo_store):
     assert _text(row, "episode") == "S1 E62" and row.episode_label.startswith("S1 E62 ")
     other = next(r for r in rsvc.list_reads(store, show="Practical AI") if r.episode_id != ep.id)
     assert _text(other, "episode") == str(other.episode_number)  # a season-less one stays a plain number
+
+
+def test_a_reads_sheet_names_seasoned_episodes_as_s2e5(store):
+    from sponsortrack.services import imports as imp
+
+    cat.add_show(store, name="Serial")
+    cat.add_sponsor(store, name="Fastly", domains="fastly.com")
+    cat.add_episode(store, "Serial", season=1, number=5, title="One five", published_on="2019-06-03")
+    two = cat.add_episode(store, "Serial", season=2, number=5, title="Two five", published_on="2019-11-04")
+    head = "show,episode,sponsor,placement,air_date\n"
+    out = imp.import_reads_csv(store, (head + "Serial,5,Fastly,mid,\n").encode())
+    assert [str(p) for p in out.problems] == [
+        "row 2: episode: Serial has episode 5 in several seasons (S1 E5, S2 E5): write it as S2E5"]
+    out = imp.import_reads_csv(store, (head + "Serial,S2E5,Fastly,mid,\nSerial,S3E1,Fastly,pre,2020-03-02\n").encode())
+    assert out.ok and out.written, out.problems
+    assert [p["episode"] for p in out.preview] == ["S2 E5", "S3 E1"]
+    reads = rsvc.list_reads(store, show="Serial")
+    assert {(r.episode_code, r.placement) for r in reads} == {("S2 E5", "mid"), ("S3 E1", "pre")}
+    assert next(r for r in reads if r.episode_code == "S2 E5").episode_id == two.id

@@ -28,7 +28,7 @@ from sponsortrack.services import campaigns as camp_rules
 from sponsortrack.services.reads import DEFAULT_PLACEMENT, DEFAULT_READ_TYPE, ProposedRead, read_field
 from sponsortrack.store import Store
 from sponsortrack.store import imports as istore
-from sponsortrack.store.models import episode_label
+from sponsortrack.store.models import episode_code, episode_label, parse_episode_code
 
 SOURCE_SHOW_NOTES = "show notes"
 SOURCE_CSV = "csv import"
@@ -669,9 +669,12 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
     show_col = cmap.fields["show"]
     wanted_shows = {shows[c[show_col].strip().casefold()]["id"] for _, c in table.rows
                     if show_col < len(c) and c[show_col].strip().casefold() in shows}
-    episodes = {(e["show_id"], e["number"]): e for e in istore.episodes_of_shows(store, wanted_shows,
-                                                                                  with_notes=False)
-                if e["number"] is not None}
+    # an episode is (show, season, number); a sheet names it "62", or "S2E5" in a show with seasons
+    episodes = {(e["show_id"], e["season"] or 0, e["number"]): e
+                for e in istore.episodes_of_shows(store, wanted_shows, with_notes=False) if e["number"] is not None}
+    numbered: dict[tuple[int, int], list[dict]] = defaultdict(list)  # (show, number) -> its seasons' episodes
+    for e in episodes.values():
+        numbered[(e["show_id"], e["number"])].append(e)
     existing_reads = istore.read_summaries(store, [e["id"] for e in episodes.values()]) if episodes else []
     taken: set[tuple[Any, int, str, int]] = set()
     positions: dict[tuple[Any, str], int] = {}
@@ -682,7 +685,7 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
         key = (r["episode_id"], r["placement"])
         positions[key] = max(positions.get(key, 0), r["position"])
 
-    new_episodes: dict[tuple[int, int], dict[str, Any]] = {}
+    new_episodes: dict[tuple[Any, int, int], dict[str, Any]] = {}  # (show, season or 0, number)
     seen_in_file: Counter[tuple[Any, int, str]] = Counter()
     reads: list[dict[str, Any]] = []
     problems = result.problems
@@ -709,8 +712,22 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
     order = None if order == "auto" else order
     bad = object()  # a field whose value has a problem (reported; the row is not imported)
 
-    def episode_number(raw: str) -> int | None:
-        return v.positive_int(raw, "episode", maximum=100_000)
+    def episode_number(raw: str) -> tuple[int | None, int] | None:
+        code = parse_episode_code(raw)  # "S2E5" / "S2 E5": (2, 5)
+        if code is not None and code[0] is not None:
+            return code
+        n = v.positive_int(raw, "episode", maximum=100_000)
+        return None if n is None else (None, n)
+
+    def find_episode(show: dict, season: int | None, number: int) -> dict | None:
+        if season is not None or (show["id"], 0, number) in episodes:
+            return episodes.get((show["id"], season or 0, number))
+        seasons = numbered.get((show["id"], number), [])
+        if len(seasons) > 1:
+            which = ", ".join(episode_code(number, e["season"]) for e in sorted(seasons, key=lambda e: e["season"]))
+            raise ValidationError("episode", f"{show['name']} has episode {number} in several seasons ({which}): "
+                                             f"write it as S{seasons[-1]['season']}E{number}")
+        return seasons[0] if seasons else None
 
     def sheet_air_date(raw: str) -> str | None:
         return tabular.sheet_date(raw, "air_date", order)
@@ -778,24 +795,28 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
 
         ep_ref: Any = bad
         on = None
-        if show is not bad and number is not bad:
-            ep = episodes.get((show["id"], number))
+        season = None
+        if number is not bad and number is not None:
+            season, number = number
+        ep = get(find_episode, show, season, number) if show is not bad and number is not bad else bad
+        if show is not bad and number is not bad and ep is not bad:
             if ep is not None:
                 ep_ref, on = ep["id"], ep["published_on"] or ep["recorded_on"]
             else:
-                key = (show["id"], number)
-                if key not in new_episodes:
+                ep_key: tuple[Any, int, int] = (show["id"], season or 0, number)
+                if ep_key not in new_episodes:
                     if not air_date or air_date is bad:
                         if air_date is not bad:
-                            errors.append(NotFoundError("episode", f"{show['name']} has no episode {number} (give "
-                                                                   "an air date column to create it)"))
+                            errors.append(NotFoundError("episode", f"{show['name']} has no episode "
+                                                                   f"{episode_code(number, season).lstrip('#')} "
+                                                                   "(give an air date column to create it)"))
                     else:
                         title = get(episode_title, rec, number)
                         if title is not bad:
-                            new_episodes[key] = {"key": key, "show_id": show["id"], "number": number,
-                                                 "title": title, "published_on": air_date}
-                if key in new_episodes:
-                    ep_ref, on = ("new", key), new_episodes[key]["published_on"]
+                            new_episodes[ep_key] = {"key": ep_key, "show_id": show["id"], "number": number,
+                                                    "season": season, "title": title, "published_on": air_date}
+                if ep_key in new_episodes:
+                    ep_ref, on = ("new", ep_key), new_episodes[ep_key]["published_on"]
         campaign = None
         if sponsor is not bad:
             if has["campaign"] and rec["campaign"]:
@@ -834,7 +855,8 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
             "placement": placement, "position": position, "read_type": read_type, "start_seconds": start,
             "length_seconds": length, "promo_url": promo_url, "promo_code": promo_code, "status": status,
             "units": units, "source": SOURCE_CSV, "notes": notes,
-            "_row": row, "_labels": (show["name"], number, sponsor["name"],
+            "_row": row, "_labels": (show["name"], number if season is None else episode_code(number, season),
+                                     sponsor["name"],
                                      campaign["name"] if campaign else None),
         })
     problems.sort(key=lambda p: p.row)
