@@ -70,3 +70,28 @@ def test_log_page_finds_a_seasoned_episode_by_its_code(qtbot, demo_store, tmp_pa
     log.show_box.setCurrentIndex(log.show_box.findData(show.id))
     log._open_from_finder("S2E5")
     assert log.episode_id == ep.id
+
+
+def test_log_page_goes_on_in_the_shows_latest_season(qtbot, store, tmp_path):
+    import datetime as dt
+
+    from sponsortrack.services import campaigns as camp
+    from sponsortrack.services import reads as rsvc
+
+    today = dt.date.today()
+    show = cat.add_show(store, name="Serial")
+    cat.add_episode(store, show.id, season=1, number=8, title="Finale", published_on="2019-06-03")
+    cat.add_episode(store, show.id, season=2, number=3, title="Third of two", published_on="2019-11-04")
+    sp = cat.add_sponsor(store, name="Fastly")
+    camp.add_campaign(store, sponsor=sp.id, name="Now", start_date=(today - dt.timedelta(days=5)).isoformat(),
+                      end_date=(today + dt.timedelta(days=5)).isoformat(), pricing="flat", rate="900")
+    win = make_window(qtbot, store, tmp_path, page="log")
+    log = win.page("log")
+    log.show_box.setCurrentIndex(log.show_box.findData(show.id))
+    log.new_episode()
+    assert log.number.value() == 4 and log.mode_label.text() == "New episode of Serial, season 2"
+    log.title.setText("Fourth of two")
+    log.save()
+    ep = cat.resolve_episode(store, show, "S2E4")
+    assert ep.title == "Fourth of two" and log.episode_id == ep.id
+    assert [r.episode_code for r in rsvc.list_reads(store, show="Serial")] == ["S2 E4"]

@@ -245,6 +245,11 @@ def list_episodes(store: Store, show: str | int | Show | None = None, search: st
     return catalog.list_episodes(store, show_id=show_id, search=search, limit=limit)
 
 
+def latest_season(store: Store, show: str | int | Show) -> int | None:
+    """The season a new episode of the show continues: its latest episode's (None: the show has none)."""
+    return catalog.latest_season(store, resolve_show(store, show).id)
+
+
 def next_episode_number(store: Store, show: str | int | Show, season: int | None = None) -> int:
     return catalog.next_episode_number(store, resolve_show(store, show).id, season)
 

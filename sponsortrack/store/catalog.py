@@ -129,6 +129,13 @@ def next_episode_number(store: Store, show_id: int, season: int | None = None) -
                             "AND coalesce(season, 0) = ?", [show_id, season or 0]) or 1)
 
 
+def latest_season(store: Store, show_id: int) -> int | None:
+    """The season of the show's latest episode (by air date), None when it has no seasons."""
+    value = store.scalar("SELECT season FROM episodes WHERE show_id = ? ORDER BY coalesce(published_on, "
+                         "recorded_on) DESC, id DESC LIMIT 1", [show_id])
+    return int(value) if value is not None else None
+
+
 def insert_episode(store: Store, values: dict[str, Any]) -> int:
     return base.insert(store, "episodes", values)
 

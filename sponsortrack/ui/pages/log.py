@@ -173,6 +173,7 @@ class LogPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.episode_id: int | None = None   # None: a new episode
+        self._season: int | None = None      # the season a new episode goes into (the show's latest)
         self._episode_index: dict[str, int] = {}
         self._sponsors: dict[str, int] = {}
 
@@ -380,8 +381,10 @@ class LogPage(QWidget):
 
     # -- modes -------------------------------------------------------------------------------------
     def _next_number(self) -> int:
+        """The next number in the season the show is in (a show with seasons goes on in its latest one)."""
         show_id = self.show_box.currentData()
-        return cat.catalog.next_episode_number(self.ctx.store, show_id) if show_id is not None else 1
+        self._season = cat.latest_season(self.ctx.store, show_id) if show_id is not None else None
+        return cat.next_episode_number(self.ctx.store, show_id, self._season) if show_id is not None else 1
 
     def new_episode(self) -> None:
         """A blank new episode of the current show: next number, today, title focused."""
@@ -399,7 +402,8 @@ class LogPage(QWidget):
         self.title.clear()
         self.finder.clear()
         show = self.show_box.currentText()
-        self.mode_label.setText(f"New episode of {show}" if show else "Add a show first (Episodes page)")
+        in_season = f", season {self._season}" if self._season is not None else ""
+        self.mode_label.setText(f"New episode of {show}{in_season}" if show else "Add a show first (Episodes page)")
         self._load_proposals()
         self._show_logged()
         self.title.setFocus()
@@ -487,15 +491,15 @@ class LogPage(QWidget):
     def _check_number(self, number: int) -> None:
         """A number the show already has: offer to open that episode instead of an error on save."""
         show_id = self.show_box.currentData()
-        ep = cat.catalog.find_episode(self.ctx.store, show_id, number) \
+        ep = cat.catalog.find_episode(self.ctx.store, show_id, number, self._season) \
             if show_id is not None and self.episode_id is None else None
         self._existing_id = ep.id if ep else None
         if ep is None:
             self.exists_label.hide()
             self.exists_button.hide()
             return
-        self.exists_label.setText(f"{self.show_box.currentText()} already has #{number}")
-        self.exists_button.setText(f"Open #{number}")
+        self.exists_label.setText(f"{self.show_box.currentText()} already has {ep.code}")
+        self.exists_button.setText(f"Open {ep.code}")
         self.exists_label.show()
         self.exists_button.show()
 
@@ -625,13 +629,15 @@ class LogPage(QWidget):
                     raise ValidationError("show", "is required (add a show on the Episodes page)")
                 if self._existing_id is not None:
                     self.title_error.setText(f"number: {self.show_box.currentText()} already has "
-                                             f"#{self.number.value()} — open it with the button above, or "
+                                             f"{cat.episode_code(self.number.value(), self._season)} — open it with the button above, or "
                                              "change the number")
                     self.title_error.show()
                     self.exists_button.setFocus()
                     return
                 new = {"show": show_id, "number": self.number.value(), "title": self.title.text(),
                        "recorded_on": v.parse_day(self.date.text(), "recorded_on")}
+                if self._season is not None:
+                    new["season"] = self._season
                 cmd = ops.log_reads(self.ctx, reads, new_episode=new)
             else:
                 cmd = ops.log_reads(self.ctx, reads, episode_id=self.episode_id)
