@@ -95,3 +95,30 @@ def test_log_page_goes_on_in_the_shows_latest_season(qtbot, store, tmp_path):
     ep = cat.resolve_episode(store, show, "S2E4")
     assert ep.title == "Fourth of two" and log.episode_id == ep.id
     assert [r.episode_code for r in rsvc.list_reads(store, show="Serial")] == ["S2 E4"]
+
+
+def test_import_wizard_lists_a_chapters_note_and_imports_the_seasons(qtbot, demo_store, tmp_path):
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QWizard
+
+    from sponsortrack.ui import import_wizard as iw
+
+    feed = tmp_path / "seasons.xml"
+    text = (Path(__file__).parent / "fixtures" / "rss" / "two_seasons.xml").read_text(encoding="utf-8")
+    feed.write_text(text.replace("{CHAPTERS_URL}", "chapters/s2e1.json"), encoding="utf-8")
+    win = make_window(qtbot, demo_store, tmp_path)
+    wiz = iw.ImportWizard(win.ctx)
+    qtbot.addWidget(wiz)
+    wiz.show()
+    wiz.button(QWizard.WizardButton.NextButton).click()
+    wiz.source_page.path.setText(str(feed))
+    wiz.button(QWizard.WizardButton.NextButton).click()
+    page = wiz.preview_page
+    qtbot.waitUntil(lambda: page.result is not None, timeout=15_000)
+    notes = [page.problems.item(i).text() for i in range(page.problems.count())]
+    assert notes == ["note: item 3 (Return): chapters: the podcast:chapters link 'chapters/s2e1.json' is not an "
+                     "http(s) URL"]
+    assert "5 episodes to add" in page.summary.text() and page.isComplete()
+    assert [(p.episode_label, p.start_seconds) for p in page.result.proposed] == [("S1 E1 Pilot", 600)]
+    win.ctx.tasks.wait(10_000)

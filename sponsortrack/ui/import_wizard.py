@@ -333,6 +333,8 @@ class PreviewPage(QWizardPage):
         elif kind == "rss":
             for p in result.problems:
                 self.problems.addItem(p)
+            for note in result.notes:  # a chapters file that could not be read; its episode imports
+                self.problems.addItem(f"note: {note}")
             self._fill_proposals(result.proposed)
             if result.problems and not (result.added or result.changed or result.unchanged):
                 n_problems = count(len(result.problems), "problem")
