@@ -126,7 +126,7 @@ def episodes_numbered(store: Store, show_id: int, number: int) -> list[Episode]:
 def next_episode_number(store: Store, show_id: int, season: int | None = None) -> int:
     """The number after the highest in that season of the show (``None``: its season-less episodes)."""
     return int(store.scalar("SELECT coalesce(max(number), 0) + 1 FROM episodes WHERE show_id = ? "
-                            "AND coalesce(season, 0) = ?", [show_id, season or 0]) or 1)
+                            "AND coalesce(season, 0) = ? AND number IS NOT NULL", [show_id, season or 0]) or 1)
 
 
 def latest_season(store: Store, show_id: int) -> int | None:
