@@ -198,3 +198,22 @@ def test_a_reads_sheet_names_seasoned_episodes_as_s2e5(store):
     reads = rsvc.list_reads(store, show="Serial")
     assert {(r.episode_code, r.placement) for r in reads} == {("S2 E5", "mid"), ("S3 E1", "pre")}
     assert next(r for r in reads if r.episode_code == "S2 E5").episode_id == two.id
+
+
+def test_import_chapters_and_shownotes_take_s2e5(store, tmp_path):
+    import json
+
+    from sponsortrack.services import chapters as chs
+    from sponsortrack.services import imports as imp
+
+    cat.add_show(store, name="Serial")
+    cat.add_sponsor(store, name="Fastly", domains="fastly.com")
+    cat.add_episode(store, "Serial", season=1, number=5, title="One five", published_on="2019-06-03")
+    two = cat.add_episode(store, "Serial", season=2, number=5, title="Two five", published_on="2019-11-04")
+    (tmp_path / "c.json").write_text(json.dumps({"version": "1.2.0", "chapters": [
+        {"startTime": 0, "title": "Intro"}, {"startTime": 600, "endTime": 660, "title": "Sponsor: Fastly"},
+        {"startTime": 660, "endTime": 3000, "title": "Talk"}]}))
+    res = chs.import_chapters(store, tmp_path / "c.json", show="Serial", episode="S2E5")
+    assert res.episode_id == two.id and res.episode_label == "Serial S2 E5 Two five"
+    notes = imp.import_show_notes(store, "Sponsors:\nFastly: fastly.com\n", show="Serial", episode="s2 e5")
+    assert notes.episode_label == "Serial S2 E5 Two five" and [p.sponsor_name for p in notes.proposed] == ["Fastly"]

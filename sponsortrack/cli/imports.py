@@ -54,7 +54,7 @@ def import_group() -> None:
 @import_group.command("shownotes")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--show", help="Show of the episode these notes belong to.")
-@click.option("--episode", help="Episode number (with --show).")
+@click.option("--episode", help="Episode number (with --show): 62, or S2E5 in a show with seasons.")
 @click.option("--apply", is_flag=True, help="Log the sponsors found as reads of that episode (status aired).")
 @format_option
 @click.pass_context
@@ -87,7 +87,7 @@ def import_shownotes(ctx: click.Context, file: str, show: str | None, episode: s
 @import_group.command("chapters")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--show", required=True, help="Show of the episode the chapters mark.")
-@click.option("--episode", required=True, help="Episode number (with --show).")
+@click.option("--episode", required=True, help="Episode number (with --show): 62, or S2E5 in a show with seasons.")
 @click.option("--dry-run", is_flag=True, help="Show the reads that would be logged; write nothing.")
 @format_option
 @click.pass_context
