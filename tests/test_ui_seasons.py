@@ -90,6 +90,11 @@ def test_log_page_goes_on_in_the_shows_latest_season(qtbot, store, tmp_path):
     log.show_box.setCurrentIndex(log.show_box.findData(show.id))
     log.new_episode()
     assert log.number.value() == 4 and log.mode_label.text() == "New episode of Serial, season 2"
+    log.number.setValue(3)  # season 2 has a 3: offered to open it
+    assert log.exists_label.text() == "Serial already has S2 E3" and log._existing_id is not None
+    log.number.setValue(8)  # only season 1 has an 8: no clash in season 2
+    assert log._existing_id is None
+    log.number.setValue(4)
     log.title.setText("Fourth of two")
     log.save()
     ep = cat.resolve_episode(store, show, "S2E4")

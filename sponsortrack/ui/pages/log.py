@@ -628,9 +628,9 @@ class LogPage(QWidget):
                 if show_id is None:
                     raise ValidationError("show", "is required (add a show on the Episodes page)")
                 if self._existing_id is not None:
-                    self.title_error.setText(f"number: {self.show_box.currentText()} already has "
-                                             f"{cat.episode_code(self.number.value(), self._season)} — open it with the button above, or "
-                                             "change the number")
+                    code = cat.episode_code(self.number.value(), self._season)
+                    self.title_error.setText(f"number: {self.show_box.currentText()} already has {code} — open it "
+                                             "with the button above, or change the number")
                     self.title_error.show()
                     self.exists_button.setFocus()
                     return
