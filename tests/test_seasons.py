@@ -217,3 +217,23 @@ def test_import_chapters_and_shownotes_take_s2e5(store, tmp_path):
     assert res.episode_id == two.id and res.episode_label == "Serial S2 E5 Two five"
     notes = imp.import_show_notes(store, "Sponsors:\nFastly: fastly.com\n", show="Serial", episode="s2 e5")
     assert notes.episode_label == "Serial S2 E5 Two five" and [p.sponsor_name for p in notes.proposed] == ["Fastly"]
+
+
+def test_a_stored_duration_places_chapters_that_carry_none(store, tmp_path):
+    """A chapters JSON gives no length: the episode's duration (from its feed) decides pre/mid/post, not
+    where the last chapter happens to end."""
+    import json
+
+    from sponsortrack.services import chapters as chs
+
+    cat.add_show(store, name="Serial")
+    cat.add_sponsor(store, name="Fastly", domains="fastly.com")
+    ep = cat.add_episode(store, "Serial", number=1, title="One", published_on="2019-06-03")
+    (tmp_path / "c.json").write_text(json.dumps({"version": "1.2.0", "chapters": [
+        {"startTime": 0, "title": "Intro"}, {"startTime": 900, "endTime": 960, "title": "Sponsor: Fastly"},
+        {"startTime": 960, "endTime": 1000, "title": "Talk"}]}))
+    before = chs.import_chapters(store, tmp_path / "c.json", show="Serial", episode="1")
+    assert [r.placement for r in before.reads] == ["post"]  # 900 s of 1000: the last 15 %
+    cat.edit_episode(store, ep.id, duration_seconds="1:00:00")
+    after = chs.import_chapters(store, tmp_path / "c.json", show="Serial", episode="1")
+    assert [r.placement for r in after.reads] == ["mid"]  # 900 s of an hour

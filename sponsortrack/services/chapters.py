@@ -244,8 +244,15 @@ def propose_chapter_reads(store: Store, chapters: ch.Chapters, *, show_id: int, 
         (r["sponsor_id"], r["placement"]) for r in istore.read_summaries(store, [episode_id])) \
         if episode_id is not None else Counter()
     timed = chapters.with_ends()
-    # the audio's (or the feed item's) length; else where the last chapter ends, when it says
-    duration = chapters.duration or (timed[-1].end if timed else None)
+    # the audio's (or the feed item's) length; else the episode's stored duration (its feed's
+    # itunes:duration); else where the last chapter ends, when it says
+    stored = None
+    if not chapters.duration and episode_id is not None:
+        from sponsortrack.store import catalog as cstore
+
+        ep = cstore.get_episode(store, episode_id)
+        stored = float(ep.duration_seconds) if ep is not None and ep.duration_seconds else None
+    duration = chapters.duration or stored or (timed[-1].end if timed else None)
     out: list[ChapterRead] = []
     for c in timed:
         st = ch.sponsor_in_title(c.title)
