@@ -172,3 +172,16 @@ def test_cli_import_rss_of_a_seasoned_feed(net, served, tmp_path, db_path):
     listing = CliRunner().invoke(cli_main, ["--db", str(db_path), "episodes", "list", "--show", "Serial Sponsors",
                                             "--search", "S2E2"])
     assert "Season 3 is coming" in listing.output and "trailer" in listing.output and "1:02:03" in listing.output
+
+
+def test_an_episode_logged_by_hand_without_its_season_is_matched_once(net, served):
+    _folder, base = served
+    cat.add_show(net, name="Serial Sponsors")
+    hand = cat.add_episode(net, "Serial Sponsors", number=1, title="Pilot (logged by hand)",
+                           published_on="2019-09-02")
+    res = imp.import_rss(net, feed_bytes(f"{base}/none.json"))
+    assert res.ok and [lbl for lbl, _f in res.changed] == ["S1 E1 Pilot"], (res.changed, res.added)
+    assert "S2 E1 Return" in res.added and len(res.added) == 4
+    got = cat.get_episode(net, hand.id)
+    assert (got.season, got.number, got.guid, got.title) == (1, 1, "serial-s1e1", "Pilot")
+    assert cat.resolve_episode(net, "Serial Sponsors", "S2E1").id != hand.id
