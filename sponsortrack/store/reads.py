@@ -30,8 +30,9 @@ AIR_DATE = "coalesce(e.published_on, e.recorded_on)"
 # reads through this select, so they agree with the invoice whatever the campaign says since.
 _BILLED_LINE = "bl.id IS NOT NULL AND bl.pricing IN ('flat', 'per_episode', 'cpm')"
 
+# The columns come in the order of ReadRow's fields (episode_season last, after the fields it had before).
 _ROW_SELECT = f"""
-SELECT r.id, r.episode_id, e.show_id, sh.name AS show_name, e.number AS episode_number, e.season AS episode_season,
+SELECT r.id, r.episode_id, e.show_id, sh.name AS show_name, e.number AS episode_number,
        e.title AS episode_title, {AIR_DATE} AS air_date, r.sponsor_id, sp.name AS sponsor_name,
        r.campaign_id, c.name AS campaign_name, r.placement, r.position, r.read_type, r.start_seconds,
        r.length_seconds, r.promo_url, r.promo_code, r.status, r.make_good_of,
@@ -50,7 +51,7 @@ SELECT r.id, r.episode_id, e.show_id, sh.name AS show_name, e.number AS episode_
              AND r2.id < r.id AND r2.make_good_of IS NULL AND r2.status <> 'flagged') ELSE 1 END
          AS first_in_episode,
        i.number AS invoice_number, i.status AS invoice_status, r.notes, r.source,
-       bl.amount_minor AS billed_amount_minor
+       bl.amount_minor AS billed_amount_minor, e.season AS episode_season
 FROM ad_reads r
 JOIN episodes e ON e.id = r.episode_id
 JOIN shows sh ON sh.id = e.show_id
