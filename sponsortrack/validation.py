@@ -214,11 +214,18 @@ def month_bounds(month: str) -> tuple[str, str]:
     return first.isoformat(), (nxt - dt.timedelta(days=1)).isoformat()
 
 
+def _idna_encode(host: str) -> str:
+    import idna  # httpx's own dependency, imported only for a host that is not ASCII
+
+    return idna.encode(host).decode("ascii")
+
+
 def normalize_host(host: str, field: str = "url") -> str:
     host = host.strip().rstrip(".").lower()
     try:
-        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
-    except UnicodeError:
+        # IDNA 2008, as httpx encodes the host it connects to (the codec's IDNA 2003 takes names it refuses)
+        ascii_host = _idna_encode(host) if not host.isascii() else host
+    except UnicodeError:  # idna.IDNAError is one
         raise ValidationError(field, f"host {host[:60]!r} is not a valid domain name") from None
     if not _HOST_RE.match(ascii_host) and not re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", ascii_host) \
             and ascii_host != "localhost":

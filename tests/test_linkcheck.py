@@ -497,3 +497,15 @@ def test_the_store_and_service_do_not_import_httpx_until_a_check_runs():
            "print('httpx' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_host_httpx_cannot_encode_is_an_invalid_url_not_a_connection_error():
+    """'».0' passed Python's IDNA 2003 codec but not IDNA 2008, which httpx uses: found by the property test."""
+    def handler(request: httpx.Request) -> httpx.Response:  # never the network
+        return httpx.Response(200, request=request)
+
+    for text in ("».0", "https://».example/x"):
+        [r] = check_links_sync([text], FAST, transport=httpx.MockTransport(handler))
+        assert r.verdict == "invalid_url", (text, r.verdict)
+    [ok] = check_links_sync(["https://bücher.example/x"], FAST, transport=httpx.MockTransport(handler))
+    assert ok.verdict == "ok"
