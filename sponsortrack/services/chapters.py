@@ -131,8 +131,9 @@ def _check_readable(path: Path) -> None:
         raise ValidationError("file", f"{path} is a folder, not a file")
     if not stat.S_ISREG(st.st_mode):
         raise ValidationError("file", f"{path} is not a regular file (a pipe or a device)")
-    if outputs.open_database_file(path) is not None:
-        raise ValidationError("file", f"{path} is {outputs.open_database_file(path)}, not a chapters file")
+    database = outputs.open_database_file(path)
+    if database is not None:
+        raise ValidationError("file", f"{path} is {database}, not a chapters file")
     if not os.access(path, os.R_OK):
         raise ValidationError("file", f"{path} cannot be read (permission denied)")
 

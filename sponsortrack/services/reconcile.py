@@ -122,8 +122,11 @@ class Reconciliation:
     episodes_checked: int
     reads_checked: int
     exceptions: list[ReconException]
-    episodes_without_notes: int = 0  # episodes with reads and no notes: nothing to compare, not a disagreement
-    without_notes_ids: tuple[int, ...] = ()  # those episodes' ids
+    without_notes_ids: tuple[int, ...] = ()  # episodes with reads and no notes: nothing to compare, not a disagreement
+
+    @property
+    def episodes_without_notes(self) -> int:
+        return len(self.without_notes_ids)
 
     @property
     def clean(self) -> bool:
@@ -257,7 +260,7 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
     checked_episodes = len(episodes) if sponsor_id is None else (
         istore.count_reconciliation_episodes(store, lo, hi, show_id) if lo <= hi else 0)
     return Reconciliation(lo, hi, camp["id"] if camp else None, checked_episodes, checked_reads, out,
-                          episodes_without_notes=len(without_notes), without_notes_ids=tuple(without_notes))
+                          without_notes_ids=tuple(without_notes))
 
 
 def reconcile_for_pop(store: Store, sponsor_id: int, month: str) -> list[dict[str, Any]]:
