@@ -1,10 +1,7 @@
 """import rss: seasons whose numbers restart, duration in every form, episode type, enclosure, and the
 feed's chapters (psc:chapters, podcast:chapters JSON over loopback) as proposed reads with start and length."""
 
-import functools
 import json
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -25,25 +22,6 @@ CHAPTERS = {"version": "1.2.0", "chapters": [
     {"startTime": 1800, "endTime": 1860, "title": "Ad break"},
     {"startTime": 1860, "title": "Part two"},
 ]}
-
-
-@pytest.fixture
-def served(tmp_path):
-    """A loopback HTTP server handing out the files of a folder: (folder, base URL)."""
-    folder = tmp_path / "www"
-    folder.mkdir()
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield folder, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
 
 
 @pytest.fixture
