@@ -12,10 +12,10 @@ import pytest
 from invoicing_helpers import network, pdf_meta, pdf_text, seller, snapshots
 
 from sponsortrack.errors import ValidationError
+from sponsortrack.outputs import write_atomic
 from sponsortrack.reports import fonts
-from sponsortrack.reports.invoice import invoice_pdf_bytes, line_rows, write_invoice_pdf
+from sponsortrack.reports.invoice import invoice_pdf_bytes, line_rows
 from sponsortrack.reports.pop import pop_pdf_bytes
-from sponsortrack.reports.render import write_atomic
 from sponsortrack.reports.summary import summary_pdf_bytes
 from sponsortrack.reports.text import Markup, esc
 from sponsortrack.services import catalog as cat
@@ -99,7 +99,7 @@ def test_issued_invoice_regenerates_byte_identically(store, tmp_path):
     n = network(store, agency="Agency")
     [inv] = invoicing.create_drafts(store, n["sponsor"].id, "2019-10").invoices
     invoicing.issue_invoice(store, inv.id, issue_date="2019-11-01")
-    first = write_invoice_pdf(invoicing.invoice_document(store, "2019-0001"), tmp_path / "a.pdf").read_bytes()
+    first = invoicing.write_invoice_pdf(store, "2019-0001", tmp_path / "a.pdf").path.read_bytes()
     # everything live changes afterwards: seller, sponsor, agency, campaign, settings, payment
     ssvc.update_settings(store, seller_name="Renamed LLC", tax_bp=2000, payment_instructions="changed")
     cat.edit_sponsor(store, n["sponsor"].id, billing_address="Elsewhere", name="Renamed sponsor")

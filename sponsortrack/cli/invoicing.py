@@ -87,13 +87,12 @@ def invoice_issue(ctx: click.Context, invoice: str, issue_date: str | None) -> N
 def invoice_pdf(ctx: click.Context, invoice: str, output: str, as_issued: bool) -> None:
     """Write an invoice (or credit note, or draft) as PDF. INVOICE is its number or id. An issued invoice
     prints as it stands: paid, part-paid (payments, credits, balance due) or void."""
-    from sponsortrack.reports.invoice import write_invoice_pdf
     from sponsortrack.services import invoicing
 
-    doc = invoicing.invoice_document(_store(ctx), invoice, as_issued=as_issued)
-    path = write_invoice_pdf(doc, output)
-    click.echo(f"Wrote {doc.invoice.label} to {path}.")
-    for gap in doc.gaps:
+    written = invoicing.write_invoice_pdf(_store(ctx), invoice, output, as_issued=as_issued)
+    assert written is not None  # None only when cancelled
+    click.echo(f"Wrote {written.document.invoice.label} to {written.path}.")
+    for gap in written.document.gaps:
         click.echo(f"note: {gap}", err=True)
 
 
@@ -266,20 +265,12 @@ def report_monthly(ctx: click.Context, month: str, sponsor: str | None, output: 
     """Monthly PDF: a sponsor's proof of performance, or the network summary."""
     from sponsortrack.services import reporting
 
-    store = _store(ctx)
-    if sponsor:
-        from sponsortrack.reports.pop import write_pop_pdf
-
-        data = reporting.pop_data(store, sponsor, month)
-        path = write_pop_pdf(data, output)
-        click.echo(f"Wrote the proof of performance for {data.sponsor.name}, {month}, to {path} "
-                   f"({len(data.reads)} reads).")
+    w = reporting.write_monthly_pdf(_store(ctx), month, output, sponsor=sponsor or None)
+    assert w is not None  # None only when cancelled
+    if w.sponsor is not None:
+        click.echo(f"Wrote the proof of performance for {w.sponsor}, {w.month}, to {w.path} ({w.reads} reads).")
     else:
-        from sponsortrack.reports.summary import write_summary_pdf
-
-        summary = reporting.network_summary_data(store, month)
-        path = write_summary_pdf(summary, output)
-        click.echo(f"Wrote the network summary for {month} to {path}.")
+        click.echo(f"Wrote the network summary for {w.month} to {w.path}.")
 
 
 @click.command("csv")

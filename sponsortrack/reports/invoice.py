@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
-from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -17,11 +15,12 @@ from reportlab.platypus import Image, KeepTogether, Spacer, Table
 
 from sponsortrack.money import format_money, format_percent
 from sponsortrack.reports.common import box, kv_table, long_date, period_text
-from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render, render_bytes
+from sponsortrack.reports.data import PLACEMENT_LABELS, InvoiceDocument
+from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render_bytes
 from sponsortrack.reports.styles import INK, RULE, WARN, grid_style, layout_style, styles
 from sponsortrack.reports.text import Markup, bold, esc, join, para, url
-from sponsortrack.services.invoicing import PLACEMENT_LABELS, InvoiceDocument, episode_label
 from sponsortrack.store.invoices import InvoiceLine
+from sponsortrack.store.models import episode_label
 
 LINE_HEADERS = ["#", "Aired", "Show · episode", "Spot", "Promo", "Quantity", "Unit price", "Amount"]
 LINE_WIDTHS_MM = [7, 17, 56, 20, 29, 22, 20, 21]
@@ -346,7 +345,3 @@ def doc_spec(doc: InvoiceDocument) -> DocSpec:
 
 def invoice_pdf_bytes(doc: InvoiceDocument) -> bytes:
     return render_bytes(doc_spec(doc))
-
-
-def write_invoice_pdf(doc: InvoiceDocument, path: str | os.PathLike[str]) -> Path:
-    return render(doc_spec(doc), path)

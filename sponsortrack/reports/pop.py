@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
-from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Image, KeepTogether, LongTable, Spacer, Table
@@ -16,11 +14,10 @@ from sponsortrack.money import format_money
 from sponsortrack.pricing import DELIVERED_STATUSES
 from sponsortrack.reports.charts import vertical_bars
 from sponsortrack.reports.common import kv_table, long_date, month_title
-from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render, render_bytes
+from sponsortrack.reports.data import PLACEMENT_LABELS, PopData, short_url
+from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render_bytes
 from sponsortrack.reports.styles import BAD, GOOD, MUTED, WARN, grid_style, layout_style, styles
 from sponsortrack.reports.text import Markup, bold, esc, join, para, url
-from sponsortrack.services.invoicing import PLACEMENT_LABELS, short_url
-from sponsortrack.services.reporting import PopData
 from sponsortrack.store.models import episode_code
 from sponsortrack.validation import format_duration
 
@@ -381,7 +378,3 @@ def doc_spec(data: PopData) -> DocSpec:
 
 def pop_pdf_bytes(data: PopData) -> bytes:
     return render_bytes(doc_spec(data))
-
-
-def write_pop_pdf(data: PopData, path: str | os.PathLike[str]) -> Path:
-    return render(doc_spec(data), path)

@@ -1,12 +1,11 @@
-"""One render call: flowables → PDF bytes (page furniture, "Page X of Y", metadata) → an atomic file."""
+"""One render call: flowables → PDF bytes (page furniture, "Page X of Y", metadata). Writing the bytes to a
+file is the services' part (``sponsortrack.outputs.write_atomic``)."""
 
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
@@ -15,7 +14,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-from sponsortrack.outputs import write_atomic  # the one guarded writer; re-exported for old callers
 from sponsortrack.reports import fonts
 from sponsortrack.reports.styles import MUTED, RULE
 
@@ -121,7 +119,3 @@ def render_bytes(spec: DocSpec) -> bytes:
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], pagesize=spec.pagesize)])
     doc.build(list(spec.story), canvasmaker=_canvas_class(spec))
     return buf.getvalue()
-
-
-def render(spec: DocSpec, path: str | os.PathLike[str]) -> Path:
-    return write_atomic(render_bytes(spec), path)

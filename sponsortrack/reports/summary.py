@@ -4,8 +4,6 @@ running campaign, reads delivered but not invoiced, overdue invoices; with chart
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table
@@ -13,10 +11,10 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table
 from sponsortrack.money import format_money
 from sponsortrack.reports.charts import horizontal_bars, progress_bar
 from sponsortrack.reports.common import long_date, month_title
-from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render, render_bytes
+from sponsortrack.reports.data import RevenueRow, SummaryData
+from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render_bytes
 from sponsortrack.reports.styles import grid_style, styles
 from sponsortrack.reports.text import Markup, bold, esc, join, para
-from sponsortrack.services.reporting import RevenueRow, SummaryData
 
 
 def main_currency(data: SummaryData) -> str:
@@ -196,7 +194,3 @@ def doc_spec(data: SummaryData) -> DocSpec:
 
 def summary_pdf_bytes(data: SummaryData) -> bytes:
     return render_bytes(doc_spec(data))
-
-
-def write_summary_pdf(data: SummaryData, path: str | os.PathLike[str]) -> Path:
-    return render(doc_spec(data), path)

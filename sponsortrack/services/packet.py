@@ -59,9 +59,9 @@ def _merge(parts: list[bytes]) -> bytes:
 def month_packet(store: Store, month: str, folder: str | Path, *, sponsor: str | int | None = None,
                  combined: bool | None = None, progress: Callable[[int, int, str], None] | None = None,
                  cancelled: Callable[[], bool] | None = None) -> PacketResult:
+    from sponsortrack.outputs import write_atomic
     from sponsortrack.reports.invoice import invoice_pdf_bytes
     from sponsortrack.reports.pop import pop_pdf_bytes
-    from sponsortrack.reports.render import write_atomic
 
     month = v.parse_month(month)
     out = Path(folder).expanduser()

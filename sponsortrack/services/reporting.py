@@ -6,13 +6,23 @@ Plain Python, no Qt, no reportlab: the documents in :mod:`sponsortrack.reports` 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from sponsortrack import validation as v
 from sponsortrack.errors import ValidationError
 from sponsortrack.pricing import DELIVERED_STATUSES
+from sponsortrack.reports.data import (
+    CampaignDelivery,
+    LinkHealth,
+    PopData,
+    RevenueRow,
+    SummaryData,
+    WeekBar,
+)
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import payments as psvc
@@ -24,101 +34,8 @@ from sponsortrack.store import links as lstore
 from sponsortrack.store import payments as pstore
 from sponsortrack.store import proof as pstore_proof
 from sponsortrack.store import reads as rstore
-from sponsortrack.store.invoices import Invoice
-from sponsortrack.store.models import Campaign, Pacing, ReadRow, Sponsor
+from sponsortrack.store.models import ReadRow, Sponsor
 from sponsortrack.store.reads import ReadFilter
-
-
-@dataclass
-class CampaignDelivery:
-    """One insertion order in a POP: booked against delivered, this month and to date."""
-
-    campaign: Campaign
-    month_reads: int
-    month_impressions: int
-    to_date_reads: int
-    to_date_impressions: int
-    make_goods_owed: int
-    make_goods_delivered: int
-    month_amount_minor: int
-    unpriced_reads: int = 0
-
-    @property
-    def booked(self) -> int | None:
-        return self.campaign.booked_impressions if self.campaign.pricing == "cpm" else self.campaign.booked_reads
-
-    @property
-    def unit(self) -> str:
-        return "impressions" if self.campaign.pricing == "cpm" else "reads"
-
-    @property
-    def delivered_to_date(self) -> int:
-        return self.to_date_impressions if self.campaign.pricing == "cpm" else self.to_date_reads
-
-    @property
-    def delivered_month(self) -> int:
-        return self.month_impressions if self.campaign.pricing == "cpm" else self.month_reads
-
-    @property
-    def percent_delivered(self) -> float | None:
-        """For display only (never on the money path)."""
-        return None if not self.booked else 100 * self.delivered_to_date / self.booked
-
-
-@dataclass
-class WeekBar:
-    start: str       # Monday of the week (ISO)
-    label: str       # e.g. "7 Oct"
-    reads: int = 0
-    impressions: int = 0
-
-
-@dataclass
-class LinkHealth:
-    url: str
-    reads: int
-    checked_at: str | None = None
-    verdict: str | None = None
-    status_code: int | None = None
-    final_url: str | None = None
-    explanation: str | None = None
-
-
-@dataclass
-class PopData:
-    sponsor: Sponsor
-    month: str
-    period_start: str
-    period_end: str
-    prepared_on: str
-    seller: dict
-    agencies: list[str]
-    campaigns: list[CampaignDelivery]
-    reads: list[ReadRow]
-    weeks: list[WeekBar]
-    links: list[LinkHealth]
-    link_checks_exist: bool
-    amounts: dict[str, int] = field(default_factory=dict)   # currency -> delivered value this month
-    episode_links: dict[int, str | None] = field(default_factory=dict)     # episode id -> its web page
-    snapshots: dict[int, tuple[int, str]] = field(default_factory=dict)    # CPM read id -> (day, source)
-    make_goods: dict[int, ReadRow] = field(default_factory=dict)           # not-delivered read id -> make-good
-    logo: str | None = None                                                # the seller's logo (base64)
-    # Where the published show notes and the logged reads disagree (services.reconcile.reconcile);
-    # each with ``kind`` and a one-line ``message``.
-    exceptions: list[dict] = field(default_factory=list)
-
-    @property
-    def not_delivered(self) -> list[ReadRow]:
-        """Flagged reads, and scheduled ones that never aired: listed apart, outside the attestation."""
-        return [r for r in self.reads if r.status not in DELIVERED_STATUSES]
-
-    @property
-    def delivered(self) -> list[ReadRow]:
-        return [r for r in self.reads if r.status in DELIVERED_STATUSES]
-
-    @property
-    def any_cpm(self) -> bool:
-        return any(c.campaign.pricing == "cpm" for c in self.campaigns)
 
 
 def _today(today: dt.date | str | None) -> str:
@@ -222,36 +139,6 @@ def pop_data(store: Store, sponsor: str | int | Sponsor, month: str, *,
 # -- network summary -----------------------------------------------------------------------------
 
 
-@dataclass
-class RevenueRow:
-    name: str
-    currency: str
-    reads: int
-    amount_minor: int
-    unpriced: int = 0
-
-
-@dataclass
-class SummaryData:
-    month: str
-    period_start: str
-    period_end: str
-    prepared_on: str
-    seller: dict
-    by_sponsor: list[RevenueRow]
-    by_show: list[RevenueRow]
-    pacing: list[Pacing]
-    unbilled: list[RevenueRow]           # delivered this month, on no invoice
-    unbilled_earlier: list[dict]         # {sponsor_name, reads, first_air} before this month
-    overdue: list[Invoice]               # balance due left on the period's last day, past their due date
-    invoiced: list[Invoice]              # numbered in the month, void ones too (the series reads gapless)
-    totals: dict[str, int] = field(default_factory=dict)
-    reads_total: int = 0
-    flagged: int = 0
-    receivables: list[Invoice] = field(default_factory=list)   # balance due left on the period's last day
-    balances: dict[int, Any] = field(default_factory=dict)     # invoice id -> payments.Balance at period end
-
-
 def _revenue(rows: list[ReadRow], key) -> list[RevenueRow]:
     acc: dict[tuple[str, str], RevenueRow] = {}
     for r in rows:
@@ -295,3 +182,48 @@ def network_summary_data(store: Store, month: str, *, today: dt.date | str | Non
         totals=dict(totals), reads_total=len(delivered), flagged=sum(1 for r in reads if r.status == "flagged"),
         receivables=receivables, balances={i.id: bals[i.id] for i in receivables},
     )
+
+
+# -- the monthly PDF ------------------------------------------------------------------------------
+
+
+@dataclass
+class WrittenReport:
+    """What :func:`write_monthly_pdf` wrote: the file, and what it is (for the faces' messages)."""
+
+    path: Path
+    month: str
+    sponsor: str | None = None          # the proof of performance's sponsor; None: the network summary
+    reads: int | None = None            # the reads a proof of performance lists
+
+
+def write_monthly_pdf(store: Store, month: str, path: str | os.PathLike[str], *, sponsor: str | int | None = None,
+                      progress: Callable[[int, int, str], None] | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> WrittenReport | None:
+    """A sponsor's proof of performance for the month, or without ``sponsor`` the network summary: gather,
+    render, write atomically (never over the open database). The one call behind ``report monthly`` and
+    the Reports page. ``progress(done, total, text)`` is told between the steps; ``cancelled()`` is asked
+    before rendering (None: it was)."""
+    from sponsortrack.outputs import write_atomic
+
+    step = progress or (lambda *_: None)
+    step(0, 3, "Gathering the month's reads")
+    if sponsor is None:
+        summary = network_summary_data(store, month)
+        if cancelled is not None and cancelled():
+            return None
+        from sponsortrack.reports.summary import summary_pdf_bytes
+
+        step(1, 3, "Laying out the PDF")
+        written = WrittenReport(path=write_atomic(summary_pdf_bytes(summary), path), month=summary.month)
+    else:
+        pop = pop_data(store, sponsor, month)
+        if cancelled is not None and cancelled():
+            return None
+        from sponsortrack.reports.pop import pop_pdf_bytes
+
+        step(1, 3, "Laying out the PDF")
+        written = WrittenReport(path=write_atomic(pop_pdf_bytes(pop), path), month=pop.month,
+                                sponsor=pop.sponsor.name, reads=len(pop.reads))
+    step(3, 3, "Done")
+    return written

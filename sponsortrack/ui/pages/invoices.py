@@ -85,20 +85,15 @@ def default_month(today: dt.date | None = None, store=None) -> str:
 
 
 def render_invoice_task(control, db_path: Path, invoice_id: int, path: str) -> str:
-    """Worker: open its own store, render the invoice PDF, write it atomically. Returns the path."""
-    from sponsortrack.reports.invoice import write_invoice_pdf
+    """Worker: with its own store, the one service call that renders the invoice PDF and writes it
+    atomically. Returns the path ("" when cancelled)."""
     from sponsortrack.services import invoicing
     from sponsortrack.store import Store
 
-    control.progress(0, 2, "Reading the invoice")
     with Store(db_path) as store:
-        doc = invoicing.invoice_document(store, invoice_id)
-    if control.cancelled:
-        return ""
-    control.progress(1, 2, "Rendering the PDF")
-    out = write_invoice_pdf(doc, path)
-    control.progress(2, 2, "Done")
-    return str(out)
+        written = invoicing.write_invoice_pdf(store, invoice_id, path, progress=control.progress,
+                                              cancelled=lambda: control.cancelled)
+    return "" if written is None else str(written.path)
 
 
 class InvoicesPage(QWidget):

@@ -30,28 +30,14 @@ NETWORK = "(network summary)"
 
 
 def render_report_task(control, db_path: Path, month: str, sponsor_id: int | None, path: str) -> str:
-    """Worker: gather the month's data with its own store, render, write atomically."""
+    """Worker: with its own store, the one service call that gathers, renders and writes atomically."""
     from sponsortrack.services import reporting
     from sponsortrack.store import Store
 
-    control.progress(0, 3, "Gathering the month's reads")
     with Store(db_path) as store:
-        summary = reporting.network_summary_data(store, month) if sponsor_id is None else None
-        pop = reporting.pop_data(store, sponsor_id, month) if sponsor_id is not None else None
-    if control.cancelled:
-        return ""
-    control.progress(1, 3, "Laying out the PDF")
-    if summary is not None:
-        from sponsortrack.reports.summary import write_summary_pdf
-
-        out = write_summary_pdf(summary, path)
-    else:
-        from sponsortrack.reports.pop import write_pop_pdf
-
-        assert pop is not None
-        out = write_pop_pdf(pop, path)
-    control.progress(3, 3, "Done")
-    return str(out)
+        written = reporting.write_monthly_pdf(store, month, path, sponsor=sponsor_id, progress=control.progress,
+                                              cancelled=lambda: control.cancelled)
+    return "" if written is None else str(written.path)
 
 
 def packet_task(control, db_path: Path, month: str, sponsor_id: int | None, folder: str) -> str:
@@ -167,22 +153,25 @@ class ReportsPage(QWidget):
         name = "network-summary" if self.what.currentData() is None else f"pop-{file_stem(sponsor)}"
         return str(Path(self.folder.text()).expanduser() / f"{name}-{self.month.text().strip()}.pdf")
 
-    @Slot()
-    def generate(self):
+    def _month(self, title: str) -> str | None:
+        """The month typed, checked; a bad one is reported under ``title`` (None)."""
         from sponsortrack.errors import ValidationError
         from sponsortrack.validation import parse_month
 
         try:
-            month = parse_month(self.month.text(), "month")
+            return parse_month(self.month.text(), "month")
         except ValidationError as exc:
-            self.ctx.report(exc, "Report")
+            self.ctx.report(exc, title)
+            return None
+
+    @Slot()
+    def generate(self):
+        month = self._month("Report")
+        if month is None:
             return None
         path = self.output_path()
         self.ctx.config.set_last_folder("reports", self.folder.text())
-        self.generate_btn.setEnabled(False)
-        self.cancel_btn.setEnabled(True)
-        self.progress.setValue(0)
-        self.progress.show()
+        self._busy()
         self.state.setText(f"Generating {Path(path).name}…")
         self.task = self.ctx.tasks.start("Report PDF", render_report_task, month, self.what.currentData(), path,
                                          on_done=self._done, on_error=self._failed, on_progress=self._progress)
@@ -193,13 +182,8 @@ class ReportsPage(QWidget):
 
     @Slot()
     def generate_packet(self):
-        from sponsortrack.errors import ValidationError
-        from sponsortrack.validation import parse_month
-
-        try:
-            month = parse_month(self.month.text(), "month")
-        except ValidationError as exc:
-            self.ctx.report(exc, "Month-end packet")
+        month = self._month("Month-end packet")
+        if month is None:
             return None
         folder = self.packet_folder()
         self.ctx.config.set_last_folder("reports", self.folder.text())
