@@ -56,6 +56,21 @@ def _hide_category_labels(axis) -> None:
     axis.labels.fontName = fonts.FONT
 
 
+def _value_axis(axis, largest: int, fmt: Callable[[int], str], font_size: float) -> None:
+    """The value axis of both charts: from 0 to a round number above ``largest``, muted labels, a light grid."""
+    top = _nice_max(largest)
+    axis.valueMin, axis.valueMax = 0, top
+    axis.valueStep = _step(top)
+    axis.labelTextFormat = lambda v: fmt(int(v))
+    axis.labels.fontName = fonts.FONT
+    axis.labels.fontSize = font_size
+    axis.labels.fillColor = MUTED
+    axis.strokeColor = RULE
+    axis.visibleGrid = True
+    axis.gridStrokeColor = RULE
+    axis.gridStrokeWidth = 0.3
+
+
 def vertical_bars(categories: list[str], series: list[list[int]], names: list[str], *, width: float,
                   height: float, fmt: Callable[[int], str] = lambda n: f"{n:,}", title: str = "") -> Drawing:
     """Grouped vertical bars (e.g. reads per week), one colour per series, with a legend."""
@@ -66,17 +81,7 @@ def vertical_bars(categories: list[str], series: list[list[int]], names: list[st
     chart.x, chart.y = 46, 28
     chart.width, chart.height = width - chart.x - 10, height - chart.y - top_pad - (12 if len(series) > 1 else 0)
     chart.data = [list(s) for s in series] or [[0]]
-    top = _nice_max(max([max(s) if s else 0 for s in series] + [0]))
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, top
-    chart.valueAxis.valueStep = _step(top)
-    chart.valueAxis.labelTextFormat = lambda v: fmt(int(v))
-    chart.valueAxis.labels.fontName = fonts.FONT
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.labels.fillColor = MUTED
-    chart.valueAxis.strokeColor = RULE
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = RULE
-    chart.valueAxis.gridStrokeWidth = 0.3
+    _value_axis(chart.valueAxis, max([max(s) if s else 0 for s in series] + [0]), fmt, 7)
     chart.categoryAxis.categoryNames = [""] * max(len(categories), 1)
     _hide_category_labels(chart.categoryAxis)
     chart.categoryAxis.strokeColor = RULE
@@ -119,17 +124,7 @@ def horizontal_bars(labels: list[str], values: list[int], *, width: float, fmt: 
     chart.x, chart.y = label_w, 16
     chart.width, chart.height = width - label_w - 60, height - 16 - top_pad
     chart.data = [list(reversed(values)) or [0]]
-    top = _nice_max(max([*values, 0]))
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, top
-    chart.valueAxis.valueStep = _step(top)
-    chart.valueAxis.labelTextFormat = lambda v: fmt(int(v))
-    chart.valueAxis.labels.fontName = fonts.FONT
-    chart.valueAxis.labels.fontSize = 6.5
-    chart.valueAxis.labels.fillColor = MUTED
-    chart.valueAxis.strokeColor = RULE
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = RULE
-    chart.valueAxis.gridStrokeWidth = 0.3
+    _value_axis(chart.valueAxis, max([*values, 0]), fmt, 6.5)
     names = [_clip(lbl, label_w - 8) for lbl in reversed(labels)] or [""]
     chart.categoryAxis.categoryNames = [""] * len(names)
     _hide_category_labels(chart.categoryAxis)

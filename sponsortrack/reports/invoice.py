@@ -16,7 +16,7 @@ from reportlab.platypus import Image, KeepTogether, Spacer, Table
 from sponsortrack.money import format_money, format_percent
 from sponsortrack.reports.common import box, kv_table, long_date, period_text
 from sponsortrack.reports.data import PLACEMENT_LABELS, InvoiceDocument
-from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render_bytes
+from sponsortrack.reports.render import MARGIN, DocSpec, footer_text, page_size_for, render_bytes
 from sponsortrack.reports.styles import INK, RULE, WARN, grid_style, layout_style, styles
 from sponsortrack.reports.text import Markup, bold, esc, join, para, url
 from sponsortrack.store.invoices import InvoiceLine
@@ -338,7 +338,7 @@ def doc_spec(doc: InvoiceDocument) -> DocSpec:
     watermark = "DRAFT" if inv.status == "draft" else "VOID" if inv.status == "void" else "PAID" if paid else None
     return DocSpec(story=build_story(doc), title=title, author=seller, subject=subject,
                    keywords=f"invoice, {bill}, {inv.number or 'draft'}",
-                   footer=" · ".join(p for p in (seller, title, bill) if p),
+                   footer=footer_text(seller, title, bill),
                    pagesize=page_size_for(inv.currency), watermark=watermark, invariant=True,
                    created=inv.issue_date)
 

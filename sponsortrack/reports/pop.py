@@ -15,7 +15,7 @@ from sponsortrack.pricing import DELIVERED_STATUSES
 from sponsortrack.reports.charts import vertical_bars
 from sponsortrack.reports.common import kv_table, long_date, month_title
 from sponsortrack.reports.data import PLACEMENT_LABELS, PopData, short_url
-from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render_bytes
+from sponsortrack.reports.render import MARGIN, DocSpec, footer_text, page_size_for, render_bytes
 from sponsortrack.reports.styles import BAD, GOOD, MUTED, WARN, grid_style, layout_style, styles
 from sponsortrack.reports.text import Markup, bold, esc, join, para, url
 from sponsortrack.store.models import episode_code
@@ -371,8 +371,7 @@ def doc_spec(data: PopData) -> DocSpec:
     return DocSpec(story=build_story(data), title=title, author=seller,
                    subject=f"Sponsor reads aired for {data.sponsor.name} in {month_title(data.month)}",
                    keywords=f"proof of performance, {data.sponsor.name}, {data.month}",
-                   footer=" · ".join(p for p in (seller, "Proof of performance", data.sponsor.name,
-                                                 month_title(data.month)) if p),
+                   footer=footer_text(seller, "Proof of performance", data.sponsor.name, month_title(data.month)),
                    pagesize=page_size_for(_currency(data)), first_page_footer=False)
 
 

@@ -25,6 +25,11 @@ def page_size_for(currency: str | None) -> tuple[float, float]:
     return letter if (currency or "").upper() in ("USD", "CAD") else A4
 
 
+def footer_text(*parts: str | None) -> str:
+    """The footer of every page: the parts that are set, between middle dots (seller · document · whom)."""
+    return " · ".join(p for p in parts if p)
+
+
 @dataclass
 class DocSpec:
     """A document ready to render: its story and what goes around it."""

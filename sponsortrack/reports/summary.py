@@ -12,7 +12,7 @@ from sponsortrack.money import format_money
 from sponsortrack.reports.charts import horizontal_bars, progress_bar
 from sponsortrack.reports.common import long_date, month_title
 from sponsortrack.reports.data import RevenueRow, SummaryData
-from sponsortrack.reports.render import MARGIN, DocSpec, page_size_for, render_bytes
+from sponsortrack.reports.render import MARGIN, DocSpec, footer_text, page_size_for, render_bytes
 from sponsortrack.reports.styles import grid_style, styles
 from sponsortrack.reports.text import Markup, bold, esc, join, para
 
@@ -189,7 +189,7 @@ def doc_spec(data: SummaryData) -> DocSpec:
     return DocSpec(story=build_story(data), title=title, author=seller,
                    subject=f"Revenue, pacing, unbilled reads and overdue invoices for {month_title(data.month)}",
                    keywords=f"network summary, {data.month}",
-                   footer=" · ".join(p for p in (seller, title) if p), pagesize=page_size_for(main_currency(data)))
+                   footer=footer_text(seller, title), pagesize=page_size_for(main_currency(data)))
 
 
 def summary_pdf_bytes(data: SummaryData) -> bytes:

@@ -153,46 +153,39 @@ class ReportsPage(QWidget):
         name = "network-summary" if self.what.currentData() is None else f"pop-{file_stem(sponsor)}"
         return str(Path(self.folder.text()).expanduser() / f"{name}-{self.month.text().strip()}.pdf")
 
-    def _month(self, title: str) -> str | None:
-        """The month typed, checked; a bad one is reported under ``title`` (None)."""
+    def _start(self, task_title: str, what: str, work: Callable[..., str], target: str, busy_text: str,
+               on_done: Callable[[str | None], None]):
+        """Check the month (a bad one is reported under ``what``), then run ``work`` off the GUI thread
+        with progress: one start for the PDF and the packet."""
         from sponsortrack.errors import ValidationError
         from sponsortrack.validation import parse_month
 
         try:
-            return parse_month(self.month.text(), "month")
+            month = parse_month(self.month.text(), "month")
         except ValidationError as exc:
-            self.ctx.report(exc, title)
+            self.ctx.report(exc, what)
             return None
+        self.ctx.config.set_last_folder("reports", self.folder.text())
+        self._busy()
+        self.state.setText(busy_text)
+        self.task = self.ctx.tasks.start(task_title, work, month, self.what.currentData(), target,
+                                         on_done=on_done, on_error=self._failed, on_progress=self._progress)
+        return self.task
 
     @Slot()
     def generate(self):
-        month = self._month("Report")
-        if month is None:
-            return None
         path = self.output_path()
-        self.ctx.config.set_last_folder("reports", self.folder.text())
-        self._busy()
-        self.state.setText(f"Generating {Path(path).name}…")
-        self.task = self.ctx.tasks.start("Report PDF", render_report_task, month, self.what.currentData(), path,
-                                         on_done=self._done, on_error=self._failed, on_progress=self._progress)
-        return self.task
+        return self._start("Report PDF", "Report", render_report_task, path, f"Generating {Path(path).name}…",
+                           self._done)
 
     def packet_folder(self) -> str:
         return str(Path(self.folder.text()).expanduser() / f"packet-{self.month.text().strip()}")
 
     @Slot()
     def generate_packet(self):
-        month = self._month("Month-end packet")
-        if month is None:
-            return None
         folder = self.packet_folder()
-        self.ctx.config.set_last_folder("reports", self.folder.text())
-        self._busy()
-        self.state.setText(f"Writing the month-end packet into {folder}…")
-        self.task = self.ctx.tasks.start("Month-end packet", packet_task, month, self.what.currentData(), folder,
-                                         on_done=self._packet_done, on_error=self._failed,
-                                         on_progress=self._progress)
-        return self.task
+        return self._start("Month-end packet", "Month-end packet", packet_task, folder,
+                           f"Writing the month-end packet into {folder}…", self._packet_done)
 
     def _busy(self) -> None:
         self.generate_btn.setEnabled(False)
