@@ -31,8 +31,9 @@ class PacketResult:
     cancelled: bool = False
 
 
-def file_stem(text: str) -> str:
-    return re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip("-") or "sponsor"
+def file_stem(text: str, empty: str = "sponsor") -> str:
+    """A name as a file name: letters, digits, dots and dashes (``empty`` when nothing is left)."""
+    return re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip("-") or empty
 
 
 def sponsors_of_month(store: Store, month: str) -> list:

@@ -3,7 +3,6 @@ generated off the GUI thread with progress, then opened in the system viewer."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -51,10 +50,6 @@ def packet_task(control, db_path: Path, month: str, sponsor_id: int | None, fold
                                   cancelled=lambda: control.cancelled)
     notes = "".join(f"\n{n}" for n in res.notes)
     return f"Wrote {len(res.files)} files for {len(res.sponsors)} sponsor(s) to {res.folder}.{notes}"
-
-
-def file_stem(text: str) -> str:
-    return re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip("-") or "report"
 
 
 class ReportsPage(QWidget):
@@ -149,8 +144,10 @@ class ReportsPage(QWidget):
             self.folder.setText(folder)
 
     def output_path(self) -> str:
+        from sponsortrack.services.packet import file_stem
+
         sponsor = self.what.currentText().removeprefix("Proof of performance: ")
-        name = "network-summary" if self.what.currentData() is None else f"pop-{file_stem(sponsor)}"
+        name = "network-summary" if self.what.currentData() is None else f"pop-{file_stem(sponsor, 'report')}"
         return str(Path(self.folder.text()).expanduser() / f"{name}-{self.month.text().strip()}.pdf")
 
     def _start(self, task_title: str, what: str, work: Callable[..., str], target: str, busy_text: str,
