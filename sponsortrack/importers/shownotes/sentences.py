@@ -1,0 +1,144 @@
+"""Sponsor sentences anywhere in the notes ("This episode is brought to you by X", "Thanks to our sponsor X",
+"X is sponsoring us"), "X and Y" judged (one link over both is one name; a name followed by prose is not
+a sponsor), and the URL of the sentence that names the sponsor, never a neighbouring one."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from .entry import _URL_RE, _clean_name, name_key
+from .model import RULE_SENTENCE, SOURCE_SENTENCE, _Found
+
+_NAME_WORD = r"[\w&'’+!-]{0,40}(?:\.\w[\w&'’+!-]{0,20}){0,3}"
+_NAME_PAT = (
+    r"(?P<name>(?:The\s+)?(?:[A-Z0-9]|[a-z](?=[A-Z]))" + _NAME_WORD
+    + r"(?:\s+(?:[A-Z0-9&]" + _NAME_WORD + r"|of|de)){0,4}"
+    # a title after a colon is part of the name when the sentence ends there:
+    # "Batman: Gotham City Chronicles RPG", but not "Linode: get $100"
+    + r"(?::\s+[A-Z][\w'’&-]{0,30}(?:\s+(?:[A-Z0-9&][\w'’&.-]{0,30}|of|the)){0,5}(?=\s*(?:[.!;)]|$)))?)"
+)
+_NAME_AFTER_PAT = _NAME_PAT.replace("(?P<name>", "(?P<name2>")
+_SENTENCE_RES = [
+    re.compile(r"\b" + _NAME_PAT
+               + r"\s+(?i:(?:is|are)\s+(?:(?:proudly|once again|also|kindly|generously)\s+)?"
+               r"(?:sponsoring|our\s+(?:\w+\s+)?sponsors?|this\s+(?:week|episode)'s\s+sponsors?|"
+               r"today's\s+sponsors?|sponsors\s+of\s+this))\b"),
+    re.compile(r"(?i:\b(?:sponsored|brought\s+to\s+you|made\s+possible|presented|supported|underwritten)\s+by)"
+               r"\s*:?\s+(?:(?i:our\s+friends\s+at|our\s+friends|the\s+(?:fine\s+)?folks\s+at)\s+|the\s+)?"
+               r"\b" + _NAME_PAT),
+    re.compile(r"(?i:\b(?:thanks|thank\s+you)\s+to\s+(?:our\s+(?:sponsors?|friends\s+at)\s*,?\s*)?)"
+               r"\b" + _NAME_PAT + r"\s+(?i:for\s+(?:sponsoring|supporting|their\s+support|making))"),
+    re.compile(r"(?i:\b(?:support|funding)\s+for\s+(?:this|the|today's)\s+(?:episode|show|podcast)\s+"
+               r"(?:comes|is\s+provided|was\s+provided)\s+(?:from|by))\s+\b" + _NAME_PAT),
+    re.compile(r"(?i:\b(?:our|today's|this\s+week's|this\s+episode's)\s+sponsor(?:\s+(?:today|this\s+week))?"
+               r"\s+is)\s+\b" + _NAME_PAT),
+    # "Thanks to our sponsor X", "Thank you to this week's sponsors X and Y"
+    re.compile(r"(?i:\b(?:thanks|thank\s+you)\s+to\s+(?:our|this\s+week's|today's)\s+sponsors?)\s*[,:]?\s+\b"
+               + _NAME_PAT),
+    # "But first, a word from our sponsors. Chef is a community of ..."
+    re.compile(r"(?i:\ba\s+word\s+from\s+(?:our|this\s+week's|today's)\s+sponsors?)\s*[.:!]\s+\b" + _NAME_PAT
+               + r"(?=\s+(?i:is|are|has|helps|makes|lets|offers|gives|brings)\b)"),
+]
+_AND_NAME_RE = re.compile(r"^(?:,\s*|\s+and\s+|\s*&\s*|,\s+and\s+)" + _NAME_AFTER_PAT)
+# The same, matched at a position of the whole paragraph (``rx.match(text, pos)``) instead of on a copy
+# of its tail: copying the tail for every hit made a long paragraph quadratic.
+_AND_NAME_AT_RE = re.compile(_AND_NAME_RE.pattern.removeprefix("^"))
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])")
+_SHOW_SELF_RE = re.compile(
+    r"\b(?:follow\s+us|subscribe|our\s+(?:show|podcast|website|newsletter|patreon|community|discord)|"
+    r"us\s+on|rate\s+(?:us|the\s+show)|review\s+us|leave\s+(?:us|a)\s+|join\s+(?:us|our)|support\s+us|"
+    r"support\s+the\s+show|become\s+a\s+(?:member|patron)|our\s+guests?|guest\s+is|guests\s+are|"
+    r"donat(?:e|ion|ions|ing)|tip\s+jar)\b",
+    re.I,
+)
+
+
+_SENTENCE_HINTS = (
+    "sponsor", "brought", "thank", "support", "funding", "possible", "presented", "underwritten", "word from"
+)
+
+
+# after a second name, a lowercase word that is not a joiner: the sentence goes on, that was not a sponsor
+_PROSE_AFTER_RE = re.compile(r"\s+(?!(?:and|or|for|of|the|to|at|on|in|with|from|is|are|who|which)\b)[a-z]")
+
+
+def _one_linked_name(links: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    return any(a <= start and b >= end for a, b, _h in links[:200])
+
+
+def _sentence_sponsors(paragraph: str, links: list[tuple[int, int, str]], pos: int,
+                       line_map: tuple[list[int], list[int]] = ([], [])) -> list[_Found]:
+    low = paragraph.lower()
+    if not any(h in low for h in _SENTENCE_HINTS):
+        return []
+    hits: list[tuple[int, int, str, int, int]] = []  # (start, end, name, name start, name end)
+    for rx in _SENTENCE_RES:
+        for m in rx.finditer(paragraph):
+            name = _clean_name(m.group("name"))
+            if name:
+                first = len(hits)
+                hits.append((m.start(), m.end(), name, m.start("name"), m.end("name")))
+                name_start, at = m.start("name"), m.end("name")
+                for _ in range(5):
+                    am = _AND_NAME_AT_RE.match(paragraph, at)
+                    if not am:
+                        break
+                    other = _clean_name(am.group("name2"))
+                    end2 = am.end("name2")
+                    if other and _one_linked_name(links, name_start, end2):
+                        # "X and Y" as the text of one link is one name
+                        whole = _clean_name(paragraph[name_start:end2])
+                        if whole:
+                            hits[first] = (m.start(), m.end(), whole, name_start, end2)
+                        break
+                    if other and _PROSE_AFTER_RE.match(paragraph, end2):
+                        break  # "sponsored by Linode, and Chris talks about ...": prose, not a sponsor
+                    if other:
+                        hits.append((m.start() + 1, m.end(), other, am.start("name2"), end2))
+                    at = am.end()
+    if not hits:
+        return []
+    hits.sort()
+    bounds = [0] + [m.end() for m in _SENTENCE_SPLIT_RE.finditer(paragraph)] + [len(paragraph)]
+
+    last_sentence = len(bounds) - 2
+
+    def sentence_at(i: int) -> int:
+        # bounds ascend strictly: the last sentence starting at or before i (a bisection, not a scan)
+        return max(0, min(bisect.bisect_right(bounds, i) - 1, last_sentence))
+
+    # links by start, so each blurb takes its links by bisection instead of scanning them all
+    link_order = sorted(range(len(links)), key=lambda j: links[j][0])
+    link_starts = [links[j][0] for j in link_order]
+
+    out: list[_Found] = []
+    seen: set[str] = set()
+    starts = {sentence_at(h[0]) for h in hits}
+    for start, _end, name, n_a, n_b in hits:
+        key = name_key(name)
+        if key in seen:
+            continue
+        seen.add(key)
+        k = sentence_at(start)
+        span_end_k = k + 1
+        # the read goes on until the next sponsor's sentence, a sentence about the show itself, or the
+        # first sentence that gives a URL (at most 8 sentences)
+        has_url = bool(_URL_RE.search(paragraph, bounds[k], bounds[span_end_k]))
+        while (span_end_k < len(bounds) - 1 and span_end_k - k < 8 and span_end_k not in starts
+               and not has_url):
+            nxt_a, nxt_b = bounds[span_end_k], bounds[span_end_k + 1]
+            if _SHOW_SELF_RE.search(paragraph, nxt_a, nxt_b):
+                break
+            has_url = bool(_URL_RE.search(paragraph, nxt_a, nxt_b))
+            span_end_k += 1
+        a, b = bounds[k], bounds[span_end_k]
+        blurb = paragraph[a:b]
+        window = sorted(link_order[bisect.bisect_left(link_starts, a):bisect.bisect_left(link_starts, b)])
+        blinks = [(links[j][0] - a, links[j][1] - a, links[j][2]) for j in window]
+        on_name = [h for x, y, h in blinks if x + a < n_b and y + a > n_a]  # a link on the sponsor's name
+        li = bisect.bisect_right(line_map[0], start) - 1
+        src = line_map[1][li] if 0 <= li < len(line_map[1]) else 0
+        out.append(_Found(name, pos + start, blurb, blinks, on_name, SOURCE_SENTENCE, rule=RULE_SENTENCE,
+                          line=src))
+    return out
