@@ -22,10 +22,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # tests/support: sample generators
 
 from sqlite_utils import Database
+from support import samples
 
-from sponsortrack.importers import samples
 from sponsortrack.importers.shownotes import parse_show_notes
 from sponsortrack.services import imports
 from sponsortrack.store import Store

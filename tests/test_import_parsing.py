@@ -7,9 +7,10 @@ import codecs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import samples
 
 from sponsortrack.errors import ValidationError
-from sponsortrack.importers import rss, samples, tabular
+from sponsortrack.importers import rss, tabular
 from sponsortrack.importers.tabular import CAMPAIGNS, DOWNLOADS, READS, map_columns, read_table
 
 RSS_HEAD = (

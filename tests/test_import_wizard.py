@@ -11,8 +11,8 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
+from support import samples
 
-from sponsortrack.importers import samples
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import reads as rd
 from sponsortrack.ui import import_wizard as iw

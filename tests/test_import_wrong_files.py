@@ -11,10 +11,11 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
+from support import samples
 
 from sponsortrack.cli import main
 from sponsortrack.errors import ValidationError
-from sponsortrack.importers import samples, sniff
+from sponsortrack.importers import sniff
 from sponsortrack.services import imports
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import samples
 
 from sponsortrack.cli import main
-from sponsortrack.importers import samples
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shownotes"
 

@@ -6,9 +6,9 @@ import hashlib
 import sqlite3
 
 import pytest
+from support import samples
 
 from sponsortrack.errors import ValidationError
-from sponsortrack.importers import samples
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import imports as imp

@@ -1,4 +1,7 @@
-"""Generated sample inputs (feeds, show notes, CSVs) for tests, benchmarks and demos. Deterministic."""
+"""Generated sample inputs (feeds, show notes, CSVs) for tests and benchmarks. Deterministic.
+
+A test helper, not part of the app: tests import it as ``from support import samples`` (pytest puts tests/ on
+the path); bench scripts put tests/ on sys.path first."""
 
 from __future__ import annotations
 
