@@ -13,15 +13,20 @@ import preview). The rules, found by structure and wording rather than one fixed
 * a heading that names one sponsor, its read below it: "## LogRocket - Sponsor", "## Sponsor -
   Sanity", "Sponsored by Sentry:";
 * sponsor sentences anywhere ("This episode is brought to you by X", "Thanks to our sponsor X",
-  "a word from our sponsors. X is ...", "X is sponsoring us"); "X and Y" is judged (one link over
-  both is one name; a name followed by prose is not a sponsor);
+  "a word from our sponsors. X is ...", "X is sponsoring us", in transcripts too); "X and Y" is judged
+  (one link over both is one name; a name followed by prose is not a sponsor; "our partners Linode
+  Fastly and LaunchDarkly" is three names only when each word is spoken of alone later); a lowercase
+  brand is a name when the read goes on about it ("sponsored by elmah io. elmah io is ..."); a read
+  without its own URL takes a later one on the sponsor's host ("... Learn more at Fastly.com");
 * chapter lines ``12:34 Sponsor: Name`` (the timestamps give the read's start and length);
 * with ``known`` sponsors, a promo-style link to a known sponsor's domain or promo URL.
 
 Promo URLs are link targets (not link text), taken after a cue ("Learn more at", "Visit", ...),
 from a link on the sponsor's name, or when the host carries the sponsor's name, vanity paths first;
 the show's own site (``exclude_domains``) counts only as a redirect path naming the sponsor
-("pythonbytes.fm/sentry"); social links never. Codes: "use code X", "promo code: X", "(code X)",
+("pythonbytes.fm/sentry"); social links and spoken URLs ("linode.com slash changelog") never. A
+domain written as an entry's name ("CloudFree.shop") names it by its brand; a prose entry under a
+sponsor heading is named by its link's brand spelled out in the text ("NUTRISENSE are offering ..."). Codes: "use code X", "promo code: X", "(code X)",
 "Code X" in link text, "enter X". The show's own products listed among its sponsors are dropped.
 
 ``SponsorMatcher`` maps parsed names to known sponsors ignoring case, a leading "The" and trailing

@@ -108,13 +108,20 @@ def _clean_name(name: str) -> str | None:
         return None
     if s.lower() in _STOP_NAMES or all(w.lower() in _STOP_NAMES for w in words):
         return None
-    if _URL_RE.fullmatch(s) or re.fullmatch(r"[\d\s:.,/-]+", s):
+    if _URL_RE.fullmatch(s):
+        # a bare domain written as the name ("Hired.com", "CloudFree.shop"): the brand as written
+        m = _BARE_DOMAIN_NAME_RE.fullmatch(s)
+        if not m or m.group("brand").isdigit():
+            return None
+        return m.group("brand") if not m.group("brand").islower() else _name_from_url(s)
+    if re.fullmatch(r"[\d\s:.,/-]+", s):
         return None
     if re.search(r"[.!?]\s", s):  # a sentence, not a name
         return None
     return s
 
 
+_BARE_DOMAIN_NAME_RE = re.compile(r"(?:www\.)?(?P<brand>[A-Za-z0-9][A-Za-z0-9-]{1,40})\.(?:" + _TLDS + r")", re.I)
 _NAME_CODE_TAIL_RE = re.compile(r"\s*(?:[,(;]\s*|\s[-–—]\s*|\s)(?:promo\s+|coupon\s+|discount\s+)?code\b.*$", re.I)
 
 
@@ -259,6 +266,8 @@ def _pick_url(f: _Found, exclude: frozenset[str]) -> tuple[str | None, str | Non
         raw = _strip_url(m.group("url"))
         if not raw or (raw.lower().startswith(("http://", "https://")) and len(raw) < 10) or not usable(raw):
             continue
+        if _SPOKEN_RE.match(text, m.start() + len(raw)):
+            continue  # "linode.com slash changelog": said aloud in a transcript, not a link to follow
         before = text[max(0, m.start() - 40):m.start()]
         if _CUE_RE.search(before):
             cued.append(raw)
@@ -292,6 +301,7 @@ def _pick_url(f: _Found, exclude: frozenset[str]) -> tuple[str | None, str | Non
     return None, None
 
 
+_SPOKEN_RE = re.compile(r"\s+slash\s", re.I)  # after a URL: "linode.com slash changelog" is said, not written
 _VANITY_PATH_RE = re.compile(r"^/?[A-Za-z0-9][A-Za-z0-9_-]{0,29}/?$")
 
 

@@ -28,6 +28,11 @@ def _entry_from_line(line: _Line, pos: int, *, in_section: bool) -> _Found | Non
     name = _clean_name(m.group("name")) if m else None
     if m and name is None and not (in_section and _URL_RE.match(text)):
         return None
+    if m and name is not None and in_section and line.links and _URL_RE.fullmatch(m.group("name").strip(" *_`[]()")):
+        # the "name" is the linked URL itself ("www.stamps.com - promo code: TWIT"): a link entry
+        linked = _link_entry(line, pos)
+        if linked is not None:
+            return linked
     if m and name is not None:
         rest_start = m.start("rest")
         name_end = m.end("name")
@@ -101,6 +106,28 @@ def _link_entry(line: _Line, pos: int) -> _Found | None:
         name = _clean_name(label)
         if name and len(name.split()) <= 5 and not _headingish(name):
             return _Found(name, pos, text, list(line.links), [href], rule=RULE_LINK, line=line.src, trusted=True)
+    return _brand_in_prose(line, pos)
+
+
+def _brand_in_prose(line: _Line, pos: int) -> _Found | None:
+    """A sponsor entry written as prose whose link goes to the sponsor's site: the brand of the link's host
+    spelled out in the text names it ("NUTRISENSE are offering 30% off ... visit <a href=nutrisense.io/x>")."""
+    text = line.text
+    for a, b, href in line.links[:5]:
+        host = _host_of(href)
+        if not host or _domain_matches(host, SOCIAL_DOMAINS):
+            continue
+        brand = (_name_from_url(host) or "").lower()
+        if len(brand) < 4 or not brand.isalnum():
+            continue
+        best = None
+        for wm in re.finditer(r"(?<![\w.])" + re.escape(brand) + r"(?![\w.])", text, re.I):
+            if a <= wm.start() < b:
+                continue
+            if best is None or (best.isupper() and not wm.group(0).isupper()):
+                best = wm.group(0)
+        if best:
+            return _Found(best, pos, text, list(line.links), [href], rule=RULE_LINK, line=line.src, trusted=True)
     return None
 
 
@@ -134,7 +161,7 @@ _SECTION_WORDS_RE = re.compile(
     r"links from|show links|tags|picks|shameless plugs|tweet us|special guests?|support the show)\b",
     re.I,
 )
-_OTHER_SECTION_SKIP_RE = re.compile(r"^(?:featuring|guests?|hosts?|credits|transcript)\b", re.I)
+_OTHER_SECTION_SKIP_RE = re.compile(r"^(?:featuring|guests?|hosts?|credits)\b", re.I)
 
 
 def _heading_text(line: _Line) -> str:
@@ -211,7 +238,7 @@ def _single_name(raw: str) -> str | None:
 _LOOSE_HEADING_RE = re.compile(r"\b(?:sponsors?|sponsored|partners)\b", re.I)
 _NOT_A_SPONSOR_HEADING_RE = re.compile(
     r"\?|\b(?:become|becoming|interested|want|how\s+to|sponsoring|sponsorship|support\s+(?:us|our|the\s+show)|"
-    r"us|you|me|sponsor\s+(?:us|the\s+show|this)|is|are|was|were|"
+    r"us|(?<!thank\s)you|me|sponsor\s+(?:us|the\s+show|this)|is|are|was|were|"
     r"(?:sponsored|brought\s+to\s+you|presented|supported|underwritten)\s+by\s+\S)\b",
     re.I,
 )

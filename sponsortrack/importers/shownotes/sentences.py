@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from .entry import _URL_RE, _clean_name, name_key
+from .entry import _CODE_RE, _SPOKEN_RE, _URL_RE, _clean_name, _host_matches_name, _host_of, _strip_url, name_key
 from .model import RULE_SENTENCE, SOURCE_SENTENCE, _Found
 
 _NAME_WORD = r"[\w&'’+!-]{0,40}(?:\.\w[\w&'’+!-]{0,20}){0,3}"
@@ -34,8 +34,12 @@ _SENTENCE_RES = [
     re.compile(r"(?i:\b(?:our|today's|this\s+week's|this\s+episode's)\s+sponsor(?:\s+(?:today|this\s+week))?"
                r"\s+is)\s+\b" + _NAME_PAT),
     # "Thanks to our sponsor X", "Thank you to this week's sponsors X and Y"
-    re.compile(r"(?i:\b(?:thanks|thank\s+you)\s+to\s+(?:our|this\s+week's|today's)\s+sponsors?)\s*[,:]?\s+\b"
-               + _NAME_PAT),
+    re.compile(r"(?i:\b(?:thanks|thank\s+you)\s+to\s+(?:our|this\s+week's|today's)\s+(?:sponsors?|partners?))"
+               r"\s*[,:]?\s+\b" + _NAME_PAT),
+    # a brand written in lowercase is a name when the read goes on about it by that name:
+    # "This episode is sponsored by elmah io. elmah io is cloud logging ..."
+    re.compile(r"(?i:\b(?:sponsored|brought\s+to\s+you|made\s+possible|presented)\s+by)\s+"
+               r"(?P<name>[a-z][a-z0-9-]{1,30}(?:[ .][a-z0-9-]{2,20})?)[.!]\s+(?P=name)\b"),
     # "But first, a word from our sponsors. Chef is a community of ..."
     re.compile(r"(?i:\ba\s+word\s+from\s+(?:our|this\s+week's|today's)\s+sponsors?)\s*[.:!]\s+\b" + _NAME_PAT
                + r"(?=\s+(?i:is|are|has|helps|makes|lets|offers|gives|brings)\b)"),
@@ -61,6 +65,48 @@ _SENTENCE_HINTS = (
 
 # after a second name, a lowercase word that is not a joiner: the sentence goes on, that was not a sponsor
 _PROSE_AFTER_RE = re.compile(r"\s+(?!(?:and|or|for|of|the|to|at|on|in|with|from|is|are|who|which)\b)[a-z]")
+
+
+_LATER_URL_REACH = 3_000  # characters after a sponsor's read where its own URL is still looked for
+
+
+_CAP_WORD_RE = re.compile(r"[A-Z][A-Za-z0-9]{2,30}")
+
+
+def _split_run(text: str, hit: tuple[int, int, str, int, int]) -> list[tuple[int, int, str, int, int]]:
+    """The first name of a list written without commas, "our partners Linode Fastly and LaunchDarkly", is
+    several names when each of its words is spoken of alone later in the read ("We love Linode", "provided
+    by Fastly") and the run itself never recurs; otherwise it is one name ("Mack Weldon and Capterra")."""
+    start, end, name, n_a, n_b = hit
+    words = name.split()
+    if not 2 <= len(words) <= 4 or not all(_CAP_WORD_RE.fullmatch(w) for w in words):
+        return [hit]
+    reach = text[n_b:n_b + _LATER_URL_REACH]
+    if name in reach:
+        return [hit]
+    if not all(re.search(r"(?<![\w.])" + w + r"(?!\w|\.\w)", reach) for w in words):
+        return [hit]
+    out, at = [], n_a
+    for i, w in enumerate(words):
+        w_a = text.index(w, at, n_b)
+        out.append((start + i, end, w, w_a, w_a + len(w)))
+        at = w_a + len(w)
+    return out
+
+
+def _later_url(text: str, a: int, b: int, name: str, skip: tuple[int, int] = (0, 0)) -> int | None:
+    """Where, in text[a:b], the first written (not spoken) URL on a host carrying ``name`` starts, one
+    inside ``skip`` (the name itself: "sponsored by Hired.com.") aside."""
+    for m in _URL_RE.finditer(text, a, b):
+        if skip[0] <= m.start() < skip[1]:
+            continue
+        raw = _strip_url(m.group("url"))
+        if _SPOKEN_RE.match(text, m.start() + len(raw)):
+            continue
+        host = _host_of(raw)
+        if host and _host_matches_name(host, name):
+            return m.start()
+    return None
 
 
 def _one_linked_name(links: list[tuple[int, int, str]], start: int, end: int) -> bool:
@@ -97,6 +143,8 @@ def _sentence_sponsors(paragraph: str, links: list[tuple[int, int, str]], pos: i
                     if other:
                         hits.append((m.start() + 1, m.end(), other, am.start("name2"), end2))
                     at = am.end()
+                if len(hits) - first >= 2:
+                    hits[first:first + 1] = _split_run(paragraph, hits[first])
     if not hits:
         return []
     hits.sort()
@@ -115,6 +163,7 @@ def _sentence_sponsors(paragraph: str, links: list[tuple[int, int, str]], pos: i
     out: list[_Found] = []
     seen: set[str] = set()
     starts = {sentence_at(h[0]) for h in hits}
+    hit_starts = [h[0] for h in hits]
     for start, _end, name, n_a, n_b in hits:
         key = name_key(name)
         if key in seen:
@@ -132,10 +181,25 @@ def _sentence_sponsors(paragraph: str, links: list[tuple[int, int, str]], pos: i
                 break
             has_url = bool(_URL_RE.search(paragraph, nxt_a, nxt_b))
             span_end_k += 1
+        if (span_end_k < len(bounds) - 1 and span_end_k not in starts
+                and not _CODE_RE.search(paragraph, bounds[k], bounds[span_end_k])
+                and _CODE_RE.search(paragraph, bounds[span_end_k], bounds[span_end_k + 1])
+                and not _SHOW_SELF_RE.search(paragraph, bounds[span_end_k], bounds[span_end_k + 1])):
+            span_end_k += 1  # the sentence after the URL gives the read's code: "... use the code X"
         a, b = bounds[k], bounds[span_end_k]
         blurb = paragraph[a:b]
         window = sorted(link_order[bisect.bisect_left(link_starts, a):bisect.bisect_left(link_starts, b)])
         blinks = [(links[j][0] - a, links[j][1] - a, links[j][2]) for j in window]
+        if not window and _later_url(paragraph, a, b, name, (n_a, n_b)) is None:
+            # no written URL on the sponsor's host in the read (the name itself aside): its own URL may
+            # come later ("Our bandwidth is provided by Fastly. ... Learn more at Fastly.com")
+            nxt = bisect.bisect_right(hit_starts, start)
+            limit = min(hit_starts[nxt] if nxt < len(hit_starts) else len(paragraph), b + _LATER_URL_REACH)
+            later = _later_url(paragraph, b, limit, name)
+            if later is not None:
+                k2 = sentence_at(later)
+                sa, sb = bounds[k2], bounds[k2 + 1]
+                blurb = f"{blurb} {paragraph[sa:sb]}"
         on_name = [h for x, y, h in blinks if x + a < n_b and y + a > n_a]  # a link on the sponsor's name
         li = bisect.bisect_right(line_map[0], start) - 1
         src = line_map[1][li] if 0 <= li < len(line_map[1]) else 0
