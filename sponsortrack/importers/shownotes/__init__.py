@@ -26,8 +26,9 @@ from a link on the sponsor's name, or when the host carries the sponsor's name, 
 the show's own site (``exclude_domains``) counts only as a redirect path naming the sponsor
 ("pythonbytes.fm/sentry"); social links and spoken URLs ("linode.com slash changelog") never. A
 domain written as an entry's name ("CloudFree.shop") names it by its brand; a prose entry under a
-sponsor heading is named by its link's brand spelled out in the text ("NUTRISENSE are offering ..."). Codes: "use code X", "promo code: X", "(code X)",
-"Code X" in link text, "enter X". The show's own products listed among its sponsors are dropped.
+sponsor heading is named by its link's brand spelled out in the text ("NUTRISENSE are offering ...").
+Codes: "use code X", "promo code: X", "(code X)", "Code X" in link text, "enter X". The show's own
+products listed among its sponsors are dropped.
 
 ``SponsorMatcher`` maps parsed names to known sponsors ignoring case, a leading "The" and trailing
 product words ("The Brave Browser" -> "Brave"), by aliases, domains and known promo URLs.
