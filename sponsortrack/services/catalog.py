@@ -239,6 +239,21 @@ def resolve_episode(store: Store, show: str | int | Show, number: object, season
                                      f"(S{found[-1].season}E{n}, or --season)")
 
 
+def find_episode(store: Store, episode_id: int) -> Episode | None:
+    """The episode, or None when it is gone (deleted since a page showed it)."""
+    return catalog.get_episode(store, episode_id)
+
+
+def episode_numbered(store: Store, show_id: int, number: int, season: int | None = None) -> Episode | None:
+    """The show's episode with that number in that season (None: no season), if it has one."""
+    return catalog.find_episode(store, show_id, number, season)
+
+
+def last_used_show_id(store: Store) -> int | None:
+    """The show of the most recently created episode (the log screen opens on it)."""
+    return catalog.last_used_show_id(store)
+
+
 def list_episodes(store: Store, show: str | int | Show | None = None, search: str | None = None,
                   limit: int | None = None) -> list[Episode]:
     show_id = resolve_show(store, show).id if show is not None else None

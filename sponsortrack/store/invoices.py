@@ -15,6 +15,7 @@ from typing import Any
 
 from sponsortrack.errors import ConflictError
 from sponsortrack.pricing import DELIVERED_STATUSES
+from sponsortrack.store import unbilled
 from sponsortrack.store.db import Store, utc_now
 from sponsortrack.store.models import from_row
 from sponsortrack.store.reads import AIR_DATE, BILLED_UNITS, DELIVERED
@@ -420,14 +421,33 @@ def overdue(store: Store, as_of: str) -> list[Invoice]:
                   "ORDER BY i.due_date, i.number", [as_of])]
 
 
-def unbilled_before(store: Store, before: str) -> list[dict]:
-    """Delivered reads not on any invoice that aired before ``before``: ``{sponsor_name, reads}``."""
+def unbilled_summary(store: Store) -> list[dict]:
+    """Delivered reads not billed yet (on no invoice, or on a draft), per sponsor:
+    ``{sponsor_id, sponsor_name, reads, first, last}`` — from the counters (``store.unbilled``), so in
+    the number of sponsor-months, not of reads."""
     return store.query(
-        f"""SELECT sp.name AS sponsor_name, count(*) AS reads, min({AIR_DATE}) AS first_air
-            FROM ad_reads r INDEXED BY ad_reads_unbilled JOIN episodes e ON e.id = r.episode_id
-            JOIN sponsors sp ON sp.id = r.sponsor_id
-            WHERE r.invoice_id IS NULL AND r.status IN {DELIVERED} AND {AIR_DATE} < ?
-            GROUP BY sp.id ORDER BY reads DESC, sp.name COLLATE NOCASE""", [before])
+        f"""SELECT sp.id AS sponsor_id, sp.name AS sponsor_name, u.reads, u.first, u.last
+            FROM (SELECT sponsor_id, sum(reads) AS reads, min(first_air) AS first, max(last_air) AS last
+                  FROM {unbilled.TABLE} GROUP BY sponsor_id) u JOIN sponsors sp ON sp.id = u.sponsor_id
+            ORDER BY u.reads DESC, sp.name COLLATE NOCASE""")
+
+
+def unbilled_before(store: Store, before: str) -> list[dict]:
+    """Delivered reads not billed yet that aired before ``before``: ``{sponsor_name, reads, first_air}``.
+
+    The months before ``before``'s from the counters; the days of its own month before it (none when it
+    is the 1st) from that month's reads."""
+    month = before[:7]
+    return store.query(
+        f"""SELECT sp.name AS sponsor_name, sum(u.reads) AS reads, min(u.first_air) AS first_air
+            FROM (SELECT sponsor_id, reads, first_air FROM {unbilled.TABLE} WHERE month <> '' AND month < :month
+                  UNION ALL
+                  SELECT r.sponsor_id, 1, {AIR_DATE} FROM episodes e INDEXED BY episodes_air_date
+                  JOIN ad_reads r ON r.episode_id = e.id LEFT JOIN invoices i ON i.id = r.invoice_id
+                  WHERE {AIR_DATE} >= :month || '-01' AND {AIR_DATE} < :before AND r.status IN {DELIVERED}
+                    AND coalesce(i.status, '') NOT IN {unbilled.BILLED}) u
+            JOIN sponsors sp ON sp.id = u.sponsor_id
+            GROUP BY sp.id ORDER BY reads DESC, sp.name COLLATE NOCASE""", {"month": month, "before": before})
 
 
 def invoiced_in_period(store: Store, date_from: str, date_to: str) -> list[Invoice]:

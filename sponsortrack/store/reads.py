@@ -25,6 +25,11 @@ READ_COLUMNS = (
 
 AIR_DATE = "coalesce(e.published_on, e.recorded_on)"
 
+# A new read's id: past every id a read ever had, deleted ones included (``read_id_high_water``, m009), so a
+# deleted read's change_log history never becomes a new read's. Every insert of a new read uses it.
+NEW_READ_ID = ("(SELECT max(coalesce((SELECT max(id) FROM ad_reads), 0), "
+               "coalesce((SELECT last FROM read_id_high_water), 0)) + 1)")
+
 # A billed read (its invoice issued or paid) reports what its invoice line fixed: amount, currency,
 # pricing and rate, and for CPM the units billed. Every face (lists, POP, summary, CSV, dashboard) reads
 # reads through this select, so they agree with the invoice whatever the campaign says since.
@@ -250,8 +255,8 @@ def insert_reads(store: Store, reads: list[dict[str, Any]]) -> list[int]:
                                                                   values["placement"])}
                 cols = [c for c in READ_COLUMNS if c in values]
                 cur = store.conn.execute(
-                    f"INSERT INTO ad_reads ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-                    [values[c] for c in cols])
+                    f"INSERT INTO ad_reads (id, {', '.join(cols)}) VALUES ({NEW_READ_ID}, "
+                    f"{', '.join('?' for _ in cols)})", [values[c] for c in cols])
                 ids.append(int(cur.lastrowid))  # type: ignore[arg-type]
     except sqlite3.IntegrityError as exc:
         raise base._conflict("ad_reads", exc) from None

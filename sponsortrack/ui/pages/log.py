@@ -40,8 +40,6 @@ from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import reads as rsvc
 from sponsortrack.services.reads import ProposedRead
-from sponsortrack.store import reads as rstore
-from sponsortrack.store import session as ssession
 from sponsortrack.ui import context as c
 from sponsortrack.ui import operations as ops
 from sponsortrack.ui.models import proposals as pm
@@ -344,7 +342,7 @@ class LogPage(QWidget):
         for s in cat.list_shows(store):
             self.show_box.addItem(s.name, s.id)
         if keep is None:
-            keep = self.ctx.config.last_show_id() or ssession.last_used_show_id(store)
+            keep = self.ctx.config.last_show_id() or cat.last_used_show_id(store)
         i = self.show_box.findData(keep)
         self.show_box.setCurrentIndex(max(i, 0))
         self.show_box.blockSignals(False)
@@ -357,7 +355,7 @@ class LogPage(QWidget):
         show_id = self.show_box.currentData()
         self._episode_index = {}
         if show_id is not None:
-            for e in cat.catalog.list_episodes(self.ctx.store, show_id=show_id, limit=2000):
+            for e in cat.list_episodes(self.ctx.store, show_id, limit=2000):
                 self._episode_index[e.label] = e.id
         self.finder_model.setStringList(list(self._episode_index))
 
@@ -367,7 +365,7 @@ class LogPage(QWidget):
             self._started = True
             self.new_episode()
             return
-        if self.episode_id is not None and cat.catalog.get_episode(self.ctx.store, self.episode_id) is None:
+        if self.episode_id is not None and cat.find_episode(self.ctx.store, self.episode_id) is None:
             self.new_episode()
         elif self.episode_id is None:
             self.number.setValue(self._next_number())
@@ -491,7 +489,7 @@ class LogPage(QWidget):
     def _check_number(self, number: int) -> None:
         """A number the show already has: offer to open that episode instead of an error on save."""
         show_id = self.show_box.currentData()
-        ep = cat.catalog.find_episode(self.ctx.store, show_id, number, self._season) \
+        ep = cat.episode_numbered(self.ctx.store, show_id, number, self._season) \
             if show_id is not None and self.episode_id is None else None
         self._existing_id = ep.id if ep else None
         if ep is None:
@@ -542,7 +540,7 @@ class LogPage(QWidget):
             self.logged_label.hide()
             self.logged.hide()
             return
-        rows = rstore.reads_for_episode(self.ctx.store, self.episode_id)
+        rows = rsvc.reads_for_episode(self.ctx.store, self.episode_id)
         self.logged_label.setText(f"Already logged on this episode ({len(rows)})")
         lines = [f"{rich(r.placement)} {rich(r.position)} · <b>{rich(r.sponsor_name)}</b> · {rich(r.read_type)} · "
                  f"{rich(r.promo_url or 'no URL')}{rich(' · code ' + r.promo_code if r.promo_code else '')} · "
