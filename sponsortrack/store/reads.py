@@ -35,6 +35,10 @@ NEW_READ_ID = ("(SELECT max(coalesce((SELECT max(id) FROM ad_reads), 0), "
 # reads through this select, so they agree with the invoice whatever the campaign says since.
 _BILLED_LINE = "bl.id IS NOT NULL AND bl.pricing IN ('flat', 'per_episode', 'cpm')"
 
+# A read with its episode, show, sponsor and campaign: the joins of every list of reads.
+READ_JOINS = ("FROM ad_reads r JOIN episodes e ON e.id = r.episode_id JOIN shows sh ON sh.id = e.show_id "
+              "JOIN sponsors sp ON sp.id = r.sponsor_id LEFT JOIN campaigns c ON c.id = r.campaign_id")
+
 # The columns come in the order of ReadRow's fields (episode_season last, after the fields it had before).
 _ROW_SELECT = f"""
 SELECT r.id, r.episode_id, e.show_id, sh.name AS show_name, e.number AS episode_number,
@@ -57,11 +61,7 @@ SELECT r.id, r.episode_id, e.show_id, sh.name AS show_name, e.number AS episode_
          AS first_in_episode,
        i.number AS invoice_number, i.status AS invoice_status, r.notes, r.source,
        bl.amount_minor AS billed_amount_minor, e.season AS episode_season
-FROM ad_reads r
-JOIN episodes e ON e.id = r.episode_id
-JOIN shows sh ON sh.id = e.show_id
-JOIN sponsors sp ON sp.id = r.sponsor_id
-LEFT JOIN campaigns c ON c.id = r.campaign_id
+{READ_JOINS}
 LEFT JOIN invoices i ON i.id = r.invoice_id
 LEFT JOIN invoice_lines bl ON bl.id = (
     SELECT l.id FROM invoice_lines l WHERE l.invoice_id = r.invoice_id AND l.read_id = r.id
