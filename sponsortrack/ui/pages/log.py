@@ -1,12 +1,11 @@
 """Log: the reads of a recorded episode in a few keystrokes.
 
 Opens on a new episode of the show last used (next number, today's date or the next date in the
-show's cadence, the title focused); the campaigns running on that date are listed, ticked, with their
-placement, promo URL and code, and Tab lands on the first proposal's promo URL. The date is typed in
-one go (``2019-10-23``, ``10/23``, ``23 Oct``). Keys in the table: Space ticks/unticks, P/M/B (or
-1/2/3) set pre/mid/post, T switches host/produced, F2 or Enter edits the URL or code (a bad URL is
-named at its cell while it is typed), Delete removes an added row; Ctrl+S (or Ctrl+Enter) saves every
-ticked read in one transaction. A number the show already has offers "Open #N" instead.
+show's cadence, the title focused: ``log_form``); the campaigns running on that date are listed, ticked,
+with their placement, promo URL and code, and Tab lands on the first proposal's promo URL (the table and
+its keys: ``log_table``). Ctrl+S (or Ctrl+Enter) saves every ticked read in one transaction; a ticked
+read at a spot its sponsor already has on the episode is named before saving. A number the show already
+has offers "Open #N" instead.
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ from sponsortrack.ui import context as c
 from sponsortrack.ui import operations as ops
 from sponsortrack.ui.models import proposals as pm
 from sponsortrack.ui.pages.log_form import EpisodeForm, today
-from sponsortrack.ui.pages.log_table import PromoDelegate, ProposalsView, logged_html
+from sponsortrack.ui.pages.log_table import PromoDelegate, ProposalsView, logged_html, same_spot_warning
 from sponsortrack.ui.refguard import keeps_refs
 from sponsortrack.wording import count
 
@@ -375,21 +374,9 @@ class LogPage(QWidget):
         self._warn_same_spot()
 
     def _warn_same_spot(self) -> None:
-        """Name, before saving, each ticked read whose sponsor already has a read at that spot (episode and
-        placement): allowed (a double spot) but more often a slip. The rule is the log command's
-        (``reads.reads_at_spot``)."""
-        notes = []
-        if self.episode_id is not None:
-            for p in self.model.selected():
-                if p.sponsor_id is None:
-                    continue
-                same = rsvc.reads_at_spot(self.ctx.store, self.episode_id, p.sponsor_id, p.placement)
-                if same:
-                    ids = ", ".join(str(r.id) for r in same)
-                    notes.append(f"{p.sponsor_name} already has a {p.placement}-roll read on this episode "
-                                 f"(read {ids}); saving logs another one.")
-        self.spot_warning.setText(" ".join(notes))
-        self.spot_warning.setVisible(bool(notes))
+        text = same_spot_warning(self.ctx.store, self.episode_id, self.model.selected())
+        self.spot_warning.setText(text)
+        self.spot_warning.setVisible(bool(text))
 
     # -- adding a sponsor ---------------------------------------------------------------------------
     def _add_sponsor(self) -> None:

@@ -1,4 +1,5 @@
-"""The Log page's table of proposed reads, driven from the keyboard, and its list of reads already logged.
+"""The Log page's table of proposed reads, driven from the keyboard; its list of reads already logged and
+its warning about a read at a spot already taken.
 
 Keys in the table: Space ticks/unticks, P/M/B (or 1/2/3) set pre/mid/post, T switches host/produced, F2 or
 Enter edits the URL or code (a bad URL is named at its cell while it is typed), Delete removes an added row.
@@ -10,6 +11,9 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QStyledItemDelegate, QTableView
 
+from sponsortrack.services import reads as rsvc
+from sponsortrack.services.reads import ProposedRead
+from sponsortrack.store import Store
 from sponsortrack.store.models import ReadRow
 from sponsortrack.ui.models import proposals as pm
 from sponsortrack.ui.models.reads import price_text
@@ -135,3 +139,19 @@ def logged_html(rows: list[ReadRow]) -> str:
              f"{rich(r.promo_url or 'no URL')}{rich(' · code ' + r.promo_code if r.promo_code else '')} · "
              f"{rich(r.status)} · {rich(price_text(r))}" for r in rows]
     return "<br>".join(lines) or "Nothing yet."
+
+
+def same_spot_warning(store: Store, episode_id: int | None, picked: list[ProposedRead]) -> str:
+    """Before saving: each ticked read whose sponsor already has a read at that spot (episode and placement),
+    in a sentence; allowed (a double spot) but more often a slip. The rule is the log command's
+    (``reads.reads_at_spot``). Empty when there is nothing to say."""
+    if episode_id is None:
+        return ""
+    notes = []
+    for p in picked:
+        same = rsvc.reads_at_spot(store, episode_id, p.sponsor_id, p.placement) if p.sponsor_id else []
+        if same:
+            ids = ", ".join(str(r.id) for r in same)
+            notes.append(f"{p.sponsor_name} already has a {p.placement}-roll read on this episode (read {ids}); "
+                         "saving logs another one.")
+    return " ".join(notes)
