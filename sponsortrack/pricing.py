@@ -15,6 +15,8 @@ from __future__ import annotations
 from sponsortrack.money import cpm_amount
 
 DELIVERED_STATUSES = ("recorded", "aired", "verified")
+#: A read is billed while the invoice that claims it is in one of these statuses (a draft bills nothing yet).
+BILLED_INVOICE_STATUSES = ("issued", "paid")
 
 
 def read_amount(pricing: str | None, rate_minor: int | None, units: int | None, *, status: str,

@@ -26,15 +26,6 @@ NOT_YET: dict[tuple[str, str], str] = {
     ("ui/models/reads.py", "sponsortrack.store.session"): "reads pages and counts for the 1M-read History "
         "view; the scale branch is rewriting store/session.py, which then dissolves into services",
     ("ui/pages/history.py", "sponsortrack.store.session"): "months and counts of History, as above",
-    ("ui/pages/dashboard.py", "sponsortrack.store.session"): "unbilled summary, as above",
-    ("ui/pages/log.py", "sponsortrack.store.session"): "last used show; the window-UX branch rewrites log.py",
-    ("ui/pages/log.py", "sponsortrack.store.reads"): "reads already logged on the episode, as above",
-    ("ui/pages/log.py", "cat.catalog"): "episode list, lookup and next number, as above",
-    ("ui/app.py", "sponsortrack.store.db"): "explain/raised_by_the_database: the store's wording of SQLite "
-        "errors, to move to a neutral module with the module splits (item 6)",
-    ("ui/context.py", "sponsortrack.store.db"): "explain, as above",
-    ("ui/tasks.py", "sponsortrack.store.db"): "explain, as above",
-    ("cli/__init__.py", "sponsortrack.store.db"): "explain/is_busy/raised_by_the_database, as above",
 }
 
 

@@ -108,7 +108,7 @@ class Main(click.Group):
         except sqlite3.Error as exc:
             self._database_error(ctx, exc)
         except UnicodeDecodeError as exc:
-            from sponsortrack.store.db import raised_by_the_database
+            from sponsortrack.errors import raised_by_the_database
 
             if not raised_by_the_database(exc):
                 raise
@@ -119,7 +119,7 @@ class Main(click.Group):
 
     @staticmethod
     def _database_error(ctx: click.Context, exc: BaseException) -> None:
-        from sponsortrack.store.db import explain, is_busy
+        from sponsortrack.errors import explain, is_busy
 
         app = ctx.obj
         path = app.db_path if isinstance(app, AppContext) else "file"

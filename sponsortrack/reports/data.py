@@ -154,7 +154,7 @@ class SummaryData:
     by_sponsor: list[RevenueRow]
     by_show: list[RevenueRow]
     pacing: list[Pacing]
-    unbilled: list[RevenueRow]           # delivered this month, on no invoice
+    unbilled: list[RevenueRow]           # delivered this month, not billed (no invoice, or a draft)
     unbilled_earlier: list[dict]         # {sponsor_name, reads, first_air} before this month
     overdue: list[Invoice]               # balance due left on the period's last day, past their due date
     invoiced: list[Invoice]              # numbered in the month, void ones too (the series reads gapless)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from sponsortrack import validation as v
 from sponsortrack.errors import ConflictError, NotFoundError, ValidationError
@@ -52,6 +53,45 @@ def _unique_name(kind: str, finder: Callable[[Store, str], Any], store: Store, n
         raise ValidationError("name", f"{article} {kind} named {name!r} already exists")
 
 
+@dataclass(frozen=True)
+class _Named(Generic[T]):
+    """A record known by a unique name (show, sponsor, agency): adding and editing one are the same steps
+    for each — validate, check the name is free, write, read it back."""
+
+    kind: str
+    cls: type[T]
+    clean: Callable[[Store, dict[str, Any], bool], dict[str, Any]]  # (store, values, partial)
+    find: Callable[[Store, str], Any]
+    get: Callable[[Store, int], T | None]
+    insert: Callable[[Store, dict[str, Any]], int]
+    update: Callable[[Store, int, dict[str, Any]], None]
+
+    def fetch(self, store: Store, row_id: int) -> T:
+        """The record with that id (one-line NotFoundError when there is none)."""
+        return _get(self.kind, self.get, store, row_id)
+
+    def resolve(self, store: Store, ref: str | int | T) -> T:
+        """The record given as itself, its id or its name (case-insensitive)."""
+        return _resolve(self.kind, self.cls, self.get, self.find, store, ref)
+
+    def check_new(self, store: Store, values: dict[str, Any]) -> dict[str, Any]:
+        clean = self.clean(store, values, False)
+        _unique_name(self.kind, self.find, store, clean["name"])
+        return clean
+
+    def add(self, store: Store, **values: Any) -> T:
+        row_id = self.insert(store, self.check_new(store, values))
+        return self.get(store, row_id)  # type: ignore[return-value]
+
+    def edit(self, store: Store, row_id: int, **changes: Any) -> T:
+        _get(self.kind, self.get, store, row_id)
+        clean = self.clean(store, changes, True)
+        if "name" in clean:
+            _unique_name(self.kind, self.find, store, clean["name"], row_id)
+        self.update(store, row_id, clean)
+        return self.get(store, row_id)  # type: ignore[return-value]
+
+
 # -- shows ----------------------------------------------------------------------------------
 
 SHOW_FIELDS = {"name", "website", "feed_url", "description"}
@@ -71,26 +111,14 @@ def clean_show(values: dict[str, Any], *, partial: bool = False) -> dict[str, An
     return out
 
 
-def check_new_show(store: Store, values: dict[str, Any]) -> dict[str, Any]:
-    """The rules a new show must pass (``add_show``; undo checks a show it puts back with them too)."""
-    clean = clean_show(values)
-    _unique_name("show", catalog.find_show, store, clean["name"])
-    return clean
+_SHOWS: _Named[Show] = _Named("show", Show, lambda _s, values, partial: clean_show(values, partial=partial),
+                               catalog.find_show, catalog.get_show, catalog.insert_show, catalog.update_show)
 
 
-def add_show(store: Store, **values: Any) -> Show:
-    clean = check_new_show(store, values)
-    show_id = catalog.insert_show(store, clean)
-    return catalog.get_show(store, show_id)  # type: ignore[return-value]
-
-
-def edit_show(store: Store, show_id: int, **changes: Any) -> Show:
-    get_show(store, show_id)
-    clean = clean_show(changes, partial=True)
-    if "name" in clean:
-        _unique_name("show", catalog.find_show, store, clean["name"], show_id)
-    catalog.update_show(store, show_id, clean)
-    return catalog.get_show(store, show_id)  # type: ignore[return-value]
+#: The rules a new show must pass (``add_show``; undo checks a show it puts back with them too).
+check_new_show = _SHOWS.check_new
+add_show = _SHOWS.add
+edit_show = _SHOWS.edit
 
 
 def delete_show(store: Store, show_id: int) -> None:
@@ -101,12 +129,8 @@ def delete_show(store: Store, show_id: int) -> None:
     catalog.delete_show(store, show_id)
 
 
-def get_show(store: Store, show_id: int) -> Show:
-    return _get("show", catalog.get_show, store, show_id)
-
-
-def resolve_show(store: Store, name: str | int | Show) -> Show:
-    return _resolve("show", Show, catalog.get_show, catalog.find_show, store, name)
+get_show = _SHOWS.fetch
+resolve_show = _SHOWS.resolve
 
 
 def list_shows(store: Store) -> list[Show]:
@@ -239,6 +263,21 @@ def resolve_episode(store: Store, show: str | int | Show, number: object, season
                                      f"(S{found[-1].season}E{n}, or --season)")
 
 
+def find_episode(store: Store, episode_id: int) -> Episode | None:
+    """The episode, or None when it is gone (deleted since a page showed it)."""
+    return catalog.get_episode(store, episode_id)
+
+
+def episode_numbered(store: Store, show_id: int, number: int, season: int | None = None) -> Episode | None:
+    """The show's episode with that number in that season (None: no season), if it has one."""
+    return catalog.find_episode(store, show_id, number, season)
+
+
+def last_used_show_id(store: Store) -> int | None:
+    """The show of the most recently created episode (the log screen opens on it)."""
+    return catalog.last_used_show_id(store)
+
+
 def list_episodes(store: Store, show: str | int | Show | None = None, search: str | None = None,
                   limit: int | None = None) -> list[Episode]:
     show_id = resolve_show(store, show).id if show is not None else None
@@ -311,26 +350,15 @@ def _email(value: object) -> str | None:
     return s
 
 
-def check_new_agency(store: Store, values: dict[str, Any]) -> dict[str, Any]:
-    """The rules a new agency must pass (``add_agency``; undo checks an agency it puts back with them)."""
-    clean = clean_agency(values)
-    _unique_name("agency", catalog.find_agency, store, clean["name"])
-    return clean
+_AGENCIES: _Named[Agency] = _Named("agency", Agency, lambda _s, values, partial: clean_agency(values, partial=partial),
+                                    catalog.find_agency, catalog.get_agency, catalog.insert_agency,
+                                    catalog.update_agency)
 
 
-def add_agency(store: Store, **values: Any) -> Agency:
-    clean = check_new_agency(store, values)
-    aid = catalog.insert_agency(store, clean)
-    return catalog.get_agency(store, aid)  # type: ignore[return-value]
-
-
-def edit_agency(store: Store, agency_id: int, **changes: Any) -> Agency:
-    get_agency(store, agency_id)
-    clean = clean_agency(changes, partial=True)
-    if "name" in clean:
-        _unique_name("agency", catalog.find_agency, store, clean["name"], agency_id)
-    catalog.update_agency(store, agency_id, clean)
-    return catalog.get_agency(store, agency_id)  # type: ignore[return-value]
+#: The rules a new agency must pass (``add_agency``; undo checks an agency it puts back with them).
+check_new_agency = _AGENCIES.check_new
+add_agency = _AGENCIES.add
+edit_agency = _AGENCIES.edit
 
 
 def delete_agency(store: Store, agency_id: int) -> None:
@@ -341,12 +369,8 @@ def delete_agency(store: Store, agency_id: int) -> None:
         raise ConflictError(f"agency {ag.name!r} still buys campaigns or is on invoices") from None
 
 
-def get_agency(store: Store, agency_id: int) -> Agency:
-    return _get("agency", catalog.get_agency, store, agency_id)
-
-
-def resolve_agency(store: Store, name: str | int | Agency) -> Agency:
-    return _resolve("agency", Agency, catalog.get_agency, catalog.find_agency, store, name)
+get_agency = _AGENCIES.fetch
+resolve_agency = _AGENCIES.resolve
 
 
 def list_agencies(store: Store) -> list[Agency]:
@@ -382,26 +406,15 @@ def clean_sponsor(store: Store, values: dict[str, Any], *, partial: bool = False
     return out
 
 
-def check_new_sponsor(store: Store, values: dict[str, Any]) -> dict[str, Any]:
-    """The rules a new sponsor must pass (``add_sponsor``; undo checks a sponsor it puts back with them)."""
-    clean = clean_sponsor(store, values)
-    _unique_name("sponsor", catalog.find_sponsor, store, clean["name"])
-    return clean
+_SPONSORS: _Named[Sponsor] = _Named(
+    "sponsor", Sponsor, lambda store, values, partial: clean_sponsor(store, values, partial=partial),
+    catalog.find_sponsor, catalog.get_sponsor, catalog.insert_sponsor, catalog.update_sponsor)
 
 
-def add_sponsor(store: Store, **values: Any) -> Sponsor:
-    clean = check_new_sponsor(store, values)
-    sid = catalog.insert_sponsor(store, clean)
-    return catalog.get_sponsor(store, sid)  # type: ignore[return-value]
-
-
-def edit_sponsor(store: Store, sponsor_id: int, **changes: Any) -> Sponsor:
-    get_sponsor(store, sponsor_id)
-    clean = clean_sponsor(store, changes, partial=True)
-    if "name" in clean:
-        _unique_name("sponsor", catalog.find_sponsor, store, clean["name"], sponsor_id)
-    catalog.update_sponsor(store, sponsor_id, clean)
-    return catalog.get_sponsor(store, sponsor_id)  # type: ignore[return-value]
+#: The rules a new sponsor must pass (``add_sponsor``; undo checks a sponsor it puts back with them).
+check_new_sponsor = _SPONSORS.check_new
+add_sponsor = _SPONSORS.add
+edit_sponsor = _SPONSORS.edit
 
 
 def sponsor_usage(store: Store, sponsor_id: int) -> dict[str, int]:
@@ -419,12 +432,8 @@ def delete_sponsor(store: Store, sponsor_id: int) -> None:
     catalog.delete_sponsor(store, sponsor_id)
 
 
-def get_sponsor(store: Store, sponsor_id: int) -> Sponsor:
-    return _get("sponsor", catalog.get_sponsor, store, sponsor_id)
-
-
-def resolve_sponsor(store: Store, name: str | int | Sponsor) -> Sponsor:
-    return _resolve("sponsor", Sponsor, catalog.get_sponsor, catalog.find_sponsor, store, name)
+get_sponsor = _SPONSORS.fetch
+resolve_sponsor = _SPONSORS.resolve
 
 
 def list_sponsors(store: Store) -> list[Sponsor]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sponsortrack.pricing import read_amount
 from sponsortrack.store import Store
+from sponsortrack.store import invoices as istore
 from sponsortrack.store import reads as rstore
 
 
@@ -19,6 +20,12 @@ def last_months(n: int, today: dt.date | None = None) -> list[str]:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y - 1, 12) if m == 1 else (y, m - 1)
     return out[::-1]
+
+
+def unbilled_summary(store: Store) -> list[dict]:
+    """Delivered reads not billed yet (on no invoice, or on a draft: a read is billed once its invoice is
+    issued), per sponsor, most first: ``{sponsor_id, sponsor_name, reads, first, last}``."""
+    return istore.unbilled_summary(store)
 
 
 @dataclass

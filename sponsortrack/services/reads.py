@@ -298,12 +298,24 @@ def get_read(store: Store, read_id: int) -> ReadRow:
     return row
 
 
+def reads_at_spot(store: Store, episode_id: int, sponsor_id: int, placement: str,
+                  *, but: int | None = None) -> list[ReadRow]:
+    """The reads of the sponsor at that placement of the episode (but the read ``but``): a second read
+    there is allowed (a double spot) but is more often a slip worth a word. The log command says so after
+    logging, the Log page before saving."""
+    return [o for o in rstore.reads_for_episode(store, episode_id)
+            if o.id != but and o.sponsor_id == sponsor_id and o.placement == placement]
+
+
 def same_spot_reads(store: Store, read_id: int) -> list[ReadRow]:
-    """The other reads of the same sponsor at the same placement of the same episode: a second read
-    there is allowed (a double spot) but is more often a slip worth a word."""
+    """The other reads of the same sponsor at the same placement of the same episode (``reads_at_spot``)."""
     r = _existing(store, read_id)
-    return [o for o in rstore.reads_for_episode(store, r.episode_id)
-            if o.id != r.id and o.sponsor_id == r.sponsor_id and o.placement == r.placement]
+    return reads_at_spot(store, r.episode_id, r.sponsor_id, r.placement, but=r.id)
+
+
+def reads_for_episode(store: Store, episode_id: int) -> list[ReadRow]:
+    """The reads logged on the episode, in break order."""
+    return rstore.reads_for_episode(store, episode_id)
 
 
 def read_history(store: Store, read_id: int) -> list[ChangeLogEntry]:

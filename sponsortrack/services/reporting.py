@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sponsortrack import validation as v
 from sponsortrack.errors import ValidationError
-from sponsortrack.pricing import DELIVERED_STATUSES
+from sponsortrack.pricing import BILLED_INVOICE_STATUSES, DELIVERED_STATUSES
 from sponsortrack.reports.data import (
     CampaignDelivery,
     LinkHealth,
@@ -176,7 +176,8 @@ def network_summary_data(store: Store, month: str, *, today: dt.date | str | Non
         by_sponsor=_revenue(delivered, lambda r: r.sponsor_name),
         by_show=_revenue(delivered, lambda r: r.show_name),
         pacing=pacing,
-        unbilled=_revenue([r for r in delivered if r.invoice_id is None], lambda r: r.sponsor_name),
+        unbilled=_revenue([r for r in delivered if r.invoice_status not in BILLED_INVOICE_STATUSES],
+                          lambda r: r.sponsor_name),
         unbilled_earlier=istore.unbilled_before(store, start),
         overdue=overdue, invoiced=pstore.numbered_in_period(store, start, end),
         totals=dict(totals), reads_total=len(delivered), flagged=sum(1 for r in reads if r.status == "flagged"),

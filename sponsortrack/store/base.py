@@ -15,6 +15,18 @@ _ENTITY = {
 }
 
 
+def where(*conditions: tuple[str, Any]) -> tuple[str, list[Any]]:
+    """`` WHERE a AND b ...`` of the ``(sql, value)`` conditions whose value is not None, and their
+    parameters: the value once per ``?`` in its sql (``"start <= ? AND end >= ?"`` takes it twice)."""
+    sql: list[str] = []
+    params: list[Any] = []
+    for cond, value in conditions:
+        if value is not None:
+            sql.append(cond)
+            params += [value] * cond.count("?")
+    return (" WHERE " + " AND ".join(sql)) if sql else "", params
+
+
 def _conflict(table: str, exc: sqlite3.IntegrityError) -> ConflictError:
     msg = str(exc)
     entity = _ENTITY.get(table, table)

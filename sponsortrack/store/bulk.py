@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 
+from sponsortrack.store import unbilled
 from sponsortrack.store.db import Store
 
 
@@ -26,9 +27,10 @@ def bulk_load(store: Store, tables: Sequence[str] = ("shows", "episodes", "spons
               ) -> Iterator[None]:
     """Load many rows fast, for generators and benchmarks: one write transaction in which the triggers
     on ``tables`` (audit log, search index, any others) and their explicit indexes are lifted, then put
-    back exactly as they were, each index built once over all the rows and the read search index
-    rebuilt once. (A trigger that keeps other derived data needs that data rebuilt here too.) A failure
-    rolls all of it back, triggers and indexes included: SQLite's DDL is transactional."""
+    back exactly as they were, each index built once over all the rows, the read search index rebuilt
+    once and the unbilled counters recounted once. (A trigger that keeps other derived data needs that
+    data rebuilt here too.) A failure rolls all of it back, triggers and indexes included: SQLite's DDL
+    is transactional."""
     from sponsortrack.store.migrations import _READ_SEARCH_SELECT
 
     cache = int(store.conn.execute("PRAGMA cache_size").fetchone()[0])
@@ -44,6 +46,7 @@ def bulk_load(store: Store, tables: Sequence[str] = ("shows", "episodes", "spons
             yield
             store.conn.execute("DELETE FROM read_search")
             store.conn.execute(f"INSERT INTO read_search (rowid, body) {_READ_SEARCH_SELECT}")
+            unbilled.recount(store.conn.execute)  # the counters its lifted triggers keep
             for _kind, _name, sql in lifted:
                 store.conn.execute(sql)
     finally:

@@ -21,24 +21,11 @@ def list_campaigns(store: Store, sponsor_id: int | None = None, status: str | No
                    active_on: str | None = None, show_id: int | None = None,
                    current_on: str | None = None) -> list[Campaign]:
     """``current_on``: only campaigns not ended by that day and not completed or cancelled."""
-    where: list[str] = []
-    params: list[Any] = []
-    if current_on is not None:
-        where.append("c.end_date >= ? AND c.status IN ('draft', 'active', 'paused')")
-        params.append(current_on)
-    if sponsor_id is not None:
-        where.append("c.sponsor_id = ?")
-        params.append(sponsor_id)
-    if status is not None:
-        where.append("c.status = ?")
-        params.append(status)
-    if active_on is not None:
-        where.append("c.start_date <= ? AND c.end_date >= ?")
-        params += [active_on, active_on]
-    if show_id is not None:
-        where.append("(c.show_id IS NULL OR c.show_id = ?)")
-        params.append(show_id)
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    where, params = base.where(
+        ("c.end_date >= ? AND c.status IN ('draft', 'active', 'paused')", current_on),
+        ("c.sponsor_id = ?", sponsor_id), ("c.status = ?", status),
+        ("c.start_date <= ? AND c.end_date >= ?", active_on), ("(c.show_id IS NULL OR c.show_id = ?)", show_id))
+    sql = _SELECT + where
     sql += " ORDER BY c.start_date DESC, s.name COLLATE NOCASE, c.id"
     return [from_row(Campaign, r) for r in store.query(sql, params)]
 

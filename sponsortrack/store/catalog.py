@@ -136,6 +136,12 @@ def latest_season(store: Store, show_id: int) -> int | None:
     return int(value) if value is not None else None
 
 
+def last_used_show_id(store: Store) -> int | None:
+    """The show of the most recently created episode (the log screen opens on it)."""
+    v = store.scalar("SELECT show_id FROM episodes ORDER BY created_at DESC, id DESC LIMIT 1")
+    return int(v) if v is not None else None
+
+
 def insert_episode(store: Store, values: dict[str, Any]) -> int:
     return base.insert(store, "episodes", values)
 

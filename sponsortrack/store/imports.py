@@ -15,6 +15,7 @@ from typing import Any
 from sponsortrack.errors import ConflictError
 from sponsortrack.store import base, locks
 from sponsortrack.store.db import Store, utc_now
+from sponsortrack.store.reads import NEW_READ_ID
 
 READ_COLUMNS = (
     "episode_id", "sponsor_id", "campaign_id", "placement", "position", "read_type", "start_seconds",
@@ -267,8 +268,8 @@ def write_batch(store: Store, batch: Batch) -> BatchResult:
                     res.campaign_ids.append(int(cur.lastrowid))  # type: ignore[arg-type]
             table = "ad_reads"
             if batch.reads:
-                sql = (f"INSERT INTO ad_reads ({', '.join(READ_COLUMNS)}) "
-                       f"VALUES ({', '.join('?' for _ in READ_COLUMNS)})")
+                sql = (f"INSERT INTO ad_reads (id, {', '.join(READ_COLUMNS)}) "
+                       f"VALUES ({NEW_READ_ID}, {', '.join('?' for _ in READ_COLUMNS)})")
                 eids, sids = res.episode_ids, res.sponsor_ids
                 conn.executemany(sql, (
                     (_resolve(r["episode_id"], eids), _resolve(r["sponsor_id"], sids), r.get("campaign_id"),

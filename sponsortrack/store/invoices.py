@@ -15,6 +15,7 @@ from typing import Any
 
 from sponsortrack.errors import ConflictError
 from sponsortrack.pricing import DELIVERED_STATUSES
+from sponsortrack.store import base, unbilled
 from sponsortrack.store.db import Store, utc_now
 from sponsortrack.store.models import from_row
 from sponsortrack.store.reads import AIR_DATE, BILLED_UNITS, DELIVERED
@@ -146,24 +147,11 @@ def list_lines(store: Store, invoice_id: int) -> list[InvoiceLine]:
 def list_invoices(store: Store, *, status: str | None = None, sponsor_id: int | None = None,
                   period_from: str | None = None, period_to: str | None = None, kind: str | None = None,
                   limit: int | None = None) -> list[Invoice]:
-    where: list[str] = []
-    params: list[Any] = []
-    if status is not None:
-        where.append("i.status = ?")
-        params.append(status)
-    if sponsor_id is not None:
-        where.append("i.sponsor_id = ?")
-        params.append(sponsor_id)
-    if kind is not None:
-        where.append("i.kind = ?")
-        params.append(kind)
-    if period_from is not None:
-        where.append("coalesce(i.period_end, i.issue_date, substr(i.created_at, 1, 10)) >= ?")
-        params.append(period_from)
-    if period_to is not None:
-        where.append("coalesce(i.period_start, i.issue_date, substr(i.created_at, 1, 10)) <= ?")
-        params.append(period_to)
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    where, params = base.where(
+        ("i.status = ?", status), ("i.sponsor_id = ?", sponsor_id), ("i.kind = ?", kind),
+        ("coalesce(i.period_end, i.issue_date, substr(i.created_at, 1, 10)) >= ?", period_from),
+        ("coalesce(i.period_start, i.issue_date, substr(i.created_at, 1, 10)) <= ?", period_to))
+    sql = _SELECT + where
     sql += (" ORDER BY CASE WHEN i.number IS NULL THEN 1 ELSE 0 END, i.issue_date, i.number, i.id")
     if limit is not None:
         sql += " LIMIT ?"
@@ -217,20 +205,19 @@ def snapshot_days(store: Store, read_ids: list[int]) -> dict[int, tuple[int, str
 # -- writes ---------------------------------------------------------------------------------------
 
 
-def _insert_lines(store: Store, invoice_id: int, lines: list[dict[str, Any]]) -> None:
-    for pos, line in enumerate(lines, start=1):
-        values = {c: line.get(c) for c in LINE_COLUMNS}
-        values["position"] = pos
-        values["kind"] = line.get("kind") or "charge"
-        store.conn.execute(
-            f"INSERT INTO invoice_lines (invoice_id, {', '.join(LINE_COLUMNS)}) "
-            f"VALUES (?, {', '.join('?' for _ in LINE_COLUMNS)})",
-            [invoice_id, *(values[c] for c in LINE_COLUMNS)])
+def _snapshots_as_json(values: dict[str, Any]) -> dict[str, Any]:
+    """An invoice's columns as written: the seller and bill-to snapshots as JSON text."""
+    out = dict(values)
+    for key in ("seller_snapshot", "bill_to_snapshot"):
+        if isinstance(out.get(key), dict):
+            out[key] = json.dumps(out[key], sort_keys=True, ensure_ascii=False)
+    return out
 
 
 def _replace_lines(store: Store, invoice_id: int, lines: list[dict[str, Any]]) -> None:
-    """Make a draft's lines exactly ``lines``, in place: a line that stays the same is not rewritten,
-    so refreshing a draft (and issuing, which refreshes it) records only real changes in change_log."""
+    """Make an invoice's lines exactly ``lines`` (a new invoice's too), in place: a line that stays the same
+    is not rewritten, so refreshing a draft (and issuing, which refreshes it) records only real changes in
+    change_log."""
     existing = {int(r[1]): int(r[0]) for r in store.conn.execute(
         "SELECT id, position FROM invoice_lines WHERE invoice_id = ?", [invoice_id])}
     cols = [c for c in LINE_COLUMNS if c != "position"]
@@ -259,10 +246,7 @@ def _claim(store: Store, invoice_id: int, read_ids: list[int]) -> None:
 
 def create_invoice(store: Store, values: dict[str, Any], lines: list[dict[str, Any]]) -> int:
     """Insert an invoice (draft) with its lines and claim the lines' reads, all at once."""
-    values = dict(values)
-    for key in ("seller_snapshot", "bill_to_snapshot"):
-        if isinstance(values.get(key), dict):
-            values[key] = json.dumps(values[key], sort_keys=True, ensure_ascii=False)
+    values = _snapshots_as_json(values)
     cols = list(values)
     try:
         with store.write():
@@ -270,7 +254,7 @@ def create_invoice(store: Store, values: dict[str, Any], lines: list[dict[str, A
                 f"INSERT INTO invoices ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
                 [values[c] for c in cols])
             invoice_id = int(cur.lastrowid)  # type: ignore[arg-type]
-            _insert_lines(store, invoice_id, lines)
+            _replace_lines(store, invoice_id, lines)  # a new invoice has none: all are inserted
             if values.get("kind", "invoice") == "invoice":
                 _claim(store, invoice_id, [ln["read_id"] for ln in lines if ln.get("read_id")])
     except sqlite3.IntegrityError as exc:
@@ -281,10 +265,7 @@ def create_invoice(store: Store, values: dict[str, Any], lines: list[dict[str, A
 def replace_draft(store: Store, invoice_id: int, values: dict[str, Any], lines: list[dict[str, Any]],
                   read_ids: list[int]) -> None:
     """Rewrite a draft's header and lines; the draft then claims exactly ``read_ids``."""
-    values = dict(values)
-    for key in ("seller_snapshot", "bill_to_snapshot"):
-        if isinstance(values.get(key), dict):
-            values[key] = json.dumps(values[key], sort_keys=True, ensure_ascii=False)
+    values = _snapshots_as_json(values)
     with store.write():
         status = store.scalar("SELECT status FROM invoices WHERE id = ?", [invoice_id])
         if status != "draft":
@@ -318,10 +299,7 @@ def issue(store: Store, invoice_id: int, *, pattern: str, issue_date: str, heade
     """Number and issue a draft in one write transaction (BEGIN IMMEDIATE): the sequence of the
     pattern's series is bumped, the number stamped and the header frozen, or nothing happens.
     A number that already exists (the pattern was changed back and forth) is skipped."""
-    header = dict(header)
-    for key in ("seller_snapshot", "bill_to_snapshot"):
-        if isinstance(header.get(key), dict):
-            header[key] = json.dumps(header[key], sort_keys=True, ensure_ascii=False)
+    header = _snapshots_as_json(header)
     year, month = int(issue_date[:4]), int(issue_date[5:7])
     key = sequence_key(pattern, year, month)
     with store.write():
@@ -420,14 +398,33 @@ def overdue(store: Store, as_of: str) -> list[Invoice]:
                   "ORDER BY i.due_date, i.number", [as_of])]
 
 
-def unbilled_before(store: Store, before: str) -> list[dict]:
-    """Delivered reads not on any invoice that aired before ``before``: ``{sponsor_name, reads}``."""
+def unbilled_summary(store: Store) -> list[dict]:
+    """Delivered reads not billed yet (on no invoice, or on a draft), per sponsor:
+    ``{sponsor_id, sponsor_name, reads, first, last}`` — from the counters (``store.unbilled``), so in
+    the number of sponsor-months, not of reads."""
     return store.query(
-        f"""SELECT sp.name AS sponsor_name, count(*) AS reads, min({AIR_DATE}) AS first_air
-            FROM ad_reads r INDEXED BY ad_reads_unbilled JOIN episodes e ON e.id = r.episode_id
-            JOIN sponsors sp ON sp.id = r.sponsor_id
-            WHERE r.invoice_id IS NULL AND r.status IN {DELIVERED} AND {AIR_DATE} < ?
-            GROUP BY sp.id ORDER BY reads DESC, sp.name COLLATE NOCASE""", [before])
+        f"""SELECT sp.id AS sponsor_id, sp.name AS sponsor_name, u.reads, u.first, u.last
+            FROM (SELECT sponsor_id, sum(reads) AS reads, min(first_air) AS first, max(last_air) AS last
+                  FROM {unbilled.TABLE} GROUP BY sponsor_id) u JOIN sponsors sp ON sp.id = u.sponsor_id
+            ORDER BY u.reads DESC, sp.name COLLATE NOCASE""")
+
+
+def unbilled_before(store: Store, before: str) -> list[dict]:
+    """Delivered reads not billed yet that aired before ``before``: ``{sponsor_name, reads, first_air}``.
+
+    The months before ``before``'s from the counters; the days of its own month before it (none when it
+    is the 1st) from that month's reads."""
+    month = before[:7]
+    return store.query(
+        f"""SELECT sp.name AS sponsor_name, sum(u.reads) AS reads, min(u.first_air) AS first_air
+            FROM (SELECT sponsor_id, reads, first_air FROM {unbilled.TABLE} WHERE month <> '' AND month < :month
+                  UNION ALL
+                  SELECT r.sponsor_id, 1, {AIR_DATE} FROM episodes e INDEXED BY episodes_air_date
+                  JOIN ad_reads r ON r.episode_id = e.id LEFT JOIN invoices i ON i.id = r.invoice_id
+                  WHERE {AIR_DATE} >= :month || '-01' AND {AIR_DATE} < :before AND r.status IN {DELIVERED}
+                    AND coalesce(i.status, '') NOT IN {unbilled.BILLED}) u
+            JOIN sponsors sp ON sp.id = u.sponsor_id
+            GROUP BY sp.id ORDER BY reads DESC, sp.name COLLATE NOCASE""", {"month": month, "before": before})
 
 
 def invoiced_in_period(store: Store, date_from: str, date_to: str) -> list[Invoice]:

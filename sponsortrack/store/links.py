@@ -22,7 +22,7 @@ from sponsortrack.errors import ValidationError
 from sponsortrack.linkcheck.model import FAILING_VERDICTS, FINE_VERDICTS, UNCHECKED, VERDICTS
 from sponsortrack.store.db import Store, utc_now
 from sponsortrack.store.models import episode_code
-from sponsortrack.store.reads import AIR_DATE
+from sponsortrack.store.reads import AIR_DATE, READ_JOINS
 
 MAX_URL = 4096
 MAX_EXPLANATION = 500
@@ -347,11 +347,7 @@ def episodes_to_fix(store: Store, *, today: str, limit: int = 5000) -> list[Epis
                    r.promo_url AS url, l.verdict, l.checked_at, l.explanation,
                    max(c.name) AS campaign_name, max(c.end_date) AS campaign_end,
                    max(CASE WHEN l.verdict IN ({failing}) THEN 1 ELSE 0 END) AS broken
-            FROM ad_reads r
-            JOIN episodes e ON e.id = r.episode_id
-            JOIN shows sh ON sh.id = e.show_id
-            JOIN sponsors sp ON sp.id = r.sponsor_id
-            LEFT JOIN campaigns c ON c.id = r.campaign_id
+            {READ_JOINS}
             LEFT JOIN latest l ON l.url = r.promo_url
             WHERE r.promo_url IS NOT NULL AND r.promo_url <> ''
             GROUP BY e.id, r.promo_url

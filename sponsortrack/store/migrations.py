@@ -1,5 +1,8 @@
 """Schema, as sqlite-utils ``Migrations``. Append new migrations; never edit an applied one.
 
+(Longer than 500 lines: it is the schema's history, each migration as it was applied, in order; what a
+migration's triggers keep lives beside the data it keeps, e.g. ``store.unbilled``.)
+
 Every table is created explicitly with its keys, checks and defaults. Timestamps are UTC
 ISO-8601 strings (``2026-11-26T08:00:00.000Z``); dates are ``YYYY-MM-DD``; money is an
 integer number of minor units beside a three-letter currency.
@@ -9,7 +12,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from sponsortrack.store import locks
+from sponsortrack.store import locks, unbilled
 from sponsortrack.store.version import MIGRATION_SET
 
 migrations = Migrations(MIGRATION_SET)
@@ -425,6 +428,9 @@ def rebuild_triggers(db: Database) -> None:
             _audit_triggers(db, table, entity, skip_noop=True)
     _read_search_triggers(db)
     _billed_lock_triggers(db)
+    if unbilled.TABLE in db.table_names():  # from m009 on
+        unbilled.triggers(db.execute)
+        _read_id_trigger(db)
 
 
 @migrations()
@@ -554,3 +560,38 @@ def m008_seasons(db: Database) -> None:
        "WHERE number IS NOT NULL")
     ex("ALTER TABLE invoice_lines ADD COLUMN episode_season INTEGER")
     rebuild_triggers(db)
+
+
+# -- schema v9 (m009): counters of the reads not billed yet ------------------------------------------
+
+
+# A deleted read's id is never given to a new read (SQLite takes max(rowid) + 1 without AUTOINCREMENT, so
+# deleting the newest read handed its id, and its change_log history, to the next one logged). The largest
+# id a deleted read had is kept here; ``store.reads.NEW_READ_ID`` numbers past it.
+READ_ID_HIGH_WATER = "read_id_high_water"
+
+
+def _read_id_trigger(db: Database) -> None:
+    db.execute("DROP TRIGGER IF EXISTS read_id_high_water_delete")
+    db.execute(f"CREATE TRIGGER read_id_high_water_delete AFTER DELETE ON ad_reads WHEN OLD.id > "
+               f"(SELECT last FROM {READ_ID_HIGH_WATER}) BEGIN UPDATE {READ_ID_HIGH_WATER} SET last = OLD.id; END")
+
+
+@migrations()
+def m009_unbilled_counters(db: Database) -> None:
+    """``unbilled_months``: delivered reads not billed yet (their invoice, if any, is a draft), per sponsor
+    and month, with their first and last air date; kept by triggers (``store.unbilled``) and back-filled
+    here from the reads. The dashboard and the network summary read it instead of every read.
+
+    ``read_id_high_water``: one row, the largest id a read ever had (back-filled from the reads and from
+    change_log, which remembers deleted ones), so a new read never takes a deleted read's id. No table
+    is rebuilt."""
+    unbilled.create(db.execute)
+    unbilled.recount(db.execute)
+    unbilled.triggers(db.execute)
+    db.execute(f"CREATE TABLE {READ_ID_HIGH_WATER} (only INTEGER PRIMARY KEY CHECK (only = 1), "
+               "last INTEGER NOT NULL)")
+    db.execute(f"INSERT INTO {READ_ID_HIGH_WATER} (only, last) SELECT 1, max("
+               "coalesce((SELECT max(id) FROM ad_reads), 0), "
+               "coalesce((SELECT max(entity_id) FROM change_log WHERE entity = 'read'), 0))")
+    _read_id_trigger(db)

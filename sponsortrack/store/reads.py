@@ -25,10 +25,19 @@ READ_COLUMNS = (
 
 AIR_DATE = "coalesce(e.published_on, e.recorded_on)"
 
+# A new read's id: past every id a read ever had, deleted ones included (``read_id_high_water``, m009), so a
+# deleted read's change_log history never becomes a new read's. Every insert of a new read uses it.
+NEW_READ_ID = ("(SELECT max(coalesce((SELECT max(id) FROM ad_reads), 0), "
+               "coalesce((SELECT last FROM read_id_high_water), 0)) + 1)")
+
 # A billed read (its invoice issued or paid) reports what its invoice line fixed: amount, currency,
 # pricing and rate, and for CPM the units billed. Every face (lists, POP, summary, CSV, dashboard) reads
 # reads through this select, so they agree with the invoice whatever the campaign says since.
 _BILLED_LINE = "bl.id IS NOT NULL AND bl.pricing IN ('flat', 'per_episode', 'cpm')"
+
+# A read with its episode, show, sponsor and campaign: the joins of every list of reads.
+READ_JOINS = ("FROM ad_reads r JOIN episodes e ON e.id = r.episode_id JOIN shows sh ON sh.id = e.show_id "
+              "JOIN sponsors sp ON sp.id = r.sponsor_id LEFT JOIN campaigns c ON c.id = r.campaign_id")
 
 # The columns come in the order of ReadRow's fields (episode_season last, after the fields it had before).
 _ROW_SELECT = f"""
@@ -52,11 +61,7 @@ SELECT r.id, r.episode_id, e.show_id, sh.name AS show_name, e.number AS episode_
          AS first_in_episode,
        i.number AS invoice_number, i.status AS invoice_status, r.notes, r.source,
        bl.amount_minor AS billed_amount_minor, e.season AS episode_season
-FROM ad_reads r
-JOIN episodes e ON e.id = r.episode_id
-JOIN shows sh ON sh.id = e.show_id
-JOIN sponsors sp ON sp.id = r.sponsor_id
-LEFT JOIN campaigns c ON c.id = r.campaign_id
+{READ_JOINS}
 LEFT JOIN invoices i ON i.id = r.invoice_id
 LEFT JOIN invoice_lines bl ON bl.id = (
     SELECT l.id FROM invoice_lines l WHERE l.invoice_id = r.invoice_id AND l.read_id = r.id
@@ -250,8 +255,8 @@ def insert_reads(store: Store, reads: list[dict[str, Any]]) -> list[int]:
                                                                   values["placement"])}
                 cols = [c for c in READ_COLUMNS if c in values]
                 cur = store.conn.execute(
-                    f"INSERT INTO ad_reads ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-                    [values[c] for c in cols])
+                    f"INSERT INTO ad_reads (id, {', '.join(cols)}) VALUES ({NEW_READ_ID}, "
+                    f"{', '.join('?' for _ in cols)})", [values[c] for c in cols])
                 ids.append(int(cur.lastrowid))  # type: ignore[arg-type]
     except sqlite3.IntegrityError as exc:
         raise base._conflict("ad_reads", exc) from None

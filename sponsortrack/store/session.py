@@ -13,7 +13,7 @@ from typing import Any
 from sponsortrack.store import reads as rstore
 from sponsortrack.store.db import Store
 from sponsortrack.store.models import ReadRow
-from sponsortrack.store.reads import _ROW_SELECT, AIR_DATE, DELIVERED, SORTS, ReadFilter, _bind
+from sponsortrack.store.reads import _ROW_SELECT, AIR_DATE, SORTS, ReadFilter, _bind
 
 # Plain joins: with the air-date index the planner walks episodes newest first and stops at the page.
 _JOINS = ("FROM ad_reads r JOIN episodes e ON e.id = r.episode_id JOIN shows sh ON sh.id = e.show_id "
@@ -97,23 +97,6 @@ def read_months(store: Store) -> list[str]:
             return out
         out.append(row[0])
         before = row[0]  # a date of that month sorts after "YYYY-MM": the next seek starts below it
-
-
-def unbilled_summary(store: Store) -> list[dict]:
-    """Delivered reads not on any invoice yet, per sponsor: ``{sponsor_id, sponsor_name, reads, first, last}``."""
-    return store.query(
-        f"""SELECT sp.id AS sponsor_id, sp.name AS sponsor_name, count(*) AS reads,
-                   min({AIR_DATE}) AS first, max({AIR_DATE}) AS last
-            FROM ad_reads r INDEXED BY ad_reads_unbilled JOIN episodes e ON e.id = r.episode_id
-            JOIN sponsors sp ON sp.id = r.sponsor_id
-            WHERE r.invoice_id IS NULL AND r.status IN {DELIVERED}
-            GROUP BY sp.id ORDER BY reads DESC, sp.name COLLATE NOCASE""")
-
-
-def last_used_show_id(store: Store) -> int | None:
-    """The show of the most recently created episode (the log screen opens on it)."""
-    v = store.scalar("SELECT show_id FROM episodes ORDER BY created_at DESC, id DESC LIMIT 1")
-    return int(v) if v is not None else None
 
 
 # -- the history view's search, as the producer types ------------------------------------------------

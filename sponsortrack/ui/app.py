@@ -207,8 +207,7 @@ def report_uncaught(win: QWidget, etype: type[BaseException], exc: BaseException
     import sqlite3
     import traceback
 
-    from sponsortrack.errors import SponsortrackError
-    from sponsortrack.store.db import explain, raised_by_the_database
+    from sponsortrack.errors import SponsortrackError, explain, raised_by_the_database
 
     ctx = win.ctx  # type: ignore[attr-defined]
     if isinstance(exc, SponsortrackError):

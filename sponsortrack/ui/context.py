@@ -54,7 +54,7 @@ def is_locked(exc: BaseException) -> bool:
 def as_database_error(path: Path, exc: BaseException) -> DatabaseError:
     """Any other SQLite error (disk full, damaged file) as the one line a dialog shows. SQLite rolled
     the write transaction back, so nothing was half written."""
-    from sponsortrack.store.db import explain
+    from sponsortrack.errors import explain
 
     return DatabaseError(explain(path, exc))
 

@@ -77,7 +77,7 @@ class Task(QRunnable):
             if isinstance(exc, SponsortrackError):
                 msg = str(exc)
             elif isinstance(exc, sqlite3.Error) and self.db_path is not None:
-                from sponsortrack.store.db import explain
+                from sponsortrack.errors import explain
 
                 msg = explain(self.db_path, exc)
             else:

@@ -291,7 +291,6 @@ def compute(control, db_path, store=None) -> dict:
     from sponsortrack.services import catalog as cat
     from sponsortrack.services import dashboard as dash
     from sponsortrack.store import Store
-    from sponsortrack.store import session as ssession
 
     own = store is None
     if own:
@@ -305,7 +304,7 @@ def compute(control, db_path, store=None) -> dict:
         since = figs.months[0] + "-01"
         until = v.month_bounds(figs.months[-1])[1]
         return {"figs": figs, "as_of": as_of, "pacing": camp.pacing(store, as_of=as_of, only_running=True),
-                "unbilled": ssession.unbilled_summary(store),
+                "unbilled": dash.unbilled_summary(store),
                 "unlogged": cat.episodes_without_reads(store, since=since, until=until, limit=6)}
     finally:
         if own:

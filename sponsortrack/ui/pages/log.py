@@ -1,35 +1,27 @@
 """Log: the reads of a recorded episode in a few keystrokes.
 
 Opens on a new episode of the show last used (next number, today's date or the next date in the
-show's cadence, the title focused); the campaigns running on that date are listed, ticked, with their
-placement, promo URL and code, and Tab lands on the first proposal's promo URL. The date is typed in
-one go (``2019-10-23``, ``10/23``, ``23 Oct``). Keys in the table: Space ticks/unticks, P/M/B (or
-1/2/3) set pre/mid/post, T switches host/produced, F2 or Enter edits the URL or code (a bad URL is
-named at its cell while it is typed), Delete removes an added row; Ctrl+S (or Ctrl+Enter) saves every
-ticked read in one transaction. A number the show already has offers "Open #N" instead.
+show's cadence, the title focused: ``log_form``); the campaigns running on that date are listed, ticked,
+with their placement, promo URL and code, and Tab lands on the first proposal's promo URL (the table and
+its keys: ``log_table``). Ctrl+S (or Ctrl+Enter) saves every ticked read in one transaction; a ticked
+read at a spot its sponsor already has on the episode is named before saving. A number the show already
+has offers "Open #N" instead.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QStringListModel, Qt
-from PySide6.QtGui import QKeyEvent, QPainter, QPalette
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QCompleter,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
-    QStyledItemDelegate,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,130 +32,16 @@ from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import reads as rsvc
 from sponsortrack.services.reads import ProposedRead
-from sponsortrack.store import reads as rstore
-from sponsortrack.store import session as ssession
 from sponsortrack.ui import context as c
 from sponsortrack.ui import operations as ops
 from sponsortrack.ui.models import proposals as pm
-from sponsortrack.ui.models.reads import price_text
+from sponsortrack.ui.pages.log_form import EpisodeForm, today
+from sponsortrack.ui.pages.log_table import PromoDelegate, ProposalsView, logged_html, same_spot_warning
 from sponsortrack.ui.refguard import keeps_refs
-from sponsortrack.ui.text import rich
 from sponsortrack.wording import count
 
 FIELD_WORDS = {"promo_url": "promo URL", "promo_code": "promo code", "read_type": "read type",
                "start_seconds": "start", "length_seconds": "length", "price_override": "price override"}
-
-
-class PromoDelegate(QStyledItemDelegate):
-    """Edits the promo URL and code; a URL that will not do is named under its cell as it is typed."""
-
-    def __init__(self, view: ProposalsView):
-        super().__init__(view)
-        self.view = view
-        self.error = QLabel(view.viewport())
-        self.error.setObjectName("log_cell_error")
-        self.error.setProperty("role", "error")
-        self.error.setAutoFillBackground(True)
-        self.error.setContentsMargins(4, 2, 4, 2)
-        self.error.hide()
-
-    def createEditor(self, parent, option, index):
-        editor = QLineEdit(parent)
-        editor.setObjectName("log_cell_editor")
-        if index.column() == pm.PROMO_URL:
-            row = index.row()
-            editor.textEdited.connect(lambda text: self._check(text, row))
-        editor.destroyed.connect(self.error.hide)
-        return editor
-
-    @keeps_refs  # runs on every keystroke: gives back what its Qt calls drop (ui.refguard)
-    def _check(self, text: str, row: int) -> None:
-        problem = pm.url_problem(text)
-        if not problem or not 0 <= row < len(self.view.model_().items):
-            self.error.hide()
-            return
-        index = self.view.model_().index(row, pm.PROMO_URL)
-        item = self.view.model_().items[row]
-        self.error.setText(f"Promo URL of {item.sponsor_name}: {problem}")
-        self.error.adjustSize()
-        rect = self.view.visualRect(index)
-        y = rect.bottom() + 2
-        if y + self.error.height() > self.view.viewport().height():
-            y = rect.top() - self.error.height() - 2
-        self.error.move(max(0, min(rect.left(), self.view.viewport().width() - self.error.width())), max(0, y))
-        self.error.show()
-        self.error.raise_()
-
-
-PLACEMENT_KEYS: dict[int, str] = {Qt.Key.Key_P: "pre", Qt.Key.Key_M: "mid", Qt.Key.Key_B: "post",
-                  Qt.Key.Key_1: "pre", Qt.Key.Key_2: "mid", Qt.Key.Key_3: "post"}
-
-
-class ProposalsView(QTableView):
-    """The table, driven from the keyboard."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
-                             | QAbstractItemView.EditTrigger.DoubleClicked)
-        self.setTabKeyNavigation(False)
-        self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(28)
-        self.setAlternatingRowColors(True)
-
-    def model_(self) -> pm.ProposalsModel:
-        return self.model()  # type: ignore[return-value]
-
-    EMPTY_TEXT = "No reads to log yet.\nType a sponsor's name in the box below and press Enter to add one."
-
-    @keeps_refs  # runs on every repaint: what its Qt calls drop is given back (ui.refguard)
-    def paintEvent(self, event) -> None:
-        super().paintEvent(event)
-        if self.model() is not None and self.model().rowCount() == 0:  # an empty table says what to do
-            painter = QPainter(self.viewport())
-            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(self.viewport().rect().adjusted(20, 0, -20, 0),
-                             int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.EMPTY_TEXT)
-            painter.end()
-
-    def focusInEvent(self, event) -> None:
-        super().focusInEvent(event)
-        if not self.currentIndex().isValid() and self.model() is not None and self.model().rowCount() > 0:
-            self.set_row(0)
-
-    def set_row(self, row: int, column: int = pm.PROMO_URL) -> None:
-        """Make ``row`` current, on its promo URL: the cell a producer edits most."""
-        self.selectionModel().setCurrentIndex(
-            self.model().index(row, column),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        row = self.currentIndex().row()
-        key = event.key()
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if row >= 0 and mods == Qt.KeyboardModifier.NoModifier and self.state() != QAbstractItemView.State.EditingState:
-            if key == Qt.Key.Key_Space:
-                self.model_().toggle(row)
-                return
-            if key in PLACEMENT_KEYS:
-                self.model_().set_placement(row, PLACEMENT_KEYS[key])
-                return
-            if key == Qt.Key.Key_T:
-                self.model_().cycle_read_type(row)
-                return
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().column() in pm.EDITABLE:
-                self.edit(self.currentIndex())
-                return
-            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                item = self.model_().items[row]
-                if item.campaign_id is None or not item.selected:
-                    self.model_().remove(row)
-                else:
-                    self.model_().toggle(row)
-                return
-        super().keyPressEvent(event)
 
 
 class LogPage(QWidget):
@@ -204,50 +82,14 @@ class LogPage(QWidget):
 
         self.mode_label = QLabel()
         self.mode_label.setProperty("role", "h2")
-        self.number = QSpinBox()
-        self.number.setObjectName("log_number")
-        self.number.setRange(1, 100_000)
+        self.episode_form = EpisodeForm()
+        f = self.episode_form
+        self.number, self.date, self.date_hint, self.title, self.title_error = (
+            f.number, f.date, f.date_hint, f.title, f.title_error)
+        self.exists_label, self.exists_button = f.exists_label, f.exists_button
         self.number.valueChanged.connect(self._check_number)
-        # A plain line with a parser: sections that jump on their own put the typed day into the title.
-        self.date = QLineEdit()
-        self.date.setObjectName("log_date")
-        self.date.setPlaceholderText("2019-10-23, 10/23 or 23 Oct")
-        self.date.setMaximumWidth(170)
-        self.date.setToolTip("Type the date in one go: 2019-10-23, 10/23 (month/day), 23 Oct, Oct 23, today")
-        self.date_hint = QLabel()
-        self.date_hint.setObjectName("log_date_hint")
-        self.date_hint.setProperty("role", "muted")
-        self._date = today()
-        self.exists_label = QLabel()
-        self.exists_label.setObjectName("log_exists")
-        self.exists_button = QPushButton()
-        self.exists_button.setObjectName("log_open_existing")
         self.exists_button.clicked.connect(self._open_existing)
-        self.exists_label.hide()
-        self.exists_button.hide()
         self._existing_id: int | None = None
-        self.title = QLineEdit()
-        self.title.setObjectName("log_title")
-        self.title.setPlaceholderText("Episode title")
-        self.title_error = QLabel()
-        self.title_error.setProperty("role", "error")
-        self.title_error.hide()
-        self.episode_form = QWidget()
-        form = QFormLayout(self.episode_form)
-        form.setContentsMargins(0, 0, 0, 0)
-        nd = QHBoxLayout()
-        nd.addWidget(self.number)
-        nd.addSpacing(16)
-        nd.addWidget(QLabel("Recorded on"))
-        nd.addWidget(self.date)
-        nd.addWidget(self.date_hint)
-        nd.addSpacing(16)
-        nd.addWidget(self.exists_label)
-        nd.addWidget(self.exists_button)
-        nd.addStretch(1)
-        form.addRow("Number", nd)
-        form.addRow("Title", self.title)
-        form.addRow("", self.title_error)
         self.episode_info = QLabel()
         self.episode_info.setWordWrap(True)
 
@@ -286,6 +128,11 @@ class LogPage(QWidget):
                                 "code · Del remove · Ctrl+S save all")
         self.keys_hint.setWordWrap(True)
         self.keys_hint.setProperty("role", "muted")
+        self.spot_warning = QLabel()  # before saving: a ticked read at a spot the sponsor already has
+        self.spot_warning.setObjectName("log_spot_warning")
+        self.spot_warning.setProperty("role", "banner")
+        self.spot_warning.setWordWrap(True)
+        self.spot_warning.hide()
         self.error = QLabel()
         self.error.setObjectName("log_error")
         self.error.setProperty("role", "error")
@@ -320,6 +167,7 @@ class LogPage(QWidget):
         lay.addWidget(self.empty_hint)
         lay.addWidget(self.view, 1)
         lay.addWidget(self.keys_hint)
+        lay.addWidget(self.spot_warning)
         lay.addLayout(actions)
         lay.addWidget(self.error)
         lay.addWidget(self.logged_label)
@@ -329,7 +177,6 @@ class LogPage(QWidget):
         self.setTabOrder(self.view, self.add_sponsor)
         self.setTabOrder(self.add_sponsor, self.save_button)
         self.show_box.currentIndexChanged.connect(self._show_changed)
-        self.date.textEdited.connect(self._date_typed)
         self.date.editingFinished.connect(self._date_changed)
         self._loading = False
         self._started = False
@@ -344,7 +191,7 @@ class LogPage(QWidget):
         for s in cat.list_shows(store):
             self.show_box.addItem(s.name, s.id)
         if keep is None:
-            keep = self.ctx.config.last_show_id() or ssession.last_used_show_id(store)
+            keep = self.ctx.config.last_show_id() or cat.last_used_show_id(store)
         i = self.show_box.findData(keep)
         self.show_box.setCurrentIndex(max(i, 0))
         self.show_box.blockSignals(False)
@@ -357,7 +204,7 @@ class LogPage(QWidget):
         show_id = self.show_box.currentData()
         self._episode_index = {}
         if show_id is not None:
-            for e in cat.catalog.list_episodes(self.ctx.store, show_id=show_id, limit=2000):
+            for e in cat.list_episodes(self.ctx.store, show_id, limit=2000):
                 self._episode_index[e.label] = e.id
         self.finder_model.setStringList(list(self._episode_index))
 
@@ -367,7 +214,7 @@ class LogPage(QWidget):
             self._started = True
             self.new_episode()
             return
-        if self.episode_id is not None and cat.catalog.get_episode(self.ctx.store, self.episode_id) is None:
+        if self.episode_id is not None and cat.find_episode(self.ctx.store, self.episode_id) is None:
             self.new_episode()
         elif self.episode_id is None:
             self.number.setValue(self._next_number())
@@ -398,7 +245,8 @@ class LogPage(QWidget):
         self.number.setValue(self._next_number())
         show_id = self.show_box.currentData()
         self._check_number(self.number.value())
-        self._set_date(cat.proposed_recording_date(self.ctx.store, show_id) if show_id is not None else today())
+        self.episode_form.set_date(cat.proposed_recording_date(self.ctx.store, show_id) if show_id is not None
+                                   else today())
         self.title.clear()
         self.finder.clear()
         show = self.show_box.currentText()
@@ -450,48 +298,19 @@ class LogPage(QWidget):
         self._fill_finder()
         self.new_episode()
 
-    def _set_date(self, iso: str) -> None:
-        self._date = iso
-        self.date.setText(iso)
-        self._date_typed(iso)
-
-    @keeps_refs
-    def _date_typed(self, text: str) -> None:
-        """Say which day the typed text means (or why it is none) while it is typed."""
-        try:
-            iso = v.parse_day(text, "recorded on")
-        except ValidationError as exc:
-            self.date_hint.setProperty("role", "error")
-            self.date_hint.setText(exc.problem)
-        else:
-            self.date_hint.setProperty("role", "muted")
-            self.date_hint.setText(dt.date.fromisoformat(iso).strftime("%a %d %b %Y"))
-        self.date_hint.style().unpolish(self.date_hint)
-        self.date_hint.style().polish(self.date_hint)
-
     def _date_changed(self) -> None:
-        try:
-            iso = v.parse_day(self.date.text(), "recorded on")
-        except ValidationError:
-            return  # the hint says why; saving names the field
-        self.date.setText(iso)
-        if iso != self._date:
-            self._date = iso
-            if self.episode_id is None:
-                self._load_proposals(keep_added=True)
+        if self.episode_form.date_finished() and self.episode_id is None:
+            self._load_proposals(keep_added=True)
 
     def air_date(self) -> str:
         """The typed date as ``YYYY-MM-DD`` (the last good one while the text is not a date)."""
-        try:
-            return v.parse_day(self.date.text(), "recorded on")
-        except ValidationError:
-            return self._date
+        return self.episode_form.air_date()
 
     @keeps_refs
     def _check_number(self, number: int) -> None:
         """A number the show already has: offer to open that episode instead of an error on save."""
         show_id = self.show_box.currentData()
-        ep = cat.catalog.find_episode(self.ctx.store, show_id, number, self._season) \
+        ep = cat.episode_numbered(self.ctx.store, show_id, number, self._season) \
             if show_id is not None and self.episode_id is None else None
         self._existing_id = ep.id if ep else None
         if ep is None:
@@ -542,12 +361,9 @@ class LogPage(QWidget):
             self.logged_label.hide()
             self.logged.hide()
             return
-        rows = rstore.reads_for_episode(self.ctx.store, self.episode_id)
+        rows = rsvc.reads_for_episode(self.ctx.store, self.episode_id)
         self.logged_label.setText(f"Already logged on this episode ({len(rows)})")
-        lines = [f"{rich(r.placement)} {rich(r.position)} · <b>{rich(r.sponsor_name)}</b> · {rich(r.read_type)} · "
-                 f"{rich(r.promo_url or 'no URL')}{rich(' · code ' + r.promo_code if r.promo_code else '')} · "
-                 f"{rich(r.status)} · {rich(price_text(r))}" for r in rows]
-        self.logged.setText("<br>".join(lines) or "Nothing yet.")
+        self.logged.setText(logged_html(rows))
         self.logged_label.show()
         self.logged.show()
 
@@ -555,6 +371,12 @@ class LogPage(QWidget):
         n = len(self.model.selected())
         self.save_button.setText(f"Save {n} read{'s' if n != 1 else ''}  (Ctrl+S)")
         self.save_button.setEnabled(n > 0)
+        self._warn_same_spot()
+
+    def _warn_same_spot(self) -> None:
+        text = same_spot_warning(self.ctx.store, self.episode_id, self.model.selected())
+        self.spot_warning.setText(text)
+        self.spot_warning.setVisible(bool(text))
 
     # -- adding a sponsor ---------------------------------------------------------------------------
     def _add_sponsor(self) -> None:
@@ -683,7 +505,3 @@ class LogPage(QWidget):
     def entered(self) -> None:
         if self.episode_id is None and not self.title.text():
             self.title.setFocus()
-
-
-def today() -> str:
-    return dt.date.today().isoformat()
