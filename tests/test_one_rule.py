@@ -20,6 +20,7 @@ from sponsortrack.services import catalog as cat
 from sponsortrack.services import dashboard, invoicing
 from sponsortrack.services import imports as imp
 from sponsortrack.services import reads as rd
+from sponsortrack.services.imports.matching import Sponsors
 from sponsortrack.store import imports as istore
 from sponsortrack.store.models import episode_label
 
@@ -137,7 +138,7 @@ def test_one_episode_label_for_imports_invoices_and_the_catalog(net):
 def test_one_host_helper_for_show_notes_and_sponsor_matching(net):
     url = "HTTPS://WWW.Fastly.COM.:443/podcast?x=1"
     assert v.url_host(url) == shownotes._host_of(url) == "fastly.com"
-    sponsors = imp._Sponsors(istore.sponsors(net))
+    sponsors = Sponsors(istore.sponsors(net))
     # an unknown name with the sponsor's link is the sponsor (the trailing dot used to defeat imports)
     assert sponsors.find("Some CDN", url)["name"] == "Fastly"
 

@@ -23,7 +23,8 @@ from sponsortrack.errors import ValidationError
 from sponsortrack.importers import chapters as ch
 from sponsortrack.importers import tabular
 from sponsortrack.services import reads as rd
-from sponsortrack.services.imports import _Campaigns, _Sponsors
+from sponsortrack.services.imports.matching import Campaigns, Sponsors
+from sponsortrack.services.imports.sources import load_source
 from sponsortrack.store import Store
 from sponsortrack.store import imports as istore
 from sponsortrack.validation import format_duration
@@ -181,8 +182,6 @@ def _is_url(source: str | Path) -> bool:
 
 
 def _download(url: str) -> bytes:
-    from sponsortrack.services.imports import load_source
-
     return load_source(url.strip(), "file")[0]
 
 
@@ -239,8 +238,8 @@ def propose_chapter_reads(store: Store, chapters: ch.Chapters, *, show_id: int, 
                           episode_id: int | None = None) -> list[ChapterRead]:
     """The sponsor chapters of ``chapters`` as proposed reads of an episode of the show aired that day
     (``episode_id``: a saved episode, whose reads already logged are not proposed again)."""
-    sponsors = _Sponsors(istore.sponsors(store))
-    campaigns = _Campaigns(istore.campaigns(store))
+    sponsors = Sponsors(istore.sponsors(store))
+    campaigns = Campaigns(istore.campaigns(store))
     already: Counter[tuple[int, str]] = Counter(
         (r["sponsor_id"], r["placement"]) for r in istore.read_summaries(store, [episode_id])) \
         if episode_id is not None else Counter()
@@ -354,8 +353,6 @@ class FeedItemChapters:
 
     def for_item(self, guid: str, duration: int | None) -> tuple[ch.Chapters | None, str | None]:
         """The item's chapters (None when it has none) and a note when they could not be read."""
-        from sponsortrack.services.imports import load_source
-
         if self.feed is None:
             return None, None
         chapters = self.feed.by_guid.get(guid)

@@ -28,7 +28,7 @@ from sponsortrack import validation as v
 from sponsortrack.errors import NotFoundError, ValidationError
 from sponsortrack.importers.shownotes import ParsedSponsor, name_key, parse_show_notes
 from sponsortrack.pricing import DELIVERED_STATUSES
-from sponsortrack.services.imports import _Campaigns, _same_url, _Sponsors
+from sponsortrack.services.imports.matching import Campaigns, Sponsors, same_url
 from sponsortrack.store import Store
 from sponsortrack.store import imports as istore
 from sponsortrack.store.models import episode_code
@@ -187,9 +187,9 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
     check()
     reads = istore.reconciliation_reads(store, [e["id"] for e in episodes], sponsor_id)
     check()
-    sponsors = _Sponsors(istore.sponsors(store))
+    sponsors = Sponsors(istore.sponsors(store))
     check()
-    campaigns = _Campaigns(istore.campaigns(store))
+    campaigns = Campaigns(istore.campaigns(store))
     camp_by_id = {c["id"]: c for cs in campaigns.by_sponsor.values() for c in cs}
     reads_by_ep: dict[int, list[dict]] = defaultdict(list)
     for r in reads:
@@ -251,7 +251,7 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
                 continue
             sname = sponsors.by_id[key]["name"]
             rid = next((r["id"] for r in ep_reads if r["sponsor_id"] == key), None)  # the read to open
-            if p.promo_url and c["promo_url"] and not _same_url(p.promo_url, c["promo_url"]):
+            if p.promo_url and c["promo_url"] and not same_url(p.promo_url, c["promo_url"]):
                 out.append(exc("promo_url_differs", key, sname, campaign_id=c["id"], in_notes=p.promo_url,
                                expected=c["promo_url"], read_id=rid))
             if p.promo_code and c["promo_code"] and p.promo_code.casefold() != c["promo_code"].casefold():
