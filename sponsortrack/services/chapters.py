@@ -22,6 +22,7 @@ from typing import Any
 from sponsortrack.errors import ValidationError
 from sponsortrack.importers import chapters as ch
 from sponsortrack.importers import tabular
+from sponsortrack.importers.sniff import magic
 from sponsortrack.services import reads as rd
 from sponsortrack.services.imports.matching import Campaigns, Sponsors
 from sponsortrack.services.imports.sources import load_source
@@ -116,9 +117,6 @@ class ChaptersResult:
 
 # --------------------------------------------------------------------------- what the file is
 
-_AUDIO_MAGIC = (b"ID3", b"fLaC", b"OggS", b"RIFF", b"FORM", b"\x30\x26\xb2\x75")
-
-
 def _check_readable(path: Path) -> None:
     from sponsortrack import outputs
 
@@ -148,16 +146,11 @@ def _head(path: Path) -> bytes:
 
 
 def sniff(head: bytes) -> str:
-    """``audio``, ``json``, ``xml``, or what else the file is (``xlsx``, ``pdf``, ``text``, ``binary``)."""
-    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0) \
-            or head[4:8] == b"ftyp" or head.startswith(_AUDIO_MAGIC):
-        return "audio"
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    if head.startswith(b"SQLite format 3\x00"):
-        return "sqlite"
+    """``audio``, ``json``, ``xml``, or what else the file is (``xlsx``, ``pdf``, ``text``, ``binary``), by the
+    importers' one table of magic numbers (``importers.sniff.MAGIC``)."""
+    hit = magic(head)
+    if hit is not None:
+        return {"audio": "audio", "zip": "xlsx", "pdf": "pdf", "sqlite": "sqlite"}.get(hit[0], "binary")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text[:1] in (b"{", b"["):
         return "json"
