@@ -50,7 +50,7 @@ class ChapterRead:
     length_seconds: int | None
     promo_url: str | None
     promo_code: str | None
-    read_type: str = "host"
+    read_type: str = rd.DEFAULT_READ_TYPE
     problem: str | None = None      # why it cannot be logged as it stands
     already_logged: bool = False    # the episode already has this sponsor's read at this placement
     selected: bool = True
@@ -263,6 +263,11 @@ def propose_chapter_reads(store: Store, chapters: ch.Chapters, *, show_id: int, 
         elif known is None:
             problem = f"sponsor: no sponsor named “{st.name}” (add it on the Sponsors page, then import again)"
         length = _whole(c.end - c.start) if c.end is not None else None
+        if problem is None:
+            try:
+                rd.read_field("length", length)  # the log screen's rule for a read's length
+            except ValidationError as exc:
+                problem = str(exc)
         r = ChapterRead(
             chapter_title=c.title, parsed_name=st.name, sponsor_id=known["id"] if known else None,
             sponsor_name=known["name"] if known else st.name,
@@ -270,7 +275,8 @@ def propose_chapter_reads(store: Store, chapters: ch.Chapters, *, show_id: int, 
             placement=placement, start_seconds=_whole(c.start), length_seconds=length,
             promo_url=running["promo_url"] if running else None,
             promo_code=running["promo_code"] if running else None,
-            read_type=(running["default_read_type"] or "host") if running else "host", problem=problem)
+            read_type=(running["default_read_type"] or rd.DEFAULT_READ_TYPE) if running else rd.DEFAULT_READ_TYPE,
+            problem=problem)
         if known is not None and already[(known["id"], placement)] > 0:
             already[(known["id"], placement)] -= 1
             r.already_logged = True
