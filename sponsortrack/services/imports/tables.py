@@ -230,7 +230,8 @@ def import_downloads_csv(store: Store, source: bytes | str | Path, *, source_nam
             for day, raw, fld in pairs:
                 if raw == "" and fld != "downloads":
                     continue  # an empty wide cell: not counted yet
-                downloads = v.non_negative_int(raw, fld, allow_none=False, maximum=MAX_UNITS)
+                downloads = v.non_negative_int(tabular.sheet_count(raw, fld), fld, allow_none=False,
+                                               maximum=MAX_UNITS)
                 key = (ep["id"], day, src)
                 if key in snapshots:
                     raise ValidationError(fld, f"day {day} of this episode is also on row {first_row[key]}")
