@@ -9,7 +9,7 @@ from typing import Any
 
 from sponsortrack import validation as v
 from sponsortrack.errors import NotFoundError, SponsortrackError, ValidationError
-from sponsortrack.importers import tabular
+from sponsortrack.importers import sheet_values, tabular
 from sponsortrack.importers.shownotes import name_key
 from sponsortrack.money import check_cpm
 from sponsortrack.services.imports.common import (
@@ -95,11 +95,11 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
     order: str | None = dates
     if has["air_date"] and dates == "auto":
         try:
-            order, _example = tabular.date_order_of(rec["air_date"] for _, rec in table.records(
+            order, _example = sheet_values.date_order_of(rec["air_date"] for _, rec in table.records(
                 {"air_date": f["air_date"]}))
         except ValidationError as exc:
             raise ValidationError("air_date", exc.problem) from None
-    elif dates not in tabular.DATE_ORDERS:
+    elif dates not in sheet_values.DATE_ORDERS:
         raise ValidationError("dates", f"{dates!r} is not one of auto, us, day-first")
     order = None if order == "auto" else order
     bad = object()  # a field whose value has a problem (reported; the row is not imported)
@@ -122,7 +122,7 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
         return seasons[0] if seasons else None
 
     def sheet_air_date(raw: str) -> str | None:
-        return tabular.sheet_date(raw, "air_date", order)
+        return sheet_values.sheet_date(raw, "air_date", order)
 
     def episode_title(rec: dict[str, str], number: int) -> str:
         title = v.text(rec["episode_title"], "episode_title", max_len=500) if has["episode_title"] else None
@@ -173,7 +173,7 @@ def import_reads_csv(store: Store, source: bytes | str | Path, *, mapping: Mappi
         air_date = get(memo, sheet_air_date, "date", rec["air_date"]) if has["air_date"] else None
         # the read's own fields by the one rule the log screen applies (reads.read_field); blank is None.
         # A placement is read as sheets write it ("Pre-roll", "Mid roll", "Post"), then is one of pre/mid/post.
-        placement_raw = get(memo, tabular.placement, "placement", rec["placement"]) \
+        placement_raw = get(memo, sheet_values.placement, "placement", rec["placement"]) \
             if has["placement"] and rec["placement"] else None
         read_type = get(cell, rec, "read_type")
         status = get(cell, rec, "status") or status_default

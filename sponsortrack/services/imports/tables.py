@@ -12,7 +12,7 @@ from typing import Any
 
 from sponsortrack import validation as v
 from sponsortrack.errors import NotFoundError, SponsortrackError, ValidationError
-from sponsortrack.importers import tabular
+from sponsortrack.importers import sheet_values, tabular
 from sponsortrack.importers.tabular import RowProblem
 from sponsortrack.money import MAX_UNITS
 from sponsortrack.services.imports.common import (
@@ -116,12 +116,12 @@ def import_campaigns_csv(store: Store, source: bytes | str | Path, *, mapping: M
     seen: dict[tuple[int, str], int] = {}
     rows: list[dict[str, Any]] = []
     total = len(table.rows)
-    if dates not in tabular.DATE_ORDERS:
+    if dates not in sheet_values.DATE_ORDERS:
         raise ValidationError("dates", f"{dates!r} is not one of auto, us, day-first")
     order: str | None = None if dates == "auto" else dates
     date_cols = {k: i for k, i in cmap.fields.items() if k in ("start_date", "end_date")}
     if dates == "auto" and date_cols:
-        order, _example = tabular.date_order_of(
+        order, _example = sheet_values.date_order_of(
             val for _, rec in table.records(date_cols) for val in rec.values())
     for n, (row, rec) in enumerate(table.records(cmap.fields), start=1):
         if n % 200 == 0:
@@ -133,7 +133,7 @@ def import_campaigns_csv(store: Store, source: bytes | str | Path, *, mapping: M
             raw = values.get(k)
             if raw:
                 try:
-                    values[k] = tabular.sheet_date(raw, k, order)
+                    values[k] = sheet_values.sheet_date(raw, k, order)
                 except ValidationError as exc:
                     date_problems.append(row_problem(row, exc))
         if date_problems:
@@ -230,7 +230,7 @@ def import_downloads_csv(store: Store, source: bytes | str | Path, *, source_nam
             for day, raw, fld in pairs:
                 if raw == "" and fld != "downloads":
                     continue  # an empty wide cell: not counted yet
-                downloads = v.non_negative_int(tabular.sheet_count(raw, fld), fld, allow_none=False,
+                downloads = v.non_negative_int(sheet_values.sheet_count(raw, fld), fld, allow_none=False,
                                                maximum=MAX_UNITS)
                 key = (ep["id"], day, src)
                 if key in snapshots:
