@@ -12,12 +12,7 @@ from sponsortrack import validation as v
 from sponsortrack.errors import ValidationError
 from sponsortrack.importers import rss, sniff, tabular
 from sponsortrack.importers.shownotes import ParsedSponsor, parse_show_notes
-from sponsortrack.services.imports.common import (
-    Cancelled,
-    Progress,
-    check_cancel,
-    noop_progress,
-)
+from sponsortrack.services.imports.common import Cancelled, Progress, check_cancel, noop_progress
 from sponsortrack.services.imports.matching import (
     Campaigns,
     Sponsors,

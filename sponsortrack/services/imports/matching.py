@@ -12,9 +12,7 @@ from sponsortrack import validation as v
 from sponsortrack.errors import ValidationError
 from sponsortrack.importers.shownotes import ParsedSponsor, SponsorMatcher, name_key
 from sponsortrack.services import campaigns as camp_rules
-from sponsortrack.services.imports.common import (
-    SOURCE_SHOW_NOTES,
-)
+from sponsortrack.services.imports.common import SOURCE_SHOW_NOTES
 from sponsortrack.services.reads import DEFAULT_PLACEMENT, DEFAULT_READ_TYPE, ProposedRead, read_field
 from sponsortrack.store import Store
 from sponsortrack.store import imports as istore

@@ -20,10 +20,7 @@ from sponsortrack.services.imports.common import (
     check_cancel,
     noop_progress,
 )
-from sponsortrack.services.imports.matching import (
-    Campaigns,
-    Sponsors,
-)
+from sponsortrack.services.imports.matching import Campaigns, Sponsors
 from sponsortrack.services.imports.tables import Memo, TableImportResult, open_table, row_problem
 from sponsortrack.services.reads import DEFAULT_PLACEMENT, DEFAULT_READ_TYPE, read_field
 from sponsortrack.store import Store

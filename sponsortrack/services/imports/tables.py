@@ -15,13 +15,7 @@ from sponsortrack.errors import NotFoundError, SponsortrackError, ValidationErro
 from sponsortrack.importers import sheet_values, tabular
 from sponsortrack.importers.tabular import RowProblem
 from sponsortrack.money import MAX_UNITS
-from sponsortrack.services.imports.common import (
-    PREVIEW_ROWS,
-    Cancelled,
-    Progress,
-    check_cancel,
-    noop_progress,
-)
+from sponsortrack.services.imports.common import PREVIEW_ROWS, Cancelled, Progress, check_cancel, noop_progress
 from sponsortrack.store import Store
 from sponsortrack.store import imports as istore
 
