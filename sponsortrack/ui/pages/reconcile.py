@@ -236,7 +236,7 @@ class ReconcilePage(QWidget):
             self.summary.setText(f"Checking {lo} to {hi}…")
         # started once the events already posted (the page's first paint) are handled: the worker's Python
         # (the parser's import, the parsing) would otherwise hold the GIL the GUI thread paints with
-        QTimer.singleShot(0, functools.partial(self._start_worker, gen, lo, hi, show_id))
+        QTimer.singleShot(0, self, functools.partial(self._start_worker, gen, lo, hi, show_id))
 
     def _start_worker(self, gen: int, lo: str, hi: str, show_id: int | None) -> None:
         if gen != self._gen:
