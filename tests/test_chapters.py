@@ -162,6 +162,17 @@ def test_a_chapter_past_the_end_is_skipped_with_its_reason(net, tmp_path):
         "start: 25:00:00 is past the end of the day"
 
 
+def test_a_chapter_longer_than_a_read_may_be_is_flagged_by_the_log_screens_rule(net, tmp_path):
+    """A chapter's length is checked by the rule the log screen applies (``reads.read_field``): one longer
+    than a day is a problem of that chapter in the preview, and the other chapters still import."""
+    f = chapters_json(tmp_path / "long.json", [{"startTime": 10, "endTime": 40, "title": "Ad: Fastly"},
+                                               {"startTime": 60, "endTime": 100_000, "title": "Sponsor: Brave"}])
+    res = chs.import_chapters(net, f, show="Practical AI", episode=62, apply=True)
+    assert [(r.sponsor_name, r.loggable, r.problem) for r in res.reads] == [
+        ("Fastly", True, None), ("Brave", False, "length: is longer than a day")]
+    assert len(res.read_ids) == 1
+
+
 def test_ffmpeg_made_mp3(net):
     res = chs.import_chapters(net, FIXTURES / "ep62.mp3", show="Practical AI", episode=62)
     assert res.kind == "id3"

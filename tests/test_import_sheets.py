@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from sponsortrack.cli import main
 from sponsortrack.errors import ValidationError
-from sponsortrack.importers import tabular
+from sponsortrack.importers import sheet_values, tabular
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import imports as imp
@@ -88,24 +88,24 @@ def test_cli_imports_xlsx(net, db_path, tmp_path):
     ("5/13/2024", None, "2024-05-13"), ("05.05.24", None, "2024-05-05"), ("13/5/2024", "us", "2024-05-13"),
 ])
 def test_sheet_dates(raw, order, iso):
-    assert tabular.sheet_date(raw, "air_date", order) == iso
+    assert sheet_values.sheet_date(raw, "air_date", order) == iso
 
 
 def test_an_ambiguous_date_names_both_readings_and_the_option():
     with pytest.raises(ValidationError) as err:
-        tabular.sheet_date("3/5/2024", "air_date")
+        sheet_values.sheet_date("3/5/2024", "air_date")
     assert str(err.value) == ("air_date: '3/5/2024' could be March 5 (month first) or 3 May (day first): say "
                               "which with --dates us or --dates day-first")
     with pytest.raises(ValidationError, match="'31/02/2024' is not a real date"):
-        tabular.sheet_date("31/02/2024", "air_date")
+        sheet_values.sheet_date("31/02/2024", "air_date")
 
 
 def test_the_column_decides_the_order_and_a_mixed_column_is_refused():
-    assert tabular.date_order_of(["3/5/2024", "13/5/2024"]) == ("day-first", "13/5/2024")
-    assert tabular.date_order_of(["3/5/2024", "12/31/2024"]) == ("us", "12/31/2024")
-    assert tabular.date_order_of(["3/5/2024", "2024-01-02"]) == (None, None)
+    assert sheet_values.date_order_of(["3/5/2024", "13/5/2024"]) == ("day-first", "13/5/2024")
+    assert sheet_values.date_order_of(["3/5/2024", "12/31/2024"]) == ("us", "12/31/2024")
+    assert sheet_values.date_order_of(["3/5/2024", "2024-01-02"]) == (None, None)
     with pytest.raises(ValidationError, match="mixes month-first .'12/31/2024'. and day-first .'31/12/2024'."):
-        tabular.date_order_of(["12/31/2024", "31/12/2024"])
+        sheet_values.date_order_of(["12/31/2024", "31/12/2024"])
 
 
 def test_reads_import_asks_when_ambiguous_and_reads_with_the_option(net):
@@ -147,7 +147,7 @@ def test_campaign_dates_and_money_with_currency_signs(net):
     ("Outro", "post"), ("end", "post"),
 ])
 def test_placement_synonyms(raw, placement):
-    assert tabular.placement(raw) == placement
+    assert sheet_values.placement(raw) == placement
 
 
 def test_every_problem_of_a_row_is_reported_at_once_and_nothing_is_written(net):

@@ -109,3 +109,31 @@ def test_cli_one_line_exit_2_nothing_written(db_path, tmp_path, name, data, says
     con = sqlite3.connect(db_path)
     assert hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest() == before
     con.close()
+
+
+# --------------------------------------------------------------------------- one table of magic numbers
+
+HEADS = {
+    "mp3": mp3(), "mpeg frames": bare_mpeg_frames(), "m4a": m4a(),
+    "wav": b"RIFF\x24\x00\x00\x00WAVEfmt ", "ogg": b"OggS\x00\x02" + b"\x00" * 20, "flac": b"fLaC\x00\x00\x00\x22",
+    "aiff": b"FORM\x00\x00\x10\x00AIFFCOMM", "wma": b"\x30\x26\xb2\x75\x8e\x66\xcf\x11" + b"\x00" * 8,
+    "xlsx": xlsx(), "pdf": b"%PDF-1.7\n", "sqlite": b"SQLite format 3\x00" + b"\x00" * 84,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEADS))
+def test_show_notes_and_chapters_imports_read_one_table_of_magic_numbers(name):
+    """Both imports that ask "what is this file?" answer from ``sniff.MAGIC``: an AIFF or WMA episode is audio
+    to both (the show-notes import used to call it "a binary file"), an SQLite database is named."""
+    from sponsortrack.services import chapters as chsvc
+
+    head = HEADS[name]
+    family, what = sniff.magic(head)
+    assert sniff.what_it_is(head) == what
+    assert (chsvc.sniff(head) == "audio") == (family == "audio") == ("(the episode itself)" in what)
+    problem = sniff.wrong_for_show_notes(head)
+    assert problem.startswith(f"this is {what}, not show notes")
+    if family == "audio":
+        assert "sponsortrack import chapters FILE" in problem
+    if name == "sqlite":
+        assert what == "an SQLite database" and chsvc.sniff(head) == "sqlite"

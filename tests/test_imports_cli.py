@@ -144,6 +144,31 @@ def test_import_downloads(cli, tmp_path, db_path):
     assert digest(db_path) == before
 
 
+def test_import_downloads_reads_thousands_separators(cli, tmp_path, db_path):
+    """Hosting exports write "15,000" (and "15 000"); a decimal comma ("15,5") is one line naming the field."""
+    from sponsortrack.services import catalog as cat
+    from sponsortrack.store import Store
+    from sponsortrack.store.downloads import list_snapshots
+
+    f = tmp_path / "dl.csv"
+    f.write_text('Show,Episode,Day 7,Day 30\nPractical AI,59,"15,000",15\u00a0000\nPractical AI,60,"1,234,567",\n',
+                 encoding="utf-8")
+    res = cli("import", "downloads", str(f), "--source", "Transistor")
+    assert res.exit_code == 0, res.output
+    with Store(db_path) as store:
+        got = {(ep, s.day): s.downloads for ep in (59, 60)
+               for s in list_snapshots(store, cat.resolve_episode(store, "Practical AI", ep).id)
+               if s.source == "Transistor"}
+    assert got == {(59, 7): 15000, (59, 30): 15000, (60, 7): 1234567}
+    f.write_text('Show,Episode,Day 7\nPractical AI,59,"15,5"\n', encoding="utf-8")
+    before = digest(db_path)
+    res = cli("import", "downloads", str(f))
+    assert res.exit_code == 2
+    assert "row 2: Day 7: must be a whole number, not '15,5' (a decimal comma? thousands are written 15,000 " \
+           "or 15 000)" in res.output and "Traceback" not in res.output
+    assert digest(db_path) == before
+
+
 def test_reconcile_command(cli, tmp_path):
     res = cli("reconcile", "--month", "2019-10", "--format", "json")
     assert res.exit_code == 0

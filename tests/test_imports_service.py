@@ -306,3 +306,31 @@ def test_write_batch_is_all_or_nothing(net):
         istore.write_batch(net, batch)
     assert digest(net) == before
     assert isinstance(net.conn, sqlite3.Connection)
+
+
+# --------------------------------------------------------------------------- one entry point by kind (the wizard's)
+
+def test_run_import_previews_then_imports_only_the_ticked_proposals(net, db_path, tmp_path):
+    """``run_import`` (Qt-free, its own Store on the path) is what the wizard runs on a worker: the preview
+    writes nothing, the import logs only the proposals ticked; the wording is the service's."""
+    from sponsortrack.services.imports import summary
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text(SEED_NOTES, encoding="utf-8")
+    before = digest(net)
+    seen: list[tuple[int, int, str]] = []
+    preview = imp.run_import(db_path, "shownotes", str(notes), preview=True, show="Practical AI", episode="63",
+                             progress=lambda *a: seen.append(a), cancelled=lambda: False)
+    assert digest(net) == before
+    names = [p.sponsor_name for p in preview.proposed]
+    assert names == ["DigitalOcean", "Brave", "Fastly"]
+    found = ", ".join(p.name for p in preview.sponsors)  # as the parser spells them
+    assert summary.preview_summary("shownotes", preview) == [
+        (f"Sponsors found: {found}. 3 reads to log on Practical AI #63 Federated learning.", False)]
+    done = imp.run_import(db_path, "shownotes", str(notes), preview=False, show="Practical AI", episode="63",
+                          selected=[0, 2])
+    assert done.reads_created == 2
+    assert sorted(r.sponsor_name for r in rd.list_reads(net)) == ["DigitalOcean", "Fastly"]
+    assert summary.result_summary("shownotes", done) == "2 reads logged on Practical AI #63 Federated learning."
+    with pytest.raises(ValueError, match="unknown import kind"):
+        imp.run_import(db_path, "mp3", str(notes), preview=True)

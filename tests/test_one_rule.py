@@ -20,6 +20,7 @@ from sponsortrack.services import catalog as cat
 from sponsortrack.services import dashboard, invoicing
 from sponsortrack.services import imports as imp
 from sponsortrack.services import reads as rd
+from sponsortrack.services.imports.matching import Sponsors
 from sponsortrack.store import imports as istore
 from sponsortrack.store.models import episode_label
 
@@ -137,7 +138,7 @@ def test_one_episode_label_for_imports_invoices_and_the_catalog(net):
 def test_one_host_helper_for_show_notes_and_sponsor_matching(net):
     url = "HTTPS://WWW.Fastly.COM.:443/podcast?x=1"
     assert v.url_host(url) == shownotes._host_of(url) == "fastly.com"
-    sponsors = imp._Sponsors(istore.sponsors(net))
+    sponsors = Sponsors(istore.sponsors(net))
     # an unknown name with the sponsor's link is the sponsor (the trailing dot used to defeat imports)
     assert sponsors.find("Some CDN", url)["name"] == "Fastly"
 
@@ -218,3 +219,31 @@ def test_a_completed_campaign_ran_on_every_day_of_its_flight_for_every_face(net)
     assert out.ok and out.preview[0]["campaign"] is not None
     rid = rd.log_read(net, ep.id, sponsor="DigitalOcean", placement="mid")
     assert rd.get_read(net, rid).campaign_id == k.id
+
+
+@pytest.mark.parametrize("status", ["active", "paused"])
+def test_chapters_and_feeds_use_the_running_rule_and_the_campaigns_read_type(net, tmp_path, status):
+    """The chapters import and the RSS import pick the campaign by the log screen's rule (a paused campaign
+    runs on no date) and take its default read type, like the log screen's own proposal."""
+    from chapter_files import chapters_json
+
+    from sponsortrack.services import chapters as chs
+
+    camp.edit_campaign(net, camp.resolve_campaign(net, "DB").id, status=status)
+    ep = _ep(net)
+    log = {p.sponsor_name: p for p in rd.proposals_for_episode(net, ep.id)}
+    f = chapters_json(tmp_path / "c.json", [{"startTime": 5, "endTime": 35, "title": "Sponsor: DigitalOcean"}])
+    chapter = chs.import_chapters(net, f, show="Practical AI", episode=63).reads[0]
+    feed = imp.import_rss(net, b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Practical AI</title>
+        <item><title>Federated learning</title><guid>g-63</guid><pubDate>Mon, 28 Oct 2019 10:00:00 +0000</pubDate>
+        <description>Sponsors: DigitalOcean - Learn more at do.co/changelog.</description></item>
+        </channel></rss>""", dry_run=True)
+    from_feed = {p.sponsor_name: p for p in feed.proposed}["DigitalOcean"]
+    if status == "active":
+        assert "DigitalOcean" in log
+        assert chapter.campaign_name == from_feed.campaign_name == log["DigitalOcean"].campaign_name == "DB"
+        assert chapter.read_type == from_feed.read_type == log["DigitalOcean"].read_type == "produced"
+    else:
+        assert "DigitalOcean" not in log
+        assert chapter.campaign_id is None and from_feed.campaign_id is None
+        assert chapter.read_type == from_feed.read_type == rd.DEFAULT_READ_TYPE

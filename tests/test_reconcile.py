@@ -135,3 +135,62 @@ def test_a_link_on_the_sponsor_domain_anywhere_in_the_notes_is_found(before, aft
     assert links.carries_domain(["linode.com"])
     assert links.carries_url(f"https://get.linode.com{path}")
     assert not rc._NotesLinks(f"see notlinode.com{path} and linode.community").carries_domain(["linode.com"])
+
+
+# --------------------------------------------------------------------------- per sponsor, not per network-month
+
+def _busy_month(store):
+    """Twelve episodes of October with notes: two name Fastly (by name; by its link alone), the rest others."""
+    cat.add_show(store, name="Other Show")
+    cat.add_sponsor(store, name="Linode", domains="linode.com")
+    others = ["Sponsors:\nLinode – Learn more at linode.com/changelog.\n",
+              "Sponsors:\nBrave – Download it at brave.com.\n"]
+    for n in range(10):
+        cat.add_episode(store, "Other Show", number=n + 1, title=f"Ep {n + 1}", published_on=f"2019-10-{n + 2:02d}",
+                        show_notes=others[n % 2])
+    cat.add_episode(store, "Other Show", number=11, title="Named", published_on="2019-10-20",
+                    show_notes="Sponsors:\nFastly – Our bandwidth partner.\n")
+    cat.add_episode(store, "Other Show", number=12, title="Link only", published_on="2019-10-22",
+                    show_notes="Thanks to https://www.fastly.com/changelog for the bandwidth.\n")
+
+
+def test_one_sponsor_parses_only_the_notes_that_can_name_it(net, monkeypatch):
+    """The POP's check (one sponsor's month) parses the notes that hold the sponsor's name, a domain or a
+    promo host of it, not every episode of the network's month; and finds what the whole month finds."""
+    from sponsortrack.importers import shownotes
+
+    _busy_month(net)
+    fastly = cat.resolve_sponsor(net, "Fastly").id
+    whole = [e for e in rc.reconcile(net, month="2019-10").exceptions if e.sponsor_id == fastly]
+    parsed: list[str] = []
+    real = shownotes.parse_show_notes
+    counting = lambda text, **kw: parsed.append(text) or real(text, **kw)  # noqa: E731
+    monkeypatch.setattr(shownotes, "parse_show_notes", counting)
+    monkeypatch.setattr(rc, "parse_show_notes", counting, raising=False)  # wherever reconcile takes it from
+    mine = rc.reconcile(net, month="2019-10", sponsor_id=fastly)
+    # 62's seed notes name Fastly, 11 names it, 12 links it; the ten other episodes are not parsed
+    assert len(parsed) == 3 and all("fastly" in t.lower() for t in parsed)
+    assert [e.to_dict() for e in mine.exceptions] == [e.to_dict() for e in whole]
+    assert sorted((e.kind, e.episode_number) for e in mine.exceptions) == [
+        ("in_notes_not_logged", 11), ("in_notes_not_logged", 12), ("in_notes_not_logged", 62)]
+    parsed.clear()
+    assert [e["kind"] for e in rc.reconcile_for_pop(net, fastly, "2019-10")] == ["in_notes_not_logged"] * 3
+    assert len(parsed) == 3
+
+
+def test_the_parser_knows_the_database_sponsors(net):
+    """Notes that only link a known sponsor's domain ("Thanks to https://www.fastly.com/changelog") name it:
+    the reconciliation hands the parser the sponsors it knows (names, domains, campaigns' promo URLs)."""
+    _busy_month(net)
+    rec = rc.reconcile(net, month="2019-10", show="Other Show")
+    assert ("in_notes_not_logged", 12, "Fastly") in [(e.kind, e.episode_number, e.sponsor_name)
+                                                     for e in rec.exceptions]
+
+
+def test_needles_cover_the_ways_a_sponsor_is_matched():
+    from sponsortrack.importers.shownotes import name_key
+
+    sp = {"name": "The Brave Browser", "domains": ["brave.com"]}
+    assert rc._needles(sp, [{"promo_url": "https://bit.ly/brave-pod"}], name_key) == ["brave", "bravecom", "bitly"]
+    assert rc._needles({"name": "株式会社", "domains": []}, [], name_key) is None  # cannot tell: parse every one
+    assert "digitalocean" in rc._squash("Thanks to Digital&nbsp;Ocean!") and rc._squash("Café") == "cafe"

@@ -186,3 +186,42 @@ def test_buttons_follow_their_rows_when_sorted(qtbot, store, tmp_path):
     assert [(r.sponsor_name, r.placement, r.promo_url, r.source) for r in rstore.reads_for_episode(store, ep.id)] \
         == [("Fastly", "mid", "https://fastly.com", "reconcile")]  # no campaign: mid, the notes' URL
     assert [e.show_name for e in page.model.items] == ["Practical AI"]
+
+
+# --------------------------------------------------------------------------- the GUI thread's share
+
+def test_the_page_module_does_not_load_the_show_notes_parser():
+    """Opening the page costs the GUI thread no parser import (tens of milliseconds of pattern compiling):
+    the worker imports it when it reconciles."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import sponsortrack.ui.pages.reconcile, sponsortrack.services.reconcile; "
+            "print(sorted(m for m in sys.modules if m.startswith('sponsortrack.importers.shownotes')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("why", ["parser not loaded yet", "too many notes"])
+def test_a_period_that_is_not_quick_goes_to_a_worker_at_once(qtbot, store, tmp_path, monkeypatch, why):
+    """Before the parser is loaded (the first open), or with more notes in the period than the GUI thread
+    may parse, the page reconciles on a worker without trying on the GUI thread first."""
+    import threading
+
+    _network(store)
+    if why == "parser not loaded yet":
+        monkeypatch.setattr(rc, "PARSER_MODULE", "sponsortrack.importers.not_loaded")
+    else:
+        monkeypatch.setattr(rc, "QUICK_EPISODES", 1)  # October has two episodes with notes
+    on_gui: list[bool] = []
+    real = rc.reconcile
+    monkeypatch.setattr(rc, "reconcile", lambda *a, **k: on_gui.append(
+        threading.current_thread() is threading.main_thread()) or real(*a, **k))
+    win = make_window(qtbot, store, tmp_path, page="reports")
+    page = win.show_page("reconcile")
+    page.open_with(month="2019-10")
+    qtbot.waitUntil(lambda: page.result is not None and page.result.date_from == "2019-10-01", timeout=10_000)
+    assert on_gui and not any(on_gui)  # never on the GUI thread
+    assert sorted((e.show_name, e.sponsor_name) for e in page.model.items) == [
+        ("Practical AI", "DigitalOcean"), ("The Changelog", "Fastly")]
+    assert "2 disagreements" in page.summary.text()

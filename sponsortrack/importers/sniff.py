@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
-__all__ = ["HEAD", "what_it_is", "wrong_for_show_notes"]
+__all__ = ["HEAD", "MAGIC", "magic", "what_it_is", "wrong_for_show_notes"]
 
 HEAD = 64 * 1024
 
@@ -24,36 +25,62 @@ _FEED_RE = re.compile(rb"^\s*(?:<\?xml[^>]{0,500}\?>\s*)?(?:<!--.{0,2000}?-->\s*
 _ITEM_RE = re.compile(rb"<(?:item|entry)[\s>]", re.I)
 
 
+def _mp3_frame(h: bytes) -> bool:
+    """An MPEG audio frame header: 11 sync bits, then a layer that is not the reserved 00."""
+    return len(h) > 1 and h[0] == 0xFF and h[1] & 0xE0 == 0xE0 and h[1] & 0x06 != 0
+
+
+def _zip(h: bytes) -> str:
+    if b"xl/" in h or (b"[Content_Types].xml" in h and b"xl" in h):
+        return "an Excel workbook (XLSX)"
+    if b"word/" in h:
+        return "a Word document (DOCX)"
+    if b"opendocument.spreadsheet" in h:
+        return "a spreadsheet (ODS)"
+    return "a ZIP archive"
+
+
+_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")
+_EPISODE = " audio file (the episode itself)"
+# The one table of magic numbers every import knows: (family, test of the first bytes, what it is). The
+# show-notes import says what the file is; the chapters import sorts by family (``audio`` it reads).
+MAGIC: tuple[tuple[str, Callable[[bytes], bool], Callable[[bytes], str]], ...] = (
+    ("audio", lambda h: h.startswith(b"ID3") or _mp3_frame(h), lambda h: "an MP3" + _EPISODE),
+    ("audio", lambda h: h[4:8] == b"ftyp", lambda h: "an M4A/MP4 audio or video file (the episode itself)"),
+    ("audio", lambda h: h.startswith(b"RIFF"), lambda h: ("a WAV" + _EPISODE) if h[8:12] == b"WAVE"
+        else "a RIFF audio or video file (the episode itself)"),
+    ("audio", lambda h: h.startswith(b"OggS"), lambda h: "an Ogg" + _EPISODE),
+    ("audio", lambda h: h.startswith(b"fLaC"), lambda h: "a FLAC" + _EPISODE),
+    ("audio", lambda h: h.startswith(b"FORM"), lambda h: "an AIFF" + _EPISODE),
+    ("audio", lambda h: h.startswith(b"\x30\x26\xb2\x75"), lambda h: "a WMA" + _EPISODE),
+    ("zip", lambda h: h.startswith(b"PK\x03\x04"), _zip),
+    ("office", lambda h: h.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
+     lambda h: "an old Office file (XLS or DOC)"),
+    ("pdf", lambda h: h.startswith(b"%PDF"), lambda h: "a PDF document"),
+    ("image", lambda h: h.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")), lambda h: "an image"),
+    ("sqlite", lambda h: h.startswith(b"SQLite format 3\x00"), lambda h: "an SQLite database"),
+)
+
+
+def magic(head: bytes) -> tuple[str, str] | None:
+    """``(family, what it is)`` of a file its first bytes name (``("audio", "an MP3 audio file ...")``), or
+    None. A byte-order mark is text, whatever follows."""
+    if head.startswith(_BOMS):
+        return None
+    for family, test, what in MAGIC:
+        if test(head):
+            return family, what(head)
+    return None
+
+
 def what_it_is(data: bytes) -> str | None:
     """A short name of a file that is not plain text ("an MP3 audio file"), or None for text."""
     head = data[:HEAD]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
-        return None  # a byte-order mark: text
-    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
-                                   and head[1] & 0x06 != 0):
-        return "an MP3 audio file (the episode itself)"
-    if head[4:8] == b"ftyp":
-        return "an M4A/MP4 audio or video file (the episode itself)"
-    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
-        return "a WAV audio file (the episode itself)"
-    if head.startswith(b"OggS"):
-        return "an Ogg audio file (the episode itself)"
-    if head.startswith(b"fLaC"):
-        return "a FLAC audio file (the episode itself)"
-    if head.startswith(b"PK\x03\x04"):
-        if b"xl/" in head or (b"[Content_Types].xml" in head and b"xl" in head):
-            return "an Excel workbook (XLSX)"
-        if b"word/" in head:
-            return "a Word document (DOCX)"
-        if b"opendocument.spreadsheet" in head:
-            return "a spreadsheet (ODS)"
-        return "a ZIP archive"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "an old Office file (XLS or DOC)"
-    if head.startswith(b"%PDF"):
-        return "a PDF document"
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
-        return "an image"
+    if head.startswith(_BOMS):
+        return None  # a byte-order mark: text (UTF-16 holds zero bytes)
+    hit = magic(head)
+    if hit is not None:
+        return hit[1]
     if b"\x00" in head[:8192]:
         return "a binary file, not text"
     return None

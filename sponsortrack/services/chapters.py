@@ -22,8 +22,10 @@ from typing import Any
 from sponsortrack.errors import ValidationError
 from sponsortrack.importers import chapters as ch
 from sponsortrack.importers import tabular
+from sponsortrack.importers.sniff import magic
 from sponsortrack.services import reads as rd
-from sponsortrack.services.imports import _Campaigns, _Sponsors
+from sponsortrack.services.imports.matching import Campaigns, Sponsors
+from sponsortrack.services.imports.sources import load_source
 from sponsortrack.store import Store
 from sponsortrack.store import imports as istore
 from sponsortrack.validation import format_duration
@@ -48,7 +50,7 @@ class ChapterRead:
     length_seconds: int | None
     promo_url: str | None
     promo_code: str | None
-    read_type: str = "host"
+    read_type: str = rd.DEFAULT_READ_TYPE
     problem: str | None = None      # why it cannot be logged as it stands
     already_logged: bool = False    # the episode already has this sponsor's read at this placement
     selected: bool = True
@@ -115,9 +117,6 @@ class ChaptersResult:
 
 # --------------------------------------------------------------------------- what the file is
 
-_AUDIO_MAGIC = (b"ID3", b"fLaC", b"OggS", b"RIFF", b"FORM", b"\x30\x26\xb2\x75")
-
-
 def _check_readable(path: Path) -> None:
     from sponsortrack import outputs
 
@@ -147,16 +146,11 @@ def _head(path: Path) -> bytes:
 
 
 def sniff(head: bytes) -> str:
-    """``audio``, ``json``, ``xml``, or what else the file is (``xlsx``, ``pdf``, ``text``, ``binary``)."""
-    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0) \
-            or head[4:8] == b"ftyp" or head.startswith(_AUDIO_MAGIC):
-        return "audio"
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    if head.startswith(b"SQLite format 3\x00"):
-        return "sqlite"
+    """``audio``, ``json``, ``xml``, or what else the file is (``xlsx``, ``pdf``, ``text``, ``binary``), by the
+    importers' one table of magic numbers (``importers.sniff.MAGIC``)."""
+    hit = magic(head)
+    if hit is not None:
+        return {"audio": "audio", "zip": "xlsx", "pdf": "pdf", "sqlite": "sqlite"}.get(hit[0], "binary")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text[:1] in (b"{", b"["):
         return "json"
@@ -181,8 +175,6 @@ def _is_url(source: str | Path) -> bool:
 
 
 def _download(url: str) -> bytes:
-    from sponsortrack.services.imports import load_source
-
     return load_source(url.strip(), "file")[0]
 
 
@@ -239,8 +231,8 @@ def propose_chapter_reads(store: Store, chapters: ch.Chapters, *, show_id: int, 
                           episode_id: int | None = None) -> list[ChapterRead]:
     """The sponsor chapters of ``chapters`` as proposed reads of an episode of the show aired that day
     (``episode_id``: a saved episode, whose reads already logged are not proposed again)."""
-    sponsors = _Sponsors(istore.sponsors(store))
-    campaigns = _Campaigns(istore.campaigns(store))
+    sponsors = Sponsors(istore.sponsors(store))
+    campaigns = Campaigns(istore.campaigns(store))
     already: Counter[tuple[int, str]] = Counter(
         (r["sponsor_id"], r["placement"]) for r in istore.read_summaries(store, [episode_id])) \
         if episode_id is not None else Counter()
@@ -271,6 +263,11 @@ def propose_chapter_reads(store: Store, chapters: ch.Chapters, *, show_id: int, 
         elif known is None:
             problem = f"sponsor: no sponsor named “{st.name}” (add it on the Sponsors page, then import again)"
         length = _whole(c.end - c.start) if c.end is not None else None
+        if problem is None:
+            try:
+                rd.read_field("length", length)  # the log screen's rule for a read's length
+            except ValidationError as exc:
+                problem = str(exc)
         r = ChapterRead(
             chapter_title=c.title, parsed_name=st.name, sponsor_id=known["id"] if known else None,
             sponsor_name=known["name"] if known else st.name,
@@ -278,7 +275,8 @@ def propose_chapter_reads(store: Store, chapters: ch.Chapters, *, show_id: int, 
             placement=placement, start_seconds=_whole(c.start), length_seconds=length,
             promo_url=running["promo_url"] if running else None,
             promo_code=running["promo_code"] if running else None,
-            read_type=(running["default_read_type"] or "host") if running else "host", problem=problem)
+            read_type=(running["default_read_type"] or rd.DEFAULT_READ_TYPE) if running else rd.DEFAULT_READ_TYPE,
+            problem=problem)
         if known is not None and already[(known["id"], placement)] > 0:
             already[(known["id"], placement)] -= 1
             r.already_logged = True
@@ -354,8 +352,6 @@ class FeedItemChapters:
 
     def for_item(self, guid: str, duration: int | None) -> tuple[ch.Chapters | None, str | None]:
         """The item's chapters (None when it has none) and a note when they could not be read."""
-        from sponsortrack.services.imports import load_source
-
         if self.feed is None:
             return None, None
         chapters = self.feed.by_guid.get(guid)

@@ -18,20 +18,30 @@ The matching rules:
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
+import sys
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sponsortrack import validation as v
 from sponsortrack.errors import NotFoundError, ValidationError
-from sponsortrack.importers.shownotes import ParsedSponsor, name_key, parse_show_notes
 from sponsortrack.pricing import DELIVERED_STATUSES
-from sponsortrack.services.imports import _Campaigns, _same_url, _Sponsors
 from sponsortrack.store import Store
 from sponsortrack.store import imports as istore
 from sponsortrack.store.models import episode_code
+
+if TYPE_CHECKING:
+    from sponsortrack.importers.shownotes import ParsedSponsor
+
+# The show-notes parser (and the sponsor matching built on it) is imported by ``reconcile`` when it runs,
+# not with this module: compiling the parser's patterns takes tens of milliseconds, which the window's
+# Reconcile page must not spend on the GUI thread when it opens (it reconciles on a worker).
+PARSER_MODULE = "sponsortrack.importers.shownotes"
+QUICK_EPISODES = 40  # episodes with notes the GUI thread may reconcile itself (once the parser is loaded)
 
 RECON_KINDS = {
     "logged_not_in_notes": "read logged, sponsor not in the show notes",
@@ -146,6 +156,34 @@ class Stopped(Exception):
     """``reconcile``'s ``should_stop`` said so (the window's time budget ran out: a worker does it)."""
 
 
+def quick(store: Store, date_from: str, date_to: str, show_id: int | None = None) -> bool:
+    """Whether reconciling the period costs the GUI thread next to nothing: the parser is loaded already and
+    the period holds at most ``QUICK_EPISODES`` episodes with notes (else the window uses a worker)."""
+    return PARSER_MODULE in sys.modules and \
+        istore.count_episodes_with_notes(store, date_from, date_to, show_id) <= QUICK_EPISODES
+
+
+def _squash(text: str) -> str:
+    """Letters and digits only, accents and case folded as ``name_key`` folds them: "Digital Ocean",
+    "DigitalOcean" and "digitalocean.com" all hold "digitalocean"."""
+    s = unicodedata.normalize("NFKD", html.unescape(text)).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]", "", s.casefold())
+
+
+def _needles(sponsor: dict, campaigns: list[dict], name_key: Callable[[str], str]) -> list[str] | None:
+    """What notes must hold (squashed) for the parser or the matching to find this sponsor in them: the first
+    word of its name (a parsed "Brave" matches a known "Brave Browser"), its domains, its campaigns' promo
+    hosts. ``None`` when that cannot be told (a name with no Latin letters): every episode is parsed."""
+    words = name_key(sponsor["name"]).split()
+    first = _squash(words[0]) if words else ""
+    if not first or not first.isascii() or not words[0].isascii():
+        return None
+    out = [first]
+    out += [_squash(d) for d in sponsor.get("domains") or []]
+    out += [_squash(v.url_host(c["promo_url"])) for c in campaigns if c.get("promo_url")]
+    return [n for n in out if n]
+
+
 def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None = None,
               date_from: str | None = None, date_to: str | None = None, show: str | int | None = None,
               sponsor_id: int | None = None, should_stop: Callable[[], bool] | None = None) -> Reconciliation:
@@ -154,8 +192,15 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
     Exceptions: reads logged whose sponsor the notes do not name; sponsors the notes name with no
     read logged; a promo URL or code in the notes that differs from the campaign's. For a campaign,
     only its sponsor is checked, over its flight (and its show, when it has one).
+
+    For one sponsor (``sponsor_id``, a campaign, the proof of performance) the work is that sponsor's: only
+    the notes that can name it (they hold its name, a domain or a promo host of it) or that go with a read
+    of it are parsed, not the whole network's month. The parser is told every sponsor the database knows
+    (names, domains, campaigns' promo URLs), so a known sponsor is recognised by its link alone.
     """
+    from sponsortrack.importers.shownotes import name_key, parse_show_notes
     from sponsortrack.services import catalog as cat
+    from sponsortrack.services.imports.matching import Campaigns, Sponsors, same_url
 
     show_id = cat.resolve_show(store, show).id if show not in (None, "") else None  # type: ignore[arg-type]
     camp = None
@@ -187,10 +232,14 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
     check()
     reads = istore.reconciliation_reads(store, [e["id"] for e in episodes], sponsor_id)
     check()
-    sponsors = _Sponsors(istore.sponsors(store))
+    campaign_rows = istore.campaigns(store)
+    sponsors = Sponsors(istore.sponsors(store), campaign_rows)
     check()
-    campaigns = _Campaigns(istore.campaigns(store))
+    campaigns = Campaigns(campaign_rows)
     camp_by_id = {c["id"]: c for cs in campaigns.by_sponsor.values() for c in cs}
+    needles = None
+    if sponsor_id is not None and sponsor_id in sponsors.by_id:
+        needles = _needles(sponsors.by_id[sponsor_id], campaigns.by_sponsor.get(sponsor_id, []), name_key)
     reads_by_ep: dict[int, list[dict]] = defaultdict(list)
     for r in reads:
         if sponsor_id is not None and r["sponsor_id"] != sponsor_id:
@@ -217,7 +266,12 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
             if ep_reads:
                 without_notes.append(ep["id"])
             continue
-        parsed = parse_show_notes(notes, exclude_domains=[ep["website"]] if ep["website"] else [])
+        if needles is not None and not ep_reads:
+            squashed = _squash(notes)
+            if not any(n in squashed for n in needles):
+                continue  # these notes cannot name the sponsor: nothing of it to compare
+        parsed = parse_show_notes(notes, exclude_domains=[ep["website"]] if ep["website"] else [],
+                                  known=sponsors.matcher)
         in_notes: dict[int | str, ParsedSponsor] = {}
         for p in parsed:
             known = sponsors.find(p.name, p.promo_url)
@@ -251,7 +305,7 @@ def reconcile(store: Store, *, month: str | None = None, campaign_id: int | None
                 continue
             sname = sponsors.by_id[key]["name"]
             rid = next((r["id"] for r in ep_reads if r["sponsor_id"] == key), None)  # the read to open
-            if p.promo_url and c["promo_url"] and not _same_url(p.promo_url, c["promo_url"]):
+            if p.promo_url and c["promo_url"] and not same_url(p.promo_url, c["promo_url"]):
                 out.append(exc("promo_url_differs", key, sname, campaign_id=c["id"], in_notes=p.promo_url,
                                expected=c["promo_url"], read_id=rid))
             if p.promo_code and c["promo_code"] and p.promo_code.casefold() != c["promo_code"].casefold():
@@ -272,4 +326,4 @@ def reconcile_for_pop(store: Store, sponsor_id: int, month: str) -> list[dict[st
         {"kind": "no_show_notes", "episode_id": eid} for eid in rec.without_notes_ids]
 
 
-__all__ = ["RECON_KINDS", "ReconException", "Reconciliation", "reconcile", "reconcile_for_pop"]
+__all__ = ["RECON_KINDS", "ReconException", "Reconciliation", "Stopped", "quick", "reconcile", "reconcile_for_pop"]

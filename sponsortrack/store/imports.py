@@ -139,6 +139,17 @@ def count_reconciliation_episodes(store: Store, date_from: str, date_to: str, sh
     return int(store.scalar(sql, params) or 0)
 
 
+def count_episodes_with_notes(store: Store, date_from: str, date_to: str, show_id: int | None = None) -> int:
+    """Episodes aired in the range with show notes (what a reconciliation of the range parses)."""
+    sql = ("SELECT count(*) FROM episodes e WHERE coalesce(e.published_on, e.recorded_on) BETWEEN ? AND ? "
+           "AND coalesce(e.show_notes, '') <> ''")
+    params: list[Any] = [date_from, date_to]
+    if show_id is not None:
+        sql += " AND e.show_id = ?"
+        params.append(show_id)
+    return int(store.scalar(sql, params) or 0)
+
+
 def reconciliation_reads(store: Store, episode_ids: Iterable[int], sponsor_id: int | None = None) -> list[dict]:
     out: list[dict] = []
     only = " AND r.sponsor_id = ?" if sponsor_id is not None else ""

@@ -36,10 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from sponsortrack.importers import tabular
-from sponsortrack.store import Store
+from sponsortrack.services.imports import summary
 from sponsortrack.ui import context as C
 from sponsortrack.ui.text import rich
-from sponsortrack.wording import count, count_of, plural
 
 KINDS = [
     ("rss", "RSS feed of a show", "Creates or updates the show and its episodes (matched by GUID) and "
@@ -57,36 +56,11 @@ TABLE_KINDS = {"reads": tabular.READS, "campaigns": tabular.CAMPAIGNS, "download
 PAGE_KIND, PAGE_SOURCE, PAGE_PREVIEW, PAGE_RESULT = range(4)
 
 
-# --------------------------------------------------------------------------- work (worker threads)
+def _work(control, db_path, *args: Any, **kwargs: Any) -> Any:
+    """The service's ``run_import`` on a worker, cancelled and reporting progress through the task's control."""
+    from sponsortrack.services.imports import run_import
 
-def run_import(control, db_path, kind: str, source: str, *, preview: bool, mapping: dict[str, str] | None = None,
-               show: str | None = None, episode: str | None = None, selected: list[int] | None = None,
-               create_missing: bool = False) -> Any:
-    from sponsortrack.services import imports as imp
-
-    cancelled = (lambda: control.cancelled) if control is not None else None
-    progress = control.progress if control is not None else None
-    with Store(db_path) as store:
-        chosen = None if selected is None else set(selected)
-
-        def selection(props):
-            return props if chosen is None else [p for i, p in enumerate(props) if i in chosen]
-
-        if kind == "rss":
-            return imp.import_rss(store, source, dry_run=preview, apply=not preview, selection=selection,
-                                  progress=progress, cancelled=cancelled)
-        if kind == "shownotes":
-            data = tabular.read_bytes(Path(source))
-            return imp.import_show_notes(store, data, show=show or None, episode=episode or None,
-                                         apply=not preview, selection=selection)
-        if kind == "reads":
-            return imp.import_reads_csv(store, source, mapping=mapping, dry_run=preview, progress=progress,
-                                        cancelled=cancelled, create_missing=create_missing)
-        if kind == "campaigns":
-            return imp.import_campaigns_csv(store, source, mapping=mapping, dry_run=preview, progress=progress,
-                                            cancelled=cancelled)
-        return imp.import_downloads_csv(store, source, mapping=mapping, dry_run=preview, progress=progress,
-                                        cancelled=cancelled)
+    return run_import(db_path, *args, progress=control.progress, cancelled=lambda: control.cancelled, **kwargs)
 
 
 # --------------------------------------------------------------------------- pages
@@ -273,7 +247,7 @@ class PreviewPage(QWizardPage):
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         w = self.wiz
-        w.task = w.ctx.tasks.start("Checking the import", run_import, w.kind(), w.source(), preview=True,
+        w.task = w.ctx.tasks.start("Checking the import", _work, w.kind(), w.source(), preview=True,
                           mapping=self.mapping(), show=w.show_name(), episode=w.episode(),
                           create_missing=w.create_missing(),
                           on_done=self._done, on_error=self._failed, on_progress=self._progress)
@@ -315,61 +289,19 @@ class PreviewPage(QWizardPage):
             self._fill(result.preview)
             for p in result.problems:
                 self.problems.addItem(str(p))
-            what = ", ".join(count_of(n, k) for k, n in result.created.items())
-            skipped = (f" {count(result.skipped, 'row')} {plural(result.skipped, 'is')} already in the "
-                       "database and will be skipped.") if result.skipped else ""
-            if result.problems:
-                self.summary.setText(f"<b>{rich(count(len(result.problems), 'problem'))}</b> in "
-                                     f"{rich(count(result.rows, 'row'))} (listed "
-                                     f"below). Fix the file or the mapping, then check again. Nothing is "
-                                     f"imported while any row has a problem.")
-            else:
-                new = "".join(f" New {what_}: {rich(', '.join(names))}." for what_, names in (
-                    ("shows", getattr(result, "new_shows", [])), ("sponsors", getattr(result, "new_sponsors", [])))
-                    if names)
-                every = "The" if result.rows == 1 else "All"
-                self.summary.setText(f"{every} {rich(count(result.rows, 'row'))} {plural(result.rows, 'is')} fine: "
-                                     f"importing adds {what}.{skipped}{new} Encoding: {result.encoding}.")
         elif kind == "rss":
             for p in result.problems:
                 self.problems.addItem(p)
             for note in result.notes:  # a chapters file that could not be read; its episode imports
                 self.problems.addItem(f"note: {note}")
             self._fill_proposals(result.proposed)
-            if result.problems and not (result.added or result.changed or result.unchanged):
-                n_problems = count(len(result.problems), "problem")
-                self.summary.setText(f"<b>{rich(n_problems)}</b> in the feed (below) and no item that can be "
-                                     "imported.")
-            elif result.problems:
-                verb = "a new show" if result.show_created else "the existing show"
-                added = count(len(result.added), "episode")
-                found = count(len(result.proposed), "sponsor read")
-                bad = f"{count(result.skipped, 'item')} {plural(result.skipped, 'has')}"
-                self.summary.setText(
-                    f"<b>{rich(result.show_name)}</b> ({rich(verb)}): {rich(added)} to add, "
-                    f"{len(result.changed)} to update, {result.unchanged:,} unchanged. <b>{rich(bad)} problems</b> "
-                    f"(below) and {'is' if result.skipped == 1 else 'are'} left out. {rich(found)} found in the "
-                    "show notes: untick any you do not want logged.")
-            else:
-                verb = "a new show" if result.show_created else "the existing show"
-                added = count(len(result.added), "episode")
-                found = count(len(result.proposed), "sponsor read")
-                self.summary.setText(
-                    f"<b>{rich(result.show_name)}</b> ({rich(verb)}): {rich(added)} to add, "
-                    f"{len(result.changed)} to update, {result.unchanged:,} unchanged. "
-                    f"{rich(found)} found in the show notes: untick any you do not want logged.")
         else:
             self._fill_proposals(result.proposed)
-            names = ", ".join(p.name for p in result.sponsors) or "none"
-            if result.episode_label:
-                to_log = count(len(result.proposed), "read")
-                self.summary.setText(f"Sponsors found: {rich(names)}. {rich(to_log)} to log on "
-                                     f"{rich(result.episode_label)}.")
-            else:
+            if not result.episode_label:
                 self._fill([{"sponsor": p.name, "promo_url": p.promo_url, "code": p.promo_code,
                              "offer": p.offer, "found_by": p.why} for p in result.sponsors])
-                self.summary.setText(f"Sponsors found: {rich(names)}. Choose a show and an episode on the "
-                                     "previous page to log them.")
+        self.summary.setText("".join(f"<b>{rich(text)}</b>" if strong else rich(text)
+                                     for text, strong in summary.preview_summary(kind, result)))
         self.table.resizeColumnsToContents()
         self.completeChanged.emit()
 
@@ -440,7 +372,7 @@ class ResultPage(QWizardPage):
         self.progress.setRange(0, 0)
         w = self.wiz
         w.button(QWizard.WizardButton.CancelButton).setText("Stop")
-        w.task = w.ctx.tasks.start("Importing", run_import, w.kind(), w.source(), preview=False,
+        w.task = w.ctx.tasks.start("Importing", _work, w.kind(), w.source(), preview=False,
                           mapping=w.preview_page.mapping(), show=w.show_name(), episode=w.episode(),
                           selected=w.preview_page.selected_rows(), create_missing=w.create_missing(),
                           on_done=self._done, on_error=self._failed, on_progress=self._progress)
@@ -472,22 +404,10 @@ class ResultPage(QWizardPage):
             self.completeChanged.emit()
             return
         kind = self.wiz.kind()
-        if kind == "rss":
-            made = f" New sponsors: {', '.join(result.sponsors_created)}." if result.sponsors_created else ""
-            msg = (f"{rich(result.show_name)}: {rich(count(len(result.added), 'episode'))} added, "
-                   f"{len(result.changed)} updated, {result.unchanged} unchanged; "
-                   f"{rich(count(result.reads_created, 'read'))} logged from the show notes.{made}")
-            entities = {C.SHOWS, C.EPISODES, C.READS, C.SPONSORS}
-        elif kind == "shownotes":
-            msg = f"{rich(count(result.reads_created, 'read'))} logged on {rich(result.episode_label or '')}."
-            entities = {C.READS, C.SPONSORS, C.EPISODES}
-        else:
-            what = ", ".join(count_of(n, k) for k, n in result.created.items())
-            msg = f"Imported {rich(count(result.rows, 'row'))}: {what}."
-            if result.skipped:
-                msg += f" {count(result.skipped, 'row')} {plural(result.skipped, 'was')} already there."
-            entities = {"reads": {C.READS, C.EPISODES}, "campaigns": {C.CAMPAIGNS},
-                        "downloads": {C.READS, C.EPISODES}}[kind]
+        entities = {"rss": {C.SHOWS, C.EPISODES, C.READS, C.SPONSORS}, "shownotes": {C.READS, C.SPONSORS, C.EPISODES},
+                    "reads": {C.READS, C.EPISODES}, "campaigns": {C.CAMPAIGNS},
+                    "downloads": {C.READS, C.EPISODES}}[kind]
+        msg = rich(summary.result_summary(kind, result))
         self.setTitle("Imported")
         self.text.setText(msg)
         self.wiz.ctx.notify(entities)

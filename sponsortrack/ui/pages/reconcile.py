@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -191,8 +192,10 @@ class ReconcilePage(QWidget):
         return v.month_bounds(lo)[0], v.month_bounds(hi)[1]
 
     def refresh(self) -> None:
-        """Reconcile on the GUI thread when that takes under ``BUDGET_S`` (a month of a 200-show network
-        parses hundreds of show notes), else on a worker, the disagreements shown staying until it answers."""
+        """Reconcile on a worker, the disagreements shown staying until it answers; on the GUI thread only
+        when that costs next to nothing (``rc.quick``: the parser is loaded and the period holds few notes),
+        within ``BUDGET_S`` even then. A month of a 200-show network parses hundreds of show notes, and the
+        first reconciliation imports the parser: both are the worker's."""
         import time
 
         from sponsortrack.services import budget
@@ -213,20 +216,34 @@ class ReconcilePage(QWidget):
             else:
                 deadline = time.monotonic() + self.BUDGET_S
                 try:
+                    if not rc.quick(self.ctx.store, lo, hi, show_id):
+                        raise rc.Stopped
                     with budget.time_budget(self.ctx.store, self.BUDGET_S):
                         self.result = rc.reconcile(self.ctx.store, date_from=lo, date_to=hi, show=show_id,
                                                    should_stop=lambda: time.monotonic() > deadline)
                 except (budget.OverBudget, rc.Stopped):
-                    gen = self._gen
-                    self._task = self.ctx.tasks.start("Reconciling", _reconcile_task, lo, hi, show_id,
-                                                      on_done=functools.partial(self._arrived, gen),
-                                                      on_error=functools.partial(self._failed, gen))
+                    self._on_worker(lo, hi, show_id)
                     return
         except SponsortrackError as exc:
             self.error.setText(str(exc))
             self.error.show()
             return
         self._show_result()
+
+    def _on_worker(self, lo: str, hi: str, show_id: int | None) -> None:
+        gen = self._gen
+        if self.result is None:
+            self.summary.setText(f"Checking {lo} to {hi}…")
+        # started once the events already posted (the page's first paint) are handled: the worker's Python
+        # (the parser's import, the parsing) would otherwise hold the GIL the GUI thread paints with
+        QTimer.singleShot(0, self, functools.partial(self._start_worker, gen, lo, hi, show_id))
+
+    def _start_worker(self, gen: int, lo: str, hi: str, show_id: int | None) -> None:
+        if gen != self._gen:
+            return  # another refresh came first
+        self._task = self.ctx.tasks.start("Reconciling", _reconcile_task, lo, hi, show_id,
+                                          on_done=functools.partial(self._arrived, gen),
+                                          on_error=functools.partial(self._failed, gen))
 
     def _arrived(self, gen: int, result) -> None:
         if gen == self._gen:
