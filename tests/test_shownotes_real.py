@@ -34,7 +34,7 @@ def found(text: str, **kw) -> list[tuple]:
 
 # --------------------------------------------------------------------------- the real specimens
 
-def test_the_specimens_are_many_shows_and_a_fresh_held_out_set():
+def test_the_specimens_are_many_shows_and_fresh_held_out_sets():
     shows = {e["show"] for e in TRUTH.values()}
     assert len(TRUTH) >= 30 and len(shows) >= 10
     # the first held-out ten are spent and are tuning files now (README)
@@ -49,7 +49,14 @@ def test_the_specimens_are_many_shows_and_a_fresh_held_out_set():
     assert len(held) >= 12 and len({e["show"] for e in held.values()}) >= 6
     assert not {e["show"] for e in held.values()} & tuning_shows
     assert len({e["platform"] for e in held.values()} & {"Fireside", "Megaphone"}) == 2
-    assert set(e["split"] for e in TRUTH.values()) == {"tune", "holdout2"}
+    # held-out set 3: 15+ episodes, 20+ sponsors, 6+ shows in neither earlier set, 3+ platforms
+    held3 = {n: e for n, e in TRUTH.items() if e["split"] == "holdout3"}
+    earlier_shows = {e["show"] for e in TRUTH.values() if e["split"] in ("tune", "holdout2")}
+    assert len(held3) >= 15 and sum(len(e["sponsors"]) for e in held3.values()) >= 20
+    assert len({e["show"] for e in held3.values()}) >= 6
+    assert not {e["show"] for e in held3.values()} & earlier_shows
+    assert len({e["platform"].split(" (")[0].split(",")[0] for e in held3.values()}) >= 3
+    assert set(e["split"] for e in TRUTH.values()) == {"tune", "holdout2", "holdout3"}
     for name in TRUTH:
         assert (REAL / name).is_file(), name
         assert name in (REAL / "README.md").read_text(encoding="utf-8") or name.split("-")[0] in (
