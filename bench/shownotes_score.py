@@ -11,8 +11,9 @@ For each file it runs ``parse_show_notes`` and compares what it found with ``tru
 A found sponsor is the same as a truth sponsor when the names agree ignoring case, spaces and punctuation
 (or one starts with the other, 4+ letters), when it equals one of the truth's ``aliases``, or when both have
 the same promo URL. Figures are printed for the tuning files (and, among them, the ten that were the first
-held-out set). Held-out set 2 (``split: holdout2``, see the README) is scored only with ``--holdout``, and then
-only as aggregate lines: ``--files`` never prints a held-out file, so tuning runs cannot peek at them.
+held-out set, and the fourteen of the second). Held-out set 3 (``split: holdout3``, see the README) is scored
+only with ``--holdout``, and then only as aggregate lines: ``--files`` never prints a held-out file, so tuning
+runs cannot peek at them.
 
     python bench/shownotes_score.py [--files] [--holdout] [--json] [--dir tests/fixtures/real]
 """
@@ -31,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sponsortrack.importers.shownotes import parse_show_notes
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "real"
-HOLDOUT = "holdout2"
+HOLDOUT = "holdout3"
 
 
 def norm_url(url: str | None) -> str | None:
@@ -144,16 +145,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--files", action="store_true", help="print every file's line and its problems")
     ap.add_argument("--json", action="store_true", help="print the totals as JSON")
     ap.add_argument("--holdout", action="store_true",
-                    help="also score held-out set 2 (aggregate lines only; see the README before using it)")
+                    help="also score held-out set 3 (aggregate lines only; see the README before using it)")
     args = ap.parse_args(argv)
     truth = json.loads((args.dir / "truth.json").read_text(encoding="utf-8"))["files"]
     wanted = sorted(n for n, e in truth.items() if args.holdout or e.get("split", "tune") != HOLDOUT)
     scores = [score_file(args.dir / name, truth[name]) for name in wanted]
     tuning = [s for s in scores if s.split != HOLDOUT]
     groups = {"tuning": tuning,
-              "  old h-o": [s for s in tuning if truth[s.name].get("was_holdout")]}
+              "  h-o 1": [s for s in tuning if truth[s.name].get("was_holdout") is True],
+              "  h-o 2": [s for s in tuning if truth[s.name].get("was_holdout") == "holdout2"]}
     if args.holdout:
-        groups["held-out-2"] = [s for s in scores if s.split == HOLDOUT]
+        groups["held-out-3"] = [s for s in scores if s.split == HOLDOUT]
         groups["all"] = scores
     if args.json:
         print(json.dumps({k.strip(): totals(v) for k, v in groups.items()}, indent=2))

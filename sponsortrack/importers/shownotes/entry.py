@@ -185,7 +185,8 @@ _ANCHOR_CUE_RE = re.compile(
     re.I,
 )
 _CODE_RE = re.compile(
-    r"(?i:\b(?:use|using|promo|coupon|discount|offer|with|enter|apply)\s+(?:the\s+)?(?:promo\s+|coupon\s+)?"
+    r"(?i:\b(?:use|using|promo|coupon|discount|offer|with|enter|apply)\s+(?:(?:the|my|our|this|special)\s+)?"
+    r"(?:promo\s+|coupon\s+)?"
     r"code)\s*:?\s*[\"'“‘«]?(?P<code>[A-Za-z0-9][A-Za-z0-9_-]{1,39})"
     # "Squarespace (code ATP)", "Sentry, Code TALKPYTHON": a bare "code" after a bracket or comma, in capitals
     r"|(?:^|[(,;]\s*)(?i:code)\s*:?\s*(?P<code2>[A-Z0-9][A-Z0-9_-]{2,39})\b"

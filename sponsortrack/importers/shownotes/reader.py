@@ -23,7 +23,7 @@ from .sections import (
     _other_heading,
     _sponsor_heading,
 )
-from .sentences import _sentence_sponsors
+from .sentences import _READ_PARAGRAPHS, _continue_read, _needs_url, _sentence_sponsors
 
 
 def _add_text(f: _Found, ln: _Line, start: int = 0) -> None:
@@ -52,6 +52,10 @@ class _Reader:
         self.paragraph: list[tuple[int, _Line]] = []
         self.named: _Found | None = None  # the sponsor a heading named ("## Sentry - Sponsor"): its read follows
         self.named_gap = False  # a blank line after the named sponsor's text: what comes next is not its read
+        # sponsor sentences whose read gave no URL yet, with how many more paragraphs it may go on for
+        self.open_reads: list[tuple[_Found, int]] = []
+        self.heading_named = False  # the section's heading named its one sponsor, whose read is still to come
+        self.one_sponsor = False  # the section's heading named its one sponsor: the section ends with its read
 
     def read(self) -> None:
         for idx, line in enumerate(self.lines):
@@ -102,6 +106,7 @@ class _Reader:
 
     def _open_named(self, idx: int, line: _Line, name: str, rest_at: int) -> None:
         self._flush_paragraph()
+        self.open_reads = []
         named = _Found(name, idx * 10_000, rule=RULE_NAMED_HEADING, line=line.src, trusted=True)
         if rest_at < len(line.text):
             _add_text(named, line, rest_at)
@@ -114,7 +119,9 @@ class _Reader:
         self.named = None
         self._flush_paragraph()
         self.in_section, self.skip_section = True, False
+        self.open_reads = []
         self.current, self.blank_since_entry, self.non_entries = None, False, 0
+        self.heading_named = self.one_sponsor = False
         if not inline:
             return
         shift = len(line.text) - len(inline)
@@ -123,6 +130,9 @@ class _Reader:
         if entry is not None and (entry.blurb or not re.search(r",|\band\b|&", inline)):
             self.found.append(entry)
             self.current = entry
+            # "Sponsor: Magic Mind" as a paragraph of its own: like a heading that names the sponsor,
+            # its read is the next paragraph, past the blank line between them
+            self.heading_named = self.one_sponsor = not entry.blurb
             return
         for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", inline):
             nm = _clean_name(part)
@@ -132,6 +142,7 @@ class _Reader:
 
     def _close_section(self, line: _Line) -> None:
         self._flush_paragraph()
+        self.open_reads = []
         self.named = None
         self.in_section = False
         self.skip_section = bool(_OTHER_SECTION_SKIP_RE.match(_heading_text(line)))
@@ -141,7 +152,13 @@ class _Reader:
         """A line inside a sponsor section: a new entry, or more of the current one. False when the
         section has ended here (the line is then read as ordinary text)."""
         current = self.current
-        if current is not None and not self.blank_since_entry and not current.blurb and not line.bullet:
+        if self.one_sponsor and self.blank_since_entry and current is not None and current.blurb:
+            # the heading named the section's one sponsor and its read is over: so is the section
+            self.in_section, self.current, self.one_sponsor = False, None, False
+            return False
+        heading_named, self.heading_named = self.heading_named, False
+        if (current is not None and (not self.blank_since_entry or heading_named) and not current.blurb
+                and not line.bullet):
             # "**Name**" on one line, its blurb on the next
             off = len(current.blurb) + (1 if current.blurb else 0)
             current.blurb = (current.blurb + " " + line.text).strip()
@@ -190,5 +207,16 @@ class _Reader:
             starts.append(length)
             srcs.append(ln.src)
             length += len(ln.text) + 1
-        self.found.extend(_sentence_sponsors(joined, links, paragraph[0][0] * 10_000, (starts, srcs)))
+        pos = paragraph[0][0] * 10_000
+        new = _sentence_sponsors(joined, links, pos, (starts, srcs))
+        if self.open_reads:
+            limit = min((f.pos - pos for f in new), default=len(joined))
+            still = []
+            for f, left in self.open_reads:
+                went_on = _continue_read(f, joined, links, limit)
+                if went_on is None and left > 1 and not new:
+                    still.append((f, left - 1))
+            self.open_reads = still
+        self.found.extend(new)
+        self.open_reads.extend((f, _READ_PARAGRAPHS) for f in new[:8] if _needs_url(f))
         paragraph.clear()

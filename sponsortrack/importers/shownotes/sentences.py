@@ -8,7 +8,7 @@ import bisect
 import re
 
 from .entry import _CODE_RE, _SPOKEN_RE, _URL_RE, _clean_name, _host_matches_name, _host_of, _strip_url, name_key
-from .model import RULE_SENTENCE, SOURCE_SENTENCE, _Found
+from .model import MAX_BLURB, RULE_SENTENCE, SOURCE_SENTENCE, _Found
 
 _NAME_WORD = r"[\w&'’+!-]{0,40}(?:\.\w[\w&'’+!-]{0,20}){0,3}"
 _NAME_PAT = (
@@ -206,3 +206,33 @@ def _sentence_sponsors(paragraph: str, links: list[tuple[int, int, str]], pos: i
         out.append(_Found(name, pos + start, blurb, blinks, on_name, SOURCE_SENTENCE, rule=RULE_SENTENCE,
                           line=src))
     return out
+
+
+_READ_PARAGRAPHS = 3  # paragraphs after a sponsor sentence's own where its read may still give its URL
+
+
+def _needs_url(f: _Found) -> bool:
+    """A sentence read that gave neither a link nor a written URL on the sponsor's host."""
+    return f.source == SOURCE_SENTENCE and not f.links and _later_url(f.blurb, 0, len(f.blurb), f.name) is None
+
+
+def _continue_read(f: _Found, paragraph: str, links: list[tuple[int, int, str]], limit: int) -> bool | None:
+    """A sponsor read that goes on over the next paragraphs of a transcript ("This episode is brought to
+    you by Sprig. ..." / "(00:02:07):" / "... Check it out today at sprig.com/templates."): when
+    paragraph[:limit] (up to the next sponsor's sentence) still speaks of the sponsor by name, the
+    sentence giving a written URL on its host joins the read. True: the read got its URL; None: it goes
+    on (the sponsor is named, no URL yet); False: the read is over (the paragraph is about something else)."""
+    name_at = re.search(r"(?<![\w.])" + re.escape(f.name) + r"(?![\w])", paragraph[:limit])
+    if name_at is None:
+        return False
+    at = _later_url(paragraph, name_at.start(), limit, f.name)
+    if at is None:
+        return None
+    bounds = [0] + [m.end() for m in _SENTENCE_SPLIT_RE.finditer(paragraph, 0, limit)] + [limit]
+    k = max(0, bisect.bisect_right(bounds, at) - 1)
+    sa, sb = bounds[k], bounds[min(k + 1, len(bounds) - 1)]
+    if len(f.blurb) < MAX_BLURB:
+        off = len(f.blurb) + 1 - sa
+        f.blurb = f"{f.blurb} {paragraph[sa:sb]}"
+        f.links.extend((a + off, b + off, h) for a, b, h in links if sa <= a < sb)
+    return True
