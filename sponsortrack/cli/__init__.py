@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from sponsortrack.store import Store
 from sponsortrack.launch import default_db_path
 
-FEATURES = ["core", "invoicing"]
+FEATURES = ["core", "shows", "episodes", "sponsors", "campaigns", "reads", "invoicing"]
 FEATURES.append("imports")  # import shownotes|rss|csv|downloads, reconcile
 FEATURES.append("links")  # check-urls, link-report
 

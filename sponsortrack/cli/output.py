@@ -45,6 +45,32 @@ def store_of(ctx: click.Context):
     return ctx.find_root().obj.store
 
 
+def resolved(ctx: click.Context, resolve: Callable[..., Any], *key: Any) -> tuple[Any, Any]:
+    """The command's store and the record the user named: ``store, sp = resolved(ctx, resolve_sponsor, name)``
+    (the service's ``resolve_*`` says in one line when nothing, or more than one record, answers to it)."""
+    store = store_of(ctx)
+    return store, resolve(store, *key)
+
+
+def given(**opts: Any) -> dict[str, Any]:
+    """Only the options the user gave (None means 'not given')."""
+    return {k: v for k, v in opts.items() if v is not None}
+
+
+def records(items: Iterable[Any], fmt: str, shown: Callable[[Any], dict[str, Any]] | None = None) -> list[dict]:
+    """Dataclass records as rows: their fields, and for a table or CSV what ``shown(item)`` returns on top
+    (the same fields put in words: money, percents, lists joined). JSON keeps the fields as they are."""
+    from dataclasses import asdict
+
+    rows = []
+    for item in items:
+        row = asdict(item)
+        if shown is not None and fmt != "json":
+            row.update(shown(item))
+        rows.append(row)
+    return rows
+
+
 Rows = Iterable[dict[str, Any]] | Callable[[], Iterable[dict[str, Any]]]
 _CHUNK = 500  # rows per write: streamed output without a call per row
 
