@@ -270,12 +270,20 @@ def normalize_url(value: object, field: str = "promo_url", *, allow_none: bool =
     return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, parts.fragment))
 
 
-def url_host(url: str) -> str:
-    """The host of a URL as written (scheme optional), lower case, without ``www.`` or a trailing dot:
-    the one host helper of show notes, imports and sponsor matching. Never raises."""
+def url_host(url: str, *, keep_www: bool = False) -> str:
+    """The host of a URL as written (scheme optional), lower case, without a trailing dot, and without
+    ``www.`` unless ``keep_www`` (the link checker names the host it asked): the one host helper of the
+    link checker, show notes, imports, reconciliation and sponsor matching. Never raises."""
     s = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip(), flags=re.I)
     host = re.split(r"[/?#:]", s, maxsplit=1)[0].lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
+    return host[4:] if host.startswith("www.") and not keep_www else host
+
+
+def host_matches(host: str, domains: Iterable[str]) -> bool:
+    """``host`` is one of ``domains`` or below one: ``www.digitalocean.com`` matches ``digitalocean.com``;
+    ``evildigitalocean.com`` does not."""
+    host = host.lower().rstrip(".")
+    return any(host == d or host.endswith("." + d) for d in (d.lower().removeprefix("www.") for d in domains))
 
 
 def normalize_domain(value: object, field: str = "domains") -> str:

@@ -19,7 +19,7 @@ from linkcheck_helpers import CaptivePortalTransport, OfflineTransport, RoutingT
 
 from sponsortrack.cli import main
 from sponsortrack.linkcheck import CheckOptions, check_links_sync
-from sponsortrack.linkcheck.checker import _retry_after
+from sponsortrack.linkcheck.classify import retry_after
 from sponsortrack.linkcheck.loopback import LoopbackServer
 from sponsortrack.services import links as lsvc
 from sponsortrack.services import reporting
@@ -154,8 +154,8 @@ def test_retry_after_longer_than_the_check_allows_is_not_waited_for(srv):
     r = one(srv.url("/limited/429/9?retry=3600&case=d"))
     assert r.verdict == "rate_limited" and "3600 s" in r.explanation
     assert time.monotonic() - t0 < 2.0
-    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
-    assert _retry_after("120") == 120.0 and _retry_after("soon") is None
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+    assert retry_after("120") == 120.0 and retry_after("soon") is None
 
 
 def test_cloudflare_style_403_is_blocked_by_bot_protection(srv):
@@ -393,11 +393,11 @@ def test_a_stored_schemeless_url_is_retried_over_http_as_a_typed_one_is(demo_sto
 
 
 def test_the_online_probe_comes_from_the_environment(monkeypatch):
-    from sponsortrack.linkcheck import checker
+    from sponsortrack.linkcheck import options
 
-    monkeypatch.delenv(checker.PROBE_URL_ENV, raising=False)
-    assert checker.CheckOptions().probe_url == checker.DEFAULT_PROBE_URL
-    monkeypatch.setenv(checker.PROBE_URL_ENV, "http://127.0.0.1:9/ok.txt")
-    assert checker.CheckOptions().probe_url == "http://127.0.0.1:9/ok.txt"
-    monkeypatch.setenv(checker.PROBE_URL_ENV, "")
-    assert checker.CheckOptions().probe_url is None
+    monkeypatch.delenv(options.PROBE_URL_ENV, raising=False)
+    assert options.CheckOptions().probe_url == options.DEFAULT_PROBE_URL
+    monkeypatch.setenv(options.PROBE_URL_ENV, "http://127.0.0.1:9/ok.txt")
+    assert options.CheckOptions().probe_url == "http://127.0.0.1:9/ok.txt"
+    monkeypatch.setenv(options.PROBE_URL_ENV, "")
+    assert options.CheckOptions().probe_url is None
