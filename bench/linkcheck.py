@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # tests/support: the loopback servers
 
 from sponsortrack.linkcheck import CheckOptions, LinkTarget, check_links_sync, check_url
 
@@ -87,7 +88,7 @@ CASES = [
 
 def serve(hosts: int, latency: float) -> None:
     """Child process: start the servers, print their ports, run until stdin closes."""
-    from sponsortrack.linkcheck.loopback import LoopbackServer
+    from support.loopback import LoopbackServer
 
     servers = [LoopbackServer(f"127.0.0.{2 + i}", latency=latency, poll_interval=1.0).start() for i in range(hosts)]
     print(json.dumps([s.port for s in servers]), flush=True)

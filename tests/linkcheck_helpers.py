@@ -9,7 +9,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from sponsortrack.linkcheck.loopback import LoopbackServer
+from support.loopback import LoopbackServer
+
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import reads as rsvc

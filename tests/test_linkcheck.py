@@ -14,6 +14,7 @@ import pytest
 import trustme
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.loopback import LoopbackServer
 
 from sponsortrack import USER_AGENT
 from sponsortrack.errors import ValidationError
@@ -29,7 +30,6 @@ from sponsortrack.linkcheck import (
     host_matches,
     prepare_url,
 )
-from sponsortrack.linkcheck.loopback import LoopbackServer
 
 FAST = CheckOptions(timeout=2.0, trust_env=False, probe_url=None)  # no "are we online?" probe
 
@@ -486,7 +486,7 @@ def test_every_verdict_has_a_label_and_a_meaning():
 
 
 def test_linkcheck_does_not_import_qt():
-    code = "import sys, sponsortrack.linkcheck, sponsortrack.linkcheck.loopback; " \
+    code = "import sys, sponsortrack.linkcheck, sponsortrack.linkcheck.checker; " \
            "print(any(m.startswith('PySide6') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

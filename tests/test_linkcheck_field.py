@@ -16,11 +16,11 @@ import time
 import pytest
 from click.testing import CliRunner
 from linkcheck_helpers import CaptivePortalTransport, OfflineTransport, RoutingTransport, rewire_demo, sponsor_servers
+from support.loopback import LoopbackServer
 
 from sponsortrack.cli import main
 from sponsortrack.linkcheck import CheckOptions, check_links_sync
 from sponsortrack.linkcheck.classify import retry_after
-from sponsortrack.linkcheck.loopback import LoopbackServer
 from sponsortrack.services import links as lsvc
 from sponsortrack.services import reporting
 from sponsortrack.store import links as lstore

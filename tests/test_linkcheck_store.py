@@ -8,11 +8,11 @@ import json
 import pytest
 from click.testing import CliRunner
 from linkcheck_helpers import HOSTS, rewire_demo, sponsor_servers
+from support.loopback import LoopbackServer
 
 from sponsortrack.cli import main
 from sponsortrack.errors import NotFoundError, ValidationError
 from sponsortrack.linkcheck import LinkResult
-from sponsortrack.linkcheck.loopback import LoopbackServer
 from sponsortrack.services import links
 from sponsortrack.store import links as lstore
 

@@ -9,8 +9,8 @@ import pytest
 pytest.importorskip("PySide6")
 
 from linkcheck_helpers import rewire_demo, sponsor_servers
+from support.loopback import LoopbackServer
 
-from sponsortrack.linkcheck.loopback import LoopbackServer
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import links as lsvc

@@ -1,7 +1,7 @@
 """A loopback HTTP(S) server that behaves like good and bad promo-link servers.
 
-Used by the tests, the benchmark and demos (it stands in for the sponsors' sites), never in
-production code paths. Standard library only; each server runs on its own thread and listens on
+Used by the tests and bench/linkcheck.py (it stands in for the sponsors' sites), never by the package:
+it lives in tests/support/. Standard library only; each server runs on its own thread and listens on
 one loopback address (``127.0.0.x`` all reach this machine, so several servers on different
 addresses act as different domains).
 
