@@ -56,9 +56,7 @@ _LINK = re.compile(r"(?<![\w@.-])(?:[a-z][a-z0-9+.-]*://)?((?:[a-z0-9-]+\.)+[a-z
 
 
 def _norm_link(host: str, path: str | None) -> str:
-    host = host.lower()
-    host = host[4:] if host.startswith("www.") else host
-    return host + "/" + (path or "").strip("/").rstrip(".,;:!?").rstrip("/")
+    return v.url_host(host) + "/" + (path or "").strip("/").rstrip(".,;:!?").rstrip("/")
 
 
 def _url_key(url: str) -> str | None:
@@ -82,11 +80,7 @@ class _NotesLinks:
         return key is not None and key in self.links
 
     def carries_domain(self, domains: list[str]) -> bool:
-        for d in domains:
-            d = d.lower().removeprefix("www.")
-            if any(h == d or h.endswith("." + d) for h in self.hosts):
-                return True
-        return False
+        return any(v.host_matches(h, domains) for h in self.hosts)
 
 
 @dataclass(frozen=True)
