@@ -8,10 +8,15 @@ _IRREGULAR = {"entry": "entries", "copy": "copies", "was": "were", "is": "are", 
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
-    """``word`` for one, its plural otherwise (``many``, a known irregular, or ``word + "s"``)."""
+    """``word`` for one, its plural otherwise (``many``, a known irregular, ``agency`` → ``agencies``, or
+    ``word + "s"``)."""
     if n == 1 or n == -1:
         return word
-    return many or _IRREGULAR.get(word) or word + "s"
+    if many or word in _IRREGULAR:
+        return many or _IRREGULAR[word]
+    if len(word) > 1 and word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
 
 
 def count(n: int, word: str, many: str | None = None) -> str:
@@ -22,7 +27,9 @@ def count(n: int, word: str, many: str | None = None) -> str:
 def count_of(n: int, things: str) -> str:
     """``count`` for a plural table-like name: ``count_of(1, "episodes") == "1 episode"``."""
     many = things.replace("_", " ")
-    one = next((k for k, v in _IRREGULAR.items() if v == many), None) or (many[:-1] if many.endswith("s") else many)
+    one = next((k for k, v in _IRREGULAR.items() if v == many), None)
+    if one is None:
+        one = many[:-3] + "y" if many.endswith("ies") else many[:-1] if many.endswith("s") else many
     return count(n, one, many)
 
 

@@ -71,10 +71,13 @@ def test_an_argument_that_is_not_utf8_is_one_line_naming_it(demo_file):
 @pytest.mark.skipif(os.name != "posix", reason="file names are bytes on POSIX only")
 def test_a_file_name_that_is_not_utf8_still_works(tmp_path):
     db = os.fsencode(tmp_path) + b"/caf\xe9.db"
-    res = subprocess.run([sys.executable, "-m", "sponsortrack", "--db", db, "shows", "list"], capture_output=True,
-                         timeout=SAFETY_TIMEOUT)
+    res = subprocess.run([sys.executable, "-m", "sponsortrack", "--db", db, "shows", "add", "Practical AI"],
+                         capture_output=True, timeout=SAFETY_TIMEOUT)
     assert res.returncode == 0, res.stderr
     assert os.path.exists(db)
+    res = subprocess.run([sys.executable, "-m", "sponsortrack", "--db", db, "shows", "list"], capture_output=True,
+                         timeout=SAFETY_TIMEOUT)
+    assert res.returncode == 0 and b"Practical AI" in res.stdout, res.stderr
 
 
 def test_control_characters_are_escaped_in_tables_and_exact_in_json(db_path):

@@ -3,12 +3,15 @@ was split by noun; usage errors in one line; read-only commands never create a d
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
-from sponsortrack.cli import main
+from sponsortrack import wording
+from sponsortrack.cli import READ_ONLY, main
 
 HELP_FIXTURE = Path(__file__).parent / "fixtures" / "cli" / "core_help.txt"
 #: the commands that lived in cli/core.py (other modules' commands change with their own features)
@@ -41,3 +44,121 @@ def test_the_core_commands_and_their_help_are_as_before_the_split():
 
 def write_fixture() -> None:
     HELP_FIXTURE.write_text(help_pages(main, CORE_COMMANDS), encoding="utf-8")
+
+
+# -- usage errors in one line -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["reads", "list", "--format", "xml"], "Error: --format: 'xml' is not one of 'table', 'csv', 'json'."),
+    (["episodes", "list", "--limit", "0"], "Error: --limit: 0 is not in the range x>=1."),
+    (["reads", "delete", "abc"], "Error: READ_IDS: 'abc' is not a valid integer."),
+    (["reads", "delete"], "Error: Missing argument 'READ_IDS...'."),
+    (["log", "--show", "Practical AI"], "Error: Missing option '--episode'."),
+    (["reads", "list", "--fomat", "json"], "Error: No such option '--fomat'. Did you mean '--format'?"),
+    (["nosuch"], "Error: No such command 'nosuch'."),
+    (["reads", "nosuch"], "Error: No such command 'nosuch'."),
+    (["--dbx", "x"], "Error: No such option '--dbx'. Did you mean '--db'?"),
+    (["episodes", "add", "--show", "Practical AI"], "Error: Missing option '--title'."),
+])
+def test_a_usage_error_is_one_line_with_exit_code_2(demo_store, db_path, args, line):
+    res = CliRunner().invoke(main, ["--db", str(db_path), *args])
+    assert res.exit_code == 2
+    assert res.stderr.splitlines() == [line]
+    assert res.stdout == ""
+
+
+def test_a_usage_error_in_a_real_process_is_one_line_too(tmp_path):
+    import subprocess
+    import sys
+
+    assert CliRunner().invoke(main, ["--db", str(tmp_path / "x.db"), "demo"]).exit_code == 0
+    out = subprocess.run([sys.executable, "-m", "sponsortrack", "--db", str(tmp_path / "x.db"), "reads", "list",
+                          "--month", "2019-13"], capture_output=True, text=True)
+    assert out.returncode == 2 and out.stderr.splitlines() == ["error: month: '2019-13' is not a month (YYYY-MM)"]
+    out = subprocess.run([sys.executable, "-m", "sponsortrack", "--db", str(tmp_path / "x.db"), "campaigns",
+                          "pacing", "--format", "xml"], capture_output=True, text=True)
+    assert out.returncode == 2 and out.stderr.splitlines() == [
+        "Error: --format: 'xml' is not one of 'table', 'csv', 'json'."]
+
+
+# -- read-only commands never create a database -------------------------------------------------------
+
+READ_ONLY_ARGS = {
+    "backup": ["-o", "{tmp}/backup.db"],
+    "export csv": ["--what", "reads", "-o", "{tmp}/reads.csv"],
+    "invoice pdf": ["INV-1", "-o", "{tmp}/inv.pdf"],
+    "invoice show": ["INV-1"],
+    "reads history": ["1"],
+    "reconcile": ["--month", "2019-10"],
+    "report monthly": ["--month", "2019-10", "-o", "{tmp}/pop.pdf"],
+    "report packet": ["--month", "2019-10", "-o", "{tmp}/packet"],
+}
+
+
+def test_every_read_only_command_exists():
+    for path in READ_ONLY:
+        cmd: click.Command = main
+        for name in path.split():
+            assert isinstance(cmd, click.Group) and name in cmd.commands, path
+            cmd = cmd.commands[name]
+
+
+@pytest.mark.parametrize("path", sorted(READ_ONLY))
+def test_a_read_only_command_given_a_missing_database_says_so_and_creates_nothing(tmp_path, path):
+    db = tmp_path / "nope.db"
+    extra = [a.replace("{tmp}", str(tmp_path)) for a in READ_ONLY_ARGS.get(path, [])]
+    res = CliRunner().invoke(main, ["--db", str(db), *path.split(), *extra])
+    assert res.exit_code != 0
+    assert res.stderr.splitlines() == [f"error: db: no database at {db} (a command that only reads never "
+                                       "creates one)"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_writing_commands_and_demo_still_create_the_database(tmp_path):
+    runner = CliRunner()
+    for args in (["shows", "add", "Practical AI"], ["demo"], ["settings", "set", "seller_name=Changelog"]):
+        db = tmp_path / f"{args[0]}.db"
+        res = runner.invoke(main, ["--db", str(db), *args])
+        assert res.exit_code == 0, res.output
+        assert db.exists()
+
+
+def test_a_read_only_command_on_an_existing_database_reads_it(tmp_path):
+    runner = CliRunner()
+    db = tmp_path / "x.db"
+    assert runner.invoke(main, ["--db", str(db), "demo"]).exit_code == 0
+    res = runner.invoke(main, ["--db", str(db), "shows", "list", "--format", "json"])
+    assert res.exit_code == 0 and "Practical AI" in res.stdout
+
+
+# -- counts in words ------------------------------------------------------------------------------------
+
+def test_counts_in_cli_messages_have_grammar(tmp_path):
+    runner = CliRunner()
+    db = tmp_path / "x.db"
+    demo = runner.invoke(main, ["--db", str(db), "demo"]).stdout
+    assert "1 setting," in demo and "1 agency," in demo and "2 shows" in demo and "85 reads" in demo
+    assert "1 settings" not in demo and "1 agencies" not in demo
+    rows = json.loads(runner.invoke(main, ["--db", str(db), "reads", "list", "--format", "json"]).stdout)
+    free = [r["id"] for r in rows if r["invoice_id"] is None]
+    assert runner.invoke(main, ["--db", str(db), "reads", "delete", str(free[0])]).stdout == "Deleted 1 read.\n"
+    two = runner.invoke(main, ["--db", str(db), "reads", "delete", *map(str, free[1:3])]).stdout
+    assert two == "Deleted 2 reads.\n"
+    one = runner.invoke(main, ["--db", str(db), "settings", "set", "seller_name=Changelog Media"]).stdout
+    assert one == "Saved 1 setting.\n"
+
+
+def test_the_plural_helper_knows_y_and_ies():
+    assert wording.count(1, "agency") == "1 agency" and wording.count(2, "agency") == "2 agencies"
+    assert wording.count(2, "day") == "2 days" and wording.count(0, "read") == "0 reads"
+    assert wording.count_of(1, "agencies") == "1 agency" and wording.count_of(1, "download_snapshots") == \
+        "1 download snapshot"
+    assert wording.count(1_204, "check") == "1,204 checks"
+
+
+def test_the_link_run_summary_counts_its_stored_checks_in_words():
+    from sponsortrack.linkcheck.model import LinkResult
+    from sponsortrack.services.links import run_summary
+
+    one = [LinkResult("https://do.co/x", "ok", "answered 200 OK")]
+    assert run_summary(one, saved=1) == "1 checked, 1 fine, 0 not fine; 1 check stored."

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sponsortrack import __version__
-from sponsortrack.errors import DatabaseError, SponsortrackError, ValidationError
+from sponsortrack.errors import DatabaseError, NotFoundError, SponsortrackError, ValidationError
 
 if TYPE_CHECKING:
     from sponsortrack.store import Store
@@ -35,6 +35,14 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose
 LOCK_TIMEOUT_ENV = "SPONSORTRACK_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT_S = 60.0
 WAIT_NOTICE = "waiting for the database… (another program is writing to it)"
+
+#: Commands that only read the database: given a ``--db`` that does not exist they say so and leave no file
+#: behind (the commands that write, and ``demo``, create it).
+READ_ONLY = frozenset({
+    "agencies list", "backup", "campaigns list", "campaigns pacing", "episodes list", "export csv",
+    "invoice list", "invoice pdf", "invoice show", "link-report", "reads history", "reads list", "reconcile",
+    "report monthly", "report packet", "settings show", "shows list", "sponsors list",
+})
 
 
 def lock_timeout_s() -> float:
@@ -58,6 +66,8 @@ class AppContext:
     def __init__(self, db_path: str | None):
         self.explicit = db_path is not None
         self.db_path = Path(db_path).expanduser() if db_path else default_db_path()
+        #: set by a read-only command: a database given that does not exist is an error, not a new file
+        self.must_exist = False
         self._store: Store | None = None
 
     @property
@@ -65,6 +75,9 @@ class AppContext:
         if self._store is None:
             from sponsortrack.store import Store
 
+            if self.must_exist and self.explicit and not self.db_path.exists():
+                raise NotFoundError("db", f"no database at {self.db_path} (a command that only reads never "
+                                          "creates one)")
             if not self.explicit:
                 self.db_path.parent.mkdir(parents=True, exist_ok=True)
             self._store = Store(self.db_path, busy_timeout_ms=int(lock_timeout_s() * 1000),
@@ -87,12 +100,41 @@ def quiet_broken_pipe() -> None:
         pass
 
 
+class OneLineUsageError(click.UsageError):
+    """A usage error said in one line on stderr (``Error: --month: ...``), not click's usage block; exit 2."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Error: {self.message}", err=True)
+
+
+def one_line(exc: click.UsageError) -> OneLineUsageError:
+    """``exc`` as one line: a bad value names its option or argument first (``--limit: 0 is not in the range
+    x>=1``); a missing one, an unknown option or command keeps click's own sentence."""
+    if isinstance(exc, OneLineUsageError):
+        return exc
+    param = getattr(exc, "param", None)
+    if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter) and param is not None:
+        name = max(param.opts, key=len) if isinstance(param, click.Option) else param.human_readable_name
+        message = f"{name}: {exc.message}"
+    else:
+        message = exc.format_message()
+    return OneLineUsageError(" ".join(message.split()), exc.ctx)
+
+
 class Main(click.Group):
-    """Turns every domain error into one line on stderr and a clean exit code."""
+    """Turns every domain error into one line on stderr and a clean exit code, and usage errors too."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise one_line(exc) from exc
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise one_line(exc) from exc
         except BrokenPipeError:
             quiet_broken_pipe()
             sys.exit(EXIT_BROKEN_PIPE)
@@ -184,11 +226,28 @@ def _checking_text(cmd: click.Command) -> None:
             _checking_text(sub)
 
 
+def _reading_only(cmd: click.Command, path: str) -> None:
+    """Mark the ``READ_ONLY`` commands: their database must exist before they open it."""
+    if isinstance(cmd, click.Group):
+        for name, sub in cmd.commands.items():
+            _reading_only(sub, f"{path} {name}".strip())
+        return
+    callback = cmd.callback
+    if path in READ_ONLY and callback is not None:
+        @functools.wraps(callback)
+        def reading(*args, **kwargs):
+            click.get_current_context().find_root().obj.must_exist = True
+            return callback(*args, **kwargs)
+
+        cmd.callback = reading
+
+
 def _register_features() -> None:
     for name in FEATURES:
         module = importlib.import_module(f"sponsortrack.cli.{name}")
         module.register(main)
     _checking_text(main)
+    _reading_only(main, "")
 
 
 _register_features()

@@ -12,6 +12,7 @@ import click
 
 from sponsortrack.cli.output import emit, format_option
 from sponsortrack.cli.output import store_of as _store
+from sponsortrack.wording import count, count_of
 
 
 def register(main: click.Group) -> None:
@@ -28,7 +29,7 @@ def demo(ctx: click.Context) -> None:
     store = _store(ctx)
     res = load_demo(store)
     if res.anything:
-        what = ", ".join(f"{n} {k}" for k, n in res.created.items())
+        what = ", ".join(count_of(n, k) for k, n in res.created.items())
         click.echo(f"Demo network loaded into {store.path}: {what}.")
     else:
         click.echo(f"Demo network already present in {store.path}; nothing added.")
@@ -96,4 +97,4 @@ def settings_set(ctx: click.Context, pairs: tuple[str, ...]) -> None:
             k = "tax_bp"
         values[k] = v.replace("\\n", "\n")
     update_settings(_store(ctx), **values)
-    click.echo(f"Saved {len(values)} setting(s).")
+    click.echo(f"Saved {count(len(values), 'setting')}.")

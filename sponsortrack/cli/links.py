@@ -13,6 +13,7 @@ import click
 
 from sponsortrack.cli.output import emit
 from sponsortrack.cli.output import store_of as _store
+from sponsortrack.wording import count
 
 EXIT_NOT_FINE = 1
 EXIT_OFFLINE = 75  # EX_TEMPFAIL: nothing could be checked, try again later
@@ -101,7 +102,7 @@ def check_urls_cmd(ctx: click.Context, urls: tuple[str, ...], input_: str | None
         if bar is not None:
             bar.__exit__(None, None, None)
             bar = None
-        click.echo(f"interrupted: {run.saved} check{'s' if run.saved != 1 else ''} stored, "
+        click.echo(f"interrupted: {count(run.saved, 'check')} stored, "
                    f"{max(0, len(run.items) - len(run.results))} not made.", err=True)
         ctx.exit(130)
     finally:
@@ -123,7 +124,7 @@ def check_urls_cmd(ctx: click.Context, urls: tuple[str, ...], input_: str | None
         else:
             click.echo(run.summary(), err=True)
         if run.pruned:
-            click.echo(f"{run.pruned} old check{'s' if run.pruned != 1 else ''} pruned.", err=True)
+            click.echo(f"{count(run.pruned, 'old check')} pruned.", err=True)
     if run.failing or run.inconclusive:
         ctx.exit(EXIT_NOT_FINE)
     if run.offline is not None:

@@ -8,6 +8,7 @@ from sponsortrack.cli.output import emit, format_option, given, resolved
 from sponsortrack.cli.output import store_of as _store
 from sponsortrack.money import format_money
 from sponsortrack.validation import format_duration
+from sponsortrack.wording import count
 
 
 def register(main: click.Group) -> None:
@@ -140,7 +141,7 @@ def reads_delete(ctx: click.Context, read_ids: tuple[int, ...]) -> None:
     from sponsortrack.services import reads as svc
 
     rows = svc.delete_reads(_store(ctx), list(read_ids))
-    click.echo(f"Deleted {len(rows)} read(s).")
+    click.echo(f"Deleted {count(len(rows), 'read')}.")
 
 
 @reads.command("history")

@@ -29,6 +29,7 @@ from sponsortrack.services import catalog as cat
 from sponsortrack.store import links as lstore
 from sponsortrack.store.db import Store
 from sponsortrack.store.links import EpisodeLink, LinkCheck, PromoUrl
+from sponsortrack.wording import count
 
 if TYPE_CHECKING:
     from sponsortrack.linkcheck.checker import CancelFlag
@@ -208,7 +209,7 @@ def run_summary(results: Sequence[LinkResult], saved: int | None = None) -> str:
         line += f" ({unsure} rate limited or behind a bot wall: try later, or open in a browser)"
     if skipped:
         line += f", {skipped} not checked (offline or DNS not answering)"
-    return line + (f"; {saved} checks stored." if saved is not None else ".")
+    return line + (f"; {count(saved, 'check')} stored." if saved is not None else ".")
 
 
 def check_options(concurrency: object = None, timeout: object = None, per_host: object = None, **extra):
