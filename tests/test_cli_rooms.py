@@ -67,6 +67,14 @@ def test_a_usage_error_is_one_line_with_exit_code_2(demo_store, db_path, args, l
     assert res.stdout == ""
 
 
+def test_a_group_without_its_command_still_shows_its_help(db_path):
+    res = CliRunner().invoke(main, ["--db", str(db_path), "reads"])
+    assert res.exit_code in (0, 2)  # click 8.2 says 2, 8.1 said 0
+    lines = res.output.splitlines()
+    assert lines[0].startswith("Usage:") and "Commands:" in lines and any("history" in line for line in lines)
+    assert not db_path.exists()
+
+
 def test_a_usage_error_in_a_real_process_is_one_line_too(tmp_path):
     import subprocess
     import sys

@@ -107,10 +107,14 @@ class OneLineUsageError(click.UsageError):
         click.echo(f"Error: {self.message}", err=True)
 
 
-def one_line(exc: click.UsageError) -> OneLineUsageError:
+#: what click >= 8.2 raises for a group run without its command (it shows the group's help); 8.1 just prints it
+_NO_ARGS_IS_HELP: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpError", OneLineUsageError)
+
+
+def one_line(exc: click.UsageError) -> click.UsageError:
     """``exc`` as one line: a bad value names its option or argument first (``--limit: 0 is not in the range
     x>=1``); a missing one, an unknown option or command keeps click's own sentence."""
-    if isinstance(exc, OneLineUsageError):
+    if isinstance(exc, OneLineUsageError | _NO_ARGS_IS_HELP):  # a group without its command shows its help
         return exc
     param = getattr(exc, "param", None)
     if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter) and param is not None:
