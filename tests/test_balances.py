@@ -253,7 +253,7 @@ def test_cli_report_packet(demo_store, db_path, tmp_path):
     res = CliRunner().invoke(main, ["--db", str(db_path), "report", "packet", "--month", "2019-10", "-o",
                                     str(tmp_path / "pk")])
     assert res.exit_code == 0, res.output
-    assert "Wrote 6 files for 3 sponsor(s)" in res.output
+    assert "Wrote 6 files for 3 sponsors" in res.output
     res = CliRunner().invoke(main, ["--db", str(db_path), "report", "packet", "--month", "2019-10", "-o",
                                     str(tmp_path / "no" / "such")])
     assert res.exit_code != 0 and "output: folder" in res.output

@@ -170,3 +170,16 @@ def test_the_link_run_summary_counts_its_stored_checks_in_words():
 
     one = [LinkResult("https://do.co/x", "ok", "answered 200 OK")]
     assert run_summary(one, saved=1) == "1 checked, 1 fine, 0 not fine; 1 check stored."
+
+
+def test_invoice_export_and_packet_messages_count_in_words(tmp_path):
+    runner = CliRunner()
+    db = ["--db", str(tmp_path / "x.db")]
+    assert runner.invoke(main, [*db, "demo"]).exit_code == 0
+    made = runner.invoke(main, [*db, "invoice", "create", "--sponsor", "Brave", "--month", "2019-10"])
+    assert made.exit_code == 0 and ": 4 lines, total " in made.stderr and "line(s)" not in made.stderr
+    out = runner.invoke(main, [*db, "export", "csv", "--what", "invoices", "-o", str(tmp_path / "inv.csv")])
+    assert out.stdout == f"Wrote 1 invoice to {tmp_path / 'inv.csv'}.\n"
+    packet = runner.invoke(main, [*db, "report", "packet", "--month", "2019-10", "--sponsor", "Brave", "-o",
+                                  str(tmp_path / "packet")])
+    assert packet.exit_code == 0 and f"Wrote 2 files for 1 sponsor to {tmp_path / 'packet'}." in packet.stdout

@@ -12,6 +12,7 @@ import click
 from sponsortrack.cli.output import emit, format_option
 from sponsortrack.cli.output import store_of as _store
 from sponsortrack.money import format_money
+from sponsortrack.wording import count, count_of
 
 
 def _group(main: click.Group, name: str, help_text: str) -> click.Group:
@@ -38,7 +39,7 @@ def register(main: click.Group) -> None:
 def _describe(inv) -> str:
     period = inv.period_start[:7] if inv.period_start else ""
     to = f" to {inv.bill_to_name}" if inv.bill_to_name and inv.bill_to_name != inv.sponsor_name else ""
-    return (f"{inv.label} for {inv.sponsor_name}{to}, {period}: {inv.line_count or len(inv.lines)} line(s), "
+    return (f"{inv.label} for {inv.sponsor_name}{to}, {period}: {count(inv.line_count or len(inv.lines), 'line')}, "
             f"total {format_money(inv.total_minor, inv.currency)}")
 
 
@@ -253,7 +254,7 @@ def report_packet(ctx: click.Context, month: str, sponsor: str | None, output: s
     res = packet.month_packet(_store(ctx), month, output, sponsor=sponsor, combined=combined, progress=progress)
     for note in res.notes:
         click.echo(f"note: {note}", err=True)
-    click.echo(f"Wrote {len(res.files)} files for {len(res.sponsors)} sponsor(s) to {res.folder}.")
+    click.echo(f"Wrote {count(len(res.files), 'file')} for {count(len(res.sponsors), 'sponsor')} to {res.folder}.")
 
 
 @click.command("monthly")
@@ -303,7 +304,7 @@ def export_csv(ctx: click.Context, what: str, month: str | None, sponsor: str | 
 
         for chunk in export.csv_chunks(counted(), columns):
             click.echo(chunk, nl=False)
-        click.echo(f"Wrote {n} {what} to standard output.", err=True)
+        click.echo(f"Wrote {count_of(n, what)} to standard output.", err=True)
         return
     path, n = export.stream_csv(records, columns, output)
-    click.echo(f"Wrote {n} {what} to {path}.")
+    click.echo(f"Wrote {count_of(n, what)} to {path}.")
