@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sponsortrack import __version__
-from sponsortrack.errors import DatabaseError, NotFoundError, SponsortrackError, ValidationError
+from sponsortrack.errors import DatabaseError, SponsortrackError, ValidationError
 
 if TYPE_CHECKING:
     from sponsortrack.store import Store
@@ -76,6 +76,8 @@ class AppContext:
             from sponsortrack.store import Store
 
             if self.must_exist and self.explicit and not self.db_path.exists():
+                from sponsortrack.errors import NotFoundError
+
                 raise NotFoundError("db", f"no database at {self.db_path} (a command that only reads never "
                                           "creates one)")
             if not self.explicit:
