@@ -173,7 +173,7 @@ def test_cli_episodes_and_log_take_a_season(tmp_path):
 def test_every_face_names_a_seasoned_episode_with_its_season(demo_store):
     """Reconciliation, the reads table, link problems and lock messages say "S1 E62", not "#62"."""
     from sponsortrack.services import reconcile as rc
-    from sponsortrack.ui.models.reads import _text
+    from sponsortrack.ui.models.read_cells import cell_text as _text
 
     store = demo_store
     ep = cat.resolve_episode(store, "Practical AI", "62")

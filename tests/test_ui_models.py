@@ -12,10 +12,11 @@ from PySide6.QtCore import Qt
 
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
+from sponsortrack.services import history
 from sponsortrack.services import reads as rsvc
 from sponsortrack.store import Store
+from sponsortrack.store import read_pages as rpages
 from sponsortrack.store import reads as rstore
-from sponsortrack.store import session as ssession
 from sponsortrack.store.bulk import insert_rows
 from sponsortrack.store.reads import ReadFilter
 from sponsortrack.ui.models import SORT_ROLE
@@ -73,16 +74,18 @@ def generated(generated_template, tmp_path):
     store.close()
 
 
-def test_reads_model_is_a_valid_model_and_pages(qtmodeltester, generated):
+def test_reads_model_is_a_valid_model_and_reports_every_read(qtmodeltester, generated):
+    """Without a worker (an in-memory database) the ids are listed at once: every read is a row, its page
+    read when it is asked for, and no more than ``MAX_PAGES`` pages stay in memory."""
     m = ReadsModel(generated)
     m.reload()
-    assert m.rowCount() == PAGE and m.canFetchMore()
-    qtmodeltester.check(m)
     total = rstore.count_reads(generated)
-    while m.canFetchMore():
-        m.fetchMore()
-    assert m.rowCount() == total
+    assert m.rowCount() == total and not m.canFetchMore() and m.known_total == total
+    assert m.cached_rows == PAGE  # only the first page was read
+    qtmodeltester.check(m)
     assert len({r.id for r in m.rows}) == total
+    assert m.cached_rows <= ReadsModel.MAX_PAGES * PAGE
+    assert [r.id for r in m.rows] == [r.id for r in rstore.list_reads(generated)]
 
 
 def test_every_column_sorts_in_sql_by_value(generated):
@@ -118,7 +121,7 @@ def test_filters_and_search_match_the_store(generated):
             m.fetchMore()
         expected = rstore.list_reads(generated, flt)
         assert [r.id for r in m.rows] == [r.id for r in expected], flt
-        assert ssession.count_reads(generated, flt) == len(expected)
+        assert history.count(generated, flt) == len(expected) == m.rowCount()
 
 
 def test_history_page_filters_and_search_as_you_type(qtbot, generated, tmp_path):
@@ -163,20 +166,20 @@ def test_object_model_and_raw_sort_proxy(qtmodeltester, generated):
 def test_history_search_walk_gives_the_same_pages(generated, monkeypatch, text, descending):
     """The view's walk for common text returns exactly ``page_reads``'s rows, in the same order."""
     walked = []
-    real_walk = ssession._walk_page
+    real_walk = rpages._walk_page
 
     def spy(*args, **kwargs):
         ids = real_walk(*args, **kwargs)
         walked.append(ids is not None)
         return ids
 
-    monkeypatch.setattr(ssession, "_WALK_MIN_MATCHES", 50)  # the fixture is small: walk from 50 matches
-    monkeypatch.setattr(ssession, "_WALK_BUDGET_S", 3600.0)  # never out of time: no wall clock in the test
-    monkeypatch.setattr(ssession, "_walk_page", spy)
+    monkeypatch.setattr(rpages, "_WALK_MIN_MATCHES", 50)  # the fixture is small: walk from 50 matches
+    monkeypatch.setattr(rpages, "_WALK_BUDGET_S", 3600.0)  # never out of time: no wall clock in the test
+    monkeypatch.setattr(rpages, "_walk_page", spy)
     for flt in (ReadFilter(search=text), ReadFilter(search=text, date_from="2024-06-01", date_to="2024-12-31")):
         for offset in (0, PAGE):
-            expected = ssession.page_reads(generated, flt, descending=descending, limit=PAGE, offset=offset)
-            got = ssession.page_reads_for_view(generated, flt, descending=descending, limit=PAGE, offset=offset)
+            expected = rpages.page_reads(generated, flt, descending=descending, limit=PAGE, offset=offset)
+            got = rpages.page_reads_for_view(generated, flt, descending=descending, limit=PAGE, offset=offset)
             assert [r.id for r in got] == [r.id for r in expected]
             assert got == expected
     if text == "pod":  # in every read's promo URL: the walk answered
@@ -184,27 +187,27 @@ def test_history_search_walk_gives_the_same_pages(generated, monkeypatch, text, 
 
 
 def test_history_search_walk_out_of_budget_falls_back(generated, monkeypatch):
-    monkeypatch.setattr(ssession, "_WALK_MIN_MATCHES", 50)
-    monkeypatch.setattr(ssession, "_WALK_BUDGET_S", -1.0)  # already over: the progress handler interrupts
+    monkeypatch.setattr(rpages, "_WALK_MIN_MATCHES", 50)
+    monkeypatch.setattr(rpages, "_WALK_BUDGET_S", -1.0)  # already over: the progress handler interrupts
     flt = ReadFilter(search="pod")
-    assert ssession._walk_page(generated, flt, True, PAGE, 0) is None
-    got = ssession.page_reads_for_view(generated, flt)
-    assert [r.id for r in got] == [r.id for r in ssession.page_reads(generated, flt)]
+    assert rpages._walk_page(generated, flt, True, PAGE, 0) is None
+    got = rpages.page_reads_for_view(generated, flt)
+    assert [r.id for r in got] == [r.id for r in rpages.page_reads(generated, flt)]
     # the connection is usable afterwards (handler removed)
-    assert ssession.count_reads(generated, flt) == rstore.count_reads(generated, flt)
+    assert history.count(generated, flt) == rstore.count_reads(generated, flt)
 
 
 def test_history_search_walk_only_for_the_search_box_alone(generated, monkeypatch):
-    monkeypatch.setattr(ssession, "_WALK_MIN_MATCHES", 50)
+    monkeypatch.setattr(rpages, "_WALK_MIN_MATCHES", 50)
     calls = []
-    monkeypatch.setattr(ssession, "_walk_page", lambda *a, **k: calls.append(a) or None)
+    monkeypatch.setattr(rpages, "_walk_page", lambda *a, **k: calls.append(a) or None)
     sponsor = cat.resolve_sponsor(generated, "Sponsor 04")
     for flt, sort in ((ReadFilter(search="pod", sponsor_id=sponsor.id), "air_date"),
                       (ReadFilter(search="pod", status="aired"), "air_date"),
                       (ReadFilter(search="pod"), "sponsor"),
                       (ReadFilter(search="po"), "air_date"),
                       (ReadFilter(search="pöd"), "air_date")):
-        ssession.page_reads_for_view(generated, flt, sort=sort)
+        rpages.page_reads_for_view(generated, flt, sort=sort)
     assert calls == []
 
 
@@ -254,13 +257,15 @@ def test_link_verdicts_are_fetched_per_page_not_per_cell(generated, monkeypatch)
     monkeypatch.setattr(lsvc, "latest_verdicts", lambda store, urls: calls.append(list(urls)) or real(store, urls))
     m = ReadsModel(generated)
     m.reload()
-    assert len(calls) == 1 and len(calls[0]) == len({r.promo_url for r in m.rows})
-    for row in range(m.rowCount()):
+    assert len(calls) == 1 and len(calls[0]) == len({r.promo_url for r in m.rows[:PAGE]})
+    for row in range(PAGE):
         for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole):
             m.data(m.index(row, LINK_COL), role)
     assert len(calls) == 1
-    m.fetchMore()
+    m.data(m.index(PAGE, LINK_COL))
     assert len(calls) == 2  # one more page, one more query
+    m.data(m.index(PAGE + 1, LINK_COL))
+    assert len(calls) == 2
 
 
 def test_link_column_is_not_sortable(generated):

@@ -73,7 +73,7 @@ def network(network_template, tmp_path):
 
 
 def _page_queries(store):
-    """The first-page queries the history model sends (the light id query of ``session.page_reads``)."""
+    """The first-page queries the history model sends (the light id query of ``read_pages.page_reads``)."""
     seen: list[str] = []
     store.conn.set_trace_callback(lambda sql: seen.append(sql) if sql.startswith("SELECT r.id FROM") else None)
     return seen
@@ -88,12 +88,12 @@ def test_history_opens_with_one_first_page_query(qtbot, network, tmp_path):
 
 
 def test_history_months_are_cached_until_reads_change(qtbot, network, tmp_path, monkeypatch):
-    from sponsortrack.store import session as ssession
+    from sponsortrack.services import history
     from sponsortrack.ui import context as c
 
     calls: list[int] = []
-    real = ssession.read_months
-    monkeypatch.setattr(ssession, "read_months", lambda store: calls.append(1) or real(store))
+    real = history.months
+    monkeypatch.setattr(history, "months", lambda store: calls.append(1) or real(store))
     win = make_window(qtbot, network, tmp_path, page="history")
     page = win.pages["history"]
     page.refresh()
@@ -107,13 +107,13 @@ def test_history_months_are_cached_until_reads_change(qtbot, network, tmp_path, 
 
 
 def test_read_months_seek_gives_the_months_of_the_full_pass(network, demo_store):
-    from sponsortrack.store import session as ssession
+    from sponsortrack.services import history
 
     for store in (network, demo_store):
         full = [r[0] for r in store.conn.execute(
             "SELECT DISTINCT substr(coalesce(e.published_on, e.recorded_on), 1, 7) AS m FROM episodes e "
             "WHERE EXISTS (SELECT 1 FROM ad_reads r WHERE r.episode_id = e.id) AND m IS NOT NULL ORDER BY m DESC")]
-        assert ssession.read_months(store) == full and full
+        assert history.months(store) == full and full
 
 
 @pytest.mark.parametrize("key", ["sponsor", "price", "show"])
@@ -123,44 +123,43 @@ def test_history_sort_past_the_budget_is_sorted_on_a_worker_and_pages_the_same(q
     the rows shown meanwhile stay, then the pages are exactly those of the plain paged query."""
     from PySide6.QtCore import Qt
 
-    from sponsortrack.store import session as ssession
+    from sponsortrack.services import history
     from sponsortrack.store.reads import ReadFilter
     from sponsortrack.ui.models.reads import COL, PAGE, ReadsModel
 
     win = make_window(qtbot, network, tmp_path, page="history")
     page = win.pages["history"]
-    before = [r.id for r in page.model.rows]
+    qtbot.waitUntil(lambda: page.model.known_total is not None, timeout=10_000)  # the opening's ids are in
+    before = [r.id for r in page.model.rows[:PAGE]]
     threads: list[bool] = []
-    real = ssession.sorted_read_ids
-    monkeypatch.setattr(ssession, "sorted_read_ids", lambda *a, **k: threads.append(
+    real = history.sorted_ids
+    monkeypatch.setattr(history, "sorted_ids", lambda *a, **k: threads.append(
         threading.current_thread() is threading.main_thread()) or real(*a, **k))
     monkeypatch.setattr(ReadsModel, "BUDGET_S", -1.0)  # every query is past it
     with qtbot.waitSignal(page.model.reset_done, timeout=10_000):
         page.view.sortByColumn(COL[key], Qt.SortOrder.AscendingOrder)
-        assert page.model.sorting and [r.id for r in page.model.rows] == before  # still usable, unchanged
+        assert page.model.sorting and [r.id for r in page.model.rows[:PAGE]] == before  # still usable, unchanged
         assert page.count_label.text() == "Sorting…"
     assert threads == [False]
-    want = ssession.page_reads(network, ReadFilter(), sort=key, descending=False, limit=3 * PAGE)
-    page.model.fetchMore()
-    page.model.fetchMore()
-    assert [r.id for r in page.model.rows] == [r.id for r in want]
+    want = history.first_page(network, ReadFilter(), sort=key, descending=False, limit=3 * PAGE)
+    assert [r.id for r in page.model.rows[:3 * PAGE]] == [r.id for r in want]
     total = network.scalar("SELECT count(*) FROM ad_reads")
     assert page.count_label.text() == f"{total:,} reads"
     # a filter while sorted on a worker: sorted again, the earlier sort's order is dropped
     with qtbot.waitSignal(page.model.reset_done, timeout=10_000):
         page.status.setCurrentIndex(page.status.findData("flagged"))
-    flagged = ssession.page_reads(network, ReadFilter(status="flagged"), sort=key, descending=False, limit=PAGE)
-    assert [r.id for r in page.model.rows] == [r.id for r in flagged] and flagged
+    flagged = history.first_page(network, ReadFilter(status="flagged"), sort=key, descending=False, limit=PAGE)
+    assert [r.id for r in page.model.rows[:PAGE]] == [r.id for r in flagged] and flagged
 
 
 def test_sorted_ids_stop_when_asked(network):
-    from sponsortrack.store import session as ssession
+    from sponsortrack.services import history
     from sponsortrack.store.reads import ReadFilter
 
-    assert ssession.sorted_read_ids(network, ReadFilter(), sort="sponsor", stop=lambda: True) is None
-    ids = ssession.sorted_read_ids(network, ReadFilter(search="podcast"), sort="campaign", descending=True)
-    assert list(ids) == [r.id for r in ssession.page_reads(network, ReadFilter(search="podcast"), sort="campaign",
-                                                           limit=len(ids))]
+    assert history.sorted_ids(network, ReadFilter(), sort="sponsor", stop=lambda: True) is None
+    ids = history.sorted_ids(network, ReadFilter(search="podcast"), sort="campaign", descending=True)
+    assert list(ids) == [r.id for r in history.first_page(network, ReadFilter(search="podcast"), sort="campaign",
+                                                          limit=len(ids))]
 
 
 def test_links_page_reads_on_a_worker_past_its_budget(qtbot, demo_store, tmp_path, monkeypatch):

@@ -1,12 +1,12 @@
 """Reading on the window's thread within a time budget: past it SQLite is interrupted and
-:class:`OverBudget` raised, and the page reads the same on a worker instead (``store.session.time_budget``,
+:class:`OverBudget` raised, and the page reads the same on a worker instead (``store.read_pages.time_budget``,
 for the faces, which take only services from the core)."""
 
 from __future__ import annotations
 
 import os
 
-from sponsortrack.store.session import OverBudget, time_budget
+from sponsortrack.store.read_pages import OverBudget, time_budget
 
 #: overrides every page's budget when set (seconds); the test suite sets it large so that a loaded
 #: machine never sends a small test database down the worker path a test did not ask for

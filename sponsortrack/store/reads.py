@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -371,3 +371,19 @@ def campaign_delivery(store: Store, campaign_ids: list[int] | None = None, as_of
             {where}
             GROUP BY c.id""",
         date_params + params)
+
+
+def filter_clause(flt: ReadFilter) -> tuple[str, dict[str, Any]]:
+    """The filter's WHERE clause with named parameters (its search uses the trigram index)."""
+    return _bind(*flt.where())
+
+
+def rows_by_ids(store: Store, ids: Sequence[int]) -> list[ReadRow]:
+    """The full rows of these reads, in the order given (reads deleted since are left out)."""
+    if not ids:
+        return []
+    ids = list(ids)
+    cur = store.conn.execute(f"{_ROW_SELECT} WHERE r.id IN ({', '.join('?' for _ in ids)})", ids)
+    cols = [d[0] for d in cur.description]
+    by_id = {row[0]: ReadRow(**dict(zip(cols, row, strict=True))) for row in cur}
+    return [by_id[i] for i in ids if i in by_id]

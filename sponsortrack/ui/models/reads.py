@@ -1,7 +1,9 @@
-"""The reads of the history: a table model fed from SQL one page at a time.
+"""The reads of the history: a table model over every matching read, its rows read a page at a time.
 
-Filtering and sorting happen in SQL (``ORDER BY`` on values, not text); the view asks for more rows
-as it scrolls (``canFetchMore``/``fetchMore``). 100,000 reads open as fast as 200.
+Filtering and sorting happen in SQL (``ORDER BY`` on values, not text). The first page is read at once;
+a worker then lists every matching id in order and the model reports them all, reading only the pages
+in view into a small cache (:class:`ReadsModel`). 1,000,000 reads open as fast as 200, and the last
+one is a Ctrl+End away.
 
 The Link column shows the latest check of each read's promo URL (the Links page's verdicts), fetched
 once per page of rows — never per cell — and again by :meth:`ReadsModel.refresh_links` when the Links
@@ -9,56 +11,39 @@ page reports new checks. It is not sortable (the order stays the SQL one)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from array import array
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 
-from sponsortrack.money import format_money
+from sponsortrack.services import history
 from sponsortrack.services.budget import gui_budget
-from sponsortrack.store import session as ssession
 from sponsortrack.store.models import ReadRow
 from sponsortrack.store.reads import ReadFilter
 from sponsortrack.ui.models import ID_ROLE, OBJECT_ROLE, SORT_ROLE
 from sponsortrack.ui.models.links import VERDICT_ROLE, badge_colours, badge_label
+from sponsortrack.ui.models.read_cells import (
+    COL,
+    COLUMNS,
+    LINK_COL,
+    STATUS_COLORS,
+    cell_text,
+    link_tooltip,
+    price_text,
+    raw_value,
+)
 from sponsortrack.ui.refguard import keeps_refs
-from sponsortrack.wording import natural_key
 
 if TYPE_CHECKING:
     from sponsortrack.store.links import LinkCheck
 
+__all__ = ["COL", "COLUMNS", "LINK_COL", "PAGE", "ReadsModel", "keep_sort_on_sortable_columns", "price_text"]
+
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
-
-
-@dataclass(frozen=True)
-class ReadColumn:
-    key: str          # also the store's sort key (store.reads.SORTS)
-    title: str
-    align: str = "left"
-    sortable: bool = True
-
-
-COLUMNS = [
-    ReadColumn("air_date", "Date"),
-    ReadColumn("show", "Show"),
-    ReadColumn("episode", "Ep", "right"),
-    ReadColumn("title", "Episode"),
-    ReadColumn("sponsor", "Sponsor"),
-    ReadColumn("placement", "Placement"),
-    ReadColumn("read_type", "Type"),
-    ReadColumn("promo_url", "Promo URL"),
-    ReadColumn("link", "Link", sortable=False),
-    ReadColumn("promo_code", "Code"),
-    ReadColumn("status", "Status"),
-    ReadColumn("price", "Price", "right"),
-    ReadColumn("invoice", "Invoice"),
-]
-COL = {c.key: i for i, c in enumerate(COLUMNS)}
-
-STATUS_COLORS = {"flagged": QColor(214, 69, 69), "scheduled": QColor(150, 150, 160)}
-LINK_COL = COL["link"]  # VERDICT_ROLE there: the raw verdict (None: no promo URL, or never checked)
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
@@ -72,90 +57,63 @@ _ALIGNMENTS = [int((Qt.AlignmentFlag.AlignVCenter | (Qt.AlignmentFlag.AlignRight
                                                      else Qt.AlignmentFlag.AlignLeft)).value) for c in COLUMNS]
 
 
-def price_text(r: ReadRow) -> str:
-    p = r.price_minor
-    if p is None:
-        return "—" if r.campaign_id is None else "pending"
-    if p == 0 and r.make_good_of is not None:
-        return "make-good"
-    return format_money(p, r.currency or "USD")
-
-
-def _text(r: ReadRow, key: str) -> str:
-    if key == "air_date":
-        return r.air_date or ""
-    if key == "show":
-        return r.show_name
-    if key == "episode":
-        return r.episode_code.lstrip("#")  # "62", or "S2 E5" in a show with seasons
-    if key == "title":
-        return r.episode_title
-    if key == "sponsor":
-        return r.sponsor_name
-    if key == "placement":
-        return f"{r.placement} {r.position}" if r.position > 1 else r.placement
-    if key == "read_type":
-        return r.read_type
-    if key == "promo_url":
-        return r.promo_url or ""
-    if key == "promo_code":
-        return r.promo_code or ""
-    if key == "status":
-        return r.status + (" (make-good)" if r.make_good_of else "")
-    if key == "price":
-        return price_text(r)
-    if key == "invoice":
-        return r.invoice_number or ("draft" if r.invoice_id else "")
-    return ""
-
-
-def _raw(r: ReadRow, key: str) -> Any:
-    return {
-        "air_date": r.air_date, "show": r.show_name.casefold(), "episode": r.episode_number,
-        "title": natural_key(r.episode_title), "sponsor": r.sponsor_name.casefold(),
-        "placement": ({"pre": 0, "mid": 1, "post": 2}[r.placement], r.position), "read_type": r.read_type,
-        "promo_url": r.promo_url, "promo_code": r.promo_code, "status": r.status, "price": r.price_minor,
-        "invoice": r.invoice_number,
-    }.get(key)
-
-
-def _link_tooltip(r: ReadRow, chk: LinkCheck | None) -> str | None:
-    if not r.promo_url:
-        return None
-    if chk is None:
-        return f"{r.promo_url}\nNot checked yet (the Links page checks every promo URL)."
-    from sponsortrack.linkcheck.model import VERDICT_LABELS, VERDICT_MEANINGS
-
-    head = VERDICT_LABELS.get(chk.verdict, chk.verdict)
-    lines = [f"{head}: {chk.explanation or VERDICT_MEANINGS.get(chk.verdict, '')}".rstrip(": ")]
-    if chk.final_url and chk.final_url != r.promo_url:
-        lines.append(f"Lands on {chk.final_url}")
-    lines.append(f"Checked {chk.checked_at[:16].replace('T', ' ')} UTC"
-                 + (f" · HTTP {chk.status_code}" if chk.status_code else ""))
-    return "\n".join(lines)
-
-
 def _sorted_ids_task(control, db_path, flt: ReadFilter, sort: str, descending: bool):
     """Every matching read's id in order, on a worker with its own Store (stops when cancelled)."""
     from sponsortrack.store import Store
 
     with Store(db_path) as store:
-        return ssession.sorted_read_ids(store, flt, sort=sort, descending=descending,
-                                        stop=lambda: control.cancelled)
+        return history.sorted_ids(store, flt, sort=sort, descending=descending, stop=lambda: control.cancelled)
+
+
+class _Rows(Sequence):
+    """The model's rows as a sequence (``len`` is the row count): each is read from the page cache,
+    its page loaded on demand. Iterating loads every page in turn (tests, small tables)."""
+
+    def __init__(self, model: ReadsModel):
+        self._model = model
+
+    def __len__(self) -> int:
+        return self._model.rowCount()
+
+    def __getitem__(self, i):
+        n = len(self)
+        if isinstance(i, slice):
+            return [self._model.read_at(k) for k in range(*i.indices(n))]
+        if i < 0:
+            i += n
+        if not (0 <= i < n):
+            raise IndexError(i)
+        return self._model.read_at(i)
+
+
+class _Page:
+    __slots__ = ("links", "rows")
+
+    def __init__(self, rows: list[ReadRow | None], links: dict[str, LinkCheck]):
+        self.rows = rows
+        self.links = links
 
 
 class ReadsModel(QAbstractTableModel):
-    """``set_filter`` / ``sort`` re-query; rows arrive ``PAGE`` at a time.
+    """``set_filter`` / ``sort`` re-query. The first page is read at once; then a worker lists every
+    matching id in order (8 bytes a read) and the model reports them all: Ctrl+End or the scroll bar
+    reach the true last row, and only the pages in view are read (``PAGE`` rows by id, at most
+    ``MAX_PAGES`` kept, the oldest dropped). Until the ids arrive, more rows page in by offset as the
+    view scrolls (``canFetchMore``/``fetchMore``).
 
     With ``tasks`` (the window's task runner), a first page that SQLite cannot give within
     ``BUDGET_S`` — a sort on a joined column over a million reads, a common word sorted by sponsor — is
-    interrupted and a worker sorts the ids instead; the rows shown stay (the view usable) until it
-    answers, then pages are cut from its ids. After :meth:`defer_until_filter`, nothing is queried
-    before the next ``set_filter``: a view's ``setSortingEnabled`` then only records the order."""
+    interrupted and the worker's ids give the pages instead; the rows shown stay (the view usable)
+    until it answers. Without ``tasks`` (an in-memory database) the ids are listed at once. After
+    :meth:`defer_until_filter`, nothing is queried before the next ``set_filter``: a view's
+    ``setSortingEnabled`` then only records the order."""
 
     reset_done = Signal()
     sorting_started = Signal()  # a worker sorts; reset_done follows when its first page is in
+    total_known = Signal()      # every matching id is listed: ``known_total`` rows are reported
     BUDGET_S = gui_budget(0.04)
+    MAX_PAGES = 16
+    IDS_DELAY_MS = 250  # while the producer types, the ids are listed once the typing pauses
 
     def __init__(self, store, parent=None, tasks=None):
         super().__init__(parent)
@@ -164,15 +122,20 @@ class ReadsModel(QAbstractTableModel):
         self.filter = ReadFilter()
         self.sort_key = "air_date"
         self.descending = True
-        self.rows: list[ReadRow] = []
-        self.links: dict[str, LinkCheck] = {}   # promo URL -> latest check, for the rows loaded
-        self.exhausted = True
+        self.rows = _Rows(self)
+        self._pages: OrderedDict[int, _Page] = OrderedDict()  # page number -> its rows and link checks
+        self._loaded = 0          # rows paged in by offset, before the ids are known
+        self.exhausted = True     # nothing more to page in by offset
         self._fetching = False
         self._live = True         # sort() re-queries (False: only records the order)
         self._queried = False     # a first page has been asked for
-        self._ids = None          # every id in order, when a worker sorted them (array of int64)
-        self._sorting = None      # the worker's task while it sorts
+        self._ids: array | None = None  # every id in order, once a worker listed them
+        self._listing = None      # the worker's task while it lists the ids
+        self._sorting = False     # the first page was over budget: the rows shown are the previous ones
         self._gen = 0
+        self._ids_timer = QTimer(self)
+        self._ids_timer.setSingleShot(True)
+        self._ids_timer.timeout.connect(self._list_ids)
 
     def defer_until_filter(self) -> None:
         """Query nothing until ``set_filter``: the page's first refresh asks for the first page once,
@@ -182,86 +145,162 @@ class ReadsModel(QAbstractTableModel):
     @property
     def sorting(self) -> bool:
         """A worker is sorting for the current filter and order (the rows shown are the previous ones)."""
-        return self._sorting is not None
+        return self._sorting
 
     @property
     def known_total(self) -> int | None:
-        """How many reads match, when a worker's sort already counted them."""
+        """How many reads match, once the worker listed their ids."""
         return len(self._ids) if self._ids is not None else None
 
-    # -- queries --------------------------------------------------------------------------------
-    def _page(self, offset: int, deadline: float | None = None) -> list[ReadRow]:
-        if self._ids is not None:
-            return ssession.rows_by_ids(self.store, self._ids[offset:offset + PAGE])
-        return ssession.page_reads_for_view(self.store, self.filter, sort=self.sort_key,
-                                            descending=self.descending, limit=PAGE, offset=offset,
-                                            deadline=deadline)
+    @property
+    def cached_rows(self) -> int:
+        """Rows held in memory (at most ``MAX_PAGES`` pages once the ids are known)."""
+        return sum(len(p.rows) for p in self._pages.values())
 
-    def _latest_checks(self, rows: list[ReadRow]) -> dict[str, LinkCheck]:
+    # -- queries --------------------------------------------------------------------------------
+    def _latest_checks(self, rows) -> dict[str, LinkCheck]:
         """One query for a page's distinct promo URLs."""
         from sponsortrack.services import links as lsvc
 
-        urls = {r.promo_url for r in rows if r.promo_url}
+        urls = {r.promo_url for r in rows if r is not None and r.promo_url}
         return lsvc.latest_verdicts(self.store, sorted(urls)) if urls else {}
 
+    def _page_by_id(self, number: int) -> _Page:
+        """Page ``number`` of the listed ids, read now (a read deleted since stays a gap: None)."""
+        assert self._ids is not None
+        ids = self._ids[number * PAGE:(number + 1) * PAGE]
+        by_id = {r.id: r for r in history.rows(self.store, ids)}
+        rows = [by_id.get(i) for i in ids]
+        page = self._pages[number] = _Page(rows, self._latest_checks(rows))
+        while len(self._pages) > self.MAX_PAGES:
+            self._pages.popitem(last=False)  # the page read longest ago (the one in view was just read)
+        return page
+
+    def read_at(self, row: int) -> ReadRow | None:
+        """The read at ``row``, its page read if it is not in memory (None: out of range, or deleted since)."""
+        number, k = divmod(row, PAGE)
+        page = self._pages.get(number)
+        if page is None:
+            if self._ids is None or not (0 <= row < len(self._ids)):
+                return None
+            page = self._page_by_id(number)
+        return page.rows[k] if k < len(page.rows) else None
+
+    def row_of_id(self, read_id: int) -> int | None:
+        """The row of a read, or None (not among the matches, or not paged in yet)."""
+        if self._ids is not None:
+            try:
+                return self._ids.index(read_id)
+            except ValueError:
+                return None
+        for number, page in self._pages.items():
+            for k, r in enumerate(page.rows):
+                if r is not None and r.id == read_id:
+                    return number * PAGE + k
+        return None
+
+    def _links_of(self, row: int, r: ReadRow) -> LinkCheck | None:
+        page = self._pages.get(row // PAGE)
+        return page.links.get(r.promo_url) if page is not None and r.promo_url else None
+
     @keeps_refs
-    def reload(self) -> None:
+    def reload(self, typing: bool = False) -> None:
         import time
 
         self._live = self._queried = True
         self._gen += 1
-        self._ids = None
-        if self._sorting is not None:
-            self._sorting.control.cancel()  # its order is for an older filter or sort
-            self._sorting = None
+        self._ids_timer.stop()
+        if self._listing is not None:
+            self._listing.control.cancel()  # its ids are for an older filter or sort
+            self._listing = None
+        self._sorting = False
         if self.tasks is None:
-            self._show(self._page(0))
-            return
-        try:
-            rows = self._page(0, deadline=time.monotonic() + self.BUDGET_S)
-        except ssession.OverBudget:
-            gen = self._gen
-            self._sorting = self.tasks.start(
-                "Sorting reads", _sorted_ids_task, self.filter, self.sort_key, self.descending,
-                on_done=lambda ids, g=gen: self._sorted(g, ids), on_error=lambda _msg, g=gen: self._sort_failed(g))
-            self.sorting_started.emit()
-            return
+            rows = history.page(self.store, self.filter, sort=self.sort_key, descending=self.descending, limit=PAGE)
+        else:
+            try:
+                rows = history.page(self.store, self.filter, sort=self.sort_key, descending=self.descending,
+                                    limit=PAGE, deadline=time.monotonic() + self.BUDGET_S)
+            except history.OverBudget:
+                self._sorting = True
+                self._list_ids()  # the rows shown stay until the worker's ids give the first page
+                self.sorting_started.emit()
+                return
         self._show(rows)
+        if not self.exhausted:
+            if self.tasks is None:
+                self._ids_arrived(self._gen, history.sorted_ids(self.store, self.filter, sort=self.sort_key,
+                                                                descending=self.descending))
+            elif typing:
+                self._ids_timer.start(self.IDS_DELAY_MS)
+            else:
+                self._list_ids()
 
-    def _sorted(self, gen: int, ids) -> None:
+    def _list_ids(self) -> None:
+        gen = self._gen
+        self._listing = self.tasks.start(
+            "Sorting reads" if self._sorting else "Counting reads", _sorted_ids_task, self.filter,
+            self.sort_key, self.descending, on_done=lambda ids, g=gen: self._ids_arrived(g, ids),
+            on_error=lambda _msg, g=gen: self._listing_failed(g))
+
+    @keeps_refs
+    def _ids_arrived(self, gen: int, ids) -> None:
         if gen != self._gen or ids is None:
             return  # superseded, or cancelled
-        self._sorting = None
-        self._ids = ids
-        self._show(self._page(0))
+        self._listing = None
+        head = [r.id if r is not None else None for k in range(len(self._pages))
+                for r in self._pages[k].rows] if self._pages.keys() == set(range(len(self._pages))) else None
+        if not self._sorting and head is not None and len(ids) >= len(head) and list(ids[:len(head)]) == head:
+            # the rows shown are the first of the listed ones: report the rest, the view stays where it is
+            if len(ids) > len(head):
+                self.beginInsertRows(QModelIndex(), len(head), len(ids) - 1)
+                self._ids = ids
+                self.endInsertRows()
+            else:
+                self._ids = ids
+            self.exhausted = True
+        else:  # a new order, or the reads changed meanwhile: start again from the ids
+            self.beginResetModel()
+            self._sorting = False
+            self._ids = ids
+            self._pages.clear()
+            self._loaded = 0
+            self.exhausted = True
+            if ids:
+                self._page_by_id(0)
+            self.endResetModel()
+            self.reset_done.emit()
+        self.total_known.emit()
 
-    def _sort_failed(self, gen: int) -> None:
+    def _listing_failed(self, gen: int) -> None:
         if gen == self._gen:
-            self._sorting = None  # the task runner told the window why; the rows shown stay
+            self._listing = None  # the task runner told the window why; the rows shown stay
+            self._sorting = False
 
     def _show(self, rows: list[ReadRow]) -> None:
         self.beginResetModel()
-        self.rows = rows
-        self.links = self._latest_checks(self.rows)
-        self.exhausted = len(self.rows) < PAGE
+        self._ids = None
+        self._pages.clear()
+        if rows:
+            self._pages[0] = _Page(list(rows), self._latest_checks(rows))
+        self._loaded = len(rows)
+        self.exhausted = len(rows) < PAGE
         self.endResetModel()
         self.reset_done.emit()
 
     @keeps_refs
     def refresh_links(self) -> None:
-        """Re-read the latest checks of the loaded rows (the Links page checked some URLs)."""
-        if not self.rows:
+        """Re-read the latest checks of the rows in memory (the Links page checked some URLs)."""
+        if not self._pages:
             return
-        self.links = self._latest_checks(self.rows)
-        self.dataChanged.emit(self.index(0, LINK_COL), self.index(len(self.rows) - 1, LINK_COL))
+        for page in self._pages.values():
+            page.links = self._latest_checks(page.rows)
+        self.dataChanged.emit(self.index(0, LINK_COL), self.index(self.rowCount() - 1, LINK_COL))
 
     def badge(self, row: int) -> tuple[str, QColor, QColor] | None:
         """The Link column's badge of ``row`` for its delegate, read from the rows (no ``index.data()`` per
         paint): label, background and text colour; None when there is none (no promo URL, never checked)."""
-        if not (0 <= row < len(self.rows)):
-            return None
-        url = self.rows[row].promo_url
-        chk = self.links.get(url) if url else None
+        r = self.read_at(row) if row >= 0 else None
+        chk = self._links_of(row, r) if r is not None else None
         if chk is None:
             return None
         badge = _BADGES.get(chk.verdict)
@@ -269,43 +308,44 @@ class ReadsModel(QAbstractTableModel):
             badge = _BADGES[chk.verdict] = (badge_label(chk.verdict), *badge_colours(chk.verdict))
         return badge
 
-    def set_filter(self, flt: ReadFilter) -> None:
+    def set_filter(self, flt: ReadFilter, typing: bool = False) -> None:
         self.filter = flt
-        self.reload()
+        self.reload(typing)
 
     def count(self) -> int:
         if self._ids is not None:
             return len(self._ids)
-        return ssession.count_reads(self.store, self.filter)
-
-    def read_at(self, row: int) -> ReadRow:
-        return self.rows[row]
+        return history.count(self.store, self.filter)
 
     # -- Qt -------------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+        if parent.isValid():
+            return 0
+        return len(self._ids) if self._ids is not None else self._loaded
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self.exhausted and not self._fetching and self._sorting is None
+        return (not parent.isValid() and self._ids is None and not self.exhausted and not self._fetching
+                and not self._sorting)
 
     @keeps_refs
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self.exhausted or self._fetching or self._sorting is not None:
+        if not self.canFetchMore(parent):
             return  # (while a worker sorts, the rows shown are the previous order's)
         self._fetching = True  # views may ask again while rows are being inserted
         try:
-            more = self._page(len(self.rows))
+            more = history.page(self.store, self.filter, sort=self.sort_key, descending=self.descending,
+                                limit=PAGE, offset=self._loaded)
             if len(more) < PAGE:
                 self.exhausted = True
             if not more:
                 return
-            self.links.update(self._latest_checks(more))
-            first = len(self.rows)
+            first = self._loaded
             self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-            self.rows.extend(more)
+            self._pages[first // PAGE] = _Page(list(more), self._latest_checks(more))
+            self._loaded += len(more)
             self.endInsertRows()
         finally:
             self._fetching = False
@@ -336,21 +376,21 @@ class ReadsModel(QAbstractTableModel):
         if role not in _ROLES or not index.isValid():
             return None
         row = index.row()
-        if not (0 <= row < len(self.rows)):
+        r = self.read_at(row)
+        if r is None:
             return None
-        r = self.rows[row]
         col = index.column()
         if col == LINK_COL:
-            return self._link_data(r, role)
+            return self._link_data(r, self._links_of(row, r), role)
         key = COLUMNS[col].key
         if role == _DISPLAY:
-            return _text(r, key)
+            return cell_text(r, key)
         if role == _ALIGN:
             return _ALIGNMENTS[col]
         if role == _FOREGROUND:
             return STATUS_COLORS.get(r.status) if key == "status" else None
         if role == SORT_ROLE:
-            return _raw(r, key)
+            return raw_value(r, key)
         if role == _TOOLTIP:
             if key == "title":
                 return f"{r.show_name} {r.episode_code}: {r.episode_title}"
@@ -368,14 +408,13 @@ class ReadsModel(QAbstractTableModel):
             return r
         return None
 
-    def _link_data(self, r: ReadRow, role: int):
-        chk = self.links.get(r.promo_url) if r.promo_url else None
+    def _link_data(self, r: ReadRow, chk: LinkCheck | None, role: int):
         if role == _DISPLAY:
             return badge_label(chk.verdict) if chk else ""
         if role in (VERDICT_ROLE, SORT_ROLE):
             return chk.verdict if chk else None
         if role == _TOOLTIP:
-            return _link_tooltip(r, chk)
+            return link_tooltip(r, chk)
         if role == _BACKGROUND:
             return badge_colours(chk.verdict)[0] if chk else None
         if role == _FOREGROUND:

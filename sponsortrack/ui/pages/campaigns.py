@@ -158,6 +158,7 @@ class CampaignsPage(QWidget):
                                       tasks=None if str(ctx.db_path) == ":memory:" else ctx.tasks)
         self.reads_model.defer_until_filter()
         self.reads_model.reset_done.connect(self._label_reads)
+        self.reads_model.total_known.connect(self._label_reads)
         self.reads_view = QTableView()
         self.reads_view.setObjectName("campaign_reads")
         self.reads_view.setModel(self.reads_model)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import time
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
@@ -24,8 +23,7 @@ from PySide6.QtWidgets import (
 
 from sponsortrack import validation as v
 from sponsortrack.services import catalog as cat
-from sponsortrack.store import Store
-from sponsortrack.store import session as ssession
+from sponsortrack.services import history
 from sponsortrack.store.reads import ReadFilter
 from sponsortrack.ui import context as c
 from sponsortrack.ui import operations as ops
@@ -41,11 +39,6 @@ def _choice(box: QComboBox):
     since Qt answers None for it and this PySide6 drops a reference to None each time (ui.refguard)."""
     i = box.currentIndex()
     return box.itemData(i) if i > 0 else None
-
-
-def _count_task(control, db_path, flt: ReadFilter) -> int:
-    with Store(db_path) as store:
-        return ssession.count_reads(store, flt)
 
 
 def column_widths(fm) -> dict[str, int]:
@@ -67,7 +60,6 @@ class HistoryPage(QWidget):
     def __init__(self, ctx: c.AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self._count_gen = 0
         self._last_search = 0.0
 
         self.month = QComboBox()
@@ -97,6 +89,7 @@ class HistoryPage(QWidget):
         self.model = ReadsModel(ctx.store, self, tasks=None if str(ctx.db_path) == ":memory:" else ctx.tasks)
         self.model.reset_done.connect(self._rows_arrived)
         self.model.sorting_started.connect(self._sorting_started)
+        self.model.total_known.connect(self._rows_arrived)
         self._months: list[str] | None = None  # the months that have reads, until reads or episodes change
         self.view = QTableView()
         self.view.setObjectName("history_view")
@@ -128,6 +121,7 @@ class HistoryPage(QWidget):
         # matches were hidden above the old scroll position); a reload for a change keeps the row.
         self._to_top = False
         self._keep_id: int | None = None
+        self._pending_keep: int | None = None
         self.model.reset_done.connect(self._after_reset)
         self.model.modelAboutToBeReset.connect(self._before_reset)
         self._order = (self.model.sort_key, self.model.descending)
@@ -164,10 +158,6 @@ class HistoryPage(QWidget):
         for box in (self.month, self.sponsor, self.show_box, self.status):
             box.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self._filling = False
-        self._count_timer = QTimer(self)  # the total is counted once typing pauses, off the GUI thread
-        self._count_timer.setSingleShot(True)
-        self._count_timer.setInterval(250)
-        self._count_timer.timeout.connect(self._start_count)
         # New link checks only change the Link column: re-read the verdicts of the loaded rows, not the rows.
         ctx.changed.connect(self._on_changed)
 
@@ -179,17 +169,21 @@ class HistoryPage(QWidget):
             self.model.refresh_links()
 
     def _sorting_started(self) -> None:
-        self._count_gen += 1  # the worker's sort counts them
-        self._count_timer.stop()
         self.count_label.setText("Sorting…")
 
+    @keeps_refs
     def _rows_arrived(self) -> None:
-        """A worker's sort arrived: it counted the reads too."""
+        """The worker listed every matching id: that is the count too (and the row kept, found now)."""
         total = self.model.known_total
-        if total is not None:
-            self._count_gen += 1
-            self._count_timer.stop()
-            self._show_count(total)
+        if total is None:
+            return
+        self._show_count(total)
+        keep, self._pending_keep = self._pending_keep, None
+        if keep is not None and self.view.currentIndex().row() <= 0:
+            row = self.model.row_of_id(keep)
+            if row is not None:
+                self.select_row(row)
+                self.view.scrollTo(self.model.index(row, 0))
 
     # -- data ------------------------------------------------------------------------------------
     def _fill_choices(self) -> None:
@@ -214,7 +208,7 @@ class HistoryPage(QWidget):
 
     def _read_months(self) -> list[str]:
         if self._months is None:
-            self._months = ssession.read_months(self.ctx.store)
+            self._months = history.months(self.ctx.store)
         return self._months
 
     def current_filter(self) -> ReadFilter:
@@ -233,7 +227,7 @@ class HistoryPage(QWidget):
     @keeps_refs  # each search, scroll-back and filter change: gives back what its Qt calls drop (ui.refguard)
     def apply_filters(self, typing: bool = False) -> None:
         """Re-query the first page now; the total follows (at once when the first page holds every row,
-        else counted on a worker — while typing, only once the typing pauses)."""
+        else when a worker has listed every matching id — while typing, once the typing pauses)."""
         if self._filling:
             return
         self._timer.stop()
@@ -241,20 +235,16 @@ class HistoryPage(QWidget):
         flt = self.current_filter()
         if flt != self.model.filter:
             self._to_top = True
-        self.model.set_filter(flt)
-        self._count_gen += 1  # a count still running is for an older filter
+        self.model.set_filter(flt, typing=typing)
         if self.model.sorting:
             return  # _sorting_started said so; the worker's sort counts them
-        if self.model.exhausted:
-            self._count_timer.stop()
-            self._show_count(len(self.model.rows))
-            return
-        self.count_label.setText(f"{len(self.model.rows):,}+ reads")
-        if typing:
-            self._count_timer.start()
+        total = self.model.known_total
+        if total is not None:  # (listed at once: an in-memory database)
+            self._show_count(total)
+        elif self.model.exhausted:
+            self._show_count(self.model.rowCount())
         else:
-            self._count_timer.stop()
-            self._start_count()
+            self.count_label.setText(f"{self.model.rowCount():,}+ reads")
 
     @keeps_refs
     def _search_changed(self, _text: str) -> None:
@@ -263,27 +253,6 @@ class HistoryPage(QWidget):
             self.apply_filters(typing=True)
         else:
             self._timer.start(int(THROTTLE_S * 1000))
-
-    @keeps_refs
-    def _start_count(self) -> None:
-        self._count_gen += 1
-        gen = self._count_gen
-        shown = len(self.model.rows)
-        if self.model.exhausted:
-            self._show_count(shown)
-            return
-        self.count_label.setText(f"{shown:,}+ reads")
-        if str(self.ctx.db_path) == ":memory:":
-            self._show_count(self.model.count())
-            return
-        self.ctx.tasks.start("Counting reads", _count_task, self.model.filter,
-                             on_done=functools.partial(self._count_done, gen),
-                             on_error=lambda _msg: None)
-
-    @keeps_refs
-    def _count_done(self, gen: int, n) -> None:
-        if gen == self._count_gen and n is not None:
-            self._show_count(int(n))
 
     def _show_count(self, n: int) -> None:
         flt = self.model.filter
@@ -308,7 +277,7 @@ class HistoryPage(QWidget):
 
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
-        return [self.model.read_at(r).id for r in rows]
+        return [r.id for r in map(self.model.read_at, rows) if r is not None]
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()
@@ -322,11 +291,12 @@ class HistoryPage(QWidget):
 
     def edit_current(self) -> None:
         idx = self.view.currentIndex()
-        if not idx.isValid():
+        read = self.model.read_at(idx.row()) if idx.isValid() else None
+        if read is None:
             return
         from sponsortrack.ui.dialogs.read import ReadDialog
 
-        dlg = ReadDialog(self.ctx, self.model.read_at(idx.row()), self)
+        dlg = ReadDialog(self.ctx, read, self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.finished.connect(self._read_dialog_closed)
         self.read_dialog = dlg
@@ -351,8 +321,8 @@ class HistoryPage(QWidget):
     @keeps_refs
     def _before_reset(self) -> None:
         idx = self.view.currentIndex()
-        self._keep_id = self.model.read_at(idx.row()).id if idx.isValid() and idx.row() < len(self.model.rows) \
-            else None
+        read = self.model.read_at(idx.row()) if idx.isValid() else None
+        self._keep_id = read.id if read is not None else None
 
     @keeps_refs
     def _after_reset(self) -> None:
@@ -360,13 +330,15 @@ class HistoryPage(QWidget):
         if order != self._order:  # a new sort
             self._order = order
             self._to_top = True
-        if not self.model.rows:
+        self._pending_keep = None
+        if not self.model.rowCount():
             return
         if not self._to_top and self._keep_id is not None:  # the same filter reloaded: stay on the read
-            row = next((i for i, r in enumerate(self.model.rows) if r.id == self._keep_id), None)
+            row = self.model.row_of_id(self._keep_id)
             if row is not None:
                 self.select_row(row)
                 return
+            self._pending_keep = self._keep_id  # further down: found once the worker lists the ids
         if self._to_top or not self.view.currentIndex().isValid():  # (the first page: its first row too)
             self._to_top = False
             self.view.scrollToTop()

@@ -1,4 +1,6 @@
-"""Small queries and connection settings the desktop window needs (the SQL stays in the store)."""
+"""The History's pages of reads: one page by offset (with a walk down the air-date index for common
+search words), every id in order for a worker to sort once, the months that have reads, and a time
+budget that interrupts SQLite on the window's thread (past it the page reads the same on a worker)."""
 
 from __future__ import annotations
 
@@ -7,23 +9,23 @@ import dataclasses
 import sqlite3
 import time
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sponsortrack.store import reads as rstore
 from sponsortrack.store.db import Store
 from sponsortrack.store.models import ReadRow
-from sponsortrack.store.reads import _ROW_SELECT, AIR_DATE, SORTS, ReadFilter, _bind
+from sponsortrack.store.reads import AIR_DATE, READ_JOINS, SORTS, ReadFilter, rows_by_ids
+
+__all__ = ["OverBudget", "page_reads", "page_reads_for_view", "read_months", "rows_by_ids", "sorted_read_ids",
+           "time_budget"]
 
 # Plain joins: with the air-date index the planner walks episodes newest first and stops at the page.
-_JOINS = ("FROM ad_reads r JOIN episodes e ON e.id = r.episode_id JOIN shows sh ON sh.id = e.show_id "
-          "JOIN sponsors sp ON sp.id = r.sponsor_id LEFT JOIN campaigns c ON c.id = r.campaign_id "
-          "LEFT JOIN invoices i ON i.id = r.invoice_id")
+_JOINS = f"{READ_JOINS} LEFT JOIN invoices i ON i.id = r.invoice_id"
 
 
 def _where(flt: ReadFilter) -> tuple[str, dict[str, Any]]:
-    """The filter's WHERE clause; its search uses the trigram index (``reads.search_condition``)."""
-    return _bind(*flt.where())
+    return rstore.filter_clause(flt)
 
 
 def page_reads(store: Store, flt: ReadFilter, *, sort: str = "air_date", descending: bool = True,
@@ -35,17 +37,6 @@ def page_reads(store: Store, flt: ReadFilter, *, sort: str = "air_date", descend
     ids = [row[0] for row in store.conn.execute(
         f"SELECT r.id {_JOINS}{where}{_order_by(sort, descending)} LIMIT :limit OFFSET :offset", named)]
     return rows_by_ids(store, ids)
-
-
-def rows_by_ids(store: Store, ids: Sequence[int]) -> list[ReadRow]:
-    """The full rows of these reads, in the order given (reads deleted since are left out)."""
-    if not ids:
-        return []
-    ids = list(ids)
-    cur = store.conn.execute(f"{_ROW_SELECT} WHERE r.id IN ({', '.join('?' for _ in ids)})", ids)
-    cols = [d[0] for d in cur.description]
-    by_id = {row[0]: ReadRow(**dict(zip(cols, row, strict=True))) for row in cur}
-    return [by_id[i] for i in ids if i in by_id]
 
 
 def _order_by(sort: str, descending: bool) -> str:
@@ -75,10 +66,6 @@ def sorted_read_ids(store: Store, flt: ReadFilter, *, sort: str = "air_date", de
     finally:
         if stop is not None:
             store.conn.set_progress_handler(None, 0)
-
-
-def count_reads(store: Store, flt: ReadFilter) -> int:
-    return rstore.count_reads(store, flt)
 
 
 def read_months(store: Store) -> list[str]:
