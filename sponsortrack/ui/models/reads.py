@@ -251,13 +251,13 @@ class ReadsModel(QAbstractTableModel):
                 for r in self._pages[k].rows] if self._pages.keys() == set(range(len(self._pages))) else None
         if not self._sorting and head is not None and len(ids) >= len(head) and list(ids[:len(head)]) == head:
             # the rows shown are the first of the listed ones: report the rest, the view stays where it is
+            self.exhausted = True  # (first: a view told of the insert must not page in more by offset)
             if len(ids) > len(head):
                 self.beginInsertRows(QModelIndex(), len(head), len(ids) - 1)
                 self._ids = ids
                 self.endInsertRows()
             else:
                 self._ids = ids
-            self.exhausted = True
         else:  # a new order, or the reads changed meanwhile: start again from the ids
             self.beginResetModel()
             self._sorting = False

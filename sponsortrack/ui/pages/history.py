@@ -322,7 +322,10 @@ class HistoryPage(QWidget):
     def _before_reset(self) -> None:
         idx = self.view.currentIndex()
         read = self.model.read_at(idx.row()) if idx.isValid() else None
-        self._keep_id = read.id if read is not None else None
+        if self._pending_keep is not None and (read is None or idx.row() == 0):
+            self._keep_id = self._pending_keep  # reloaded again before the ids came: still that read
+        else:
+            self._keep_id = read.id if read is not None else None
 
     @keeps_refs
     def _after_reset(self) -> None:
