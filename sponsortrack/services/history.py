@@ -40,7 +40,7 @@ def rows(store: Store, ids: Sequence[int]) -> list[ReadRow]:
 
 def sorted_ids(store: Store, flt: ReadFilter, *, sort: str = "air_date", descending: bool = True,
                stop: Callable[[], bool] | None = None) -> array | None:
-    """Every matching read's id in the History's order (8 bytes a read); None once ``stop()`` says so."""
+    """Every matching read's id in the History's order (4 bytes a read); None once ``stop()`` says so."""
     return pages.sorted_read_ids(store, flt, sort=sort, descending=descending, stop=stop)
 
 

@@ -96,7 +96,7 @@ class _Page:
 
 class ReadsModel(QAbstractTableModel):
     """``set_filter`` / ``sort`` re-query. The first page is read at once; then a worker lists every
-    matching id in order (8 bytes a read) and the model reports them all: Ctrl+End or the scroll bar
+    matching id in order (4 bytes a read) and the model reports them all: Ctrl+End or the scroll bar
     reach the true last row, and only the pages in view are read (``PAGE`` rows by id, at most
     ``MAX_PAGES`` kept, the oldest dropped). Until the ids arrive, more rows page in by offset as the
     view scrolls (``canFetchMore``/``fetchMore``).

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,6 +24,50 @@ from PySide6.QtWidgets import (
 from sponsortrack.ui import operations as ops
 from sponsortrack.ui.context import AppContext
 from sponsortrack.ui.models.table import Column, ObjectTableModel, RawSortProxy
+
+
+class ColumnFitter(QObject):
+    """Fit a table to its width instead of scrolling sideways: column ``stretch`` takes the room left
+    (its text elides), and while the columns are still wider than the view the ``drop`` columns are
+    hidden, first named first (a detail pane shows them), and shown again when there is room."""
+
+    STRETCH_MIN = 110  # the stretching column's narrowest, before a droppable column is hidden
+
+    def __init__(self, view: QTableView, stretch: int, drop: Sequence[int] = (), widths: dict[int, int] | None = None):
+        super().__init__(view)
+        self.view, self.stretch, self.drop = view, stretch, list(drop)
+        hh = view.horizontalHeader()
+        hh.setStretchLastSection(False)
+        hh.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        self.widths = {i: (widths or {}).get(i) or hh.sectionSize(i) for i in range(hh.count()) if i != stretch}
+        view.viewport().installEventFilter(self)
+        self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        hh = self.view.horizontalHeader()
+        for i in self.widths:
+            if not hh.isSectionHidden(i):
+                self.widths[i] = hh.sectionSize(i) or self.widths[i]  # (a width the producer dragged is kept)
+        # the columns that would show: hidden ones count only when hidden here (the page hides others for good)
+        shown = [i for i in self.widths if not hh.isSectionHidden(i) or i in self.drop]
+        need = self.STRETCH_MIN + sum(self.widths[i] for i in shown)
+        room = self.view.viewport().width()
+        hidden = set()
+        for i in self.drop:
+            if need <= room:
+                break
+            hidden.add(i)
+            need -= self.widths[i]
+        for i in self.drop:
+            if hh.isSectionHidden(i) != (i in hidden):
+                hh.setSectionHidden(i, i in hidden)
+                if i not in hidden:
+                    hh.resizeSection(i, self.widths[i])
 
 
 def record_view(name: str, proxy: RawSortProxy, *, row_height: int) -> QTableView:
@@ -82,6 +128,12 @@ class RecordTable(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.view, 1)
 
+    def fit_columns(self, stretch: str, drop: Sequence[str] = ()) -> None:
+        """Fit the table to its width (:class:`ColumnFitter`), by column key."""
+        self.fitter = ColumnFitter(self.view, self.model.column_index(stretch),
+                                   [self.model.column_index(k) for k in drop],
+                                   {i: col.width for i, col in enumerate(self.model.columns) if col.width})
+
     def set_items(self, items: list[Any]) -> None:
         keep = self.selected()
         self.model.set_items(items)
@@ -123,10 +175,51 @@ class RecordTable(QWidget):
         ops.delete(self.ctx, self.kind, obj.id, label)
 
 
+class ReflowSplitter(QSplitter):
+    """A list and its detail side by side when both fit, one above the other when not (a 960-pixel
+    window, 1920x1080 at 200 %): its minimum width is the wider pane's, never the two together, so the
+    page reflows and scrolls down instead of sideways."""
+
+    def __init__(self, left: QWidget, right: QWidget, sizes: tuple[int, int]):
+        super().__init__(Qt.Orientation.Horizontal)
+        self.addWidget(left)
+        self.addWidget(right)
+        self.setChildrenCollapsible(False)
+        self._wide_sizes = list(sizes)
+        self.setSizes(self._wide_sizes)
+
+    def _panes(self) -> list[QWidget]:
+        return [w for w in (self.widget(i) for i in range(self.count())) if w is not None]
+
+    @staticmethod
+    def _min_width(w: QWidget) -> int:
+        return w.minimumWidth() or w.minimumSizeHint().width()  # (a minimum set on the widget wins)
+
+    def side_by_side_width(self) -> int:
+        """The narrowest width at which the panes fit next to each other."""
+        panes = self._panes()
+        return sum(map(self._min_width, panes)) + self.handleWidth() * (len(panes) - 1)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(max(map(self._min_width, self._panes()), default=0), hint.height())
+
+    def _reflow(self, width: int) -> None:
+        wide = width >= self.side_by_side_width()
+        want = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if want != self.orientation():
+            self.setOrientation(want)
+            self.setSizes(self._wide_sizes if wide else [3, 2])  # (stretched to the height: 60 / 40)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._reflow(event.size().width())
+        super().resizeEvent(event)
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.LayoutRequest:  # a pane's minimum changed (fonts, a longer label)
+            self._reflow(self.width())
+        return super().event(e)
+
+
 def splitter(left: QWidget, right: QWidget, sizes: tuple[int, int] = (640, 420)) -> QSplitter:
-    s = QSplitter(Qt.Orientation.Horizontal)
-    s.addWidget(left)
-    s.addWidget(right)
-    s.setSizes(list(sizes))
-    s.setChildrenCollapsible(False)
-    return s
+    return ReflowSplitter(left, right, sizes)

@@ -27,7 +27,7 @@ from sponsortrack.ui import context as c
 from sponsortrack.ui.dialogs.records import CampaignDialog
 from sponsortrack.ui.models.reads import COL, LINK_COL, ReadsModel, keep_sort_on_sortable_columns
 from sponsortrack.ui.models.table import Column
-from sponsortrack.ui.pages.base import RecordTable, splitter
+from sponsortrack.ui.pages.base import ColumnFitter, RecordTable, splitter
 from sponsortrack.ui.text import rich
 from sponsortrack.ui.widgets.badge import BadgeDelegate, MiddleElideDelegate
 
@@ -100,7 +100,7 @@ COLUMNS = [
            tooltip=lambda k: f"{camp.campaign_state(k)} as of today (flight {k.start_date} – {k.end_date}); "
                              f"status set on the campaign: {k.status}"),
     Column("agency", "Agency", lambda k: k.agency_name or "", width=120),
-    Column("show", "Show", lambda k: k.show_name or "every show"),
+    Column("show", "Show", lambda k: k.show_name or "every show", width=110),
 ]
 
 
@@ -129,6 +129,8 @@ class CampaignsPage(QWidget):
         self._pace_gen = 0
         self.table = RecordTable(ctx, "campaign", COLUMNS, CampaignDialog, "Campaigns")
         self.table.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        # narrow (a 960-pixel window): the list fits, dropping what the detail pane shows as well
+        self.table.fit_columns("name", drop=("show", "agency", "status", "flight"))
         self.status_filter = QComboBox()
         self.status_filter.addItem("Running and upcoming", "current")
         self.status_filter.addItem("All campaigns", None)
@@ -178,6 +180,8 @@ class CampaignsPage(QWidget):
         self.reads_view.setItemDelegateForColumn(LINK_COL, BadgeDelegate(self.reads_view))
         self.reads_view.setItemDelegateForColumn(COL["promo_url"], MiddleElideDelegate(self.reads_view))
         keep_sort_on_sortable_columns(self.reads_view)
+        self.reads_fitter = ColumnFitter(self.reads_view, COL["title"],
+                                         [COL[k] for k in ("promo_url", "link", "show", "placement")])
         sl.addWidget(self.head)
         sl.addLayout(form)
         sl.addWidget(self.pace_note)

@@ -28,7 +28,7 @@ EPISODE_COLUMNS = [
            align="right", width=70),
     Column("type", "Type", lambda e: "" if e.episode_type == "full" else e.episode_type, width=70),
     Column("reads", "Reads", lambda e: str(e.read_count), lambda e: e.read_count, align="right", width=60),
-    Column("link", "Page", lambda e: e.link or ""),
+    Column("link", "Page", lambda e: e.link or "", width=160),
 ]
 
 
@@ -41,6 +41,8 @@ class EpisodesPage(QWidget):
         self.shows = RecordTable(ctx, "show", SHOW_COLUMNS, ShowDialog, "Shows")
         self.episodes = RecordTable(ctx, "episode", EPISODE_COLUMNS, EpisodeDialog, "Episodes")
         self.episodes.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.shows.fit_columns("feed")  # at 960 px (200 % on 1920x1080) the tables fit: no sideways scrolling
+        self.episodes.fit_columns("title", drop=("type", "link", "duration"))
         self.unlogged = QCheckBox("Only without logged reads")
         self.unlogged.setObjectName("episodes_unlogged")
         self.unlogged.setToolTip("Episodes that have no read logged yet: the ones to catch up on")

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sponsortrack.money import format_percent
 from sponsortrack.services import catalog as cat
@@ -46,6 +55,8 @@ class SponsorsPage(QWidget):
         self.ctx = ctx
         self.sponsors = RecordTable(ctx, "sponsor", SPONSOR_COLUMNS, SponsorDialog, "Sponsors")
         self.agencies = RecordTable(ctx, "agency", AGENCY_COLUMNS, AgencyDialog, "Agencies")
+        self.sponsors.fit_columns("contact", drop=("agency", "terms"))  # narrow: fits, the detail says the rest
+        self.agencies.fit_columns("contact")
         self.detail = QLabel()
         self.detail.setObjectName("sponsor_detail")
         self.detail.setWordWrap(True)
@@ -69,7 +80,14 @@ class SponsorsPage(QWidget):
         jumps.addWidget(self.invoices_button)
         jumps.addStretch(1)
         side_lay.addLayout(jumps)
-        top = splitter(self.sponsors, side, (840, 300))
+        # the detail scrolls within its pane: below the list (a narrow window) it leaves the list its rows
+        side_scroll = QScrollArea()
+        side_scroll.setObjectName("sponsor_detail_scroll")
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        side_scroll.setWidget(side)
+        side_scroll.setMinimumWidth(side.minimumSizeHint().width() + side_scroll.verticalScrollBar().sizeHint().width())
+        top = splitter(self.sponsors, side_scroll, (840, 300))
         vs = QSplitter(Qt.Orientation.Vertical)
         vs.addWidget(top)
         vs.addWidget(self.agencies)

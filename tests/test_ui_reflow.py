@@ -1,0 +1,82 @@
+"""At 200 % on a 1920x1080 screen (960x540 logical px) and at 1280x720, no page scrolls sideways (issue 14
+item 5): the Campaigns and Sponsors pages put their detail below the list when both do not fit side by
+side, and every list drops the columns its detail shows rather than scroll."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QApplication, QHeaderView, QScrollArea, QSplitter
+from ui_helpers import make_window
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+REFLOWED = ("campaigns", "sponsors", "episodes")
+
+
+def _settle(win) -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+        win.ctx.tasks.wait(20_000)
+    QApplication.processEvents()
+
+
+def _sideways(page) -> list[str]:
+    """What scrolls sideways on the page: its own scroll area, or a table view inside it."""
+    out = []
+    holder = page.parentWidget().parentWidget() if page.parentWidget() is not None else None
+    if isinstance(holder, QScrollArea) and holder.horizontalScrollBar().isVisible():
+        out.append("the page")
+    for view in page.findChildren(QAbstractItemView):
+        if isinstance(view, QHeaderView) or not view.isVisible():
+            continue
+        assert isinstance(view, QAbstractScrollArea)
+        if view.horizontalScrollBar().isVisible():
+            out.append(view.objectName() or type(view).__name__)
+    return out
+
+
+@pytest.mark.parametrize("size", [(960, 540), (1280, 720)])
+def test_no_page_scrolls_sideways(qtbot, demo_store, tmp_path, size):
+    win = make_window(qtbot, demo_store, tmp_path)
+    win.resize(*size)
+    for key in win.page_keys():
+        page = win.show_page(key)
+        _settle(win)
+        assert page.minimumSizeHint().width() <= 900, key
+        holder = page.parentWidget().parentWidget()
+        if isinstance(holder, QScrollArea):
+            assert not holder.horizontalScrollBar().isVisible(), key
+        if key in REFLOWED:
+            assert _sideways(page) == [], (key, size)
+
+
+def test_the_detail_goes_below_the_list_when_both_do_not_fit(qtbot, demo_store, tmp_path):
+    win = make_window(qtbot, demo_store, tmp_path)
+    for key in ("campaigns", "sponsors"):
+        win.resize(1280, 720)
+        page = win.show_page(key)
+        _settle(win)
+        split = next(s for s in page.findChildren(QSplitter) if hasattr(s, "side_by_side_width"))
+        assert split.orientation().name == "Horizontal", key  # room for both at 1280
+        win.resize(960, 540)
+        _settle(win)
+        assert split.orientation().name == "Vertical", key
+        assert split.width() < split.side_by_side_width()
+        win.resize(1280, 720)
+        _settle(win)
+        assert split.orientation().name == "Horizontal", key
+
+
+def test_a_narrow_list_hides_the_columns_its_detail_shows_and_brings_them_back(qtbot, demo_store, tmp_path):
+    win = make_window(qtbot, demo_store, tmp_path)
+    win.resize(960, 540)
+    page = win.show_page("campaigns")
+    _settle(win)
+    table = page.table
+    hh = table.view.horizontalHeader()
+    show, name = table.model.column_index("show"), table.model.column_index("name")
+    assert hh.isSectionHidden(show) and not hh.isSectionHidden(name)
+    assert hh.sectionResizeMode(name) == QHeaderView.ResizeMode.Stretch
+    win.resize(1920, 1080)  # wide: every column again
+    _settle(win)
+    assert not any(hh.isSectionHidden(i) for i in range(hh.count()))
