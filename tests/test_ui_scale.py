@@ -124,6 +124,7 @@ def test_history_sort_past_the_budget_is_sorted_on_a_worker_and_pages_the_same(q
     from PySide6.QtCore import Qt
 
     from sponsortrack.services import history
+    from sponsortrack.store import read_pages
     from sponsortrack.store.reads import ReadFilter
     from sponsortrack.ui.models.reads import COL, PAGE, ReadsModel
 
@@ -141,24 +142,25 @@ def test_history_sort_past_the_budget_is_sorted_on_a_worker_and_pages_the_same(q
         assert page.model.sorting and [r.id for r in page.model.rows[:PAGE]] == before  # still usable, unchanged
         assert page.count_label.text() == "Sorting…"
     assert threads == [False]
-    want = history.first_page(network, ReadFilter(), sort=key, descending=False, limit=3 * PAGE)
+    want = read_pages.page_reads(network, ReadFilter(), sort=key, descending=False, limit=3 * PAGE)
     assert [r.id for r in page.model.rows[:3 * PAGE]] == [r.id for r in want]
     total = network.scalar("SELECT count(*) FROM ad_reads")
     assert page.count_label.text() == f"{total:,} reads"
     # a filter while sorted on a worker: sorted again, the earlier sort's order is dropped
     with qtbot.waitSignal(page.model.reset_done, timeout=10_000):
         page.status.setCurrentIndex(page.status.findData("flagged"))
-    flagged = history.first_page(network, ReadFilter(status="flagged"), sort=key, descending=False, limit=PAGE)
+    flagged = read_pages.page_reads(network, ReadFilter(status="flagged"), sort=key, descending=False, limit=PAGE)
     assert [r.id for r in page.model.rows[:PAGE]] == [r.id for r in flagged] and flagged
 
 
 def test_sorted_ids_stop_when_asked(network):
     from sponsortrack.services import history
+    from sponsortrack.store import read_pages
     from sponsortrack.store.reads import ReadFilter
 
     assert history.sorted_ids(network, ReadFilter(), sort="sponsor", stop=lambda: True) is None
     ids = history.sorted_ids(network, ReadFilter(search="podcast"), sort="campaign", descending=True)
-    assert list(ids) == [r.id for r in history.first_page(network, ReadFilter(search="podcast"), sort="campaign",
+    assert list(ids) == [r.id for r in read_pages.page_reads(network, ReadFilter(search="podcast"), sort="campaign",
                                                           limit=len(ids))]
 
 

@@ -17,7 +17,7 @@ from sponsortrack.store.models import ReadRow
 from sponsortrack.store.read_pages import OverBudget
 from sponsortrack.store.reads import ReadFilter
 
-__all__ = ["OverBudget", "count", "first_page", "months", "page", "rows", "sorted_ids"]
+__all__ = ["OverBudget", "count", "months", "page", "rows", "sorted_ids"]
 
 
 def page(store: Store, flt: ReadFilter, *, sort: str = "air_date", descending: bool = True, limit: int = 200,
@@ -25,12 +25,6 @@ def page(store: Store, flt: ReadFilter, *, sort: str = "air_date", descending: b
     """One page of the filter's reads in the History's order (``sort``, then show, episode, placement)."""
     return pages.page_reads_for_view(store, flt, sort=sort, descending=descending, limit=limit, offset=offset,
                                      deadline=deadline)
-
-
-def first_page(store: Store, flt: ReadFilter, *, sort: str = "air_date", descending: bool = True,
-               limit: int = 200) -> list[ReadRow]:
-    """The plain paged query (no search walk): the reference every faster path gives the same rows as."""
-    return pages.page_reads(store, flt, sort=sort, descending=descending, limit=limit)
 
 
 def rows(store: Store, ids: Sequence[int]) -> list[ReadRow]:

@@ -312,11 +312,6 @@ class ReadsModel(QAbstractTableModel):
         self.filter = flt
         self.reload(typing)
 
-    def count(self) -> int:
-        if self._ids is not None:
-            return len(self._ids)
-        return history.count(self.store, self.filter)
-
     # -- Qt -------------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid():
