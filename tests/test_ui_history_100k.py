@@ -195,3 +195,13 @@ def test_a_reload_for_a_change_stays_on_a_read_far_down(qtbot, big, history_page
     qtbot.waitUntil(lambda: model.known_total is not None, timeout=30_000)
     assert view.currentIndex().row() == 50_000 and model.read_at(50_000).id == rid
     assert model.read_at(50_000).notes == "checked at row 50,000"
+
+
+def test_select_all_names_every_read_without_reading_their_pages(qtbot, big, history_page):
+    page, reads_by_id = history_page
+    reads_by_id.clear()
+    qtbot.keyClick(page.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    ids = page.selected_ids()
+    assert len(ids) == page.model.rowCount() and set(ids) == {r[0] for r in big.conn.execute(
+        "SELECT id FROM ad_reads")}
+    assert sum(reads_by_id) <= 2 * PAGE  # only what was painted

@@ -186,6 +186,13 @@ class ReadsModel(QAbstractTableModel):
             page = self._page_by_id(number)
         return page.rows[k] if k < len(page.rows) else None
 
+    def id_at(self, row: int) -> int | None:
+        """The id of the read at ``row``, from the listed ids when they are in (no page is read)."""
+        if self._ids is not None:
+            return int(self._ids[row]) if 0 <= row < len(self._ids) else None
+        r = self.read_at(row)
+        return r.id if r is not None else None
+
     def row_of_id(self, read_id: int) -> int | None:
         """The row of a read, or None (not among the matches, or not paged in yet)."""
         if self._ids is not None:
