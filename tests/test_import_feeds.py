@@ -130,5 +130,5 @@ def test_cli_dry_run(cli, tmp_path, db_path):
     assert res.exit_code == 0, res.output
     assert "Would create show This Week in Tech: 3 episodes to add, 0 changed, 0 unchanged. Nothing was " \
            "written (dry run)." in res.output
-    assert "Would log 1 reads from the show notes." in res.output
+    assert "Would log 1 read from the show notes." in res.output
     assert digest(db_path) == before

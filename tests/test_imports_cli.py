@@ -52,7 +52,7 @@ def test_import_shownotes_table_and_apply(cli, db_path):
     res = cli("import", "shownotes", str(FIXTURES / "seed_practical_ai.txt"), "--show", "The Changelog",
               "--episode", "355", "--apply")
     assert res.exit_code == 0, res.output
-    assert "Logged 1 reads on The Changelog #355" in res.output  # DigitalOcean and Fastly were logged already
+    assert "Logged 1 read on The Changelog #355" in res.output  # DigitalOcean and Fastly were logged already
     reads = json.loads(cli("reads", "list", "--show", "The Changelog", "--format", "json").output)
     assert any(r["sponsor_name"] == "Brave" and r["source"] == "show notes" for r in reads)
 
@@ -96,12 +96,30 @@ def test_import_csv_reads_dry_run_and_import(cli, db_path, tmp_path):
     before = digest(db_path)
     res = cli("import", "csv", str(f), "--kind", "reads", "--dry-run")
     assert res.exit_code == 0
-    assert "Dry run: 2 rows are fine and would add 1 episodes, 2 reads" in res.output
+    assert "Dry run: 2 rows are fine and would add 1 episode, 2 reads" in res.output
     assert digest(db_path) == before
     res = cli("import", "csv", str(f), "--kind", "reads")
     assert res.exit_code == 0 and "Imported 2 rows" in res.output
     rows = json.loads(cli("reads", "list", "--show", "Practical AI", "--format", "json").output)
     assert sum(1 for r in rows if r["episode_number"] == 73) == 2
+
+
+def test_import_counts_are_in_words(cli, tmp_path):
+    """One of a thing is singular in every import line (was "1 rows are fine ... 1 episodes, 1 reads")."""
+    f = tmp_path / "reads.csv"
+    f.write_text("Show,Episode,Sponsor,Placement,Air date\nPractical AI,74,Fastly,post,2020-01-13\n", encoding="utf-8")
+    res = cli("import", "csv", str(f), "--kind", "reads", "--dry-run")
+    assert "Dry run: 1 row is fine and would add 1 episode, 1 read. Nothing was written." in res.output
+    res = cli("import", "csv", str(f), "--kind", "reads")
+    assert f"Imported 1 row from {f}: 1 episode, 1 read." in res.output
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Sponsors:\n\n- Fastly: Learn more at fastly.com\n- DigitalOcean: do.co/changelog\n",
+                     encoding="utf-8")
+    res = cli("import", "shownotes", str(notes), "--show", "Practical AI", "--episode", "74")
+    assert res.exit_code == 0, res.output
+    assert "1 read proposed for Practical AI #74" in res.output  # Fastly is logged there already
+    res = cli("reconcile", "--month", "2020-01")
+    assert res.exit_code == 0 and "Checked 1 episode and 1 read," in res.output
 
 
 def test_import_csv_bad_rows_exit_2_unchanged(cli, db_path, tmp_path):

@@ -14,6 +14,7 @@ import click
 
 from sponsortrack.cli.output import emit, format_option
 from sponsortrack.cli.output import store_of as _store
+from sponsortrack.wording import count, count_of, plural
 
 EXIT_BAD_INPUT = 2
 
@@ -27,9 +28,8 @@ def _fail(problems: list[str], what: str) -> None:
     for p in problems[:200]:
         click.echo(f"error: {p}", err=True)
     if len(problems) > 200:
-        click.echo(f"error: ... and {len(problems) - 200} more problems", err=True)
-    click.echo(f"{what}: {len(problems)} problem{'s' if len(problems) != 1 else ''}; nothing was imported.",
-               err=True)
+        click.echo(f"error: ... and {len(problems) - 200:,} more {plural(len(problems) - 200, 'problem')}", err=True)
+    click.echo(f"{what}: {count(len(problems), 'problem')}; nothing was imported.", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -78,9 +78,9 @@ def import_shownotes(ctx: click.Context, file: str, show: str | None, episode: s
     if result.episode_label and fmt == "table":
         if result.applied:
             made = f" (new sponsors: {', '.join(result.sponsors_created)})" if result.sponsors_created else ""
-            click.echo(f"Logged {result.reads_created} reads on {result.episode_label}{made}.")
+            click.echo(f"Logged {count(result.reads_created, 'read')} on {result.episode_label}{made}.")
         else:
-            click.echo(f"{len(result.proposed)} reads proposed for {result.episode_label}; "
+            click.echo(f"{count(len(result.proposed), 'read')} proposed for {result.episode_label}; "
                        "add --apply to log them.")
 
 
@@ -123,7 +123,7 @@ def import_chapters_cmd(ctx: click.Context, file: str, show: str, episode: str, 
         emit(rows, cols, fmt)
         return
     dur = f", {format_duration(round(result.duration))} long" if result.duration else ""
-    click.echo(f"{result.file_name}: {len(result.chapters)} chapters ({KIND_LABELS[result.kind]}{dur}) "
+    click.echo(f"{result.file_name}: {count(len(result.chapters), 'chapter')} ({KIND_LABELS[result.kind]}{dur}) "
                f"for {result.episode_label}.")
     if rows:
         emit(rows, cols, fmt)
@@ -133,11 +133,10 @@ def import_chapters_cmd(ctx: click.Context, file: str, show: str, episode: str, 
         click.echo(f"note: {note}")
     n = len(result.to_log)
     if dry_run:
-        click.echo(f"Dry run: {n} read{'s' if n != 1 else ''} would be logged on {result.episode_label}. "
+        click.echo(f"Dry run: {count(n, 'read')} would be logged on {result.episode_label}. "
                    "Nothing was written.")
     else:
-        click.echo(f"Logged {len(result.read_ids)} read{'s' if len(result.read_ids) != 1 else ''} on "
-                   f"{result.episode_label}.")
+        click.echo(f"Logged {count(len(result.read_ids), 'read')} on {result.episode_label}.")
 
 
 @import_group.command("rss")
@@ -172,25 +171,24 @@ def import_rss_cmd(ctx: click.Context, feed: str, show_name: str | None, apply: 
     verb = "Created" if result.show_created else "Updated"
     if dry_run:
         verb = "Would create" if result.show_created else "Would update"
-    skipped = (f", {result.skipped} item{'s' if result.skipped != 1 else ''} skipped (problems above)"
-               if result.skipped else "")
+    skipped = f", {count(result.skipped, 'item')} skipped (problems above)" if result.skipped else ""
     added = "to add" if dry_run else "added"
     nothing = " Nothing was written (dry run)." if dry_run else ""
-    click.echo(f"{verb} show {result.show_name}: {len(result.added)} episodes {added}, {len(result.changed)} "
-               f"changed, {result.unchanged} unchanged{skipped}.{nothing}")
+    click.echo(f"{verb} show {result.show_name}: {count(len(result.added), 'episode')} {added}, "
+               f"{len(result.changed):,} changed, {result.unchanged:,} unchanged{skipped}.{nothing}")
     for label, fields in result.changed[:20]:
         click.echo(f"  changed {label}: {', '.join(fields)}")
     if len(result.changed) > 20:
         click.echo(f"  ... and {len(result.changed) - 20} more")
     if apply and dry_run:
-        click.echo(f"Would log {sum(p.selected for p in result.proposed)} reads from the show notes.")
+        click.echo(f"Would log {count(sum(p.selected for p in result.proposed), 'read')} from the show notes.")
     elif apply:
         made = f"; new sponsors: {', '.join(result.sponsors_created)}" if result.sponsors_created else ""
-        click.echo(f"Logged {result.reads_created} reads from the show notes{made}.")
+        click.echo(f"Logged {count(result.reads_created, 'read')} from the show notes{made}.")
     elif result.proposed:
         new = sorted({p.sponsor_name for p in result.proposed if p.is_new_sponsor})
-        extra = f" ({len(new)} new sponsors: {', '.join(new[:10])})" if new else ""
-        click.echo(f"{len(result.proposed)} reads found in the show notes{extra}; "
+        extra = f" ({count(len(new), 'new sponsor')}: {', '.join(new[:10])})" if new else ""
+        click.echo(f"{count(len(result.proposed), 'read')} found in the show notes{extra}; "
                    "run again with --apply to log them.")
 
 
@@ -256,14 +254,16 @@ def _table_result(result, file: str, fmt: str) -> None:
             return
     if fmt == "csv":
         return
-    what = ", ".join(f"{n:,} {k}" for k, n in result.created.items())
+    what = ", ".join(count_of(n, k) for k, n in result.created.items())
     if result.unused_columns:
         click.echo(f"Columns not imported: {', '.join(result.unused_columns)}")
-    skipped = f"; {result.skipped:,} rows already in the database were skipped" if result.skipped else ""
+    skipped = (f"; {count(result.skipped, 'row')} already in the database {plural(result.skipped, 'was')} skipped"
+               if result.skipped else "")
     if result.dry_run:
-        click.echo(f"Dry run: {result.rows:,} rows are fine and would add {what}{skipped}. Nothing was written.")
+        click.echo(f"Dry run: {count(result.rows, 'row')} {plural(result.rows, 'is')} fine and would add "
+                   f"{what}{skipped}. Nothing was written.")
     else:
-        click.echo(f"Imported {result.rows:,} rows from {file}: {what}{skipped}.")
+        click.echo(f"Imported {count(result.rows, 'row')} from {file}: {what}{skipped}.")
 
 
 @click.command("reconcile")
@@ -290,10 +290,11 @@ def reconcile_cmd(ctx: click.Context, month: str | None, campaign_id: int | None
     if fmt == "csv":
         emit(rows, ["air_date", "show", "episode", "sponsor", "problem", "in_notes", "expected", "read"], fmt)
         return
-    click.echo(f"Checked {rec.episodes_checked} episodes and {rec.reads_checked} reads, "
+    click.echo(f"Checked {count(rec.episodes_checked, 'episode')} and {count(rec.reads_checked, 'read')}, "
                f"{rec.date_from} to {rec.date_to}.")
     if rec.episodes_without_notes:
-        click.echo(f"{rec.episodes_without_notes} episodes with reads have no show notes to compare "
+        n = rec.episodes_without_notes
+        click.echo(f"{count(n, 'episode')} with reads {plural(n, 'has')} no show notes to compare "
                    "(not counted as disagreements).")
     if rec.clean:
         click.echo("Show notes and logged reads agree.")
