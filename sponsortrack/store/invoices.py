@@ -236,6 +236,7 @@ def _replace_lines(store: Store, invoice_id: int, lines: list[dict[str, Any]]) -
 
 
 def _claim(store: Store, invoice_id: int, read_ids: list[int]) -> None:
+    # claimed, not billed: a read on another draft is unbilled yet (store.unbilled) but not claimed twice
     for rid in read_ids:
         cur = store.conn.execute(
             "UPDATE ad_reads SET invoice_id = ? WHERE id = ? AND (invoice_id IS NULL OR invoice_id = ?)",

@@ -11,6 +11,7 @@ import sqlite3
 
 from sponsortrack.errors import ConflictError, SponsortrackError, ValidationError
 from sponsortrack.store.models import episode_code
+from sponsortrack.store.unbilled import BILLED
 
 READ_EDIT = "locked: billed read edited"
 READ_DELETE = "locked: billed read deleted"
@@ -58,7 +59,7 @@ def lock_error(conn: sqlite3.Connection, exc: BaseException, table: str | None =
         field, what = _EPISODE_FIELDS[msg]
         rows = conn.execute(
             "SELECT i.id, i.number, r.id FROM ad_reads r JOIN invoices i ON i.id = r.invoice_id "
-            "WHERE r.episode_id = ? AND i.status IN ('issued', 'paid') ORDER BY r.id",
+            f"WHERE r.episode_id = ? AND i.status IN {BILLED} ORDER BY r.id",
             [row_id]).fetchall() if row_id is not None else []
         ep = conn.execute("SELECT s.name, e.number, e.title, e.season FROM episodes e JOIN shows s "
                           "ON s.id = e.show_id WHERE e.id = ?", [row_id]).fetchone() if row_id is not None else None

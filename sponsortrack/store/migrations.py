@@ -338,7 +338,8 @@ AUDITED_V6 = {"payments": "payment"}
 
 # The lock triggers abort with the messages of ``store.locks``, which also turns each into one line.
 
-# A read is billed while the invoice it is claimed by is issued or paid.
+# A read is billed while the invoice it is claimed by is issued or paid (pricing.BILLED_INVOICE_STATUSES, spelled
+# out here: a migration's SQL stays as it was written).
 _BILLED = "(SELECT status FROM invoices WHERE id = OLD.invoice_id) IN ('issued', 'paid')"
 _EPISODE_BILLED = ("EXISTS (SELECT 1 FROM ad_reads r JOIN invoices i ON i.id = r.invoice_id "
                    "WHERE r.episode_id = OLD.id AND i.status IN ('issued', 'paid'))")
@@ -509,7 +510,8 @@ def m006_payments(db: Database) -> None:
 SCALE_INDEXES = {
     "ad_reads_delivery": "ad_reads(campaign_id, episode_id, status, make_good_of, units, invoice_id)",
     # the unbilled figures (dashboard card, network summary) read only the reads not invoiced yet, per
-    # sponsor, from the index alone
+    # sponsor, from the index alone (on no invoice at all; from m009 on they come from unbilled_months,
+    # which counts the reads on a draft too)
     "ad_reads_unbilled": "ad_reads(sponsor_id, episode_id, status, invoice_id) WHERE invoice_id IS NULL "
                          "AND status IN ('recorded', 'aired', 'verified')",
     # a CPM read's downloads: the latest snapshot at or before the campaign's window, without a sort

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sponsortrack.pricing import read_amount
+from sponsortrack.pricing import BILLED_INVOICE_STATUSES, read_amount
 
 T = TypeVar("T")
 
@@ -238,6 +238,11 @@ class ReadRow:
     @property
     def episode_label(self) -> str:
         return episode_label(self.episode_number, self.episode_title, self.episode_season)
+
+    @property
+    def billed(self) -> bool:
+        """The one rule: billed while its invoice is issued or paid (on a draft it is not billed yet)."""
+        return self.invoice_status in BILLED_INVOICE_STATUSES
 
     @property
     def price_minor(self) -> int | None:

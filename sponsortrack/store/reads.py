@@ -13,6 +13,7 @@ from sponsortrack.pricing import DELIVERED_STATUSES
 from sponsortrack.store import base, locks
 from sponsortrack.store.db import Store
 from sponsortrack.store.models import AdRead, ReadRow, from_row
+from sponsortrack.store.unbilled import BILLED
 
 # SQL for "the read was delivered" (pricing.DELIVERED_STATUSES, the one list): ``r.status IN {DELIVERED}``
 DELIVERED = "(" + ", ".join(f"'{s}'" for s in DELIVERED_STATUSES) + ")"
@@ -65,13 +66,13 @@ SELECT r.id, r.episode_id, e.show_id, sh.name AS show_name, e.number AS episode_
 LEFT JOIN invoices i ON i.id = r.invoice_id
 LEFT JOIN invoice_lines bl ON bl.id = (
     SELECT l.id FROM invoice_lines l WHERE l.invoice_id = r.invoice_id AND l.read_id = r.id
-      AND i.status IN ('issued', 'paid') ORDER BY l.position LIMIT 1)
+      AND i.status IN {BILLED} ORDER BY l.position LIMIT 1)
 """
 
 # The units a billed CPM read was invoiced for (NULL for any other read): pacing counts those, not the
 # download snapshots recorded since.
 BILLED_UNITS = ("(SELECT l.units FROM invoice_lines l JOIN invoices li ON li.id = l.invoice_id "
-                "WHERE l.read_id = r.id AND l.invoice_id = r.invoice_id AND li.status IN ('issued', 'paid') "
+                f"WHERE l.read_id = r.id AND l.invoice_id = r.invoice_id AND li.status IN {BILLED} "
                 "AND l.pricing = 'cpm' ORDER BY l.position LIMIT 1)")
 
 # The price a list shows (``ReadRow.price_minor``, i.e. ``pricing.read_amount``), as SQL, to sort by: a
@@ -80,7 +81,7 @@ BILLED_UNITS = ("(SELECT l.units FROM invoice_lines l JOIN invoices li ON li.id 
 # Sorting by the campaign's rate put a $25-CPM read worth $390 below a $25 flat one.
 PRICE_SORT = (
     "coalesce((SELECT l.amount_minor FROM invoice_lines l JOIN invoices li ON li.id = l.invoice_id "
-    "WHERE l.read_id = r.id AND l.invoice_id = r.invoice_id AND li.status IN ('issued', 'paid') "
+    f"WHERE l.read_id = r.id AND l.invoice_id = r.invoice_id AND li.status IN {BILLED} "
     "ORDER BY l.position LIMIT 1), "
     "CASE WHEN r.status = 'flagged' OR r.make_good_of IS NOT NULL THEN 0 "
     "WHEN r.price_override_minor IS NOT NULL THEN r.price_override_minor "
@@ -158,8 +159,9 @@ class ReadFilter:
             if value is not None:
                 where.append(f"{col} = ?")
                 params.append(value)
-        if self.unbilled:
-            where.append("r.invoice_id IS NULL")
+        if self.unbilled:  # the one rule (store.unbilled): on no invoice, or on one not issued or paid (a draft)
+            where.append(f"(r.invoice_id IS NULL OR r.invoice_id NOT IN "
+                         f"(SELECT id FROM invoices WHERE status IN {BILLED}))")
         if self.search and self.search.strip():
             cond, named = search_condition(self.search)
             where.append(cond)
@@ -289,7 +291,7 @@ def invoice_status_of_read(store: Store, read_id: int) -> dict | None:
     """The invoice that locks a read, if any (issued or paid)."""
     return store.query_one(
         "SELECT i.id, i.number, i.status FROM ad_reads r JOIN invoices i ON i.id = r.invoice_id "
-        "WHERE r.id = ? AND i.status IN ('issued', 'paid')", [read_id])
+        f"WHERE r.id = ? AND i.status IN {BILLED}", [read_id])
 
 
 def next_position(store: Store, episode_id: int, placement: str) -> int:

@@ -26,7 +26,8 @@ def line_order(r: ReadRow) -> tuple:
 
 def billable_reads(store: Store, sponsor_id: int, date_from: str, date_to: str,
                    invoice_id: int | None = None) -> list[ReadRow]:
-    """Delivered reads of the sponsor in the period that are unbilled (or on this draft)."""
+    """Delivered reads of the sponsor in the period on no invoice (or on this draft). Not "unbilled": a read on
+    another draft is not billed yet, but that draft claims it, so that a read is billed at most once."""
     rows = rstore.list_reads(store, ReadFilter(sponsor_id=sponsor_id, date_from=date_from, date_to=date_to),
                              sort="air_date", descending=False)
     return [r for r in rows if r.status in DELIVERED_STATUSES

@@ -56,7 +56,7 @@ class ReadDialog(FormDialog):
         self.history_button.setCheckable(True)
         self.history_button.toggled.connect(self.show_history)
         self.locked: QLabel | None = None
-        if r.invoice_status in ("issued", "paid"):
+        if r.billed:
             self._lock(f"Read-only: this read is billed on {r.invoice_status} invoice {r.invoice_number}. "
                        "Only its notes can change; correct a figure with a credit note on the Invoices page.")
 
