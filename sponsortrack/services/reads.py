@@ -9,6 +9,7 @@ from typing import Any
 
 from sponsortrack import validation as v
 from sponsortrack.errors import NotFoundError, SponsortrackError, ValidationError
+from sponsortrack.importers.sheet_values import sheet_count
 from sponsortrack.money import MAX_UNITS, check_cpm, minor_units, parse_money
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
@@ -53,7 +54,8 @@ _FIELD_CHECKS: dict[str, Callable[[object, str], Any]] = {
     "length": _duration,
     "promo_url": lambda x, f: v.normalize_url(x, f),
     "promo_code": lambda x, f: v.promo_code(x, f),
-    "units": lambda x, f: v.non_negative_int(x, f, maximum=MAX_UNITS),
+    # typed or from a sheet: "15,000" and "15 000" are 15000, as a downloads sheet's counts (one reader)
+    "units": lambda x, f: v.non_negative_int(sheet_count(x, f) if isinstance(x, str) else x, f, maximum=MAX_UNITS),
     "units_source": lambda x, f: v.text(x, f, max_len=100),
     "units_window_days": lambda x, f: v.positive_int(x, f, allow_none=True, maximum=3650),
     "source": lambda x, f: v.text(x, f, max_len=50),
