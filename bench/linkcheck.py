@@ -44,6 +44,10 @@ class Case:
     weight: int  # per 500 URLs
     verdict: str
     requests: float  # latency units of work the ground truth needs
+    # the URL, filled in per target: {base} "http://host:port", {host}, {port}, {i} the target's number,
+    # {other} another host's "host:port", {nobody} an address nothing listens on
+    url: str
+    keeps_code: bool = False  # the promo code "promo{i}" is the URL's to keep (its expected fragment)
 
     @property
     def http_class(self) -> str:
@@ -65,24 +69,25 @@ class Case:
 
 # A realistic mix: most promo links work, a fair share redirect, a tail of every failure.
 CASES = [
-    Case("ok", 180, "ok", 1),
-    Case("chain1", 60, "redirected", 2),
-    Case("chain2", 40, "redirected", 3),
-    Case("chain3", 20, "redirected", 4),
-    Case("keep", 20, "redirected", 2),
-    Case("nohead", 30, "ok", 2),
-    Case("404", 30, "broken", 1),
-    Case("410", 10, "broken", 1),
-    Case("500", 10, "broken", 1),
-    Case("other_domain", 30, "wrong_destination", 2),
-    Case("vanity_dropped", 20, "code_lost", 2),
-    Case("loop", 10, "redirect_loop", 2),
-    Case("too_many", 3, "too_many_redirects", 11),
-    Case("reset", 10, "connection_error", 2),
-    Case("refused", 5, "connection_error", 0),
-    Case("huge", 7, "ok", 2),
-    Case("never_answers", 5, "timeout", TIMEOUT / 0.2),
-    Case("tls_on_plain", 10, "ok", 1),  # schemeless: https fails at once (plain server), http answers
+    Case("ok", 180, "ok", 1, "{base}/landing?i={i}"),
+    Case("chain1", 60, "redirected", 2, "{base}/chain/1?i={i}"),
+    Case("chain2", 40, "redirected", 3, "{base}/chain/2?i={i}"),
+    Case("chain3", 20, "redirected", 4, "{base}/chain/3?i={i}"),
+    Case("keep", 20, "redirected", 2, "{base}/keep/promo{i}", keeps_code=True),
+    Case("nohead", 30, "ok", 2, "{base}/nohead?i={i}"),
+    Case("404", 30, "broken", 1, "{base}/status/404?i={i}"),
+    Case("410", 10, "broken", 1, "{base}/status/410?i={i}"),
+    Case("500", 10, "broken", 1, "{base}/status/500?i={i}"),
+    Case("other_domain", 30, "wrong_destination", 2, "{base}/to/{other}/landing?i={i}"),
+    Case("vanity_dropped", 20, "code_lost", 2, "{base}/vanity/promo{i}", keeps_code=True),
+    Case("loop", 10, "redirect_loop", 2, "{base}/loop/a?i={i}"),
+    Case("too_many", 3, "too_many_redirects", 11, "{base}/many/0?i={i}"),
+    Case("reset", 10, "connection_error", 2, "{base}/reset?i={i}"),
+    Case("refused", 5, "connection_error", 0, "http://{nobody}:{port}/landing"),
+    Case("huge", 7, "ok", 2, "{base}/huge?i={i}"),
+    Case("never_answers", 5, "timeout", TIMEOUT / 0.2, "{base}/slow/30?i={i}"),
+    # schemeless: https fails at once (plain server), http answers
+    Case("tls_on_plain", 10, "ok", 1, "{host}:{port}/landing?i={i}"),
 ]
 
 
@@ -108,42 +113,11 @@ def build(n: int, ports: list[int]) -> list[tuple[LinkTarget, Case]]:
     for i, case in enumerate(kinds):
         h = i % hosts
         host, port = f"127.0.0.{2 + h}", ports[h]
-        base = f"http://{host}:{port}"
-        other = f"127.0.0.{2 + (h + 1) % hosts}:{ports[(h + 1) % hosts]}"
-        domains: tuple[str, ...] = (host,)
-        fragment = None
-        k = case.kind
-        if k == "ok":
-            url = f"{base}/landing?i={i}"
-        elif k.startswith("chain"):
-            url = f"{base}/chain/{k[-1]}?i={i}"
-        elif k == "keep":
-            url, fragment = f"{base}/keep/promo{i}", f"promo{i}"
-        elif k == "nohead":
-            url = f"{base}/nohead?i={i}"
-        elif k in ("404", "410", "500"):
-            url = f"{base}/status/{k}?i={i}"
-        elif k == "other_domain":
-            url = f"{base}/to/{other}/landing?i={i}"
-        elif k == "vanity_dropped":
-            url, fragment = f"{base}/vanity/promo{i}", f"promo{i}"
-        elif k == "loop":
-            url = f"{base}/loop/a?i={i}"
-        elif k == "too_many":
-            url = f"{base}/many/0?i={i}"
-        elif k == "reset":
-            url = f"{base}/reset?i={i}"
-        elif k == "refused":
-            url = f"http://127.0.0.{2 + hosts}:{ports[h]}/landing"  # nothing listens there
-        elif k == "huge":
-            url = f"{base}/huge?i={i}"
-        elif k == "never_answers":
-            url = f"{base}/slow/30?i={i}"
-        elif k == "tls_on_plain":
-            url = f"{host}:{port}/landing?i={i}"
-        else:  # pragma: no cover
-            raise AssertionError(k)
-        out.append((LinkTarget(url, expected_domains=domains, expected_fragment=fragment), case))
+        url = case.url.format(base=f"http://{host}:{port}", host=host, port=port, i=i,
+                              other=f"127.0.0.{2 + (h + 1) % hosts}:{ports[(h + 1) % hosts]}",
+                              nobody=f"127.0.0.{2 + hosts}")
+        target = LinkTarget(url, expected_domains=(host,), expected_fragment=f"promo{i}" if case.keeps_code else None)
+        out.append((target, case))
     return out
 
 

@@ -86,3 +86,22 @@ def served(tmp_path):
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+# -- the link checks: the demo network's sponsors stood in for by loopback servers (tests/support/linkcheck.py)
+
+@pytest.fixture(scope="module")
+def servers():
+    """The loopback sponsors by role (``support.linkcheck.HOSTS``), for a whole test module."""
+    from support.linkcheck import sponsor_servers
+
+    with sponsor_servers() as s:
+        yield s
+
+
+@pytest.fixture
+def wired(demo_store, servers):
+    """The demo with its promo links pointed at ``servers``: ``(store, the new URLs by role)``."""
+    from support.linkcheck import rewire_demo
+
+    return demo_store, rewire_demo(demo_store, servers)

@@ -15,7 +15,7 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from linkcheck_helpers import CaptivePortalTransport, OfflineTransport, RoutingTransport, rewire_demo, sponsor_servers
+from support.linkcheck import CaptivePortalTransport, OfflineTransport, RoutingTransport
 from support.loopback import LoopbackServer
 
 from sponsortrack.cli import main
@@ -199,17 +199,6 @@ def test_redirect_to_a_3000_character_url_is_followed(srv):
 
 
 OFFLINE = CheckOptions(timeout=2.0, trust_env=False, probe_url="http://probe.test/success.txt")
-
-
-@pytest.fixture(scope="module")
-def servers():
-    with sponsor_servers() as s:
-        yield s
-
-
-@pytest.fixture
-def wired(demo_store, servers):
-    return demo_store, rewire_demo(demo_store, servers)
 
 
 def _cli(db, *args, **kw):

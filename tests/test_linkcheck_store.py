@@ -7,7 +7,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from linkcheck_helpers import HOSTS, rewire_demo, sponsor_servers
+from support.linkcheck import HOSTS
 from support.loopback import LoopbackServer
 
 from sponsortrack.cli import main
@@ -15,18 +15,6 @@ from sponsortrack.errors import NotFoundError, ValidationError
 from sponsortrack.linkcheck import LinkResult
 from sponsortrack.services import links
 from sponsortrack.store import links as lstore
-
-
-@pytest.fixture(scope="module")
-def servers():
-    with sponsor_servers() as s:
-        yield s
-
-
-@pytest.fixture
-def wired(demo_store, servers):
-    urls = rewire_demo(demo_store, servers)
-    return demo_store, urls
 
 
 def _check(**kw):

@@ -8,7 +8,6 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from linkcheck_helpers import rewire_demo, sponsor_servers
 from support.loopback import LoopbackServer
 
 from sponsortrack.services import campaigns as camp
@@ -18,15 +17,9 @@ from sponsortrack.services import reads as rsvc
 from sponsortrack.store import links as lstore
 
 
-@pytest.fixture(scope="module")
-def servers():
-    with sponsor_servers() as s:
-        yield s
-
-
 @pytest.fixture
-def urls(demo_store, servers):
-    return rewire_demo(demo_store, servers)
+def urls(wired):
+    return wired[1]
 
 
 @pytest.fixture
@@ -162,7 +155,7 @@ def test_latest_verdict_for_a_reads_badge(page, urls, demo_store, qtbot):
 
 
 def test_links_page_offline_says_so_once_and_keeps_the_verdicts(page, ctx, qtbot, urls):
-    from linkcheck_helpers import OfflineTransport
+    from support.linkcheck import OfflineTransport
 
     from sponsortrack.linkcheck import CheckOptions
 
@@ -231,7 +224,7 @@ def test_preferences_set_link_speed_and_refuse_bad_values(ctx, qtbot):
 
 
 def test_the_window_rechecks_due_links_on_its_schedule_and_says_offline_once(demo_store, qtbot, tmp_path):
-    from linkcheck_helpers import OfflineTransport
+    from support.linkcheck import OfflineTransport
     from ui_helpers import make_window
 
     from sponsortrack.linkcheck import CheckOptions

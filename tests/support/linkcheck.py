@@ -9,11 +9,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from support.loopback import LoopbackServer
-
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import reads as rsvc
+from support.loopback import LoopbackServer
 
 HOSTS = {"short": "127.0.0.2", "do": "127.0.0.3", "fastly": "127.0.0.4", "brave": "127.0.0.5",
          "parked": "127.0.0.9"}
