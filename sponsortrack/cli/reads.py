@@ -74,8 +74,8 @@ READ_JSON_KEYS = ["id", "air_date", "show_id", "show_name", "episode_id", "episo
 @click.option("--show")
 @click.option("--status")
 @click.option("--search", help="Text in sponsor, episode title, URL, code or notes.")
-@click.option("--unbilled", is_flag=True, help="Only reads not billed: not on an issued or paid invoice (a draft bills "
-                                               "nothing yet).")
+@click.option("--unbilled", is_flag=True,
+              help="Only reads not on an issued or paid invoice (a draft bills nothing yet).")
 @format_option
 @click.pass_context
 def reads_list(ctx: click.Context, fmt: str, **filters) -> None:
