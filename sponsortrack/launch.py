@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     if opts is None:
         from sponsortrack.cli import run as cli_run
 
-        cli_run(args=args, prog_name=os.path.basename(sys.argv[0]) or "sponsortrack")
+        cli_run(args=args, prog_name="sponsortrack")  # not "__main__.py" under python -m sponsortrack
         return
     db = opts["db"] or os.environ.get("SPONSORTRACK_DB") or None
     # No cyclic garbage collection while the window is built: the imports (PySide6 builds thousands of

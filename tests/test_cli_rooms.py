@@ -89,6 +89,18 @@ def test_a_usage_error_in_a_real_process_is_one_line_too(tmp_path):
         "Error: --format: 'xml' is not one of 'table', 'csv', 'json'."]
 
 
+def test_python_m_sponsortrack_calls_itself_sponsortrack(tmp_path):
+    """``python -m sponsortrack`` is the command ``sponsortrack``, not ``__main__.py``, in usage and help."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "sponsortrack", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("Usage: sponsortrack [OPTIONS] COMMAND [ARGS]...")
+    out = subprocess.run([sys.executable, "-m", "sponsortrack", "reads", "list", "--help"], capture_output=True,
+                         text=True)
+    assert out.stdout.startswith("Usage: sponsortrack reads list [OPTIONS]") and "__main__" not in out.stdout
+
+
 # -- read-only commands never create a database -------------------------------------------------------
 
 READ_ONLY_ARGS = {

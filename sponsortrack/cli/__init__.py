@@ -264,7 +264,7 @@ def run(args: list[str] | None = None, prog_name: str | None = None) -> None:
     gone away (``sponsortrack reads list | head``), even at the final flush."""
     try:
         try:
-            main(args=args, prog_name=prog_name or os.path.basename(sys.argv[0]) or "sponsortrack")
+            main(args=args, prog_name=prog_name or "sponsortrack")
         finally:
             sys.stdout.flush()
     except BrokenPipeError:
