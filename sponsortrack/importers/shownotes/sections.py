@@ -199,7 +199,7 @@ _NAMED_BY_RE = re.compile(
     r"^(?:(?:this|today's)\s+(?:episode|show|podcast)\s+is\s+)?"
     r"(?:sponsored|brought\s+to\s+you|presented|supported|made\s+possible|powered|underwritten)\s+by\s+"
     r"(?:our\s+friends\s+at\s+|the\s+(?:fine\s+)?folks\s+at\s+)?(?P<name>[^:!?]{1,60}?)\s*"
-    r"(?::\s*(?P<rest>.*)|:)$",
+    r"(?::(?!//)\s*(?P<rest>.*)|:)$",
     re.I,
 )
 
@@ -239,7 +239,7 @@ _LOOSE_HEADING_RE = re.compile(r"\b(?:sponsors?|sponsored|partners)\b", re.I)
 _NOT_A_SPONSOR_HEADING_RE = re.compile(
     r"\?|\b(?:become|becoming|interested|want|how\s+to|sponsoring|sponsorship|support\s+(?:us|our|the\s+show)|"
     r"us|(?<!thank\s)you|me|sponsor\s+(?:us|the\s+show|this)|is|are|was|were|"
-    r"(?:sponsored|brought\s+to\s+you|presented|supported|underwritten)\s+by\s+\S)\b",
+    r"(?:sponsored|brought\s+to\s+you|presented|supported|underwritten)\s+by\s+\S+)",
     re.I,
 )
 
@@ -255,6 +255,8 @@ def _loose_sponsor_heading(line: _Line) -> bool:
         return True
     if line.links:
         return False
+    if line.bullet and not (line.bold or line.heading or line.text.rstrip("*_ ").endswith(":")):
+        return False  # "1 minute slots for sponsors" as one point of a list is prose, not a heading
     core = _heading_text(line).rstrip(".…!").strip()
     words = core.split()
     return (1 <= len(words) <= 7 and bool(_LOOSE_HEADING_RE.search(core))
