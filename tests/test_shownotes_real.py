@@ -457,6 +457,20 @@ GROWING = {
         f"C{i}.</p><p><strong>More</strong></p><p>text {i}</p>" for i in range(k)),
     "mixed markdown and html": lambda k: "## Notes\n" + "\n".join(f"<p>para {i}\n<a href='https://x{i}.io'>x</a></p>"
                                                                   for i in range(k)),
+    # round 3 (tests/test_shownotes_round3.py)
+    "reads closed by thanks": lambda k: " ".join(
+        f"This episode is brought to you by Brand{i}. It is good. Use code C{i} now. Thank you so much to "
+        f"Brand{i} from Co{i} for their support." for i in range(k)),
+    "one sponsor's site in every entry": lambda k: "Sponsors:\n- Acme-Lint trial [https://acme-lint.com/t]"
+        "(https://acme-lint.com/t)\n" + "\n".join(f"- Article {i}: part:\n[https://acme-lint.com/a{i}]"
+                                                  f"(https://acme-lint.com/a{i})" for i in range(k)),
+    "banners and rel payment": lambda k: "".join(
+        f"<p>Brand{i} has also sponsored this episode, see brand{i}.io/pod.</p><div><a href='http://brand{i}.io/pod'>"
+        f"<img alt='Brand{i} banner'></a><br/><p>Use the promo code pod{i}.</p></div>"
+        f"<a rel='payment' href='https://show{i}.fm/++'>join</a>" for i in range(k)),
+    "ref slugs": lambda k: "<p>Sponsors:</p><ul>" + "".join(
+        f"<li><a href='https://b{i}.io/?utm_source=show'>B{i}</a> – x</li><li><a href='https://show.com/n{i}'>"
+        f"Show N{i}</a> – y</li>" for i in range(k)) + "</ul>",
 }
 
 

@@ -99,3 +99,43 @@ def test_a_link_marked_rel_payment_is_the_shows_own_and_its_products_are_not_spo
     assert found(notes) == [("Acme", "https://acme.io/ourshow", None)]
     # without the mark, one product on a host is not evidence that the host is the show's
     assert len(found(notes.replace(' rel="payment"', ""))) == 2
+
+
+def test_a_brand_named_like_a_domain_keeps_its_name_over_a_later_link_in_its_entry():
+    notes = ('<p>Sponsors:</p><ul><li><a href="https://fly.io/ourshow">Fly.io</a> – <strong>Deploy apps</strong> '
+             '— run your app all over the world, no ops required. Learn more at <a href="https://fly.io/ourshow">'
+             'fly.io/ourshow</a> and check out <a href="https://fly.io/docs/speedrun/">the speedrun in their '
+             'docs</a>.</li></ul>')
+    assert found(notes) == [("Fly", "https://fly.io/ourshow", None)]
+
+
+def test_the_shows_ref_slug_in_its_sponsors_urls_marks_its_own_products_in_the_list():
+    # the sponsors' URLs carry the show's slug ("/ourshow", "utm_source=ourshow"): an entry on the
+    # slug's own domain, named after it, is the show's product, not a sponsor
+    notes = ('<p>Sponsors:</p><ul>'
+             '<li><a href="https://acme.io/ourshow">Acme</a> – rockets</li>'
+             '<li><a href="https://globex.com/?utm_source=ourshow">Globex</a> – search</li>'
+             '<li><a href="https://ourshow.com/news">OurShow News</a> – a newsletter combo. '
+             '<a href="https://ourshow.com/news">Subscribe today</a>.</li>'
+             '</ul>')
+    assert found(notes) == [("Acme", "https://acme.io/ourshow", None),
+                            ("Globex", "https://globex.com/?utm_source=ourshow", None)]
+    # one sponsor's slug is not evidence of the show's
+    assert len(found(notes.replace("utm_source=ourshow", "utm_source=x"))) == 3
+
+
+def test_a_banner_linking_to_the_promo_url_gives_the_code_written_below_it():
+    notes = ("- Acme has also sponsored this episode: get a $10 credit using the link acme.io/ourshow.\n\n"
+             '<div class="well">\n<a href="http://acme.io/ourshow"><img src="/images/acme.png" alt="Acme Banner">'
+             "</a><br/>\n<p>Use the promo code <strong>ourshow10</strong> to get a $10 credit!</p>\n</div>\n")
+    assert found(notes) == [("Acme", "https://acme.io/ourshow", "ourshow10")]
+    # a feed's HTML on one line: the banner is still another link than the read's
+    one_line = ("<p>Acme has also sponsored this episode: get a credit using the link acme.io/ourshow.</p>"
+                '<div><a href="http://acme.io/ourshow"><img alt="Acme Banner"></a><br/><p>Use the promo code '
+                "<strong>ourshow10</strong>!</p></div>")
+    assert found(one_line) == [("Acme", "https://acme.io/ourshow", "ourshow10")]
+    # a list of link entries: the next entry's code is not this one's
+    listed = ('<p>Sponsors:</p><ul><li><a href="http://acme.io/ourshow">acme.io/ourshow</a></li>'
+              '<li><a href="http://globex.tv/ourshow">globex.tv/ourshow</a> promo code OURSHOW30</li></ul>')
+    assert found(listed) == [("Acme", "http://acme.io/ourshow", None), ("Globex", "http://globex.tv/ourshow",
+                                                                        "OURSHOW30")]

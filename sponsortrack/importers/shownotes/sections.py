@@ -16,6 +16,7 @@ from .entry import (
     _host_of,
     _name_from_url,
     _strip_url,
+    name_key,
 )
 from .model import RULE_LINK, _Found, _Line, _words
 
@@ -31,8 +32,9 @@ def _entry_from_line(line: _Line, pos: int, *, in_section: bool) -> _Found | Non
     if m and name is not None and in_section and line.links and _URL_RE.fullmatch(m.group("name").strip(" *_`[]()")):
         # the "name" is the linked URL itself ("www.stamps.com - promo code: TWIT"): a link entry
         linked = _link_entry(line, pos)
-        if linked is not None:
+        if linked is not None and name_key(linked.name) == name_key(name):
             return linked
+        # else the domain is the brand's name ("Fly.io – ... check out <a>the speedrun</a>"): a named entry
     if m and name is not None:
         rest_start = m.start("rest")
         name_end = m.end("name")
@@ -118,7 +120,7 @@ def _brand_in_prose(line: _Line, pos: int) -> _Found | None:
         if not host or _domain_matches(host, SOCIAL_DOMAINS):
             continue
         brand = (_name_from_url(host) or "").lower()
-        if len(brand) < 4 or not brand.isalnum():
+        if len(brand) < 4 or not brand.replace("-", "").isalnum():  # "pvs-studio" too
             continue
         best = None
         for wm in re.finditer(r"(?<![\w.])" + re.escape(brand) + r"(?![\w.])", text, re.I):
