@@ -11,7 +11,8 @@ For each file it runs ``parse_show_notes`` and compares what it found with ``tru
 A found sponsor is the same as a truth sponsor when the names agree ignoring case, spaces and punctuation
 (or one starts with the other, 4+ letters), when it equals one of the truth's ``aliases``, or when both have
 the same promo URL. Figures are printed for the tuning files (and, among them, the ten that were the first
-held-out set, and the fourteen of the second). Held-out set 3 (``split: holdout3``, see the README) is scored
+held-out set, the fourteen of the second and the twenty-one of the third). Held-out set 4 (``split: holdout4``,
+see the README) is scored
 only with ``--holdout``, and then only as aggregate lines: ``--files`` never prints a held-out file, so tuning
 runs cannot peek at them.
 
@@ -32,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sponsortrack.importers.shownotes import parse_show_notes
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "real"
-HOLDOUT = "holdout3"
+HOLDOUT = "holdout4"
 
 
 def norm_url(url: str | None) -> str | None:
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--files", action="store_true", help="print every file's line and its problems")
     ap.add_argument("--json", action="store_true", help="print the totals as JSON")
     ap.add_argument("--holdout", action="store_true",
-                    help="also score held-out set 3 (aggregate lines only; see the README before using it)")
+                    help="also score held-out set 4 (aggregate lines only; see the README before using it)")
     args = ap.parse_args(argv)
     truth = json.loads((args.dir / "truth.json").read_text(encoding="utf-8"))["files"]
     wanted = sorted(n for n, e in truth.items() if args.holdout or e.get("split", "tune") != HOLDOUT)
@@ -153,9 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     tuning = [s for s in scores if s.split != HOLDOUT]
     groups = {"tuning": tuning,
               "  h-o 1": [s for s in tuning if truth[s.name].get("was_holdout") is True],
-              "  h-o 2": [s for s in tuning if truth[s.name].get("was_holdout") == "holdout2"]}
+              "  h-o 2": [s for s in tuning if truth[s.name].get("was_holdout") == "holdout2"],
+              "  h-o 3": [s for s in tuning if truth[s.name].get("was_holdout") == "holdout3"]}
     if args.holdout:
-        groups["held-out-3"] = [s for s in scores if s.split == HOLDOUT]
+        groups["held-out-4"] = [s for s in scores if s.split == HOLDOUT]
         groups["all"] = scores
     if args.json:
         print(json.dumps({k.strip(): totals(v) for k, v in groups.items()}, indent=2))

@@ -45,14 +45,16 @@ def test_the_specimens_are_many_shows_and_fresh_held_out_sets():
     spent2 = {n: e for n, e in TRUTH.items() if e.get("was_holdout") == "holdout2"}
     assert len(spent2) == 14 and len({e["show"] for e in spent2.values()}) == 6
     assert all(TRUTH[n]["split"] == "tune" for n in TRUTH if TRUTH[n].get("was_holdout"))
-    # held-out set 3: 15+ episodes, 20+ sponsors, 6+ shows in neither earlier set, 3+ platforms
-    held3 = {n: e for n, e in TRUTH.items() if e["split"] == "holdout3"}
+    spent3 = {n: e for n, e in TRUTH.items() if e.get("was_holdout") == "holdout3"}
+    assert len(spent3) == 21 and len({e["show"] for e in spent3.values()}) == 6
+    # held-out set 4: 15+ episodes, 20+ sponsors, 5+ shows in no earlier set, 3+ platforms
+    held4 = {n: e for n, e in TRUTH.items() if e["split"] == "holdout4"}
     earlier_shows = {e["show"] for e in TRUTH.values() if e["split"] == "tune"}
-    assert len(held3) >= 15 and sum(len(e["sponsors"]) for e in held3.values()) >= 20
-    assert len({e["show"] for e in held3.values()}) >= 6
-    assert not {e["show"] for e in held3.values()} & earlier_shows
-    assert len({e["platform"].split(" (")[0].split(",")[0] for e in held3.values()}) >= 3
-    assert set(e["split"] for e in TRUTH.values()) == {"tune", "holdout3"}
+    assert len(held4) >= 15 and sum(len(e["sponsors"]) for e in held4.values()) >= 20
+    assert len({e["show"] for e in held4.values()}) >= 5
+    assert not {e["show"] for e in held4.values()} & earlier_shows
+    assert len({e["platform"].split(" (")[0].split(",")[0] for e in held4.values()}) >= 3
+    assert set(e["split"] for e in TRUTH.values()) == {"tune", "holdout4"}
     for name in TRUTH:
         assert (REAL / name).is_file(), name
         assert name in (REAL / "README.md").read_text(encoding="utf-8") or name.split("-")[0] in (
@@ -455,6 +457,20 @@ GROWING = {
         f"C{i}.</p><p><strong>More</strong></p><p>text {i}</p>" for i in range(k)),
     "mixed markdown and html": lambda k: "## Notes\n" + "\n".join(f"<p>para {i}\n<a href='https://x{i}.io'>x</a></p>"
                                                                   for i in range(k)),
+    # round 3 (tests/test_shownotes_round3.py)
+    "reads closed by thanks": lambda k: " ".join(
+        f"This episode is brought to you by Brand{i}. It is good. Use code C{i} now. Thank you so much to "
+        f"Brand{i} from Co{i} for their support." for i in range(k)),
+    "one sponsor's site in every entry": lambda k: "Sponsors:\n- Acme-Lint trial [https://acme-lint.com/t]"
+        "(https://acme-lint.com/t)\n" + "\n".join(f"- Article {i}: part:\n[https://acme-lint.com/a{i}]"
+                                                  f"(https://acme-lint.com/a{i})" for i in range(k)),
+    "banners and rel payment": lambda k: "".join(
+        f"<p>Brand{i} has also sponsored this episode, see brand{i}.io/pod.</p><div><a href='http://brand{i}.io/pod'>"
+        f"<img alt='Brand{i} banner'></a><br/><p>Use the promo code pod{i}.</p></div>"
+        f"<a rel='payment' href='https://show{i}.fm/++'>join</a>" for i in range(k)),
+    "ref slugs": lambda k: "<p>Sponsors:</p><ul>" + "".join(
+        f"<li><a href='https://b{i}.io/?utm_source=show'>B{i}</a> – x</li><li><a href='https://show.com/n{i}'>"
+        f"Show N{i}</a> – y</li>" for i in range(k)) + "</ul>",
 }
 
 

@@ -192,6 +192,8 @@ _CODE_RE = re.compile(
     r"|(?:^|[(,;]\s*)(?i:code)\s*:?\s*(?P<code2>[A-Z0-9][A-Z0-9_-]{2,39})\b"
     # "enter PYTHONBYTES", "put SYNTAX in the ... box": a word in capitals to type in
     r"|\b(?i:enter|put|type|mention)\s+(?:the\s+(?i:word|code)\s+)?[\"'“‘«]?(?P<code3>[A-Z0-9][A-Z0-9_-]{3,39})\b"
+    # "Indicate the #ourshow hashtag": a hashtag to quote
+    r"|\b(?i:mention|indicate|use|quote|include)\s+(?i:the\s+)?(?P<code4>#[A-Za-z0-9_]{2,39})\s+(?i:hashtag)\b"
 )
 _CODE_STOP = _words("at and the for to when in on a an your is checkout")
 _NUM_WORD = (
@@ -292,7 +294,10 @@ def _pick_url(f: _Found, exclude: frozenset[str]) -> tuple[str | None, str | Non
     def vanity_first(urls: list[str]) -> list[str]:
         return sorted(urls, key=lambda u: not _has_path(u))  # stable: order kept among equals
 
-    order = [*vanity_first(cued), *name_links, *vanity_first(by_host)]
+    # a list entry whose name is linked ("<li><a href=X>Name</a> – ... at <a href=Y>"): the name's link is
+    # where the entry sends the listener; a sentence's cue comes first otherwise
+    first = [*name_links, *vanity_first(cued)] if f.trusted else [*vanity_first(cued), *name_links]
+    order = [*first, *vanity_first(by_host)]
     if f.trusted:
         order += others
     for raw in order:
@@ -340,9 +345,9 @@ def _finish(f: _Found, exclude: frozenset[str]) -> ParsedSponsor:
     url, raw = _pick_url(f, exclude)
     code = None
     low = f.blurb.lower()
-    if "code" in low or "enter" in low or "put" in low or "type" in low or "mention" in low:
+    if any(w in low for w in ("code", "enter", "put", "type", "mention", "hashtag")):
         for cm in _CODE_RE.finditer(f.blurb):
-            g = next(n for n in ("code", "code2", "code3") if cm.group(n))
+            g = next(n for n in ("code", "code2", "code3", "code4") if cm.group(n))
             cand, end = cm.group(g), cm.end(g)
             if cand.lower() in _CODE_STOP:
                 continue

@@ -77,21 +77,50 @@ def _drop_the_show_itself(items: list[ParsedSponsor], exclude: frozenset[str]) -
     the promo links of two or more different sponsors (or one of ``exclude``); an entry named after it,
     linking to it, is the show's."""
     users: dict[str, set[str]] = {}
+    slugs: dict[str, set[str]] = {}
     for p in items:
         if p.promo_url and _has_path(p.promo_url):
             users.setdefault(_host_of(p.promo_url), set()).add(name_key(p.name))
+        if p.promo_url and (slug := _ref_slug(p.promo_url)):
+            slugs.setdefault(slug, set()).add(name_key(p.name))
     show_hosts = {h for h, names in users.items() if len(names) >= 2} | set(exclude)
-    if not show_hosts:
+    # the show's ref slug: what two or more sponsors' promo URLs carry ("linode.com/changelog",
+    # "fastly.com/?utm_source=changelog"); a host whose brand is that slug is the show's own
+    show_brands = {slug for slug, names in slugs.items() if len(names) >= 2}
+    if not show_hosts and not show_brands:
         return items
     out = []
     for p in items:
         host = _host_of(p.promo_url) if p.promo_url else ""
         brand = re.sub(r"[^a-z0-9]", "", _brand(host))
-        if (host and len(brand) >= 4 and _domain_matches(host, show_hosts)
+        if (host and len(brand) >= 4 and (_domain_matches(host, show_hosts) or brand in show_brands)
                 and brand in re.sub(r"[^a-z0-9]", "", name_key(p.name))):
             continue
         out.append(p)
     return out
+
+
+_UTM_SOURCE_RE = re.compile(r"[?&]utm_source=([A-Za-z0-9_-]{3,40})")
+
+
+def _ref_slug(url: str) -> str | None:
+    """The referrer a promo URL carries: its vanity path ("do.co/twit" -> "twit") or its utm_source."""
+    if _is_vanity(url):
+        return re.sub(r"[^a-z0-9]", "", url.rstrip("/").rsplit("/", 1)[-1].lower()) or None
+    m = _UTM_SOURCE_RE.search(url)
+    return re.sub(r"[^a-z0-9]", "", m.group(1).lower()) or None if m else None
+
+
+def _named_after_an_excluded_host(f: _Found, exclude: frozenset[str]) -> bool:
+    """An entry whose name link goes to the show's own site (``exclude``) and is named after it
+    ("OurShow++" at ourshow.fm/++): the show's product, not a sponsor."""
+    for href in f.name_links:
+        host = _host_of(href)
+        brand = re.sub(r"[^a-z0-9]", "", _brand(host)) if host else ""
+        if (len(brand) >= 4 and _domain_matches(host, exclude)
+                and brand in re.sub(r"[^a-z0-9]", "", name_key(f.name))):
+            return True
+    return False
 
 
 def _fuzzy(by_key: dict[str, _Found], name: str, matcher: SponsorMatcher | None = None) -> _Found | None:

@@ -65,6 +65,8 @@ class _HtmlLines(HTMLParser):
                 self._bullet = True
         elif tag in _BOLD_TAGS:
             self._bold += 1
+        elif tag == "img":
+            self._img(attrs)
         elif tag == "a":
             href = next((v for k, v in attrs if k == "href" and v), None)
             if href is not None:
@@ -85,6 +87,16 @@ class _HtmlLines(HTMLParser):
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK_TAGS:
             self._flush()
+        elif tag == "img":
+            self._img(attrs)
+
+    def _img(self, attrs: list[tuple[str, str | None]]) -> None:
+        """A linked image reads as its alt text, as ``[![alt](logo.png)](url)`` does in Markdown: a sponsor's
+        banner (``<a href=...><img alt="Linode Sponsor Banner"></a>``) keeps its link."""
+        if self._href is not None and self._len == self._href_start:
+            alt = next((v for k, v in attrs if k == "alt" and v), None)
+            if alt and alt.strip():
+                self._data(alt.strip()[:200])
 
     def handle_data(self, data: str) -> None:
         if self._skip:

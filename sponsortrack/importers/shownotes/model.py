@@ -92,3 +92,4 @@ class _Found:
     rule: str = RULE_SECTION
     line: int = 0
     trusted: bool = False  # structure says it is a sponsor entry: its first link is its promo URL
+    section: int = 0  # the sponsor section (1, 2, ...) it is an entry of; 0: not a section entry

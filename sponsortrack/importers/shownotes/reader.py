@@ -56,6 +56,7 @@ class _Reader:
         self.open_reads: list[tuple[_Found, int]] = []
         self.heading_named = False  # the section's heading named its one sponsor, whose read is still to come
         self.one_sponsor = False  # the section's heading named its one sponsor: the section ends with its read
+        self.section_no = 0  # which sponsor section the entries found now are in (1, 2, ...)
 
     def read(self) -> None:
         for idx, line in enumerate(self.lines):
@@ -119,6 +120,7 @@ class _Reader:
         self.named = None
         self._flush_paragraph()
         self.in_section, self.skip_section = True, False
+        self.section_no += 1
         self.open_reads = []
         self.current, self.blank_since_entry, self.non_entries = None, False, 0
         self.heading_named = self.one_sponsor = False
@@ -128,6 +130,7 @@ class _Reader:
         sub = _Line(inline, [(max(0, a - shift), max(0, b - shift), h) for a, b, h in line.links], src=line.src)
         entry = _entry_from_line(sub, idx * 10_000, in_section=True)
         if entry is not None and (entry.blurb or not re.search(r",|\band\b|&", inline)):
+            entry.section = self.section_no
             self.found.append(entry)
             self.current = entry
             # "Sponsor: Magic Mind" as a paragraph of its own: like a heading that names the sponsor,
@@ -157,20 +160,23 @@ class _Reader:
             self.in_section, self.current, self.one_sponsor = False, None, False
             return False
         heading_named, self.heading_named = self.heading_named, False
-        if (current is not None and (not self.blank_since_entry or heading_named) and not current.blurb
-                and not line.bullet):
-            # "**Name**" on one line, its blurb on the next
+        if (current is not None and (not self.blank_since_entry or heading_named) and not line.bullet
+                and (not current.blurb or current.blurb.rstrip().endswith(":"))):
+            # "**Name**" on one line, its blurb on the next; or an entry ending "...analyzers:" and its link
             off = len(current.blurb) + (1 if current.blurb else 0)
             current.blurb = (current.blurb + " " + line.text).strip()
             current.links.extend((a + off, b + off, h) for a, b, h in line.links)
             return True
         row = _link_row(line, idx * 10_000)
         if row:
+            for f in row:
+                f.section = self.section_no
             self.found.extend(row)
             self.current, self.blank_since_entry, self.non_entries = row[-1], False, 0
             return True
         entry = _entry_from_line(line, idx * 10_000, in_section=True)
         if entry is not None:
+            entry.section = self.section_no
             self.found.append(entry)
             self.current, self.blank_since_entry, self.non_entries = entry, False, 0
             return True

@@ -16,6 +16,7 @@ from .entry import (
     _host_of,
     _name_from_url,
     _strip_url,
+    name_key,
 )
 from .model import RULE_LINK, _Found, _Line, _words
 
@@ -31,8 +32,9 @@ def _entry_from_line(line: _Line, pos: int, *, in_section: bool) -> _Found | Non
     if m and name is not None and in_section and line.links and _URL_RE.fullmatch(m.group("name").strip(" *_`[]()")):
         # the "name" is the linked URL itself ("www.stamps.com - promo code: TWIT"): a link entry
         linked = _link_entry(line, pos)
-        if linked is not None:
+        if linked is not None and name_key(linked.name) == name_key(name):
             return linked
+        # else the domain is the brand's name ("Fly.io – ... check out <a>the speedrun</a>"): a named entry
     if m and name is not None:
         rest_start = m.start("rest")
         name_end = m.end("name")
@@ -118,7 +120,7 @@ def _brand_in_prose(line: _Line, pos: int) -> _Found | None:
         if not host or _domain_matches(host, SOCIAL_DOMAINS):
             continue
         brand = (_name_from_url(host) or "").lower()
-        if len(brand) < 4 or not brand.isalnum():
+        if len(brand) < 4 or not brand.replace("-", "").isalnum():  # "pvs-studio" too
             continue
         best = None
         for wm in re.finditer(r"(?<![\w.])" + re.escape(brand) + r"(?![\w.])", text, re.I):
@@ -199,7 +201,7 @@ _NAMED_BY_RE = re.compile(
     r"^(?:(?:this|today's)\s+(?:episode|show|podcast)\s+is\s+)?"
     r"(?:sponsored|brought\s+to\s+you|presented|supported|made\s+possible|powered|underwritten)\s+by\s+"
     r"(?:our\s+friends\s+at\s+|the\s+(?:fine\s+)?folks\s+at\s+)?(?P<name>[^:!?]{1,60}?)\s*"
-    r"(?::\s*(?P<rest>.*)|:)$",
+    r"(?::(?!//)\s*(?P<rest>.*)|:)$",
     re.I,
 )
 
@@ -239,7 +241,7 @@ _LOOSE_HEADING_RE = re.compile(r"\b(?:sponsors?|sponsored|partners)\b", re.I)
 _NOT_A_SPONSOR_HEADING_RE = re.compile(
     r"\?|\b(?:become|becoming|interested|want|how\s+to|sponsoring|sponsorship|support\s+(?:us|our|the\s+show)|"
     r"us|(?<!thank\s)you|me|sponsor\s+(?:us|the\s+show|this)|is|are|was|were|"
-    r"(?:sponsored|brought\s+to\s+you|presented|supported|underwritten)\s+by\s+\S)\b",
+    r"(?:sponsored|brought\s+to\s+you|presented|supported|underwritten)\s+by\s+\S+)",
     re.I,
 )
 
@@ -255,6 +257,8 @@ def _loose_sponsor_heading(line: _Line) -> bool:
         return True
     if line.links:
         return False
+    if line.bullet and not (line.bold or line.heading or line.text.rstrip("*_ ").endswith(":")):
+        return False  # "1 minute slots for sponsors" as one point of a list is prose, not a heading
     core = _heading_text(line).rstrip(".…!").strip()
     words = core.split()
     return (1 <= len(words) <= 7 and bool(_LOOSE_HEADING_RE.search(core))

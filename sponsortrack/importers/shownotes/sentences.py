@@ -27,8 +27,15 @@ _SENTENCE_RES = [
     re.compile(r"(?i:\b(?:sponsored|brought\s+to\s+you|made\s+possible|presented|supported|underwritten)\s+by)"
                r"\s*:?\s+(?:(?i:our\s+friends\s+at|our\s+friends|the\s+(?:fine\s+)?folks\s+at)\s+|the\s+)?"
                r"\b" + _NAME_PAT),
-    re.compile(r"(?i:\b(?:thanks|thank\s+you)\s+to\s+(?:our\s+(?:sponsors?|friends\s+at)\s*,?\s*)?)"
-               r"\b" + _NAME_PAT + r"\s+(?i:for\s+(?:sponsoring|supporting|their\s+support|making))"),
+    # "Thanks to X for sponsoring", "Thank you so much to X from Y for their support", "thank X, a job
+    # marketplace for developers, for sponsoring this episode"
+    re.compile(r"(?i:\b(?:thanks|thank\s+you)(?:\s+(?:so|very)\s+much)?\s+to\s+"
+               r"(?:our\s+(?:sponsors?|friends\s+at)\s*,?\s*)?|\bthank\s+)"
+               r"\b" + _NAME_PAT + r"(?:,\s+[^,.;!?]{1,80},|\s+from\s+[A-Z][\w.-]{1,30})?"
+               r"\s+(?i:for\s+(?:sponsoring|supporting|their\s+support|making))"),
+    # "Linode has also sponsored this episode"
+    re.compile(r"\b" + _NAME_PAT + r"\s+(?i:(?:has|have)\s+(?:also\s+)?sponsored\s+(?:this|today's)\s+"
+               r"(?:episode|show|week))\b"),
     re.compile(r"(?i:\b(?:support|funding)\s+for\s+(?:this|the|today's)\s+(?:episode|show|podcast)\s+"
                r"(?:comes|is\s+provided|was\s+provided)\s+(?:from|by))\s+\b" + _NAME_PAT),
     re.compile(r"(?i:\b(?:our|today's|this\s+week's|this\s+episode's)\s+sponsor(?:\s+(?:today|this\s+week))?"
@@ -164,13 +171,25 @@ def _sentence_sponsors(paragraph: str, links: list[tuple[int, int, str]], pos: i
     seen: set[str] = set()
     starts = {sentence_at(h[0]) for h in hits}
     hit_starts = [h[0] for h in hits]
-    for start, _end, name, n_a, n_b in hits:
-        key = name_key(name)
+    keys = [name_key(h[2]) for h in hits]
+    for i, (start, _end, name, n_a, n_b) in enumerate(hits):
+        key = keys[i]
         if key in seen:
             continue
         seen.add(key)
         k = sentence_at(start)
         span_end_k = k + 1
+        # a read closed by a sentence naming its sponsor again ("Thank you so much to X for their
+        # support"), with no other sponsor's sentence between, runs to that sentence
+        j, close = i + 1, None
+        while j < len(hits) and keys[j] == key:
+            close, j = hits[j][0], j + 1
+        if close is not None and close - start <= _LATER_URL_REACH:
+            span_end_k = sentence_at(close) + 1
+        elif (k > 0 and (k - 1) not in starts and paragraph[start:n_a].lower().startswith("thank")
+              and not _CODE_RE.search(paragraph, bounds[k], bounds[k + 1])
+              and _CODE_RE.search(paragraph, bounds[k - 1], bounds[k])):
+            k -= 1  # a closing thanks takes the code of the sentence just before it: "use code X. Thank you to X"
         # the read goes on until the next sponsor's sentence, a sentence about the show itself, or the
         # first sentence that gives a URL (at most 8 sentences)
         has_url = bool(_URL_RE.search(paragraph, bounds[k], bounds[span_end_k]))
