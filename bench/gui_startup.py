@@ -69,11 +69,11 @@ def search_keystrokes(db: Path, settings: Path, words: list[str]) -> list[tuple[
     from PySide6.QtWidgets import QApplication
 
     from sponsortrack.store import Store
-    from sponsortrack.ui.app import apply_theme
     from sponsortrack.ui.config import Config
     from sponsortrack.ui.context import AppContext
     from sponsortrack.ui.mainwindow import MainWindow
     from sponsortrack.ui.pages import history
+    from sponsortrack.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_theme(app, "light")  # type: ignore[arg-type]

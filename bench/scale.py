@@ -192,12 +192,12 @@ def probe_gui(db: Path, settings: Path) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from sponsortrack.store import Store
-    from sponsortrack.ui.app import apply_theme
     from sponsortrack.ui.config import Config
     from sponsortrack.ui.context import AppContext
     from sponsortrack.ui.mainwindow import MainWindow
     from sponsortrack.ui.models.reads import COL
     from sponsortrack.ui.pages import PAGES
+    from sponsortrack.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_theme(app, "light")  # type: ignore[arg-type]

@@ -18,6 +18,8 @@ DEMO_DIR = PACKAGE_DIR / "demo"
 RUNTIME_FILES = (
     "assets/sponsortrack-64.png",
     "assets/sponsortrack-256.png",
+    "assets/toolbar-light.png",  # the toolbar's glyphs drawn in advance (ui.icons)
+    "assets/toolbar-dark.png",
     "assets/sponsortrack.svg",
     "assets/sponsortrack.desktop",
     "assets/fonts/DejaVuSans.ttf",

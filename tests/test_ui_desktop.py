@@ -203,7 +203,7 @@ def test_contrast_formula():
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_import_wizard_text_meets_wcag_aa_in_both_themes(qtbot, demo_store, tmp_path, theme):
-    from sponsortrack.ui.app import apply_theme
+    from sponsortrack.ui.theme import apply_theme
 
     app = QApplication.instance()
     old_palette, old_sheet = app.palette(), app.styleSheet()

@@ -57,10 +57,7 @@ def _action(w: MainWindow, text: str, slot: Callable[[], object] | None, *, shor
             icon: str = "") -> QAction:
     act = QAction(text, w)
     if shortcut is not None:
-        if isinstance(shortcut, list):
-            act.setShortcuts(shortcut)
-        else:
-            act.setShortcut(shortcut)
+        act.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
     if tip:
         act.setStatusTip(tip)
         act.setToolTip(tip)
@@ -111,7 +108,7 @@ def _delete(w: MainWindow) -> QAction:
 @register(Act.UNDO)
 def _undo(w: MainWindow) -> QAction:
     act = w.ctx.undo_stack.createUndoAction(w, "&Undo")
-    act.setShortcut(QKeySequence(SK.Undo))
+    act.setShortcuts([QKeySequence(SK.Undo)])
     from sponsortrack.ui.icons import icon as make_icon
 
     act.setIcon(make_icon("undo", w))
@@ -121,7 +118,7 @@ def _undo(w: MainWindow) -> QAction:
 @register(Act.REDO)
 def _redo(w: MainWindow) -> QAction:
     act = w.ctx.undo_stack.createRedoAction(w, "&Redo")
-    act.setShortcut(QKeySequence(SK.Redo))
+    act.setShortcuts([QKeySequence(SK.Redo)])
     from sponsortrack.ui.icons import icon as make_icon
 
     act.setIcon(make_icon("redo", w))

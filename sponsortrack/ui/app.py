@@ -9,107 +9,16 @@ import sys
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from sponsortrack.errors import DatabaseError, SponsortrackError
 from sponsortrack.store import Store
+from sponsortrack.ui.theme import apply_theme, follow_system_scheme
 
 SCREENSHOT_SIZE = (1360, 860)
 _windows: list[QWidget] = []  # keep top-level windows alive
-
-
-def dark_palette() -> QPalette:
-    p = QPalette()
-    base, alt, window, text = QColor(30, 32, 36), QColor(38, 41, 46), QColor(42, 45, 50), QColor(228, 230, 235)
-    p.setColor(QPalette.ColorRole.Window, window)
-    p.setColor(QPalette.ColorRole.WindowText, text)
-    p.setColor(QPalette.ColorRole.Base, base)
-    p.setColor(QPalette.ColorRole.AlternateBase, alt)
-    p.setColor(QPalette.ColorRole.ToolTipBase, QColor(55, 58, 64))
-    p.setColor(QPalette.ColorRole.ToolTipText, text)
-    p.setColor(QPalette.ColorRole.PlaceholderText, QColor(160, 165, 172))  # muted text: AA (>= 4.5:1) on Window
-    p.setColor(QPalette.ColorRole.Text, text)
-    p.setColor(QPalette.ColorRole.Button, QColor(50, 53, 59))
-    p.setColor(QPalette.ColorRole.ButtonText, text)
-    p.setColor(QPalette.ColorRole.BrightText, QColor(255, 110, 110))
-    p.setColor(QPalette.ColorRole.Link, QColor(110, 170, 255))
-    p.setColor(QPalette.ColorRole.LinkVisited, QColor(170, 140, 255))
-    p.setColor(QPalette.ColorRole.Highlight, QColor(52, 110, 200))
-    p.setColor(QPalette.ColorRole.HighlightedText, QColor(255, 255, 255))
-    p.setColor(QPalette.ColorRole.Mid, QColor(70, 74, 80))
-    p.setColor(QPalette.ColorRole.Midlight, QColor(60, 63, 69))
-    p.setColor(QPalette.ColorRole.Dark, QColor(22, 23, 26))
-    p.setColor(QPalette.ColorRole.Light, QColor(80, 84, 92))
-    p.setColor(QPalette.ColorRole.Shadow, QColor(0, 0, 0))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
-        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(120, 124, 130))
-    return p
-
-
-_FUSION_LIGHT = {  # Fusion's standard light palette (Qt 6): role -> (normal, disabled)
-    "WindowText": ("#000000", "#bebebe"), "Button": ("#efefef", "#efefef"), "Light": ("#ffffff", "#ffffff"),
-    "Midlight": ("#cacaca", "#cacaca"), "Dark": ("#9f9f9f", "#bebebe"), "Mid": ("#b8b8b8", "#b8b8b8"),
-    "Text": ("#000000", "#bebebe"), "BrightText": ("#ffffff", "#ffffff"), "ButtonText": ("#000000", "#bebebe"),
-    "Base": ("#ffffff", "#efefef"), "Window": ("#efefef", "#efefef"), "Shadow": ("#767676", "#b1b1b1"),
-    "Highlight": ("#308cc6", "#919191"), "HighlightedText": ("#ffffff", "#ffffff"),
-    "Link": ("#0000ff", "#0000ff"), "LinkVisited": ("#ff00ff", "#ff00ff"), "AlternateBase": ("#f7f7f7", "#f7f7f7"),
-    "ToolTipBase": ("#ffffdc", "#ffffdc"), "ToolTipText": ("#000000", "#000000"),
-    "PlaceholderText": ("#646870", "#80000000"),  # Fusion has #80000000: 3.9:1 on Window, below AA
-}
-
-
-def light_palette() -> QPalette:
-    """Fusion's light palette, spelled out (asking the style for it costs start-up time: PySide6 builds
-    every ``QStyle`` enum on first use), with our highlight and backgrounds."""
-    p = QPalette()
-    for name, (normal, disabled) in _FUSION_LIGHT.items():
-        role = getattr(QPalette.ColorRole, name)
-        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-            p.setColor(group, role, QColor(normal))
-        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled))
-    p.setColor(QPalette.ColorRole.Highlight, QColor(40, 100, 200))
-    p.setColor(QPalette.ColorRole.AlternateBase, QColor(244, 246, 249))
-    p.setColor(QPalette.ColorRole.Base, QColor(255, 255, 255))
-    p.setColor(QPalette.ColorRole.Window, QColor(246, 247, 249))
-    return p
-
-
-STYLE_SHEET = """
-QListWidget#sidebar { border: none; padding-top: 8px; font-size: 10.5pt; background: palette(window); }
-QListWidget#sidebar::item { padding-left: 14px; border-left: 3px solid transparent; }
-QListWidget#sidebar::item:selected { background: palette(highlight); color: palette(highlighted-text);
-                                     border-left: 3px solid palette(link); }
-QLabel[role="error"] { color: @ERROR@; }
-QLabel[role="muted"] { color: palette(placeholder-text); }
-QLabel[role="h1"] { font-size: 15pt; font-weight: 600; }
-QLabel[role="h2"] { font-size: 11pt; font-weight: 600; }
-QFrame[role="card"] { background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }
-QLabel[role="figure"] { font-size: 17pt; font-weight: 600; }
-QLabel[role="banner"] { background: palette(alternate-base); border: 1px solid palette(mid); border-radius: 4px;
-                        padding: 6px; }
-QTableView { gridline-color: palette(midlight); }
-QLineEdit[readOnly="true"] { background: palette(window); }
-"""
-
-
-def apply_theme(app: QApplication, theme: str) -> None:
-    if not app.property("st_fusion"):
-        app.setStyle("Fusion")
-        app.setProperty("st_fusion", True)
-    if theme == "dark" or (theme == "system" and QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark):
-        app.setPalette(dark_palette())
-        app.setProperty("st_dark", True)
-    else:
-        app.setPalette(light_palette())
-        app.setProperty("st_dark", False)
-    app.setStyleSheet(STYLE_SHEET.replace("@ERROR@", error_color(bool(app.property("st_dark")))))
-
-
-def error_color(dark: bool) -> str:
-    """Error text that keeps WCAG AA contrast (>= 4.5:1) on the theme's window and base colours."""
-    return "#ff7b7b" if dark else "#c03030"
 
 
 def make_app() -> QApplication:
@@ -250,7 +159,9 @@ def run_gui(db_path: str | os.PathLike[str], screenshot: str | None = None, page
         return 2
     app = make_app()
     config = make_config()
-    apply_theme(app, os.environ.get("SPONSORTRACK_THEME") or config.theme)
+    theme = os.environ.get("SPONSORTRACK_THEME") or config.theme
+    # the window's first frame uses the desktop's scheme seen at the last start (ui.theme); a screenshot asks
+    apply_theme(app, theme, system_dark=None if screenshot else config.system_dark)
     path = Path(db_path).expanduser()
 
     if screenshot:
@@ -298,6 +209,7 @@ def run_gui(db_path: str | os.PathLike[str], screenshot: str | None = None, page
     win.show_page(page or "dashboard")
     _windows.append(win)
     install_error_hook(win)
+    win.ctx.after_first_paint(lambda: follow_system_scheme(app, theme, config))
     if not gc.isenabled():  # the launcher turned it off for the start-up
         win.ctx.after_first_paint(_collect_garbage_again)
         QTimer.singleShot(3000, _collect_garbage_again)  # a window that starts hidden paints late

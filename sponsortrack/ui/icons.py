@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from sponsortrack.ui.lazy_qt import Qt
 from sponsortrack.ui.refguard import keeps_refs
 
 _THEME = {"new": "document-new", "save": "document-save", "undo": "edit-undo", "redo": "edit-redo",
@@ -122,6 +123,12 @@ class LineIconEngine(QIconEngine):
 
     @keeps_refs
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        drawn = sheet_pixmap(self.name, size, mode)
+        if drawn is not None:
+            return drawn
+        return self.draw(size, mode, state)
+
+    def draw(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         pm = QPixmap(size)
         pm.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pm)
@@ -131,6 +138,95 @@ class LineIconEngine(QIconEngine):
 
     def clone(self) -> QIconEngine:
         return LineIconEngine(self.name)
+
+
+# -- the toolbar's icons, drawn in advance --------------------------------------------------------------
+# Drawing a glyph needs a QPen, and the first QPen made in Python builds the ``Qt`` namespace's enums
+# (~10 ms, see ui.lazy_qt) — in the window's first frame, since the toolbar shows six of these icons. So
+# the toolbar's glyphs are kept drawn, for the light and the dark theme at 16 and 32 px, normal and
+# disabled, in one PNG per theme (``python -m sponsortrack.ui.icons`` writes them; tests/test_startup.py
+# checks they match what the engine draws). Any other size or palette is drawn as before.
+SHEET_ICONS = ("new", "save", "undo", "redo", "find", "settings")
+SHEET_SIZES = (16, 32)
+SHEET_THEMES = ("light", "dark")
+_CELL = sum(SHEET_SIZES)  # one icon's column: its 16 px picture, then its 32 px one
+_sheets: dict[str, QPixmap | None] = {}
+_sheet_keys: dict[tuple[int, int], str] | None = None
+
+
+def sheet_name(theme: str) -> str:
+    return f"toolbar-{theme}.png"
+
+
+def _colors(pal: QPalette) -> tuple[int, int]:
+    """What a glyph's pixels depend on: the palette's button text colours, normal and disabled."""
+    return (pal.color(QPalette.ColorGroup.Active, QPalette.ColorRole.ButtonText).rgba(),
+            pal.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText).rgba())
+
+
+def _sheet_for_palette() -> str | None:
+    global _sheet_keys
+    if _sheet_keys is None:
+        from sponsortrack.ui.theme import dark_palette, light_palette
+
+        _sheet_keys = {_colors(light_palette()): "light", _colors(dark_palette()): "dark"}
+    return _sheet_keys.get(_colors(QGuiApplication.palette()))
+
+
+def sheet_pixmap(name: str, size: QSize, mode: QIcon.Mode) -> QPixmap | None:
+    """The glyph from the drawn-in-advance sheet of the current theme, or None (draw it)."""
+    side = size.width()
+    if name not in SHEET_ICONS or side not in SHEET_SIZES or size.height() != side:
+        return None
+    if mode not in (QIcon.Mode.Normal, QIcon.Mode.Active, QIcon.Mode.Disabled):
+        return None
+    theme = _sheet_for_palette()
+    if theme is None:
+        return None
+    if theme not in _sheets:
+        path = asset_path(sheet_name(theme))
+        sheet = QPixmap(str(path)) if path is not None else None
+        _sheets[theme] = sheet if sheet is not None and not sheet.isNull() else None
+    sheet = _sheets[theme]
+    if sheet is None:
+        return None
+    x = SHEET_ICONS.index(name) * _CELL + sum(SHEET_SIZES[: SHEET_SIZES.index(side)])
+    y = max(SHEET_SIZES) if mode == QIcon.Mode.Disabled else 0
+    return sheet.copy(x, y, side, side)
+
+
+def render_sheet(pal: QPalette) -> QPixmap:
+    """The toolbar sheet for a palette, drawn by the engine (what ``python -m sponsortrack.ui.icons`` saves)."""
+    sheet = QPixmap(len(SHEET_ICONS) * _CELL, 2 * max(SHEET_SIZES))
+    sheet.fill(QColor(0, 0, 0, 0))
+    previous = QGuiApplication.palette()
+    QGuiApplication.setPalette(pal)
+    try:
+        painter = QPainter(sheet)
+        for i, name in enumerate(SHEET_ICONS):
+            x = i * _CELL
+            for side in SHEET_SIZES:
+                for row, mode in enumerate((QIcon.Mode.Normal, QIcon.Mode.Disabled)):
+                    pm = LineIconEngine(name).draw(QSize(side, side), mode, QIcon.State.Off)
+                    painter.drawPixmap(x, row * max(SHEET_SIZES), pm)
+                x += side
+        painter.end()
+    finally:
+        QGuiApplication.setPalette(previous)
+    return sheet
+
+
+def write_sheets() -> list[Path]:
+    from sponsortrack.package_data import ASSETS_DIR
+    from sponsortrack.ui.theme import dark_palette, light_palette
+
+    out = []
+    for theme, pal in (("light", light_palette()), ("dark", dark_palette())):
+        target = ASSETS_DIR / sheet_name(theme)
+        if not render_sheet(pal).save(str(target), "PNG"):
+            raise OSError(f"cannot write {target}")
+        out.append(target)
+    return out
 
 
 def icon(name: str, widget: QWidget | None = None) -> QIcon:
@@ -157,3 +253,13 @@ def app_icon() -> QIcon:
         if p is not None:
             ic.addFile(str(p))
     return ic
+
+
+if __name__ == "__main__":  # python -m sponsortrack.ui.icons: draw the toolbar sheets again
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    _app = QApplication(sys.argv[:1])
+    for written in write_sheets():
+        print(written)

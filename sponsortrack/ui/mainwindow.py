@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QSize, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from sponsortrack import __version__
 from sponsortrack.ui.actions import MENUS, TOOLBAR, Act, build_action_map
 from sponsortrack.ui.context import AppContext
+from sponsortrack.ui.lazy_qt import Qt
 from sponsortrack.ui.pages import PAGES, as_page, create_page
 from sponsortrack.ui.refguard import keeps_refs
 from sponsortrack.ui.text import rich
@@ -41,6 +42,14 @@ if TYPE_CHECKING:
 
 DEFAULT_SIZE = (1280, 800)
 MIN_WIDTH = 760  # logical px; pages narrower than their own minimum scroll (issue 14: <= 900)
+
+
+def set_enum_property(widget: QWidget, name: str, value: int) -> None:
+    """Set a ``Qt``-enum property by its Qt property name and the enum's value: what the window sets
+    before its first frame must not build the ``Qt`` namespace's enums (10 ms, see ``ui.lazy_qt``), and the
+    property system converts the number in C++. Refuses a name that is not a property of the widget."""
+    if widget.metaObject().indexOfProperty(name) < 0 or not widget.setProperty(name, value):
+        raise AttributeError(f"{type(widget).__name__} has no property {name!r}")
 
 
 def fitting_size(available: QSize | None) -> tuple[int, int]:
@@ -66,13 +75,12 @@ class MainWindow(QMainWindow):
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        set_enum_property(self.sidebar, "focusPolicy", 0)  # Qt.FocusPolicy.NoFocus
         self.sidebar.setFixedWidth(168)
         self.sidebar.setIconSize(QSize(18, 18))
         self.stack = QStackedWidget()
         for key, title, _target in PAGES:
             item = QListWidgetItem(title)
-            item.setData(Qt.ItemDataRole.UserRole, key)
             item.setSizeHint(QSize(150, 36))
             self.sidebar.addItem(item)
             holder = QWidget()
@@ -127,7 +135,7 @@ class MainWindow(QMainWindow):
         tb = QToolBar("Main")
         tb.setObjectName("main_toolbar")
         tb.setMovable(False)
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        set_enum_property(tb, "toolButtonStyle", 2)  # Qt.ToolButtonStyle.ToolButtonTextBesideIcon
         tb.setIconSize(QSize(16, 16))
         for name in TOOLBAR:
             if name is None:
@@ -163,7 +171,7 @@ class MainWindow(QMainWindow):
         sb = self.statusBar()
         self.db_label = QLabel()
         self.db_label.setObjectName("db_label")
-        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_enum_property(self.db_label, "textInteractionFlags", 1)  # Qt.TextInteractionFlag.TextSelectableByMouse
         self.task_label = QLabel()
         self.task_bar = QProgressBar()
         self.task_bar.setMaximumWidth(180)

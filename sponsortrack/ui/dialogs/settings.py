@@ -75,6 +75,6 @@ class SettingsDialog(FormDialog):
                 cfg.link_auto_recheck = bool(links["link_auto_recheck"])
         if theme:
             self.ctx.config.theme = theme
-            from sponsortrack.ui.app import apply_theme
+            from sponsortrack.ui.theme import apply_theme
 
             apply_theme(QApplication.instance(), theme)  # type: ignore[arg-type]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from sponsortrack.ui import context as c
+from sponsortrack.ui.lazy_qt import Qt  # not built before the first frame (ui.lazy_qt)
 from sponsortrack.ui.text import rich
 from sponsortrack.ui.widgets.charts import LineChart, StackedBarChart
 from sponsortrack.wording import count

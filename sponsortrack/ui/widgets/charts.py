@@ -1,16 +1,21 @@
 """Small charts drawn with QPainter (PySide6-Essentials has no QtCharts): stacked bars and a line.
 
 Colours come from a fixed series palette that reads on light and dark backgrounds; axes and labels use
-the widget's palette, so the charts follow the theme."""
+the widget's palette, so the charts follow the theme.
+
+A chart paints nothing until it has been given data: the dashboard's figures come from a worker after the
+window's first frame, and that frame is painted without any ``QPen``/``QBrush`` made in Python (making one
+builds the ``Qt`` namespace's enums, ~10 ms: see ``ui.theme``). ``Qt`` is imported where it is used."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from sponsortrack.ui.lazy_qt import Qt
 from sponsortrack.ui.refguard import keeps_refs
 
 SERIES_COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
@@ -37,6 +42,7 @@ class Chart(QWidget):
         self.series: list[tuple[str, list[float]]] = []
         self.format_value: Callable[[float], str] = lambda x: f"{x:,.0f}"
         self.empty_text = "Nothing to show yet."
+        self.loaded = False  # set_data() was called: until then the chart is blank (its data is loading)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(180)
 
@@ -45,6 +51,7 @@ class Chart(QWidget):
 
     def set_data(self, categories: list[str], series: list[tuple[str, list[float]]]) -> None:
         self.categories, self.series = list(categories), list(series)
+        self.loaded = True
         self.update()
 
     def color(self, i: int) -> QColor:
@@ -55,6 +62,8 @@ class Chart(QWidget):
 
     @keeps_refs  # runs on every repaint: what its Qt calls drop is given back (ui.refguard)
     def paintEvent(self, _event) -> None:
+        if not self.loaded:
+            return
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
