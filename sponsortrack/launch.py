@@ -14,18 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-
-def default_db_path() -> Path:
-    """``sponsortrack.db`` in the user's data folder (``--db`` / ``SPONSORTRACK_DB`` point elsewhere)."""
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("sponsortrack", appauthor=False)) / "sponsortrack.db"
-
-
-def demo_db_path() -> Path:
-    """``demo.db`` next to the default database: where "Explore the demo network" loads the demo, so it
-    never goes into the producer's own file."""
-    return default_db_path().with_name("demo.db")
+from sponsortrack.paths import default_db_path
 
 
 def parse_gui_args(argv: list[str]) -> dict[str, str | None] | None:

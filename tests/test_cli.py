@@ -173,7 +173,7 @@ def test_settings_set_and_show(cli):
 
 def test_an_empty_db_option_is_refused_not_the_default_database(tmp_path, monkeypatch):
     """`--db "$DB"` with DB unset must not quietly read and write the default database."""
-    from sponsortrack.launch import default_db_path
+    from sponsortrack.paths import default_db_path
 
     monkeypatch.chdir(tmp_path)
     res = CliRunner().invoke(main, ["--db", "", "log", "--show", "Practical AI", "--episode", "62",

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QCommandLinkButton
 from ui_helpers import make_window
 
-from sponsortrack.launch import default_db_path, demo_db_path
+from sponsortrack.paths import default_db_path, demo_db_path
 from sponsortrack.services import catalog as cat
 from sponsortrack.store import Store
 from sponsortrack.store import catalog as scatalog

@@ -22,7 +22,7 @@ from sponsortrack.errors import DatabaseError, SponsortrackError, ValidationErro
 
 if TYPE_CHECKING:
     from sponsortrack.store import Store
-from sponsortrack.launch import default_db_path
+from sponsortrack.paths import default_db_path
 
 FEATURES = ["core", "shows", "episodes", "sponsors", "campaigns", "reads", "invoicing"]
 FEATURES.append("imports")  # import shownotes|rss|csv|downloads, reconcile

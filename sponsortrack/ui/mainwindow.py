@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QTimer, Slot
+from PySide6.QtCore import QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -63,6 +63,10 @@ def fitting_size(available: QSize | None) -> tuple[int, int]:
 
 
 class MainWindow(QMainWindow):
+    # File ▸ Open Database chose a file (a Path): ui.app's build_window opens it in a new window. A signal,
+    # so this module does not import ui.app (which imports it).
+    database_chosen = Signal(object)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
@@ -341,9 +345,7 @@ class MainWindow(QMainWindow):
         if not path:
             return
         self.ctx.config.set_last_folder("database", str(Path(path).parent))
-        from sponsortrack.ui.app import relaunch_on
-
-        relaunch_on(self, Path(path))
+        self.database_chosen.emit(Path(path))
 
     def backup_database(self) -> None:
         from PySide6.QtWidgets import QFileDialog, QMessageBox

@@ -86,7 +86,7 @@ class WelcomePanel(QWidget):
         return dlg
 
     def demo_path(self) -> Path:
-        from sponsortrack.launch import demo_db_path
+        from sponsortrack.paths import demo_db_path
 
         return demo_db_path()
 
