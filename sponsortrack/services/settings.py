@@ -1,9 +1,16 @@
-"""Business settings that travel with the database: the seller, numbering, terms, tax."""
+"""Business settings that travel with the database: the seller, numbering, terms, tax.
+
+Each is declared once in :data:`SETTINGS` (key, label, default, stored type, check); ``DEFAULTS`` and
+``LABELS`` are read off the declarations, reads go through :meth:`Setting.read` (a value of the wrong type
+reads as the default) and writes through :meth:`Setting.clean`.
+"""
 
 from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sponsortrack import validation as v
@@ -13,41 +20,91 @@ from sponsortrack.store import Store
 from sponsortrack.store import invoices as istore
 from sponsortrack.store import settings as sstore
 
-DEFAULTS: dict[str, Any] = {
-    "seller_name": None,
-    "seller_address": None,
-    "seller_email": None,
-    "seller_tax_id": None,
-    "invoice_number_pattern": "{year}-{seq:04}",
-    "default_terms_days": 30,
-    "default_currency": "USD",
-    "tax_label": "Tax",
-    "tax_bp": 0,
-    "payment_instructions": None,
-    "logo_path": None,
-    "seller_phone": None,
-    "credit_note_number_pattern": None,   # None: credit notes share the invoices' series
-    "late_payment_terms": None,           # e.g. "Late payments bear interest of 1 % per month."
-    "packet_combined": False,             # month-end packet: one PDF per sponsor instead of two
-}
+
+@dataclass(frozen=True)
+class Setting:
+    """One business setting, declared once: its key, label, default, the type a stored value must have to
+    be used (anything else reads as the default), and how a new value is checked (``clean``)."""
+
+    key: str
+    label: str
+    default: Any
+    kinds: tuple[type, ...]
+    clean: Callable[[Any, str], Any]
+
+    def read(self, stored: Any) -> Any:
+        """A stored value, or the default when it is not of this setting's type (written by hand, by an
+        old version): never a traceback further on."""
+        if stored is None:
+            return self.default if type(None) not in self.kinds else None
+        if isinstance(stored, bool) and bool not in self.kinds:
+            return self.default
+        return stored if isinstance(stored, self.kinds) else self.default
+
+
+def _text(max_len: int, *, required: bool = False) -> Callable[[Any, str], Any]:
+    return lambda raw, key: v.text(raw, key, required=required, max_len=max_len)
+
+
+def _invoice_pattern(raw: Any, key: str) -> str:
+    return check_pattern(v.text(raw, key, required=True, max_len=100) or "", key)
+
+
+def _credit_pattern(raw: Any, key: str) -> str | None:
+    text = v.text(raw, key, max_len=100)
+    return check_pattern(text, key) if text else None
+
+
+def _flag(raw: Any, _key: str) -> bool:
+    return raw if isinstance(raw, bool) else str(raw).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _terms(raw: Any, key: str) -> int | None:
+    return v.non_negative_int(raw, key, allow_none=False, maximum=365)
+
+
+def _currency(raw: Any, key: str) -> str:
+    return normalize_currency(str(raw or ""), key)
+
+
+def _tax(raw: Any, _key: str) -> int:
+    return raw if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= 10000 \
+        else parse_percent(raw, "tax_rate")
+
+
+TEXT = (str, type(None))
+SETTINGS: tuple[Setting, ...] = (
+    Setting("seller_name", "Seller name", None, TEXT, _text(v.MAX_NAME)),
+    Setting("seller_address", "Seller address", None, TEXT, _text(2000)),
+    Setting("seller_email", "Seller e-mail", None, TEXT, _text(500)),
+    Setting("seller_tax_id", "Tax ID", None, TEXT, _text(500)),
+    Setting("invoice_number_pattern", "Invoice number pattern", "{year}-{seq:04}", (str,), _invoice_pattern),
+    Setting("default_terms_days", "Payment terms (days)", 30, (int,), _terms),
+    Setting("default_currency", "Default currency", "USD", (str,), _currency),
+    Setting("tax_label", "Tax label", "Tax", TEXT, _text(v.MAX_NAME)),
+    Setting("tax_bp", "Tax rate", 0, (int,), _tax),
+    Setting("payment_instructions", "Payment instructions", None, TEXT, _text(2000)),
+    Setting("logo_path", "Logo file", None, TEXT, _text(500)),
+    Setting("seller_phone", "Seller phone", None, TEXT, _text(500)),
+    # None: credit notes share the invoices' series
+    Setting("credit_note_number_pattern", "Credit note number pattern (empty: same series as invoices)", None,
+            TEXT, _credit_pattern),
+    # e.g. "Late payments bear interest of 1 % per month."
+    Setting("late_payment_terms", "Late-payment terms", None, TEXT, _text(500)),
+    # month-end packet: one PDF per sponsor instead of two
+    Setting("packet_combined", "Month-end packet as one PDF per sponsor", False, (bool,), _flag),
+)
+BY_KEY = {s.key: s for s in SETTINGS}
+DEFAULTS: dict[str, Any] = {s.key: s.default for s in SETTINGS}
+LABELS = {s.key: s.label for s in SETTINGS}
 
 REQUIRED_FOR_ISSUING = ("seller_name", "seller_address")
 
-LABELS = {
-    "seller_name": "Seller name", "seller_address": "Seller address", "seller_email": "Seller e-mail",
-    "seller_tax_id": "Tax ID", "invoice_number_pattern": "Invoice number pattern",
-    "default_terms_days": "Payment terms (days)", "default_currency": "Default currency",
-    "tax_label": "Tax label", "tax_bp": "Tax rate", "payment_instructions": "Payment instructions",
-    "logo_path": "Logo file", "seller_phone": "Seller phone",
-    "credit_note_number_pattern": "Credit note number pattern (empty: same series as invoices)",
-    "late_payment_terms": "Late-payment terms", "packet_combined": "Month-end packet as one PDF per sponsor",
-}
-
 
 def get_settings(store: Store) -> dict[str, Any]:
-    out = dict(DEFAULTS)
-    out.update({k: val for k, val in sstore.get_all(store).items() if k in DEFAULTS})
-    return out
+    """Every setting: the stored value where there is one of the right type, else its default."""
+    stored = sstore.get_all(store)
+    return {s.key: s.read(stored[s.key]) if s.key in stored else s.default for s in SETTINGS}
 
 
 _PATTERN_FIELDS = ("year", "month", "seq")
@@ -108,27 +165,10 @@ def check_pattern(pattern: str, field: str = "invoice_number_pattern") -> str:
 def clean_settings(values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, raw in values.items():
-        if key not in DEFAULTS:
+        setting = BY_KEY.get(key)
+        if setting is None:
             raise ValidationError(key, "is not a setting")
-        if key in ("seller_name", "tax_label"):
-            out[key] = v.text(raw, key, max_len=v.MAX_NAME)
-        elif key in ("seller_address", "payment_instructions"):
-            out[key] = v.text(raw, key, max_len=2000)
-        elif key in ("seller_email", "seller_tax_id", "logo_path", "seller_phone", "late_payment_terms"):
-            out[key] = v.text(raw, key, max_len=500)
-        elif key == "credit_note_number_pattern":
-            text = v.text(raw, key, max_len=100)
-            out[key] = check_pattern(text, key) if text else None
-        elif key == "packet_combined":
-            out[key] = raw if isinstance(raw, bool) else str(raw).strip().lower() in ("1", "true", "yes", "on")
-        elif key == "invoice_number_pattern":
-            out[key] = check_pattern(v.text(raw, key, required=True, max_len=100) or "")
-        elif key == "default_terms_days":
-            out[key] = v.non_negative_int(raw, key, allow_none=False, maximum=365)
-        elif key == "default_currency":
-            out[key] = normalize_currency(str(raw or ""), key)
-        elif key == "tax_bp":
-            out[key] = raw if isinstance(raw, int) and 0 <= raw <= 10000 else parse_percent(raw, "tax_rate")
+        out[key] = setting.clean(raw, key)
     return out
 
 

@@ -71,7 +71,6 @@ def build_window(store: Store, config):
     ctx = AppContext(store, config)
     win = MainWindow(ctx)
     win.database_chosen.connect(lambda path: relaunch_on(win, path))
-    config.add_recent_database(str(store.path))
     return win
 
 

@@ -4,7 +4,8 @@ Picard's ``picard/options.py`` pattern: ``theme = TextOption("preferences", "the
 only place that names the key; reading ``config.theme`` parses the stored value (a wrong type or a value
 out of range gives the default, never a traceback) and ``config.theme = "dark"`` writes it. A key no code
 reads is then visible at its declaration (``tests/test_ui_config.py`` checks that every declared option is
-read somewhere) — the old write-only ``state/last_page`` is what this prevents.
+read somewhere) — the old write-only ``state/last_page`` and ``state/recent_databases`` are what this
+prevents.
 
 Business settings that travel with the data live in the database (``services/settings.py``), not here.
 """
@@ -127,22 +128,6 @@ class BytesOption(Option["QByteArray | None"]):
         return raw if isinstance(raw, QByteArray) else None
 
 
-class ListOption(Option[list[str]]):
-    def __init__(self, section: str, name: str, limit: int):
-        super().__init__(section, name, list)
-        self.limit = limit
-
-    def parse(self, raw: Any) -> list[str] | None:
-        if isinstance(raw, str):
-            return [raw]
-        if isinstance(raw, list | tuple):
-            return [str(x) for x in raw][: self.limit]
-        return None
-
-    def to_stored(self, value: list[str]) -> Any:
-        return list(value)[: self.limit]
-
-
 class OptionFamily:
     """Keys that share a section and a type, one per purpose (``folders/export``, ``folders/import`` ...)."""
 
@@ -174,7 +159,6 @@ class Config:
     geometry_state = BytesOption("state", "geometry")
     window_layout = BytesOption("state", "window_state")
     show_id = OptionalIntOption("state", "last_show_id")
-    recent = ListOption("state", "recent_databases", limit=8)
     system_dark = BoolOption("state", "system_dark", False)  # the desktop's scheme at the last start (ui.theme)
     folders = OptionFamily("folders")
 
@@ -215,12 +199,6 @@ class Config:
 
     def set_last_show_id(self, show_id: int) -> None:
         self.show_id = int(show_id)
-
-    def recent_databases(self) -> list[str]:
-        return self.recent
-
-    def add_recent_database(self, path: str) -> None:
-        self.recent = [path, *(p for p in self.recent if p != path)]
 
     def sync(self) -> None:
         self.qs.sync()
