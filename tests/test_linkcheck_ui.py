@@ -91,7 +91,7 @@ def test_sweep_shows_badges_chain_and_episodes_to_fix(page, ctx, urls, qtbot, tm
     assert page.proxy.rowCount() == 4
 
     # the back catalogue: episode 58 carries the misread URL
-    eps = page.episodes_model.items
+    eps = page.episodes_model.rows
     assert any(e.episode_number == 58 and e.url == urls["do_misread"] for e in eps)
     assert page.tabs.tabText(1) == f"Episodes to fix ({len(eps)})"
     page.grab().save(str(tmp_path / "links.png"))

@@ -154,3 +154,31 @@ def test_a_chart_is_blank_until_its_data_arrives(qapp):
     assert chart.loaded is True
     empty = chart.grab().toImage()
     assert blank != empty  # "Nothing to show yet." is said only once the data says so
+
+
+def test_a_screenshot_says_nothing_on_stderr_about_size_hints(tmp_path, demo_store):
+    """Qt's offscreen platform reports it cannot pass a window's minimum size to a window manager (it has
+    none); the picture is unaffected, so `gui --screenshot` drops that one message and keeps the rest."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SPONSORTRACK_SETTINGS": str(tmp_path / "s.ini")}
+    res = subprocess.run([sys.executable, "-m", "sponsortrack", "--db", str(demo_store.path), "gui", "--screenshot",
+                          str(tmp_path / "shot.png"), "--page", "sponsors"], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "shot.png").stat().st_size > 0
+    assert "propagateSizeHints" not in res.stderr
+
+
+def test_the_message_filter_passes_every_other_message_on(qapp, capfd):
+    from PySide6.QtCore import qInstallMessageHandler, qWarning
+
+    from sponsortrack.ui.app import quiet_harmless_qt_messages
+
+    previous = qInstallMessageHandler(None)
+    try:
+        quiet_harmless_qt_messages()
+        qWarning("This plugin does not support propagateSizeHints()")
+        qWarning("something else went wrong")
+    finally:
+        qInstallMessageHandler(previous)
+    err = capfd.readouterr().err
+    assert "something else went wrong" in err and "propagateSizeHints" not in err

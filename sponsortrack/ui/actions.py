@@ -87,54 +87,44 @@ def standard_or(key: QKeySequence.StandardKey, fallback: str,
     return seqs
 
 
-@register(Act.NEW)
-def _new(w: MainWindow) -> QAction:
-    return _action(w, "&New…", w.new_item, shortcut=QKeySequence(SK.New), icon="new",
-                   tip="Log a new episode (on the Log page) or add a record on the current page")
+# The plain ones: (name, text, the window's slot, shortcut, tip, icon).
+_PLAIN: list[tuple[Act, str, str, QKeySequence.StandardKey | str | None, str, str]] = [
+    (Act.NEW, "&New…", "new_item", SK.New,
+     "Log a new episode (on the Log page) or add a record on the current page", "new"),
+    (Act.SAVE, "&Save", "save_current", SK.Save, "Save the reads on the Log page (also Ctrl+Enter)", "save"),
+    (Act.DELETE, "&Delete", "delete_current", SK.Delete, "Delete the selected rows of the current page", ""),
+    (Act.FIND, "&Find…", "find", SK.Find, "Search the history (sponsor, episode, URL, code, notes)", "find"),
+    (Act.REFRESH, "Re&load", "refresh_current", SK.Refresh, "Reload the current page from the database", ""),
+    (Act.OPEN_DB, "&Open Database…", "open_database", SK.Open, "Open another sponsortrack database file", ""),
+    (Act.BACKUP, "&Back Up Database…", "backup_database", None, "Copy the database to a file, safely", ""),
+    (Act.IMPORT, "&Import…", "open_import", "Ctrl+I", "Import a show's RSS feed or a spreadsheet", ""),
+]
 
 
-@register(Act.SAVE)
-def _save(w: MainWindow) -> QAction:
-    return _action(w, "&Save", w.save_current, shortcut=QKeySequence(SK.Save), icon="save",
-                   tip="Save the reads on the Log page (also Ctrl+Enter)")
+def _plain(text: str, slot: str, key: QKeySequence.StandardKey | str | None, tip: str, icon: str) -> Factory:
+    def make(w: MainWindow) -> QAction:
+        return _action(w, text, getattr(w, slot), shortcut=None if key is None else QKeySequence(key),
+                       tip=tip, icon=icon)
+    return make
 
 
-@register(Act.DELETE)
-def _delete(w: MainWindow) -> QAction:
-    return _action(w, "&Delete", w.delete_current, shortcut=QKeySequence(SK.Delete),
-                   tip="Delete the selected rows of the current page")
+for _name, _text, _slot, _key, _tip, _icon in _PLAIN:
+    register(_name)(_plain(_text, _slot, _key, _tip, _icon))
 
 
-@register(Act.UNDO)
-def _undo(w: MainWindow) -> QAction:
-    act = w.ctx.undo_stack.createUndoAction(w, "&Undo")
-    act.setShortcuts([QKeySequence(SK.Undo)])
+def _stack_action(w: MainWindow, undo: bool) -> QAction:
+    """The undo stack's own Undo or Redo action (its text names the command), with key and icon."""
+    stack = w.ctx.undo_stack
+    act = stack.createUndoAction(w, "&Undo") if undo else stack.createRedoAction(w, "&Redo")
+    act.setShortcuts([QKeySequence(SK.Undo if undo else SK.Redo)])
     from sponsortrack.ui.icons import icon as make_icon
 
-    act.setIcon(make_icon("undo", w))
+    act.setIcon(make_icon("undo" if undo else "redo", w))
     return act
 
 
-@register(Act.REDO)
-def _redo(w: MainWindow) -> QAction:
-    act = w.ctx.undo_stack.createRedoAction(w, "&Redo")
-    act.setShortcuts([QKeySequence(SK.Redo)])
-    from sponsortrack.ui.icons import icon as make_icon
-
-    act.setIcon(make_icon("redo", w))
-    return act
-
-
-@register(Act.FIND)
-def _find(w: MainWindow) -> QAction:
-    return _action(w, "&Find…", w.find, shortcut=QKeySequence(SK.Find), icon="find",
-                   tip="Search the history (sponsor, episode, URL, code, notes)")
-
-
-@register(Act.REFRESH)
-def _refresh(w: MainWindow) -> QAction:
-    return _action(w, "Re&load", w.refresh_current, shortcut=QKeySequence(SK.Refresh),
-                   tip="Reload the current page from the database")
+register(Act.UNDO)(lambda w: _stack_action(w, True))
+register(Act.REDO)(lambda w: _stack_action(w, False))
 
 
 @register(Act.PREFERENCES)
@@ -144,23 +134,6 @@ def _prefs(w: MainWindow) -> QAction:
                   tip="Business settings (seller, invoice numbering, terms) and appearance")
     act.setMenuRole(QAction.MenuRole.PreferencesRole)
     return act
-
-
-@register(Act.OPEN_DB)
-def _open_db(w: MainWindow) -> QAction:
-    return _action(w, "&Open Database…", w.open_database, shortcut=QKeySequence(SK.Open),
-                   tip="Open another sponsortrack database file")
-
-
-@register(Act.BACKUP)
-def _backup(w: MainWindow) -> QAction:
-    return _action(w, "&Back Up Database…", w.backup_database, tip="Copy the database to a file, safely")
-
-
-@register(Act.IMPORT)
-def _import(w: MainWindow) -> QAction:
-    return _action(w, "&Import…", w.open_import, tip="Import a show's RSS feed or a spreadsheet",
-                   shortcut=QKeySequence("Ctrl+I"))
 
 
 @register(Act.CANCEL_TASKS)

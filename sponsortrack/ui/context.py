@@ -138,11 +138,14 @@ class AppContext(QObject):
             f"the database {self.db_path} is locked by another program (another sponsortrack window or a "
             "sync tool?). Your changes are kept here: close the other program and try again.")
 
-    def perform(self, command: UndoCommand) -> bool:
-        """Do a command now and put it on the undo stack. Returns False (and reports) on failure."""
+    def perform(self, command: UndoCommand, *, raise_errors: bool = False) -> bool:
+        """Do a command now and put it on the undo stack. On failure returns False and reports it, or with
+        ``raise_errors`` raises it (a ``ValidationError`` goes back to the dialog, to mark the field)."""
         try:
             self.call(command.first_redo)
         except SponsortrackError as exc:
+            if raise_errors:
+                raise
             self.report(exc, command.text())
             return False
         command.mark_done()

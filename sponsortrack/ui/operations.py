@@ -170,15 +170,7 @@ class SettingsCommand(OperationCommand):
 
 def _run(ctx: AppContext, cmd: UndoCommand, *, raise_validation: bool) -> bool:
     """Validation errors go back to the caller (to mark the field) when it asks for them."""
-    if raise_validation:
-        ctx.call(cmd.first_redo)  # raises ValidationError / ConflictError / DatabaseLocked
-        cmd.mark_done()
-        ctx.undo_stack.push(cmd)
-        ctx.notify(cmd.entities)
-        if cmd.done_message:
-            ctx.message.emit(cmd.done_message)
-        return True
-    return ctx.perform(cmd)
+    return ctx.perform(cmd, raise_errors=raise_validation)  # ValidationError / ConflictError / DatabaseLocked
 
 
 def create(ctx: AppContext, kind: str, *, raise_validation: bool = True, **values: Any) -> Any:

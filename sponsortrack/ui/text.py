@@ -9,8 +9,6 @@ values do not come through this door.
 
 from __future__ import annotations
 
-import html
-
 
 class Html(str):
     """Rich text written by the window (tags, already-escaped text). Never user text."""
@@ -23,7 +21,8 @@ def rich(text: object) -> Html:
     if isinstance(text, Html):
         return text
     s = "" if text is None else str(text)
-    out = html.escape(s, quote=False)
+    # html.escape(s, quote=False), without importing html (and its entity tables) on the way to the first frame
+    out = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if "\n" in out or "\r" in out:
         out = "<br>".join(out.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return Html(out)

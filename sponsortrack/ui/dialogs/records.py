@@ -109,7 +109,20 @@ class EpisodeDialog(RecordDialog):
         super().submit(values)
 
 
-class AgencyDialog(RecordDialog):
+class BillingDialog(RecordDialog):
+    """Agencies and sponsors are billed alike: contact, address, tax id, payment terms."""
+
+    def add_billing_fields(self, o: Agency | Sponsor | None) -> None:
+        self.add_field("contact_name", "Contact", value=o.contact_name if o else "")
+        self.add_field("contact_email", "E-mail", value=o.contact_email if o else "")
+        self.add_field("billing_address", "Billing address", QPlainTextEdit(),
+                       value=o.billing_address if o else "")
+        self.add_field("tax_id", "Tax / VAT id", value=o.tax_id if o and o.tax_id else "")
+        self.add_field("terms_days", "Terms (days)", value=o.terms_days if o and o.terms_days is not None else "",
+                       placeholder="blank = the payment terms in Preferences")
+
+
+class AgencyDialog(BillingDialog):
     kind = "agency"
 
     def build(self) -> None:
@@ -117,17 +130,11 @@ class AgencyDialog(RecordDialog):
         self.add_field("name", "Name", value=a.name if a else "")
         self.add_field("commission", "Commission %", value=percent_text(a.commission_bp) if a else "15",
                        aliases=("commission_bp",))
-        self.add_field("contact_name", "Contact", value=a.contact_name if a else "")
-        self.add_field("contact_email", "E-mail", value=a.contact_email if a else "")
-        self.add_field("billing_address", "Billing address", QPlainTextEdit(),
-                       value=a.billing_address if a else "")
-        self.add_field("tax_id", "Tax / VAT id", value=a.tax_id if a and a.tax_id else "")
-        self.add_field("terms_days", "Terms (days)", value=a.terms_days if a and a.terms_days is not None else "",
-                       placeholder="blank = the payment terms in Preferences")
+        self.add_billing_fields(a)
         self.add_field("notes", "Notes", QPlainTextEdit(), value=a.notes if a else "")
 
 
-class SponsorDialog(RecordDialog):
+class SponsorDialog(BillingDialog):
     kind = "sponsor"
 
     def build(self) -> None:
@@ -136,13 +143,7 @@ class SponsorDialog(RecordDialog):
         self.add_field("domains", "Web domains", value=", ".join(s.domains) if s else "",
                        placeholder="digitalocean.com, do.co",
                        hint="Promo links must land on one of these (the link check uses them).")
-        self.add_field("contact_name", "Contact", value=s.contact_name if s else "")
-        self.add_field("contact_email", "E-mail", value=s.contact_email if s else "")
-        self.add_field("billing_address", "Billing address", QPlainTextEdit(),
-                       value=s.billing_address if s else "")
-        self.add_field("tax_id", "Tax / VAT id", value=s.tax_id if s and s.tax_id else "")
-        self.add_field("terms_days", "Terms (days)", value=s.terms_days if s and s.terms_days is not None else "",
-                       placeholder="blank = the payment terms in Preferences")
+        self.add_billing_fields(s)
         agencies = [("— none —", None)] + [(a.name, a.id) for a in cat.list_agencies(self.ctx.store)]
         self.add_field("agency_id", "Agency of record", self.combo(agencies), value=s.agency_id if s else None,
                        aliases=("agency",))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import http
 from dataclasses import dataclass
-from typing import ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
@@ -80,20 +80,47 @@ class LinkRow:
         return self.verdict in FINE_VERDICTS
 
 
-class LinksModel(QAbstractTableModel):
+class RowsModel(QAbstractTableModel):
+    """A table over a list of rows with fixed column titles (``HEADERS``): the counting and the header
+    the links page's three tables share. Subclasses give ``data``."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, index: Index) -> Any:
+        """The row behind a valid index of this model, else None."""
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        return self.rows[index.row()]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+
+class LinksModel(RowsModel):
     """One row per promo URL. The verdict column is a badge: colour (background) and text."""
 
     VERDICT, STATUS, URL, SPONSOR, READS, LAST_AIRED, CHECKED, EXPLANATION = range(8)
     HEADERS = ("Verdict", "Status", "Promo URL", "Sponsor", "Reads", "Last aired", "Checked", "What happened")
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[LinkRow] = []
-
-    def set_rows(self, rows: list[LinkRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+    rows: list[LinkRow]
 
     def row_of(self, url: str) -> int:
         return next((i for i, r in enumerate(self.rows) if r.url == url), -1)
@@ -111,22 +138,10 @@ class LinksModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(i, 0), self.index(i, 0))
 
     # -- Qt -------------------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        row = self.row_at(index)
+        if row is None:
             return None
-        row = self.rows[index.row()]
         col = index.column()
         chk = row.check
         if role == Qt.ItemDataRole.DisplayRole:
@@ -219,35 +234,20 @@ class LinksProxy(QSortFilterProxyModel):
         return self.links().badge(self.mapToSource(self.index(row, 0)).row())
 
 
-class ChainModel(QAbstractTableModel):
+class ChainModel(RowsModel):
     """The hops of one check: number, status, URL."""
 
     HEADERS = ("#", "Status", "URL")
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.hops: list[tuple[str, int | None]] = []
+    rows: list[tuple[str, int | None]]
 
     def set_chain(self, chain: list[tuple[str, int | None]]) -> None:
-        self.beginResetModel()
-        self.hops = list(chain)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.hops)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 3
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 3:
-            return self.HEADERS[section]
-        return None
+        self.set_rows(chain)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.hops):
+        hop = self.row_at(index)
+        if hop is None:
             return None
-        url, status = self.hops[index.row()]
+        url, status = hop
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (str(index.row() + 1), status_text(status) if status is not None else "no answer", url)[col]
@@ -262,37 +262,19 @@ class ChainModel(QAbstractTableModel):
         return None
 
 
-class EpisodesToFixModel(QAbstractTableModel):
+class EpisodesToFixModel(RowsModel):
     """Old episodes whose promo link is broken or whose campaign has ended (``EpisodeLink`` rows)."""
 
     HEADERS = ("Aired", "Show", "Episode", "Title", "Sponsor", "Why", "Promo URL")
     REASONS: ClassVar[dict[str, str]] = {"broken": "link fails", "campaign_ended": "campaign ended"}
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.items: list = []
-
     def set_items(self, items: list) -> None:
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
+        self.set_rows(items)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.items):
+        e = self.row_at(index)
+        if e is None:
             return None
-        e = self.items[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             why = self.REASONS.get(e.reason, e.reason)

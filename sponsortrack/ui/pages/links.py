@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,9 +20,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QSystemTrayIcon,
     QTableView,
     QTabWidget,
@@ -44,10 +40,9 @@ from sponsortrack.ui.models.links import (
     badge_label,
     status_text,
 )
-from sponsortrack.ui.refguard import keeps_refs
 from sponsortrack.ui.tasks import Task
 from sponsortrack.ui.text import Html, rich
-from sponsortrack.ui.widgets.badge import Index, MiddleElideDelegate, badge_of
+from sponsortrack.ui.widgets.badge import BadgeDelegate, MiddleElideDelegate
 
 
 @dataclass
@@ -92,39 +87,6 @@ def check_links_task(control, db_path, *, urls: list[str] | None = None, all_url
                         not_fine=len(run.failing) + len(run.inconclusive), summary=run.summary(),
                         offline=run.offline, newly_failing=[(r.url, r.explanation) for r in run.newly_failing],
                         due=due)
-
-
-class BadgeDelegate(QStyledItemDelegate):
-    """Paints the verdict as a rounded, coloured badge with its label (``model.badge(row)``, not
-    ``index.data()``, for every cell and paint: see ui.refguard)."""
-
-    @keeps_refs
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        badge = badge_of(index)
-        if badge is None:
-            return
-        text, bg, fg = badge
-        widget = option.widget
-        if option.state & QStyle.StateFlag.State_Selected and widget is not None:
-            widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
-        fm = option.fontMetrics
-        rect = option.rect
-        w = min(rect.width() - 8, fm.horizontalAdvance(text) + 18)
-        h = min(rect.height() - 6, fm.height() + 6)
-        r = QRectF(rect.x() + 4, rect.center().y() - h / 2 + 1, w, h)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(bg)
-        painter.drawRoundedRect(r, h / 2, h / 2)
-        painter.setPen(fg)
-        painter.drawText(r, int(Qt.AlignmentFlag.AlignCenter), text)
-        painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        size = super().sizeHint(option, index)
-        size.setWidth(max(size.width(), option.fontMetrics.horizontalAdvance("Too many redirects") + 30))
-        return size
 
 
 def _read_links(control, db_path, store=None) -> tuple:
