@@ -37,7 +37,6 @@ CAMPAIGNS = "campaigns"
 SETTINGS = "settings"
 INVOICES = "invoices"
 LINKS = "links"
-ALL = frozenset({READS, EPISODES, SHOWS, SPONSORS, AGENCIES, CAMPAIGNS, SETTINGS, INVOICES, LINKS})
 
 LOCK_RETRIES = 6
 LOCK_WAIT_MS = 150  # busy timeout per attempt; the window stays responsive between attempts

@@ -148,7 +148,6 @@ class LineIconEngine(QIconEngine):
 # checks they match what the engine draws). Any other size or palette is drawn as before.
 SHEET_ICONS = ("new", "save", "undo", "redo", "find", "settings")
 SHEET_SIZES = (16, 32)
-SHEET_THEMES = ("light", "dark")
 _CELL = sum(SHEET_SIZES)  # one icon's column: its 16 px picture, then its 32 px one
 _sheets: dict[str, QPixmap | None] = {}
 _sheet_keys: dict[tuple[int, int], str] | None = None
