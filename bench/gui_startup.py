@@ -1,7 +1,8 @@
 """Desktop benchmarks on the 100,000-read database.
 
 1. Start-up: process start -> main window shown and the event loop idle, next to a bare PySide6 window
-   measured in the same run (target: at most 1.5x the bare window).
+   measured in the same run, interleaved (target: at most 1.3x the bare window). Medians, and the
+   ratio of the fastest runs (steadier on a loaded machine).
 2. Search: a keystroke in the history search box -> the view updated (target: under 50 ms).
 
     python bench/gui_startup.py [--db bench/big.db] [--runs 5] [--no-pyc]
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+TARGET = 1.3  # issue 14: at most 1.3x a bare PySide6 window
 sys.path.insert(0, str(ROOT))
 
 BARE = """
@@ -50,7 +52,7 @@ def time_to_idle(cmd: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
-def startup(db: Path, runs: int, env: dict[str, str]) -> tuple[float, float]:
+def startup(db: Path, runs: int, env: dict[str, str]) -> tuple[list[float], list[float]]:
     app_cmd = [sys.executable, "-m", "sponsortrack", "--db", str(db), "gui"]
     bare_cmd = [sys.executable, "-c", BARE]
     time_to_idle(app_cmd, env)  # warm the file cache and apply any pending migration once
@@ -59,7 +61,7 @@ def startup(db: Path, runs: int, env: dict[str, str]) -> tuple[float, float]:
     for _ in range(runs):
         bare_t.append(time_to_idle(bare_cmd, env))
         app_t.append(time_to_idle(app_cmd, env))
-    return statistics.median(app_t), statistics.median(bare_t)
+    return app_t, bare_t
 
 
 def search_keystrokes(db: Path, settings: Path, words: list[str]) -> list[tuple[str, float, int]]:
@@ -123,11 +125,16 @@ def main() -> int:
             # install); the warm-up runs write it to a private cache, so the checkout is left alone.
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
-        app_s, bare_s = startup(db, args.runs, env)
+        app_t, bare_t = startup(db, args.runs, env)
+        app_s, bare_s = statistics.median(app_t), statistics.median(bare_t)
         ratio = app_s / bare_s
         print(f"start-up to idle window: sponsortrack {app_s * 1000:.0f} ms, bare PySide6 window "
-              f"{bare_s * 1000:.0f} ms, ratio {ratio:.2f}x (target <= 1.5x) "
-              f"{'PASS' if ratio <= 1.5 else 'FAIL'}")
+              f"{bare_s * 1000:.0f} ms, ratio {ratio:.2f}x (target <= {TARGET}x) "
+              f"{'PASS' if ratio <= TARGET else 'FAIL'}")
+        # On a loaded machine the medians move with the load; the fastest run of each is the least
+        # disturbed one, and their ratio moves much less.
+        print(f"  fastest runs: sponsortrack {min(app_t) * 1000:.0f} ms, bare {min(bare_t) * 1000:.0f} ms, "
+              f"ratio {min(app_t) / min(bare_t):.2f}x")
         ks = search_keystrokes(db, tmp / "settings.ini", ["linode", "podcast", "practical", "pod2"])
         times = [t for _q, t, _n in ks]
         for q, t, n in ks:
