@@ -138,7 +138,7 @@ def _prefs(w: MainWindow) -> QAction:
 
 @register(Act.CANCEL_TASKS)
 def _cancel(w: MainWindow) -> QAction:
-    act = _action(w, "Cancel Running Tasks", w.ctx.tasks.cancel_all, tip="Stop imports, checks and exports")
+    act = _action(w, "Cancel Running Tasks", lambda: w.ctx.tasks.cancel_all(), tip="Stop imports, checks and exports")
     act.setEnabled(False)
     return act
 

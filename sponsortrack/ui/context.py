@@ -73,14 +73,31 @@ class AppContext(QObject):
         self.db_path: Path = store.path
         self.config = config
         self.undo_stack = QUndoStack(self)
-        if tasks is None:
-            from sponsortrack.ui.tasks import TaskRunner
-
-            tasks = TaskRunner(self)
-        self.tasks = tasks
+        self._tasks = tasks
+        self._task_watchers: list[Callable[[TaskRunner], None]] = []
         self._short_timeout = False
         self._painted = True          # a main window sets this False until it has painted its first frame
         self._after_paint: list[Callable[[], None]] = []
+
+    # -- long tasks -------------------------------------------------------------------------
+    @property
+    def tasks(self) -> TaskRunner:
+        """The task runner, made on first use: the first frame needs neither its module nor its thread pool
+        (the dashboard's worker is the first task, after that frame)."""
+        if self._tasks is None:
+            from sponsortrack.ui.tasks import TaskRunner
+
+            self._tasks = TaskRunner(self)
+            for fn in self._task_watchers:
+                fn(self._tasks)
+        return self._tasks
+
+    def when_tasks(self, fn: Callable[[TaskRunner], None]) -> None:
+        """Call ``fn(runner)`` once the task runner exists (now, if it does): the main window watches it so."""
+        if self._tasks is not None:
+            fn(self._tasks)
+        else:
+            self._task_watchers.append(fn)
 
     # -- start-up ---------------------------------------------------------------------------
     def wait_for_first_paint(self) -> None:

@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QProgressBar,
-    QPushButton,
     QScrollArea,
     QStackedWidget,
     QToolBar,
@@ -35,6 +33,7 @@ LINK_RECHECK_EVERY_MS = 15 * 60 * 1000
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QPaintEvent
+    from PySide6.QtWidgets import QProgressBar, QPushButton
 
 # QFileDialog and QMessageBox are imported where they are used: PySide6 builds a class's Python enums
 # when the class is first imported, and neither is needed to show the window.
@@ -118,8 +117,7 @@ class MainWindow(QMainWindow):
         ctx.error.connect(self._show_error)
         ctx.navigate.connect(self._navigate)
         ctx.undo_stack.cleanChanged.connect(self._clean_changed)
-        ctx.tasks.started.connect(self._task_started)
-        ctx.tasks.stopped.connect(self._task_stopped)
+        ctx.when_tasks(self._watch_tasks)
 
         self.setMinimumWidth(MIN_WIDTH)
         self.resize(*fitting_size(self.screen().availableGeometry().size() if self.screen() else None))
@@ -176,15 +174,6 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel()
         self.db_label.setObjectName("db_label")
         set_enum_property(self.db_label, "textInteractionFlags", 1)  # Qt.TextInteractionFlag.TextSelectableByMouse
-        self.task_label = QLabel()
-        self.task_bar = QProgressBar()
-        self.task_bar.setMaximumWidth(180)
-        self.task_bar.setTextVisible(False)
-        self.task_cancel = QPushButton("Cancel")
-        self.task_cancel.clicked.connect(self.ctx.tasks.cancel_all)
-        for w in (self.task_label, self.task_bar, self.task_cancel):
-            w.hide()
-            sb.addPermanentWidget(w)
         sb.addPermanentWidget(self.db_label)
         self.db_label.setText(f"Database: {self.ctx.db_path}")
         self.db_label.setToolTip(str(self.ctx.db_path))
@@ -390,7 +379,32 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{title}: {text}", 10000)
 
     # -- long tasks -----------------------------------------------------------------------------
+    def _watch_tasks(self, runner) -> None:
+        runner.started.connect(self._task_started)
+        runner.stopped.connect(self._task_stopped)
+
+    def task_widgets(self) -> tuple[QLabel, QProgressBar, QPushButton]:
+        """The status bar's task label, progress bar and Cancel button, made when the first task starts
+        (left of the database label; hidden while no task runs)."""
+        if not hasattr(self, "task_label"):
+            from PySide6.QtWidgets import QProgressBar, QPushButton
+
+            sb = self.statusBar()
+            self.task_label = QLabel()
+            self.task_bar = QProgressBar()
+            self.task_bar.setMaximumWidth(180)
+            self.task_bar.setTextVisible(False)
+            self.task_cancel = QPushButton("Cancel")
+            self.task_cancel.clicked.connect(self.ctx.tasks.cancel_all)
+            sb.removeWidget(self.db_label)
+            for i, w in enumerate((self.task_label, self.task_bar, self.task_cancel, self.db_label)):
+                w.hide()
+                sb.insertPermanentWidget(i, w)
+            self.db_label.show()
+        return self.task_label, self.task_bar, self.task_cancel
+
     def _task_started(self, task) -> None:
+        self.task_widgets()
         self.task_label.setText(task.title)
         self.task_bar.setRange(0, 0)
         task.signals.progress.connect(self._task_progress)
@@ -407,7 +421,7 @@ class MainWindow(QMainWindow):
 
     def _task_stopped(self, _task) -> None:
         if not self.ctx.tasks.running:
-            for w in (self.task_label, self.task_bar, self.task_cancel):
+            for w in self.task_widgets():
                 w.hide()
             self.actions_map[Act.CANCEL_TASKS].setEnabled(False)
 
