@@ -9,6 +9,7 @@ all of ``QStyle``'s enums on first use) and whose pictures did not fit (a list f
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize
 from PySide6.QtGui import (
@@ -16,10 +17,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QIcon,
     QIconEngine,
-    QPainter,
-    QPainterPath,
     QPalette,
-    QPen,
     QPixmap,
 )
 from PySide6.QtWidgets import QWidget
@@ -27,12 +25,17 @@ from PySide6.QtWidgets import QWidget
 from sponsortrack.ui.lazy_qt import Qt
 from sponsortrack.ui.refguard import keeps_refs
 
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPainter, QPainterPath
+
 _THEME = {"new": "document-new", "save": "document-save", "undo": "edit-undo", "redo": "edit-redo",
           "find": "edit-find", "settings": "preferences-system", "delete": "edit-delete"}
 
 
 def _glyph(name: str) -> QPainterPath:
     """The icon's outline on a 16 x 16 grid."""
+    from PySide6.QtGui import QPainterPath
+
     p = QPainterPath()
     if name == "new":  # a page with a folded corner and a plus
         p.moveTo(9.5, 1.5)
@@ -103,6 +106,8 @@ class LineIconEngine(QIconEngine):
 
     @keeps_refs  # runs whenever a button or menu repaints its icon (ui.refguard)
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        from PySide6.QtGui import QPainter, QPen  # drawing is not needed for the first frame (the sheets)
+
         pal = QGuiApplication.palette()
         group = QPalette.ColorGroup.Disabled if mode == QIcon.Mode.Disabled else QPalette.ColorGroup.Active
         color = QColor(pal.color(group, QPalette.ColorRole.ButtonText))
@@ -129,6 +134,8 @@ class LineIconEngine(QIconEngine):
         return self.draw(size, mode, state)
 
     def draw(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        from PySide6.QtGui import QPainter
+
         pm = QPixmap(size)
         pm.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pm)
@@ -198,6 +205,8 @@ def render_sheet(pal: QPalette) -> QPixmap:
     """The toolbar sheet for a palette, drawn by the engine (what ``python -m sponsortrack.ui.icons`` saves)."""
     sheet = QPixmap(len(SHEET_ICONS) * _CELL, 2 * max(SHEET_SIZES))
     sheet.fill(QColor(0, 0, 0, 0))
+    from PySide6.QtGui import QPainter
+
     previous = QGuiApplication.palette()
     QGuiApplication.setPalette(pal)
     try:

@@ -10,12 +10,16 @@ builds the ``Qt`` namespace's enums, ~10 ms: see ``ui.theme``). ``Qt`` is import
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from sponsortrack.ui.lazy_qt import Qt
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPainter
 from sponsortrack.ui.refguard import keeps_refs
 
 SERIES_COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
@@ -64,6 +68,8 @@ class Chart(QWidget):
     def paintEvent(self, _event) -> None:
         if not self.loaded:
             return
+        from PySide6.QtGui import QFontMetrics, QPainter, QPen  # not needed for the first frame
+
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
@@ -146,6 +152,8 @@ class StackedBarChart(Chart):
 
 class LineChart(Chart):
     def draw_plot(self, p: QPainter, plot: QRectF, top: float, slot: float) -> None:
+        from PySide6.QtGui import QPainterPath, QPen
+
         for s, (_name, vals) in enumerate(self.series):
             path = QPainterPath()
             pts = [QPointF(plot.left() + i * slot + slot / 2, plot.bottom() - plot.height() * v / top)
