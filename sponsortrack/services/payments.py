@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sponsortrack import validation as v
 from sponsortrack.errors import ConflictError, ValidationError
 from sponsortrack.money import format_money, parse_money
+from sponsortrack.services.invoicing.records import get_invoice, resolve_invoice
 from sponsortrack.store import Store
 from sponsortrack.store import payments as pstore
 from sponsortrack.store.invoices import Invoice
@@ -76,9 +77,7 @@ def record_payment(store: Store, ref: str | int, *, amount: str | int, on: str |
                    reference: str | None = None) -> tuple[Invoice, Balance]:
     """Record a payment (date, amount, reference) against an issued invoice; several make up a balance.
     The payment that settles the balance makes the invoice paid on its date. Overpaying is refused."""
-    from sponsortrack.services import invoicing
-
-    inv = invoicing.resolve_invoice(store, ref)
+    inv = resolve_invoice(store, ref)
     if inv.kind != "invoice":
         raise ConflictError(f"{inv.label} is a credit note; record payments against the invoice it corrects")
     if inv.status != "issued":
@@ -96,15 +95,13 @@ def record_payment(store: Store, ref: str | int, *, amount: str | int, on: str |
         raise ValidationError("amount", f"{format_money(minor, inv.currency)} is more than the balance due "
                                         f"{format_money(due, inv.currency)} of {inv.label}")
     pstore.add_payment(store, inv.id, day, minor, ref_text, max_minor=due)
-    inv = invoicing.get_invoice(store, inv.id)
+    inv = get_invoice(store, inv.id)
     return inv, balance(store, inv)
 
 
 def set_credit_settlement(store: Store, ref: str | int, settlement: str) -> Invoice:
     """How a credit note settles: ``deduct`` from its original's balance (default) or ``refund``ed."""
-    from sponsortrack.services import invoicing
-
-    note = invoicing.resolve_invoice(store, ref)
+    note = resolve_invoice(store, ref)
     if note.kind != "credit_note":
         raise ValidationError("invoice", f"{note.label} is not a credit note")
     if note.status != "draft":
