@@ -18,6 +18,10 @@ the targets at 1M. The databases are built once into ``--dir`` (``bench/make_big
 their schema is not the current one) and never committed.
 
     python bench/scale.py [--dir /tmp/sponsortrack-scale] [--sizes 10k,100k,1m,dense] [--runs 3]
+                          [--heavy-runs 3] [--only export]
+
+The export and its reference run in turn (export, reference, export, ...) so a burst of the shared
+machine's load falls on both; ``--only export`` prints every run's ratio and the load beside them.
 """
 
 from __future__ import annotations
@@ -135,6 +139,50 @@ def timed(cmd: list[str], runs: int, *, stdin: str | None = None, env: dict | No
         if i or not runs:
             times.append(t)
     return statistics.median(times), rss, err
+
+
+def interleaved(a: list[str], b: list[str], runs: int, *, stdin_b: str | None = None,
+                env: dict | None = None) -> tuple[tuple, tuple, list[tuple[float, float]]]:
+    """``timed`` for two commands run in turn (a, b, a, b ...) after one warm-up of each, so a burst of
+    the shared machine's load falls on both: each one's (median seconds, peak RSS MB, stderr), and
+    every run's pair of seconds."""
+    wrap = [sys.executable, "-c", RSS_WRAPPER]
+    pairs: list[tuple[float, float]] = []
+    rss = {"a": 0.0, "b": 0.0}
+    for i in range(runs + 1):
+        took = {}
+        for key, cmd, stdin in (("a", a, None), ("b", b, stdin_b)):
+            t, _r, err = run([*wrap, *cmd], stdin=stdin, env=env)
+            for line in err.splitlines():
+                if line.startswith("RSS "):
+                    rss[key] = max(rss[key], int(line.split()[1]) / 1024)
+            took[key] = t
+        if i:
+            pairs.append((took["a"], took["b"]))
+    med = lambda k: statistics.median(p[k] for p in pairs)  # noqa: E731
+    return (med(0), rss["a"], ""), (med(1), rss["b"], ""), pairs
+
+
+def measure_export(db: Path, tmp: Path, runs: int, env: dict) -> tuple[tuple, list[tuple[float, float]]]:
+    """``export csv --what reads`` next to the plain streaming reference (``_ROW_SELECT`` in the same
+    order, every row written with ``csv``), interleaved run by run: ((export, reference), every run's pair)."""
+    order = f" ORDER BY {AIR_DATE} ASC{ORDER_TAIL.format(d='ASC')}"
+    app, ref, pairs = interleaved(
+        [sys.executable, "-m", "sponsortrack", "--db", str(db), "export", "csv", "--what", "reads",
+         "-o", str(tmp / "reads.csv")],
+        [sys.executable, "-c", REFERENCE], runs, env=env,
+        stdin_b=json.dumps({"db": str(db), "rows": "", "kind": "csv", "sql": _ROW_SELECT + order,
+                            "out": str(tmp / "ref.csv")}))
+    return (app, ref), pairs
+
+
+def bench_env(tmp: Path) -> dict[str, str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+           "SPONSORTRACK_QUIT_WHEN_IDLE": "1", "SPONSORTRACK_SETTINGS": str(tmp / "settings.ini"),
+           "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    return env
 
 
 def time_to_idle(cmd: list[str], env: dict[str, str]) -> float:
@@ -271,11 +319,7 @@ def probe_gui(db: Path, settings: Path) -> dict:
 def measure(db: Path, runs: int, tmp: Path, heavy_runs: int) -> dict:
     f = facts(db)
     res: dict = {"facts": f}
-    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-           "SPONSORTRACK_QUIT_WHEN_IDLE": "1", "SPONSORTRACK_SETTINGS": str(tmp / "settings.ini"),
-           "PYTHONPATH": str(ROOT)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    env = bench_env(tmp)
     big = f["reads"] > 500_000
     n_heavy = heavy_runs if big else runs
     app_cmd = [sys.executable, "-m", "sponsortrack", "--db", str(db), "gui"]
@@ -333,11 +377,7 @@ def measure(db: Path, runs: int, tmp: Path, heavy_runs: int) -> dict:
                      timed([sys.executable, "-c", REFERENCE], runs,
                            stdin=json.dumps({"db": str(db), "rows": "", "kind": "json", "sql": pacing_sql})))
     order = f" ORDER BY {AIR_DATE} ASC{asc}"
-    out_csv = tmp / "reads.csv"
-    res["export"] = (timed([*st, "export", "csv", "--what", "reads", "-o", str(out_csv)], n_heavy),
-                     timed([sys.executable, "-c", REFERENCE], n_heavy, stdin=json.dumps(
-                         {"db": str(db), "rows": "", "kind": "csv", "sql": _ROW_SELECT + order,
-                          "out": str(tmp / "ref.csv")})))
+    res["export"], res["export_runs"] = measure_export(db, tmp, n_heavy, env)
     first, last = f"{MONTH}-01", f"{MONTH}-30"
     month_sql = f"{_ROW_SELECT} WHERE {AIR_DATE} >= ? AND {AIR_DATE} <= ?{order}"
     res["reads_list"] = (timed([*st, "reads", "list", "--month", MONTH, "--format", "json"], runs),
@@ -492,12 +532,52 @@ def report(results: dict[str, dict]) -> tuple[str, list[tuple[str, str, bool]]]:
     return "\n".join(lines), checks
 
 
+def export_only(args) -> int:
+    """``--only export``: the export comparison alone, for each size (its table, checks and load)."""
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="st-scale-") as t:
+        tmp = Path(t)
+        for key in args.sizes.split(","):
+            db = ensure_db(args.dir, key)
+            f = facts(db)
+            n = args.heavy_runs if f["reads"] > 500_000 else args.runs
+            load = os.getloadavg()[0]
+            pair, runs = measure_export(db, tmp, n, bench_env(tmp))
+            results[key] = {"facts": f, "export": pair, "export_runs": runs, "load": (load, os.getloadavg()[0])}
+            print(f"measured {key}: {len(runs)} interleaved runs, load {load:.2f} → {os.getloadavg()[0]:.2f}",
+                  flush=True)
+    print("\n| reads | `export csv --what reads` | plain streaming CSV | ratio of medians | every run's ratio "
+          "| peak RSS export / plain | load (1 min) before → after |\n|---|---|---|---|---|---|---|")
+    for key, r in results.items():
+        (a, ra, _e), (b, rb, _e2) = r["export"]
+        each = ", ".join(f"{x / y:.2f}×" for x, y in r["export_runs"])
+        print(f"| {key} ({r['facts']['reads']:,}) | {ms(a)} | {ms(b)} | {a / b:.2f}× | {each} | {ra:.0f} / {rb:.0f} MB "
+              f"| {r['load'][0]:.2f} → {r['load'][1]:.2f} |")
+    print()
+    for key in ("1m", "dense"):
+        if key in results:
+            (a, ra, _e), (b, _rb, _e2) = results[key]["export"]
+            print(f"- {key}: export ≤ 1.5× plain streaming: {a / b:.2f}× {'✔' if a / b <= 1.5 else '✘'}")
+            print(f"- {key}: export peak RSS < 100 MB: {ra:.0f} MB {'✔' if ra < 100 else '✘'}")
+    if "1m" in results and "100k" in results:
+        g = results["1m"]["export"][0][0] / results["100k"]["export"][0][0]
+        g_ref = results["1m"]["export"][1][0] / results["100k"]["export"][1][0]
+        print(f"- export 1M ÷ 100k (10 is linear, 20 % noise allowed): {g:.1f}× {'✔' if g <= 12 else '✘'} "
+              f"(the plain reference in the same run: {g_ref:.1f}×)")
+    load = os.getloadavg()
+    print(f"\nload average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "sponsortrack-scale")
     ap.add_argument("--sizes", default="10k,100k,1m,dense")
     ap.add_argument("--runs", type=int, default=3, help="runs per figure (median), after a warm-up")
-    ap.add_argument("--heavy-runs", type=int, default=1, help="runs of the 1M exports")
+    ap.add_argument("--heavy-runs", type=int, default=3, help="runs of the 1M exports (median)")
+    ap.add_argument("--only", choices=["export"], help="measure only this comparison")
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
     ap.add_argument("--probe-gui", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--settings", type=Path, help=argparse.SUPPRESS)
@@ -508,6 +588,8 @@ def main() -> int:
     args.dir.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores", flush=True)
+    if args.only == "export":
+        return export_only(args)
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="st-scale-") as t:
         for key in args.sizes.split(","):

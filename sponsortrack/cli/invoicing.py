@@ -6,6 +6,8 @@ reportlab is imported inside the commands that render, so the CLI starts fast.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import click
 
@@ -287,12 +289,12 @@ def export_csv(ctx: click.Context, what: str, month: str | None, sponsor: str | 
     store = _store(ctx)
     if what == "reads":
         filters = {k: val for k, val in (("month", month), ("sponsor", sponsor)) if val}
-        records = export.read_records(store, **filters)  # streamed from the cursor
+        records: Iterable[Sequence[Any]] = export.read_records(store, **filters)  # cells as written
         columns = export.READ_COLUMNS
     else:
         rows = export.invoice_rows(store, month=month, sponsor=sponsor)
         columns = export.INVOICE_COLUMNS
-        records = ([r.get(c) for c in columns] for r in rows)
+        records = (export.safe_cells(r.get(c) for c in columns) for r in rows)
     if output == "-":  # the convention: '-' is standard output (the summary goes to stderr)
         n = 0
 
@@ -302,9 +304,9 @@ def export_csv(ctx: click.Context, what: str, month: str | None, sponsor: str | 
                 n += 1
                 yield cells
 
-        for chunk in export.csv_chunks(counted(), columns):
+        for chunk in export.csv_chunks(counted(), columns, guarded=True):
             click.echo(chunk, nl=False)
         click.echo(f"Wrote {count_of(n, what)} to standard output.", err=True)
         return
-    path, n = export.stream_csv(records, columns, output)
+    path, n = export.stream_csv(records, columns, output, guarded=True)
     click.echo(f"Wrote {count_of(n, what)} to {path}.")

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sponsortrack.money import to_decimal
+from sponsortrack.money import cpm_amount, exponent, to_decimal
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,12 +42,59 @@ INVOICE_COLUMNS = ["number", "kind", "status", "credit_of", "sponsor", "bill_to"
                    "commission", "net", "tax", "total", "paid_on", "lines", "id"]
 
 
-def read_records(store, **filters: Any) -> Iterator[list[Any]]:
-    """Each read as its cells in ``READ_COLUMNS`` order, in air-date order, streamed from the cursor
-    (the filters are checked now, before any file is opened)."""
+def read_records(store, **filters: Any) -> Iterator[tuple[Any, ...]]:
+    """Each read as the cells of its CSV row in ``READ_COLUMNS`` order, in air-date order, streamed from
+    one query (the filters are checked now, before any file is opened). The cells are as written:
+    text already through the formula guard, the amount as its exact decimal text — write them with
+    ``guarded=True``."""
     from sponsortrack.services import reads as rsvc
+    from sponsortrack.store import exports as xstore
 
-    return (_read_cells(r) for r in rsvc.iter_reads(store, sort="air_date", descending=False, **filters))
+    return _amounts(xstore.read_export_rows(store, rsvc.read_filter(store, **filters)))
+
+
+def _amounts(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """The store's export rows with the amount cell as text (a CPM amount computed from units and rate)
+    and the rate column after the last dropped."""
+    from sponsortrack.store.exports import AMOUNT, CPM_RATE, CURRENCY, UNITS
+
+    places: dict[Any, int] = {}  # currency cell -> decimal places
+    for row in rows:
+        minor = row[AMOUNT]
+        rate = row[CPM_RATE]
+        if rate is not None:
+            units = row[UNITS]
+            minor = None if units is None else cpm_minor(units, rate)
+        if minor is not None:
+            cur = row[CURRENCY]
+            exp = places.get(cur)
+            if exp is None:
+                # a guarded cell ("'=AB") is no ISO code, nor is the text it guards: both have 2 places
+                exp = places[cur] = exponent(cur or "USD")
+            minor = minor_text(minor, exp)
+        yield (*row[:AMOUNT], minor, *row[AMOUNT + 1:CPM_RATE])
+
+
+def cpm_minor(units: int, rate_minor: int) -> int:
+    """:func:`sponsortrack.money.cpm_amount` in integers: ``units × rate ÷ 1000``, half-up (away from zero)."""
+    if units.__class__ is not int or rate_minor.__class__ is not int:
+        return cpm_amount(units, rate_minor)
+    p = units * rate_minor
+    return (p + 500) // 1000 if p >= 0 else -((500 - p) // 1000)
+
+
+_EXACT_DIGITS = 10**27  # Decimal's context keeps 28 digits: past them, its own (rounded) text is the rule
+
+
+def minor_text(minor: int, places: int) -> str:
+    """``str(Decimal(minor).scaleb(-places))`` (the amount as the old export wrote it), without a Decimal:
+    ``minor_text(-5, 2) == "-0.05"``."""
+    if minor.__class__ is not int or not -_EXACT_DIGITS < minor < _EXACT_DIGITS:
+        return str(Decimal(minor).scaleb(-places))
+    if not places:
+        return str(minor)
+    digits = str(-minor if minor < 0 else minor).rjust(places + 1, "0")
+    return ("-" if minor < 0 else "") + digits[:-places] + "." + digits[-places:]
 
 
 def _read_cells(r) -> list[Any]:
@@ -58,7 +105,12 @@ def _read_cells(r) -> list[Any]:
 
 
 def read_rows(store, **filters: Any) -> list[dict[str, Any]]:
-    return [dict(zip(READ_COLUMNS, cells, strict=True)) for cells in read_records(store, **filters)]
+    """The reads as ``READ_COLUMNS`` dicts of typed values (amounts as ``Decimal``, text unguarded), for
+    the faces that hold a sponsor's month; an export of any size streams :func:`read_records` instead."""
+    from sponsortrack.services import reads as rsvc
+
+    return [dict(zip(READ_COLUMNS, _read_cells(r), strict=True))
+            for r in rsvc.iter_reads(store, sort="air_date", descending=False, **filters)]
 
 
 def invoice_rows(store, *, month: str | None = None, status: str | None = None,
@@ -94,14 +146,16 @@ def csv_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return buf.getvalue()
 
 
-def csv_chunks(records: Iterable[Sequence[Any]], columns: list[str], every: int = 500) -> Iterator[str]:
+def csv_chunks(records: Iterable[Sequence[Any]], columns: list[str], every: int = 500, *,
+               guarded: bool = False) -> Iterator[str]:
     """:func:`csv_text` of rows given as cells in ``columns`` order, in pieces of ``every`` rows (for
-    standard output: memory flat in the rows)."""
+    standard output: memory flat in the rows). ``guarded``: the cells are as written already
+    (:func:`read_records`), else each row goes through :func:`safe_cells`."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(columns)
     for i, cells in enumerate(records, 1):
-        w.writerow(safe_cells(cells))
+        w.writerow(cells if guarded else safe_cells(cells))
         if i % every == 0:
             yield buf.getvalue()
             buf.seek(0)
@@ -115,9 +169,11 @@ def write_csv(rows: Iterable[dict[str, Any]], columns: list[str], path: str | os
     return stream_csv(([r.get(c) for c in columns] for r in rows), columns, path)[0]
 
 
-def stream_csv(records: Iterable[Sequence[Any]], columns: list[str], path: str | os.PathLike[str]) -> tuple[Path, int]:
+def stream_csv(records: Iterable[Sequence[Any]], columns: list[str], path: str | os.PathLike[str], *,
+               guarded: bool = False) -> tuple[Path, int]:
     """Write rows (cells in ``columns`` order) as they come into the atomic temporary file, so memory
-    stays flat however many there are: ``(path, rows written)``. A failure midway leaves ``path`` as it was."""
+    stays flat however many there are: ``(path, rows written)``. A failure midway leaves ``path`` as it was.
+    ``guarded``: as in :func:`csv_chunks`."""
     from sponsortrack.outputs import atomic_output
 
     n = 0
@@ -127,9 +183,14 @@ def stream_csv(records: Iterable[Sequence[Any]], columns: list[str], path: str |
             text.write("\ufeff")
             w = csv.writer(text, lineterminator="\r\n")
             w.writerow(columns)
-            for cells in records:
-                w.writerow(safe_cells(cells))
-                n += 1
+            if guarded:
+                for cells in records:
+                    w.writerow(cells)
+                    n += 1
+            else:
+                for cells in records:
+                    w.writerow(safe_cells(cells))
+                    n += 1
             text.flush()
         finally:
             text.detach()  # the binary file stays open for atomic_output to sync and rename

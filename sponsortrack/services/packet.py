@@ -107,8 +107,8 @@ def month_packet(store: Store, month: str, folder: str | Path, *, sponsor: str |
             parts = [(f"{stem}.pdf", _merge([d for _, d in parts]))]
         for name, data in parts:
             res.files.append(write_atomic(data, out / name))
-        rows = export.read_rows(store, sponsor=sp.id, month=month)
-        res.files.append(export.write_csv(rows, export.READ_COLUMNS, out / f"{stem}-reads.csv"))
+        res.files.append(export.stream_csv(export.read_records(store, sponsor=sp.id, month=month),
+                                           export.READ_COLUMNS, out / f"{stem}-reads.csv", guarded=True)[0])
         res.sponsors.append(sp.name)
     if progress is not None and not res.cancelled:
         progress(total, total, f"Wrote {len(res.files)} files for {len(res.sponsors)} sponsors")
