@@ -266,6 +266,53 @@ def test_v9_fixture_opens_as_current_and_its_counters_are_right(tmp_path):
         assert same_rows(rows, after[table]), table
 
 
+def test_v9_upgrades_to_v10_with_every_record_and_sponsor_aliases(tmp_path):
+    from sponsortrack.services import aliases as al
+    from sponsortrack.services import catalog as cat
+
+    target = tmp_path / "v9.db"
+    shutil.copy(FIXTURES / "schema_v9.db", target)
+    before = table_dump(target)
+    store = Store(target)
+    assert store.pending_migrations() == [] and len(store.backups) == 1
+    assert "before-m010_sponsor_aliases" in store.backups[0].name and table_dump(store.backups[0]) == before
+    assert store.scalar("SELECT count(*) FROM sponsor_aliases") == 0  # nothing back-filled
+    assert {s.name: s.aliases for s in cat.list_sponsors(store)} == {"Brave": [], "DigitalOcean": [], "Fastly": []}
+    do = cat.resolve_sponsor(store, "DigitalOcean")
+    al.add_alias(store, do.id, "DO")
+    # the normalised key is unique across sponsors in the schema itself, not only in the service
+    fastly = cat.resolve_sponsor(store, "Fastly")
+    with pytest.raises(sqlite3.IntegrityError), store.write():
+        store.conn.execute("INSERT INTO sponsor_aliases (sponsor_id, alias, alias_key) VALUES (?, 'D.O.', 'do')",
+                           [fastly.id])
+    # deleting a sponsor deletes its aliases (ON DELETE CASCADE)
+    new = cat.add_sponsor(store, name="Linode", aliases="Akamai Cloud")
+    cat.delete_sponsor(store, new.id)
+    assert store.scalar("SELECT count(*) FROM sponsor_aliases WHERE sponsor_id = ?", [new.id]) == 0
+    store.close()
+    after = table_dump(target)
+    for table, rows in before.items():
+        if table != "sponsors":   # Linode came and went
+            assert same_rows(rows, after[table]), table
+
+
+def test_v10_fixture_opens_as_current_with_its_aliases(tmp_path):
+    from sponsortrack.services import catalog as cat
+
+    target = tmp_path / "v10.db"
+    shutil.copy(FIXTURES / "schema_v10.db", target)
+    before = table_dump(target)
+    store = Store(target)
+    assert store.pending_migrations() == [] and store.schema_version() == len(dbmod.MIGRATION_NAMES)
+    assert {s.name: s.aliases for s in cat.list_sponsors(store)} == {
+        "Brave": [], "DigitalOcean": ["DO", "Sammy the Shark"], "Fastly": ["Fastly CDN"]}
+    assert cat.resolve_sponsor(store, "sammy the shark").name == "DigitalOcean"
+    store.close()
+    after = table_dump(target)
+    for table, rows in before.items():
+        assert same_rows(rows, after[table]), table
+
+
 @pytest.fixture
 def pending_next(monkeypatch):
     """Pretend a next migration exists: a new column on sponsors and a renamed-by-transform table."""

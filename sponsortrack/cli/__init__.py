@@ -27,6 +27,7 @@ from sponsortrack.paths import default_db_path
 FEATURES = ["core", "shows", "episodes", "sponsors", "campaigns", "reads", "invoicing"]
 FEATURES.append("imports")  # import shownotes|rss|csv|downloads, reconcile
 FEATURES.append("links")  # check-urls, link-report
+FEATURES.append("aliases")  # sponsors alias add|remove|list (attached to the sponsors group)
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1

@@ -46,8 +46,9 @@ def _unescape(opts: dict) -> dict:
 def sponsors_list(ctx: click.Context, fmt: str) -> None:
     from sponsortrack.services import catalog
 
-    rows = records(catalog.list_sponsors(_store(ctx)), fmt, lambda s: {"domains": ", ".join(s.domains)})
-    emit(rows, ["id", "name", "domains", "contact_name", "contact_email", "terms_days"], fmt)
+    rows = records(catalog.list_sponsors(_store(ctx)), fmt,
+                   lambda s: {"domains": ", ".join(s.domains), "aliases": ", ".join(s.aliases)})
+    emit(rows, ["id", "name", "aliases", "domains", "contact_name", "contact_email", "terms_days"], fmt)
 
 
 @sponsors.command("add")

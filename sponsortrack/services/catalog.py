@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 from sponsortrack import validation as v
 from sponsortrack.errors import ConflictError, NotFoundError, ValidationError
 from sponsortrack.money import parse_percent
+from sponsortrack.services import aliases as al
 from sponsortrack.store import Store, catalog
 from sponsortrack.store.models import Agency, Episode, Show, Sponsor, episode_code, parse_episode_code
 
@@ -411,10 +412,42 @@ _SPONSORS: _Named[Sponsor] = _Named(
     catalog.find_sponsor, catalog.get_sponsor, catalog.insert_sponsor, catalog.update_sponsor)
 
 
-#: The rules a new sponsor must pass (``add_sponsor``; undo checks a sponsor it puts back with them).
-check_new_sponsor = _SPONSORS.check_new
-add_sponsor = _SPONSORS.add
-edit_sponsor = _SPONSORS.edit
+def _not_an_alias(store: Store, name: str, sponsor_id: int | None = None) -> None:
+    hit = catalog.alias_owner(store, catalog.alias_key(name))
+    if hit is not None and hit["sponsor_id"] != sponsor_id:
+        raise ValidationError("name", f"{name!r} is an alias of sponsor {hit['sponsor_name']}")
+
+
+def check_new_sponsor(store: Store, values: dict[str, Any]) -> dict[str, Any]:
+    """The rules a new sponsor must pass (``add_sponsor``; undo checks a sponsor it puts back with them)."""
+    clean = _SPONSORS.check_new(store, values)
+    _not_an_alias(store, clean["name"])
+    return clean
+
+
+def add_sponsor(store: Store, **values: Any) -> Sponsor:
+    """A new sponsor; ``aliases`` (a list or comma-separated text) are its other names (``services.aliases``)."""
+    aliases = values.pop("aliases", None)
+    with store.write():
+        sp = _SPONSORS.get(store, catalog.insert_sponsor(store, check_new_sponsor(store, values)))
+        assert sp is not None
+        if aliases:
+            al.set_aliases(store, sp.id, aliases)
+            sp = _SPONSORS.fetch(store, sp.id)
+    return sp
+
+
+def edit_sponsor(store: Store, sponsor_id: int, **changes: Any) -> Sponsor:
+    """Edit a sponsor; ``aliases`` replaces its aliases with that list (all or nothing)."""
+    aliases = changes.pop("aliases", None)
+    with store.write():
+        if "name" in changes:
+            _not_an_alias(store, v.name(changes["name"], "name"), sponsor_id)
+        sp = _SPONSORS.edit(store, sponsor_id, **changes)
+        if aliases is not None:
+            al.set_aliases(store, sponsor_id, aliases)
+            sp = _SPONSORS.fetch(store, sponsor_id)
+    return sp
 
 
 def sponsor_usage(store: Store, sponsor_id: int) -> dict[str, int]:
@@ -433,7 +466,16 @@ def delete_sponsor(store: Store, sponsor_id: int) -> None:
 
 
 get_sponsor = _SPONSORS.fetch
-resolve_sponsor = _SPONSORS.resolve
+
+
+def resolve_sponsor(store: Store, ref: str | int | Sponsor) -> Sponsor:
+    """The sponsor given as itself, its id, its name (case-insensitive) or one of its aliases."""
+    try:
+        return _SPONSORS.resolve(store, ref)
+    except NotFoundError:
+        if isinstance(ref, str) and (hit := al.find_by_alias(store, ref)) is not None:
+            return hit
+        raise
 
 
 def list_sponsors(store: Store) -> list[Sponsor]:

@@ -166,13 +166,16 @@ def _squash(text: str) -> str:
 
 def _needles(sponsor: dict, campaigns: list[dict], name_key: Callable[[str], str]) -> list[str] | None:
     """What notes must hold (squashed) for the parser or the matching to find this sponsor in them: the first
-    word of its name (a parsed "Brave" matches a known "Brave Browser"), its domains, its campaigns' promo
-    hosts. ``None`` when that cannot be told (a name with no Latin letters): every episode is parsed."""
-    words = name_key(sponsor["name"]).split()
-    first = _squash(words[0]) if words else ""
-    if not first or not first.isascii() or not words[0].isascii():
-        return None
-    out = [first]
+    word of its name and of each alias (a parsed "Brave" matches a known "Brave Browser"), its domains, its
+    campaigns' promo hosts. ``None`` when that cannot be told (a name with no Latin letters): every episode
+    is parsed."""
+    out = []
+    for spelling in (sponsor["name"], *(sponsor.get("aliases") or ())):
+        words = name_key(spelling).split()
+        first = _squash(words[0]) if words else ""
+        if not first or not first.isascii() or not words[0].isascii():
+            return None
+        out.append(first)
     out += [_squash(d) for d in sponsor.get("domains") or []]
     out += [_squash(v.url_host(c["promo_url"])) for c in campaigns if c.get("promo_url")]
     return [n for n in out if n]

@@ -26,11 +26,13 @@ from typing import Any, Generic, TypeVar
 
 from sponsortrack.errors import ConflictError, SponsortrackError, ValidationError
 from sponsortrack.money import to_decimal
+from sponsortrack.services import aliases as al
 from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import reads as rsvc
 from sponsortrack.services import settings as ssvc
 from sponsortrack.store import Store, base
+from sponsortrack.store import catalog as cstore
 from sponsortrack.store import reads as rstore
 from sponsortrack.store import settings as sstore
 from sponsortrack.store.models import Episode, Sponsor, from_row
@@ -132,6 +134,9 @@ _TABLES: dict[str, _Table] = {
     "ad_reads": _Table("read", lambda s, k, ch, _t: rsvc.edit_read(s, k, **ch),
                        lambda s, k: rsvc.delete_reads(s, [k]), _check_new_read,
                        fixed=frozenset({"episode_id", "invoice_id"})),
+    # a sponsor's aliases (schema v10): added and removed with the sponsor's edit, never edited in place
+    "sponsor_aliases": _Table("sponsor alias", lambda s, k, ch, _t: None, lambda s, k: cstore.delete_alias(s, k),
+                              lambda s, row: al.clean_alias(s, row["sponsor_id"], row["alias"])),
     "settings": _Table("setting", _edit_setting, lambda s, k: ssvc.reset_settings(s, [k]),
                        lambda s, row: ssvc.clean_settings({row["key"]: sstore.decode(row["value"])}), key="key"),
 }
@@ -246,29 +251,44 @@ KINDS: dict[str, Kind] = {
 }
 
 
+def _alias_rows(store: Store, kind: str, obj_id: int) -> dict[int, dict[str, Any]]:
+    """A sponsor's alias rows by id (other kinds have none): a sponsor's create, edit or delete records them."""
+    return {r["id"]: r for r in cstore.sponsor_aliases(store, obj_id)} if kind == "sponsor" else {}
+
+
+def _alias_changes(before: dict[int, dict[str, Any]], after: dict[int, dict[str, Any]]) -> list[RowChange]:
+    gone = [RowChange("sponsor_aliases", i, r, None) for i, r in before.items() if i not in after]
+    return gone + [RowChange("sponsor_aliases", i, None, r) for i, r in after.items() if i not in before]
+
+
 def create(store: Store, kind: str, **values: Any) -> Done[Any]:
     k = KINDS[kind]
     with store.write():
         obj = k.add(store, **values)
         after = _row(store, k.table, obj.id)
-    return Done(obj, Change((RowChange(k.table, obj.id, None, after),)))
+        aliases = _alias_changes({}, _alias_rows(store, kind, obj.id))
+    return Done(obj, Change((RowChange(k.table, obj.id, None, after), *aliases)))
 
 
 def edit(store: Store, kind: str, obj_id: int, **changes: Any) -> Done[Any]:
     k = KINDS[kind]
     with store.write():
         before = _row(store, k.table, obj_id)
+        aliases_before = _alias_rows(store, kind, obj_id)
         obj = k.edit(store, obj_id, **changes)
         after = _row(store, k.table, obj_id)
-    return Done(obj, Change((RowChange(k.table, obj_id, before, after),)))
+        aliases = _alias_changes(aliases_before, _alias_rows(store, kind, obj_id))
+    return Done(obj, Change((RowChange(k.table, obj_id, before, after), *aliases)))
 
 
 def delete(store: Store, kind: str, obj_id: int) -> Done[None]:
+    """Delete a record; a sponsor's aliases go with it (first in the change, so undo puts them back last)."""
     k = KINDS[kind]
     with store.write():
         before = _row(store, k.table, obj_id)
+        aliases = _alias_changes(_alias_rows(store, kind, obj_id), {})
         k.remove(store, obj_id)
-    return Done(None, Change((RowChange(k.table, obj_id, before, None),)))
+    return Done(None, Change((*aliases, RowChange(k.table, obj_id, before, None))))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Any
 
 from sponsortrack.store import base
@@ -164,18 +165,60 @@ def _sponsor_values(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+# a sponsor with its aliases (oldest first) as a JSON array
+_SPONSOR_SELECT = ("SELECT s.*, (SELECT json_group_array(a.alias) FROM sponsor_aliases a "
+                   "WHERE a.sponsor_id = s.id) AS aliases FROM sponsors s")
+
+
 def list_sponsors(store: Store) -> list[Sponsor]:
-    return [from_row(Sponsor, r) for r in store.query("SELECT * FROM sponsors ORDER BY name COLLATE NOCASE")]
+    return [from_row(Sponsor, r) for r in store.query(_SPONSOR_SELECT + " ORDER BY s.name COLLATE NOCASE")]
 
 
 def get_sponsor(store: Store, sponsor_id: int) -> Sponsor | None:
-    r = base.get(store, "sponsors", sponsor_id)
+    r = store.query_one(_SPONSOR_SELECT + " WHERE s.id = ?", [sponsor_id])
     return from_row(Sponsor, r) if r else None
 
 
 def find_sponsor(store: Store, name: str) -> Sponsor | None:
-    r = store.query_one("SELECT * FROM sponsors WHERE name = ? COLLATE NOCASE", [name.strip()])
+    r = store.query_one(_SPONSOR_SELECT + " WHERE s.name = ? COLLATE NOCASE", [name.strip()])
     return from_row(Sponsor, r) if r else None
+
+
+# -- sponsor aliases (schema v10) -------------------------------------------------------------------
+
+
+def alias_key(text: str) -> str:
+    """An alias's normalised form, unique across sponsors: case-folded, letters and digits only, so
+    "Digital Ocean", "digital-ocean" and "DigitalOcean" are one key."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+def sponsor_aliases(store: Store, sponsor_id: int) -> list[dict[str, Any]]:
+    """The sponsor's alias rows (``id``, ``sponsor_id``, ``alias``, ``alias_key``, ``created_at``), oldest first."""
+    return store.query("SELECT * FROM sponsor_aliases WHERE sponsor_id = ? ORDER BY id", [sponsor_id])
+
+
+def aliases_by_sponsor(store: Store) -> dict[int, list[str]]:
+    """Every sponsor's aliases, by sponsor id (the known-sponsor matcher of imports and reconciliation)."""
+    out: dict[int, list[str]] = {}
+    for r in store.query("SELECT sponsor_id, alias FROM sponsor_aliases ORDER BY id"):
+        out.setdefault(r["sponsor_id"], []).append(r["alias"])
+    return out
+
+
+def alias_owner(store: Store, key: str) -> dict[str, Any] | None:
+    """The alias with that normalised key and its sponsor's name (``alias``, ``sponsor_id``, ``sponsor_name``)."""
+    return store.query_one("SELECT a.id, a.alias, a.sponsor_id, s.name AS sponsor_name FROM sponsor_aliases a "
+                           "JOIN sponsors s ON s.id = a.sponsor_id WHERE a.alias_key = ?", [key])
+
+
+def insert_alias(store: Store, sponsor_id: int, alias: str) -> int:
+    return base.insert(store, "sponsor_aliases",
+                       {"sponsor_id": sponsor_id, "alias": alias, "alias_key": alias_key(alias)})
+
+
+def delete_alias(store: Store, alias_id: int) -> None:
+    base.delete(store, "sponsor_aliases", alias_id)
 
 
 def insert_sponsor(store: Store, values: dict[str, Any]) -> int:

@@ -43,9 +43,11 @@ def shows(store: Store) -> list[dict]:
 
 
 def sponsors(store: Store) -> list[dict]:
-    rows = store.query("SELECT id, name, domains FROM sponsors")
+    rows = store.query("SELECT id, name, domains, (SELECT json_group_array(a.alias) FROM sponsor_aliases a "
+                       "WHERE a.sponsor_id = sponsors.id) AS aliases FROM sponsors")
     for r in rows:
         r["domains"] = json.loads(r["domains"] or "[]")
+        r["aliases"] = json.loads(r["aliases"] or "[]")
     return rows
 
 

@@ -597,3 +597,22 @@ def m009_unbilled_counters(db: Database) -> None:
                "coalesce((SELECT max(id) FROM ad_reads), 0), "
                "coalesce((SELECT max(entity_id) FROM change_log WHERE entity = 'read'), 0))")
     _read_id_trigger(db)
+
+
+# -- schema v10 (m010): a sponsor's other names ----------------------------------------------------------
+
+
+@migrations()
+def m010_sponsor_aliases(db: Database) -> None:
+    """``sponsor_aliases``: the other names a sponsor goes by in show notes ("DO", "Digital Ocean"), so an
+    import or a reconciliation recognises it by them. ``alias_key`` is the alias's normalised form
+    (``store.catalog.alias_key``: case-folded, letters and digits only) and unique across every sponsor, so
+    one alias never names two sponsors. Deleting a sponsor deletes its aliases. Nothing is back-filled."""
+    db.execute("""CREATE TABLE sponsor_aliases (
+        id INTEGER PRIMARY KEY,
+        sponsor_id INTEGER NOT NULL REFERENCES sponsors(id) ON DELETE CASCADE,
+        alias TEXT NOT NULL CHECK (length(trim(alias)) BETWEEN 1 AND 200),
+        alias_key TEXT NOT NULL UNIQUE CHECK (length(alias_key) >= 1),
+        created_at TEXT NOT NULL DEFAULT """ + NOW + """
+    )""")
+    db.execute("CREATE INDEX sponsor_aliases_sponsor ON sponsor_aliases(sponsor_id)")

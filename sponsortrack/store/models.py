@@ -130,10 +130,13 @@ class Sponsor:
     created_at: str | None = None
     updated_at: str | None = None
     tax_id: str | None = None          # the buyer's tax / VAT id, printed on invoices billed to it
+    aliases: list[str] = field(default_factory=list)  # other names it goes by (sponsor_aliases, schema v10)
 
     def __post_init__(self) -> None:
         if isinstance(self.domains, str):
             self.domains = json.loads(self.domains)
+        if isinstance(self.aliases, str):
+            self.aliases = json.loads(self.aliases)
 
 
 @dataclass

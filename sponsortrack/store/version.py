@@ -2,4 +2,5 @@
 
 MIGRATION_SET = "sponsortrack"
 MIGRATION_NAMES = ("m001_initial", "m002_read_search", "m003_billed_lock", "m005_link_verdicts",
-                   "m006_payments", "m007_scale_indexes", "m008_seasons", "m009_unbilled_counters")
+                   "m006_payments", "m007_scale_indexes", "m008_seasons", "m009_unbilled_counters",
+                   "m010_sponsor_aliases")

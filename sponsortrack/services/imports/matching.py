@@ -19,7 +19,8 @@ from sponsortrack.store import imports as istore
 
 
 class Sponsors:
-    """Known sponsors by exact name, fuzzy name (SponsorMatcher) and promo-link domain."""
+    """Known sponsors by exact name, fuzzy name or alias (SponsorMatcher) and promo-link domain; ``rows``
+    as ``store.imports.sponsors`` gives them (``aliases`` from schema v10 on)."""
 
     def __init__(self, rows: list[dict], campaigns: list[dict] | None = None):
         self.by_id = {r["id"]: r for r in rows}
@@ -28,10 +29,12 @@ class Sponsors:
         for c in campaigns or ():
             if c.get("promo_url"):
                 promo_urls[c["sponsor_id"]].append(c["promo_url"])
-        # names, domains and the campaigns' promo URLs, so the parser recognises a known sponsor by its link
+        # names, aliases, domains and the campaigns' promo URLs, so the parser recognises a known sponsor
+        # by any name it goes by or by its link
         self.matcher = SponsorMatcher()
         for r in rows:
-            self.matcher.add(r["name"], domains=r.get("domains") or [], urls=promo_urls.get(r["id"], []))
+            self.matcher.add(r["name"], domains=r.get("domains") or [], aliases=r.get("aliases") or [],
+                             urls=promo_urls.get(r["id"], []))
         self.by_domain: dict[str, dict] = {}
         for r in rows:
             for d in r.get("domains") or []:
