@@ -257,8 +257,9 @@ def _alias_rows(store: Store, kind: str, obj_id: int) -> dict[int, dict[str, Any
 
 
 def _alias_changes(before: dict[int, dict[str, Any]], after: dict[int, dict[str, Any]]) -> list[RowChange]:
-    gone = [RowChange("sponsor_aliases", i, r, None) for i, r in before.items() if i not in after]
-    return gone + [RowChange("sponsor_aliases", i, None, r) for i, r in after.items() if i not in before]
+    """Aliases removed, then aliases added (a row whose id was given again counts as both)."""
+    gone = [RowChange("sponsor_aliases", i, r, None) for i, r in before.items() if after.get(i) != r]
+    return gone + [RowChange("sponsor_aliases", i, None, r) for i, r in after.items() if before.get(i) != r]
 
 
 def create(store: Store, kind: str, **values: Any) -> Done[Any]:

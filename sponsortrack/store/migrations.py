@@ -607,9 +607,10 @@ def m010_sponsor_aliases(db: Database) -> None:
     """``sponsor_aliases``: the other names a sponsor goes by in show notes ("DO", "Digital Ocean"), so an
     import or a reconciliation recognises it by them. ``alias_key`` is the alias's normalised form
     (``store.catalog.alias_key``: case-folded, letters and digits only) and unique across every sponsor, so
-    one alias never names two sponsors. Deleting a sponsor deletes its aliases. Nothing is back-filled."""
+    one alias never names two sponsors. Deleting a sponsor deletes its aliases. Nothing is back-filled.
+    ``AUTOINCREMENT``: a removed alias's id is never given to a new one (undo tells rows apart by id)."""
     db.execute("""CREATE TABLE sponsor_aliases (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         sponsor_id INTEGER NOT NULL REFERENCES sponsors(id) ON DELETE CASCADE,
         alias TEXT NOT NULL CHECK (length(trim(alias)) BETWEEN 1 AND 200),
         alias_key TEXT NOT NULL UNIQUE CHECK (length(alias_key) >= 1),
