@@ -143,6 +143,9 @@ class SponsorDialog(BillingDialog):
         self.add_field("domains", "Web domains", value=", ".join(s.domains) if s else "",
                        placeholder="digitalocean.com, do.co",
                        hint="Promo links must land on one of these (the link check uses them).")
+        self.add_field("aliases", "Also known as", value=", ".join(s.aliases) if s else "", aliases=("alias",),
+                       placeholder="DO, Digital Ocean",
+                       hint="Other names in show notes, comma-separated: imports recognise the sponsor by them.")
         self.add_billing_fields(s)
         agencies = [("— none —", None)] + [(a.name, a.id) for a in cat.list_agencies(self.ctx.store)]
         self.add_field("agency_id", "Agency of record", self.combo(agencies), value=s.agency_id if s else None,

@@ -1,4 +1,4 @@
-"""Sponsors (with their domains, contact and billing address) and the agencies that buy for them."""
+"""Sponsors (with their aliases, domains, contact and billing address) and the agencies that buy for them."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from sponsortrack.ui.pages.base import RecordTable, splitter
 from sponsortrack.ui.text import Html, rich
 
 NO_DOMAINS = Html("<i>none — link checks cannot confirm the landing site</i>")
+NO_ALIASES = Html("<i>no other names — imports know it by its name and domains</i>")
 
 SPONSOR_COLUMNS = [
     Column("name", "Sponsor", lambda s: s.name, width=170),
@@ -123,7 +124,8 @@ class SponsorsPage(QWidget):
         usage = cat.sponsor_usage(self.ctx.store, s.id)
         agency = self._agency_names.get(s.agency_id, "—") if s.agency_id else "direct"
         parts = [f"<h3>{rich(s.name)}</h3>",
-                 f"<b>Domains</b><br>{rich(', '.join(s.domains)) if s.domains else NO_DOMAINS}",
+                 f"<b>Also known as</b><br>{rich(', '.join(s.aliases)) if s.aliases else NO_ALIASES}",
+                 f"<br><br><b>Domains</b><br>{rich(', '.join(s.domains)) if s.domains else NO_DOMAINS}",
                  f"<br><br><b>Contact</b><br>{rich(s.contact_name or '—')}<br>{rich(s.contact_email or '')}",
                  f"<br><br><b>Billing address</b><br>{rich(s.billing_address or '—')}",
                  f"<br><br><b>Agency</b><br>{rich(agency)}",
