@@ -21,32 +21,27 @@ def alias() -> None:
     """Other names a sponsor goes by in show notes."""
 
 
-@alias.command("add")
-@click.argument("sponsor")
-@click.argument("alias_text", metavar="ALIAS")
-@click.pass_context
-def alias_add(ctx: click.Context, sponsor: str, alias_text: str) -> None:
-    """Give SPONSOR (name, alias or id) the alias ALIAS."""
-    from sponsortrack.services import aliases, catalog
+def _change(verb: str, doc: str, said: str) -> click.Command:
+    """``alias add`` / ``alias remove``: SPONSOR (name, alias or id) and ALIAS, through ``services.aliases``."""
 
-    store = _store(ctx)
-    sp = catalog.resolve_sponsor(store, sponsor)
-    added = aliases.add_alias(store, sp.id, alias_text)
-    click.echo(f"Sponsor {sp.name} is also known as {added!r} now.")
+    @click.argument("sponsor")
+    @click.argument("alias_text", metavar="ALIAS")
+    @click.pass_context
+    def run(ctx: click.Context, sponsor: str, alias_text: str) -> None:
+        from sponsortrack.services import aliases, catalog
+
+        store = _store(ctx)
+        sp = catalog.resolve_sponsor(store, sponsor)
+        done = getattr(aliases, f"{verb}_alias")(store, sp.id, alias_text)
+        click.echo(said.format(alias=done, sponsor=sp.name))
+
+    run.__doc__ = doc
+    return alias.command(verb)(run)
 
 
-@alias.command("remove")
-@click.argument("sponsor")
-@click.argument("alias_text", metavar="ALIAS")
-@click.pass_context
-def alias_remove(ctx: click.Context, sponsor: str, alias_text: str) -> None:
-    """Take the alias ALIAS off SPONSOR."""
-    from sponsortrack.services import aliases, catalog
-
-    store = _store(ctx)
-    sp = catalog.resolve_sponsor(store, sponsor)
-    removed = aliases.remove_alias(store, sp.id, alias_text)
-    click.echo(f"Removed alias {removed!r} of sponsor {sp.name}.")
+alias_add = _change("add", "Give SPONSOR (name, alias or id) the alias ALIAS.",
+                    "Sponsor {sponsor} is also known as {alias!r} now.")
+alias_remove = _change("remove", "Take the alias ALIAS off SPONSOR.", "Removed alias {alias!r} of sponsor {sponsor}.")
 
 
 @alias.command("list")
