@@ -42,7 +42,7 @@ WAIT_NOTICE = "waiting for the database… (another program is writing to it)"
 READ_ONLY = frozenset({
     "agencies list", "backup", "campaigns list", "campaigns pacing", "episodes list", "export csv",
     "invoice list", "invoice pdf", "invoice show", "link-report", "reads history", "reads list", "reconcile",
-    "report monthly", "report packet", "settings show", "shows list", "sponsors list",
+    "report monthly", "report packet", "settings show", "shows list", "sponsors alias list", "sponsors list",
 })
 
 
