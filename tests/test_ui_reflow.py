@@ -80,3 +80,23 @@ def test_a_narrow_list_hides_the_columns_its_detail_shows_and_brings_them_back(q
     win.resize(1920, 1080)  # wide: every column again
     _settle(win)
     assert not any(hh.isSectionHidden(i) for i in range(hh.count()))
+
+
+
+@pytest.mark.parametrize("width", [960, 1280])
+def test_the_log_proposals_fit_with_the_sponsor_in_view(qtbot, demo_store, tmp_path, width):
+    """At 960 logical px (1920 at 200 %) the Log table does not scroll sideways: the tick and the sponsor
+    stay beside the promo URL the cursor starts on; the campaign's name takes the room left and elides."""
+    from sponsortrack.ui.models.proposals import CAMPAIGN, CHECK, PROMO_CODE, PROMO_URL, SPONSOR
+
+    win = make_window(qtbot, demo_store, tmp_path, page="log")
+    win.resize(width, 540)
+    win.show()
+    _settle(win)
+    log = win.pages["log"]
+    view, hh = log.view, log.view.horizontalHeader()
+    assert _sideways(log) == []
+    assert view.horizontalScrollBar().maximum() == 0
+    for col in (CHECK, SPONSOR, PROMO_URL, PROMO_CODE):
+        assert not hh.isSectionHidden(col) and hh.sectionViewportPosition(col) >= 0
+    assert hh.sectionSize(CAMPAIGN) >= 100

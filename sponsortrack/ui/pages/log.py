@@ -35,6 +35,7 @@ from sponsortrack.services.reads import ProposedRead
 from sponsortrack.ui import context as c
 from sponsortrack.ui import operations as ops
 from sponsortrack.ui.models import proposals as pm
+from sponsortrack.ui.pages.base import ColumnFitter
 from sponsortrack.ui.pages.log_form import EpisodeForm, today
 from sponsortrack.ui.pages.log_table import PromoDelegate, ProposalsView, logged_html, same_spot_warning
 from sponsortrack.ui.refguard import keeps_refs
@@ -102,10 +103,13 @@ class LogPage(QWidget):
             self.view.setItemDelegateForColumn(col, self.promo_delegate)
         hh = self.view.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        hh.setStretchLastSection(True)
-        for col, w in ((pm.CHECK, 44), (pm.SPONSOR, 150), (pm.CAMPAIGN, 260), (pm.PLACEMENT, 80),
-                       (pm.READ_TYPE, 80), (pm.PROMO_URL, 240)):
+        # the campaign's name takes the room left and elides: at 200 % (960 px) the sponsor and the tick
+        # stay in view beside the promo URL the cursor starts on, instead of scrolling out to the left
+        widths = {pm.CHECK: 44, pm.SPONSOR: 150, pm.PLACEMENT: 80, pm.READ_TYPE: 70, pm.PROMO_URL: 220,
+                  pm.PROMO_CODE: 100}
+        for col, w in widths.items():
             self.view.setColumnWidth(col, w)
+        self.fitter = ColumnFitter(self.view, pm.CAMPAIGN, (), widths)
         self.model.modelReset.connect(self._update_save_label)
         self.model.dataChanged.connect(self._update_save_label)
         self.model.rowsInserted.connect(self._update_save_label)
