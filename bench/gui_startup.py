@@ -48,7 +48,7 @@ def time_to_idle(cmd: list[str], env: dict[str, str]) -> float:
             break
     else:
         raise RuntimeError(f"{cmd} never became idle (exit {proc.wait()})")
-    proc.wait(30)
+    proc.wait(60)
     return elapsed
 
 

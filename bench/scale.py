@@ -40,6 +40,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from gui_startup import BARE, time_to_idle  # noqa: E402  (the start-up benchmark's bare window and clock)
 
 from sponsortrack.store.migrations import READ_SEARCH_BODY  # noqa: E402,F401  (the schema this bench knows)
 from sponsortrack.store.reads import _ROW_SELECT, AIR_DATE  # noqa: E402
@@ -67,24 +70,14 @@ def dashboard_reference(db: Path, first: str, last: str) -> float:
     took = time.perf_counter() - t0
     con.close()
     return took
+
+
 ORDER_TAIL = (", sh.name, e.number {d}, CASE r.placement WHEN 'pre' THEN 0 WHEN 'mid' THEN 1 ELSE 2 END, "
               "r.position, r.id")
 JOINS = ("FROM ad_reads r JOIN episodes e ON e.id = r.episode_id JOIN shows sh ON sh.id = e.show_id "
          "JOIN sponsors sp ON sp.id = r.sponsor_id LEFT JOIN campaigns c ON c.id = r.campaign_id "
          "LEFT JOIN invoices i ON i.id = r.invoice_id")
 
-BARE = """
-import sys
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-app = QApplication(sys.argv[:1])
-w = QMainWindow()
-w.setCentralWidget(QLabel("hello"))
-w.resize(1280, 800)
-w.show()
-QTimer.singleShot(0, lambda: QTimer.singleShot(0, lambda: (print("idle", flush=True), app.quit())))
-app.exec()
-"""
 
 # The plain reference: Python's sqlite3 and nothing else (no sponsortrack import), the same SQL.
 REFERENCE = r"""
@@ -201,20 +194,6 @@ def bench_env(tmp: Path) -> dict[str, str]:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     return env
-
-
-def time_to_idle(cmd: list[str], env: dict[str, str]) -> float:
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.strip() == "idle":
-            elapsed = time.perf_counter() - t0
-            break
-    else:
-        raise RuntimeError(f"{cmd} never became idle (exit {proc.wait()})")
-    proc.wait(60)
-    return elapsed
 
 
 # -- databases ---------------------------------------------------------------------------------------
