@@ -5,7 +5,6 @@ Every file here is real: built in the test (tests/chapter_files.py) or made once
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -16,11 +15,11 @@ from chapter_files import chapters_json, m4a_with_chapters, mp3_with_chapters, p
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+from support.network import digest, practical_ai
 
 from sponsortrack.cli import main
 from sponsortrack.errors import SponsortrackError, ValidationError
 from sponsortrack.importers import chapters as ch
-from sponsortrack.services import campaigns as camp
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import chapters as chs
 from sponsortrack.services import reads as rd
@@ -40,20 +39,9 @@ EPISODE = [
 ]
 
 
-def digest(store) -> str:
-    return hashlib.sha256("\n".join(store.conn.iterdump()).encode()).hexdigest()
-
-
 @pytest.fixture
 def net(store):
-    cat.add_show(store, name="Practical AI", website="https://changelog.com/practicalai")
-    for name, domains in (("DigitalOcean", "digitalocean.com do.co"), ("Brave", "brave.com"),
-                          ("Fastly", "fastly.com")):
-        cat.add_sponsor(store, name=name, domains=domains)
-    camp.add_campaign(store, sponsor="DigitalOcean", name="DB", start_date="2019-08-01", end_date="2019-12-31",
-                      pricing="flat", rate="1500", promo_url="do.co/changelog", promo_code="PAI")
-    camp.add_campaign(store, sponsor="Fastly", name="Bandwidth", start_date="2019-08-01", end_date="2019-12-31",
-                      pricing="flat", rate="900", promo_url="fastly.com", default_placement="pre")
+    practical_ai(store, fastly_placement="pre")
     cat.add_episode(store, "Practical AI", number=62, title="China's AI blacklist", published_on="2019-10-21",
                     guid="practicalai-62")
     return store

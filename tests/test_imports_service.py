@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 
 import pytest
 from support import samples
+from support.network import SEED_NOTES, digest, practical_ai
 
 from sponsortrack.errors import ValidationError
 from sponsortrack.services import campaigns as camp
@@ -15,30 +15,11 @@ from sponsortrack.services import imports as imp
 from sponsortrack.services import reads as rd
 from sponsortrack.store import imports as istore
 
-SEED_NOTES = (
-    "Sponsors:\n\n"
-    "DigitalOcean – Managed databases. Get started for free with a $50 credit. Learn more at do.co/changelog.\n"
-    "The Brave Browser – Download Brave for free and give tipping a try right here on changelog.com.\n"
-    "Fastly – Our bandwidth partner. Learn more at fastly.com.\n\n"
-    "Featuring:\nChris Benson – Twitter, GitHub\n"
-)
-
-
-def digest(store) -> str:
-    return hashlib.sha256("\n".join(store.conn.iterdump()).encode()).hexdigest()
-
 
 @pytest.fixture
 def net(store):
     """A show with two episodes, three sponsors with running campaigns."""
-    cat.add_show(store, name="Practical AI", website="https://changelog.com/practicalai")
-    for name, domains in (("DigitalOcean", "digitalocean.com do.co"), ("Brave", "brave.com"),
-                          ("Fastly", "fastly.com")):
-        cat.add_sponsor(store, name=name, domains=domains)
-    camp.add_campaign(store, sponsor="DigitalOcean", name="DB", start_date="2019-08-01", end_date="2019-12-31",
-                      pricing="flat", rate="1500", promo_url="do.co/changelog", promo_code="PAI")
-    camp.add_campaign(store, sponsor="Fastly", name="Bandwidth", start_date="2019-08-01", end_date="2019-12-31",
-                      pricing="flat", rate="900", promo_url="fastly.com", default_placement="post")
+    practical_ai(store)
     cat.add_episode(store, "Practical AI", number=62, title="China's AI blacklist", published_on="2019-10-21",
                     show_notes=SEED_NOTES)
     cat.add_episode(store, "Practical AI", number=63, title="Federated learning", published_on="2019-10-28")

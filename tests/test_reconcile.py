@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support.network import SEED_NOTES, practical_ai
 
 from sponsortrack.errors import ValidationError
 from sponsortrack.services import campaigns as camp
@@ -12,26 +13,11 @@ from sponsortrack.services import catalog as cat
 from sponsortrack.services import reads as rd
 from sponsortrack.services import reconcile as rc
 
-SEED_NOTES = (
-    "Sponsors:\n\n"
-    "DigitalOcean – Managed databases. Get started for free with a $50 credit. Learn more at do.co/changelog.\n"
-    "The Brave Browser – Download Brave for free and give tipping a try right here on changelog.com.\n"
-    "Fastly – Our bandwidth partner. Learn more at fastly.com.\n\n"
-    "Featuring:\nChris Benson – Twitter, GitHub\n"
-)
-
 
 @pytest.fixture
 def net(store):
     """A show with two episodes, three sponsors with running campaigns."""
-    cat.add_show(store, name="Practical AI", website="https://changelog.com/practicalai")
-    for name, domains in (("DigitalOcean", "digitalocean.com do.co"), ("Brave", "brave.com"),
-                          ("Fastly", "fastly.com")):
-        cat.add_sponsor(store, name=name, domains=domains)
-    camp.add_campaign(store, sponsor="DigitalOcean", name="DB", start_date="2019-08-01", end_date="2019-12-31",
-                      pricing="flat", rate="1500", promo_url="do.co/changelog", promo_code="PAI")
-    camp.add_campaign(store, sponsor="Fastly", name="Bandwidth", start_date="2019-08-01", end_date="2019-12-31",
-                      pricing="flat", rate="900", promo_url="fastly.com", default_placement="post")
+    practical_ai(store)
     cat.add_episode(store, "Practical AI", number=62, title="China's AI blacklist", published_on="2019-10-21",
                     show_notes=SEED_NOTES)
     cat.add_episode(store, "Practical AI", number=63, title="Federated learning", published_on="2019-10-28")
