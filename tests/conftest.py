@@ -51,6 +51,27 @@ def db_path(tmp_path) -> Path:
 
 
 @pytest.fixture
+def cli(db_path):
+    """The CLI in this process (click's runner) on the test's database: ``cli("reads", "list")``."""
+    from click.testing import CliRunner
+
+    from sponsortrack.cli import main
+
+    runner = CliRunner()
+
+    def run(*args, input=None):
+        return runner.invoke(main, ["--db", str(db_path), *args], input=input, catch_exceptions=False)
+    return run
+
+
+@pytest.fixture
+def demo_cli(cli):
+    """:func:`cli` on a database the demo network was loaded into."""
+    assert cli("demo").exit_code == 0
+    return cli
+
+
+@pytest.fixture
 def store(db_path):
     s = Store(db_path)
     yield s

@@ -7,9 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from sponsortrack.cli import main
 from sponsortrack.errors import NotFoundError, ValidationError
 from sponsortrack.services import aliases as al
 from sponsortrack.services import catalog as cat
@@ -123,25 +121,14 @@ def test_undo_and_redo_put_a_sponsors_aliases_back(demo):
 # -- matching: show notes, RSS, reconciliation -----------------------------------------------------------
 
 
-@pytest.fixture
-def cli(db_path):
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, ["--db", str(db_path), *args], catch_exceptions=False)
-
-    assert run("demo").exit_code == 0
-    return run
-
-
-def test_import_shownotes_matches_a_sponsor_named_only_by_its_alias(cli, tmp_path):
+def test_import_shownotes_matches_a_sponsor_named_only_by_its_alias(demo_cli, tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text(ALIAS_NOTES)
-    before = json.loads(cli("import", "shownotes", str(notes), "--format", "json").output)
+    before = json.loads(demo_cli("import", "shownotes", str(notes), "--format", "json").output)
     assert [(s["name"], s["known_sponsor"]) for s in before["sponsors"]] == [
         ("Sammy the Shark", None), ("Fastly", "Fastly")]   # without the alias: a new sponsor
-    assert cli("sponsors", "alias", "add", "DigitalOcean", "Sammy the Shark").exit_code == 0
-    after = json.loads(cli("import", "shownotes", str(notes), "--format", "json").output)
+    assert demo_cli("sponsors", "alias", "add", "DigitalOcean", "Sammy the Shark").exit_code == 0
+    after = json.loads(demo_cli("import", "shownotes", str(notes), "--format", "json").output)
     assert [(s["name"], s["known_sponsor"], s["is_new"]) for s in after["sponsors"]] == [
         ("Sammy the Shark", "DigitalOcean", False), ("Fastly", "Fastly", False)]
 
@@ -199,20 +186,20 @@ def test_reconciliation_finds_a_read_whose_sponsor_the_notes_name_only_by_alias(
 # -- the command line ------------------------------------------------------------------------------------
 
 
-def test_cli_alias_add_remove_list_and_sponsors_list(cli, db_path):
-    res = cli("sponsors", "alias", "add", "DigitalOcean", "DO")
+def test_cli_alias_add_remove_list_and_sponsors_list(demo_cli, db_path):
+    res = demo_cli("sponsors", "alias", "add", "DigitalOcean", "DO")
     assert res.exit_code == 0 and res.output == "Sponsor DigitalOcean is also known as 'DO' now.\n"
-    res = cli("sponsors", "alias", "add", "Fastly", "d.o.")
+    res = demo_cli("sponsors", "alias", "add", "Fastly", "d.o.")
     assert res.exit_code == 2
     assert res.output.strip().splitlines() == ["error: alias: 'd.o.' is an alias of sponsor DigitalOcean (as 'DO')"]
-    assert cli("sponsors", "alias", "add", "do", "Sammy").exit_code == 0   # the sponsor given by its alias
-    listed = json.loads(cli("sponsors", "list", "--format", "json").output)
+    assert demo_cli("sponsors", "alias", "add", "do", "Sammy").exit_code == 0   # the sponsor given by its alias
+    listed = json.loads(demo_cli("sponsors", "list", "--format", "json").output)
     assert {s["name"]: s["aliases"] for s in listed}["DigitalOcean"] == ["DO", "Sammy"]
-    table = cli("sponsors", "list").output
+    table = demo_cli("sponsors", "list").output
     assert "aliases" in table.splitlines()[0] and "DO, Sammy" in table
-    assert json.loads(cli("sponsors", "alias", "list", "DigitalOcean", "--format", "json").output) == [
+    assert json.loads(demo_cli("sponsors", "alias", "list", "DigitalOcean", "--format", "json").output) == [
         {"sponsor": "DigitalOcean", "alias": "DO"}, {"sponsor": "DigitalOcean", "alias": "Sammy"}]
-    res = cli("sponsors", "alias", "remove", "DigitalOcean", "sammy")
+    res = demo_cli("sponsors", "alias", "remove", "DigitalOcean", "sammy")
     assert res.exit_code == 0 and res.output == "Removed alias 'Sammy' of sponsor DigitalOcean.\n"
-    res = cli("sponsors", "alias", "remove", "DigitalOcean", "")
+    res = demo_cli("sponsors", "alias", "remove", "DigitalOcean", "")
     assert res.exit_code == 2 and res.output.strip() == "error: alias: is empty"

@@ -18,9 +18,7 @@ import textwrap
 import time
 
 import pytest
-from click.testing import CliRunner
 
-from sponsortrack.cli import main
 from sponsortrack.errors import ConflictError, ValidationError
 from sponsortrack.services import catalog as cat
 from sponsortrack.services import invoicing as inv
@@ -28,16 +26,6 @@ from sponsortrack.services import reads as rsvc
 from sponsortrack.services import reporting
 from sponsortrack.services.demo import load_demo
 from sponsortrack.store import Store
-
-
-@pytest.fixture
-def cli(db_path):
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, ["--db", str(db_path), *args], catch_exceptions=False)
-    assert run("demo").exit_code == 0
-    return run
 
 
 def issue_october(store) -> str:
@@ -58,36 +46,37 @@ def dump(db_path) -> str:
 # -- billed reads report their invoice lines ------------------------------------------------------------
 
 
-def test_rate_edit_after_issue_moves_no_billed_figure_on_any_face(cli, db_path, tmp_path):
+def test_rate_edit_after_issue_moves_no_billed_figure_on_any_face(demo_cli, db_path, tmp_path):
     """The issue's reproduction: issue 2026-0001 ($7,200), then ``campaigns edit 1 --rate 9999``."""
-    assert cli("invoice", "create", "--sponsor", "DigitalOcean", "--month", "2019-10").exit_code == 0
-    res = cli("invoice", "issue", "1", "--date", "2026-12-01")  # a fixed day: the number's year never drifts
+    assert demo_cli("invoice", "create", "--sponsor", "DigitalOcean", "--month", "2019-10").exit_code == 0
+    res = demo_cli("invoice", "issue", "1", "--date", "2026-12-01")  # a fixed day: the number's year never drifts
     assert res.exit_code == 0 and "2026-0001" in res.output and "$7,200.00" in res.output
-    res = cli("campaigns", "edit", "1", "--rate", "9999")
+    res = demo_cli("campaigns", "edit", "1", "--rate", "9999")
     assert res.exit_code == 0
     assert ("applies to reads not billed yet; 7 reads billed on invoice 2026-0001 keep the amounts invoiced"
             in res.output)
 
     # POP: the delivered value is the invoiced $7,200, not 6 x $9,999
     pdf = tmp_path / "pop.pdf"
-    assert cli("report", "monthly", "--month", "2019-10", "--sponsor", "DigitalOcean", "-o", str(pdf)).exit_code == 0
+    assert demo_cli("report", "monthly", "--month", "2019-10", "--sponsor", "DigitalOcean",
+                    "-o", str(pdf)).exit_code == 0
     from pypdf import PdfReader
     text = "\n".join(p.extract_text() or "" for p in PdfReader(pdf).pages)
     assert "Delivered value this month: $7,200.00" in text and "59,994" not in text
 
     # export csv: the billed reads at their line amounts
     out = tmp_path / "reads.csv"
-    assert cli("export", "csv", "--what", "reads", "--month", "2019-10", "--sponsor", "DigitalOcean",
+    assert demo_cli("export", "csv", "--what", "reads", "--month", "2019-10", "--sponsor", "DigitalOcean",
                "-o", str(out)).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 7 and {r["invoice_number"] for r in rows} == {"2026-0001"}
     assert sorted(r["amount"] for r in rows) == ["0.00"] + ["1200.00"] * 6
 
     # reads list (json) agrees; November's unbilled reads take the new rate
-    billed = json.loads(cli("reads", "list", "--month", "2019-10", "--sponsor", "DigitalOcean",
+    billed = json.loads(demo_cli("reads", "list", "--month", "2019-10", "--sponsor", "DigitalOcean",
                             "--format", "json").output)
     assert sum(r["price_minor"] for r in billed) == 720000
-    unbilled = json.loads(cli("reads", "list", "--month", "2019-11", "--sponsor", "DigitalOcean",
+    unbilled = json.loads(demo_cli("reads", "list", "--month", "2019-11", "--sponsor", "DigitalOcean",
                               "--format", "json").output)
     assert unbilled and {r["price_minor"] for r in unbilled if not r["make_good_of"]} == {999900}
 
@@ -125,22 +114,23 @@ def test_billed_cpm_read_keeps_its_invoiced_units_when_downloads_change(demo_sto
 # -- edits that would move a billed figure are refused, naming the invoice ------------------------------
 
 
-def test_episode_date_of_billed_reads_cannot_move(cli, db_path):
-    assert cli("invoice", "create", "--sponsor", "DigitalOcean", "--month", "2019-10").exit_code == 0
-    assert cli("invoice", "issue", "1", "--date", "2026-12-01").exit_code == 0
+def test_episode_date_of_billed_reads_cannot_move(demo_cli, db_path):
+    assert demo_cli("invoice", "create", "--sponsor", "DigitalOcean", "--month", "2019-10").exit_code == 0
+    assert demo_cli("invoice", "issue", "1", "--date", "2026-12-01").exit_code == 0
     before = dump(db_path)
-    res = cli("episodes", "edit", "--show", "Practical AI", "--episode", "60", "--published", "2019-11-02")
+    res = demo_cli("episodes", "edit", "--show", "Practical AI", "--episode", "60", "--published", "2019-11-02")
     assert res.exit_code != 0
     assert res.output.strip().splitlines() == [
         "error: published_on: reads 24, 27 of Practical AI #60 are billed on invoice 2026-0001; its air date "
         "cannot change (correct the invoice with a credit note first)"]
     assert dump(db_path) == before
     # the number too; the title can still be corrected
-    res = cli("episodes", "edit", "--show", "Practical AI", "--episode", "60", "--new-number", "99")
+    res = demo_cli("episodes", "edit", "--show", "Practical AI", "--episode", "60", "--new-number", "99")
     assert res.exit_code != 0 and "number: reads 24, 27 of Practical AI #60" in res.output and "2026-0001" in res.output
-    assert cli("episodes", "edit", "--show", "Practical AI", "--episode", "60", "--title", "Robots!").exit_code == 0
+    assert demo_cli("episodes", "edit", "--show", "Practical AI", "--episode", "60",
+                    "--title", "Robots!").exit_code == 0
     # an episode whose reads are not billed moves freely
-    assert cli("episodes", "edit", "--show", "Practical AI", "--episode", "64",
+    assert demo_cli("episodes", "edit", "--show", "Practical AI", "--episode", "64",
                "--published", "2019-11-05").exit_code == 0
 
 

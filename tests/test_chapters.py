@@ -12,12 +12,10 @@ from pathlib import Path
 
 import pytest
 from chapter_files import chapters_json, m4a_with_chapters, mp3_with_chapters, psc_feed, silent_mp3
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from support.network import digest, practical_ai
 
-from sponsortrack.cli import main
 from sponsortrack.errors import SponsortrackError, ValidationError
 from sponsortrack.importers import chapters as ch
 from sponsortrack.services import catalog as cat
@@ -287,16 +285,6 @@ def test_psc_times_and_bad_ones():
 
 # --------------------------------------------------------------------------- the command and wrong files
 
-@pytest.fixture
-def cli(db_path, net):
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, ["--db", str(db_path), *args], catch_exceptions=False)
-
-    return run
-
-
 def test_cli_dry_run_then_log(cli, net, tmp_path):
     mp3 = mp3_with_chapters(tmp_path / "ep62.mp3", 3000, EPISODE)
     before = digest(net)
@@ -314,7 +302,7 @@ def test_cli_dry_run_then_log(cli, net, tmp_path):
         ("DigitalOcean", "0:40", "1:05"), ("Brave", "25:00", "1:20"), ("Fastly", "46:40", "0:35")]
 
 
-def test_cli_unknown_sponsor_is_skipped_with_a_line(cli, tmp_path):
+def test_cli_unknown_sponsor_is_skipped_with_a_line(cli, net, tmp_path):
     mp3 = mp3_with_chapters(tmp_path / "x.mp3", 600, [(10, 40, "Ad: Linode"), (300, 330, "Sponsor: Fastly")])
     res = cli("import", "chapters", str(mp3), "--show", "Practical AI", "--episode", "62")
     assert res.exit_code == 0
@@ -323,7 +311,7 @@ def test_cli_unknown_sponsor_is_skipped_with_a_line(cli, tmp_path):
     assert "Logged 1 read on Practical AI #62" in res.output
 
 
-def test_cli_needs_the_episode(cli, tmp_path):
+def test_cli_needs_the_episode(cli, net, tmp_path):
     mp3 = mp3_with_chapters(tmp_path / "x.mp3", 60, [(0, 10, "Ad: Fastly")])
     res = cli("import", "chapters", str(mp3), "--show", "Practical AI")
     assert res.exit_code == 2 and "Missing option '--episode'" in res.output
@@ -367,7 +355,7 @@ def test_wrong_files_get_one_line_each(net, db_path, tmp_path):
     assert digest(net) == before
 
 
-def test_wrong_file_on_the_command_line(cli, tmp_path):
+def test_wrong_file_on_the_command_line(cli, net, tmp_path):
     f = tmp_path / "notes.txt"
     f.write_text("Sponsors: Fastly\n", encoding="utf-8")
     res = cli("import", "chapters", str(f), "--show", "Practical AI", "--episode", "62")

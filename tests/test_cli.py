@@ -9,21 +9,6 @@ from click.testing import CliRunner
 from sponsortrack.cli import main
 
 
-@pytest.fixture
-def cli(db_path):
-    runner = CliRunner()
-
-    def run(*args, input=None):
-        return runner.invoke(main, ["--db", str(db_path), *args], input=input, catch_exceptions=False)
-    return run
-
-
-@pytest.fixture
-def demo_cli(cli):
-    assert cli("demo").exit_code == 0
-    return cli
-
-
 def digest(db_path):
     """Content of the database as SQL text: equal digests mean nothing was written."""
     import sqlite3

@@ -7,9 +7,7 @@ import hashlib
 import sqlite3
 
 import pytest
-from click.testing import CliRunner
 
-from sponsortrack.cli import main
 from sponsortrack.importers import rss
 from sponsortrack.services import imports as imp
 
@@ -89,44 +87,33 @@ def test_dry_run_writes_nothing_not_even_the_show(store, db_path):
     assert digest(db_path) == before
 
 
-@pytest.fixture
-def cli(db_path):
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, ["--db", str(db_path), *args], catch_exceptions=False)
-
-    assert run("demo").exit_code == 0  # a database with its schema and the demo's shows
-    return run
-
-
-def test_cli_skips_and_says_how_many(cli, tmp_path, db_path):
+def test_cli_skips_and_says_how_many(demo_cli, tmp_path, db_path):
     f = tmp_path / "feed.xml"
     f.write_bytes(BAD)
-    res = cli("import", "rss", str(f))
+    res = demo_cli("import", "rss", str(f))
     assert res.exit_code == 0, res.output
     assert "skipped item 2 (Episode 2: Impossible): <pubDate>: 'Wed, 30 Feb 2019 12:00:00 +0000' is not a real" \
         in res.output
     assert "Created show This Week in Tech: 2 episodes added, 0 changed, 0 unchanged, 2 items skipped " \
            "(problems above)." in res.output
-    again = cli("import", "rss", str(f), "--strict")
+    again = demo_cli("import", "rss", str(f), "--strict")
     assert again.exit_code == 2 and "Traceback" not in again.output
 
 
-def test_cli_strict_on_a_new_feed_writes_nothing(cli, tmp_path, db_path):
+def test_cli_strict_on_a_new_feed_writes_nothing(demo_cli, tmp_path, db_path):
     f = tmp_path / "feed.xml"
     f.write_bytes(BAD)
     before = digest(db_path)
-    res = cli("import", "rss", str(f), "--strict", "--apply")
+    res = demo_cli("import", "rss", str(f), "--strict", "--apply")
     assert res.exit_code == 2 and res.output.count("error: ") == 2
     assert digest(db_path) == before
 
 
-def test_cli_dry_run(cli, tmp_path, db_path):
+def test_cli_dry_run(demo_cli, tmp_path, db_path):
     f = tmp_path / "twit.xml"
     f.write_bytes(TWIT)
     before = digest(db_path)
-    res = cli("import", "rss", str(f), "--dry-run", "--apply")
+    res = demo_cli("import", "rss", str(f), "--dry-run", "--apply")
     assert res.exit_code == 0, res.output
     assert "Would create show This Week in Tech: 3 episodes to add, 0 changed, 0 unchanged. Nothing was " \
            "written (dry run)." in res.output

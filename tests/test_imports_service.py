@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 from support import samples
-from support.network import SEED_NOTES, digest, practical_ai
+from support.network import SEED_NOTES, digest, practical_ai_october
 
 from sponsortrack.errors import ValidationError
 from sponsortrack.services import campaigns as camp
@@ -19,11 +19,7 @@ from sponsortrack.store import imports as istore
 @pytest.fixture
 def net(store):
     """A show with two episodes, three sponsors with running campaigns."""
-    practical_ai(store)
-    cat.add_episode(store, "Practical AI", number=62, title="China's AI blacklist", published_on="2019-10-21",
-                    show_notes=SEED_NOTES)
-    cat.add_episode(store, "Practical AI", number=63, title="Federated learning", published_on="2019-10-28")
-    return store
+    return practical_ai_october(store)
 
 
 # --------------------------------------------------------------------------- show notes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support.network import SEED_NOTES, practical_ai
+from support.network import practical_ai_october
 
 from sponsortrack.errors import ValidationError
 from sponsortrack.services import campaigns as camp
@@ -17,11 +17,7 @@ from sponsortrack.services import reconcile as rc
 @pytest.fixture
 def net(store):
     """A show with two episodes, three sponsors with running campaigns."""
-    practical_ai(store)
-    cat.add_episode(store, "Practical AI", number=62, title="China's AI blacklist", published_on="2019-10-21",
-                    show_notes=SEED_NOTES)
-    cat.add_episode(store, "Practical AI", number=63, title="Federated learning", published_on="2019-10-28")
-    return store
+    return practical_ai_october(store)
 
 
 def test_reconcile_month(net):

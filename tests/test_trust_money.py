@@ -6,11 +6,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sponsortrack.cli import main
 from sponsortrack.errors import ValidationError
 from sponsortrack.money import (
     CURRENCIES,
@@ -126,55 +124,45 @@ def test_cpm_units_times_rate_refused_before_overflow(units, rate):
             check_cpm(units, rate, "USD")
 
 
-@pytest.fixture
-def cli(db_path):
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, ["--db", str(db_path), *args], catch_exceptions=False)
-    assert run("demo").exit_code == 0
-    return run
-
-
-def test_cli_refuses_a_cpm_line_that_would_overflow(cli):
-    assert cli("campaigns", "add", "--sponsor", "Brave", "--name", "Huge", "--pricing", "cpm",
+def test_cli_refuses_a_cpm_line_that_would_overflow(demo_cli):
+    assert demo_cli("campaigns", "add", "--sponsor", "Brave", "--name", "Huge", "--pricing", "cpm",
                "--rate", "99,999,999,999.99", "--start", "2019-10-01", "--end", "2019-10-31").exit_code == 0
-    res = cli("log", "--show", "Practical AI", "--episode", "62", "--sponsor", "Brave", "--campaign", "Huge",
+    res = demo_cli("log", "--show", "Practical AI", "--episode", "62", "--sponsor", "Brave", "--campaign", "Huge",
               "--placement", "post", "--units", str(10**11))
     assert res.exit_code == 2, res.output
     assert "units: 100,000,000,000 at $99,999,999,999.99 CPM comes to more than" in res.output
     assert "too large" in res.output and "Traceback" not in res.output
 
 
-def test_invoice_refuses_a_line_too_large_after_the_rate_changed(cli):
-    assert cli("campaigns", "add", "--sponsor", "Brave", "--name", "Huge", "--pricing", "cpm",
+def test_invoice_refuses_a_line_too_large_after_the_rate_changed(demo_cli):
+    assert demo_cli("campaigns", "add", "--sponsor", "Brave", "--name", "Huge", "--pricing", "cpm",
                "--rate", "1.00", "--start", "2019-10-01", "--end", "2019-10-31").exit_code == 0
-    assert cli("log", "--show", "Practical AI", "--episode", "62", "--sponsor", "Brave", "--campaign", "Huge",
+    assert demo_cli("log", "--show", "Practical AI", "--episode", "62", "--sponsor", "Brave", "--campaign", "Huge",
                "--placement", "post", "--units", str(10**11)).exit_code == 0
-    assert cli("campaigns", "edit", "4", "--rate", "99,999,999,999.99").exit_code == 0
-    res = cli("invoice", "create", "--sponsor", "Brave", "--month", "2019-10")
+    assert demo_cli("campaigns", "edit", "4", "--rate", "99,999,999,999.99").exit_code == 0
+    res = demo_cli("invoice", "create", "--sponsor", "Brave", "--month", "2019-10")
     assert res.exit_code == 2, res.output
     assert "too large for an invoice line" in res.output
     assert "OverflowError" not in res.output and "Traceback" not in res.output
 
 
-def test_cli_campaign_rate_and_currency_messages(cli):
-    res = cli("campaigns", "add", "--sponsor", "Brave", "--name", "X", "--pricing", "flat", "--rate", "12,50",
+def test_cli_campaign_rate_and_currency_messages(demo_cli):
+    res = demo_cli("campaigns", "add", "--sponsor", "Brave", "--name", "X", "--pricing", "flat", "--rate", "12,50",
               "--start", "2019-10-01", "--end", "2019-10-31")
     assert res.exit_code == 2 and "rate: '12,50' is ambiguous: write 12.50" in res.output
-    res = cli("campaigns", "add", "--sponsor", "Brave", "--name", "X", "--pricing", "flat", "--rate", "€5",
+    res = demo_cli("campaigns", "add", "--sponsor", "Brave", "--name", "X", "--pricing", "flat", "--rate", "€5",
               "--start", "2019-10-01", "--end", "2019-10-31")
     assert res.exit_code == 2 and "rate: '€5' is in EUR, not USD" in res.output
-    res = cli("campaigns", "add", "--sponsor", "Brave", "--name", "X", "--pricing", "flat", "--rate", "5",
+    res = demo_cli("campaigns", "add", "--sponsor", "Brave", "--name", "X", "--pricing", "flat", "--rate", "5",
               "--currency", "ZZZ", "--start", "2019-10-01", "--end", "2019-10-31")
     assert res.exit_code == 2 and "currency: 'ZZZ' is not an ISO 4217 currency code" in res.output
 
 
-def test_csv_reads_with_too_many_units_for_their_cpm_are_row_problems(cli, db_path):
+def test_csv_reads_with_too_many_units_for_their_cpm_are_row_problems(demo_cli, db_path):
     from sponsortrack.services import imports
     from sponsortrack.store import Store
 
-    assert cli("campaigns", "add", "--sponsor", "Brave", "--name", "Huge", "--pricing", "cpm",
+    assert demo_cli("campaigns", "add", "--sponsor", "Brave", "--name", "Huge", "--pricing", "cpm",
                "--rate", "99,999,999,999.99", "--start", "2019-10-01", "--end", "2019-10-31").exit_code == 0
     csv_text = "show,episode,sponsor,campaign,placement,units\nPractical AI,62,Brave,Huge,post,100000000000\n"
     store = Store(db_path)

@@ -34,3 +34,13 @@ def practical_ai(store, *, fastly_placement: str = "post"):
     camp.add_campaign(store, sponsor="Fastly", name="Bandwidth", start_date="2019-08-01", end_date="2019-12-31",
                       pricing="flat", rate="900", promo_url="fastly.com", default_placement=fastly_placement)
     return store
+
+
+def practical_ai_october(store):
+    """:func:`practical_ai` with October 2019's two episodes: #62 with :data:`SEED_NOTES` on file, #63
+    with none."""
+    practical_ai(store)
+    cat.add_episode(store, "Practical AI", number=62, title="China's AI blacklist", published_on="2019-10-21",
+                    show_notes=SEED_NOTES)
+    cat.add_episode(store, "Practical AI", number=63, title="Federated learning", published_on="2019-10-28")
+    return store
