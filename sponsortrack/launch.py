@@ -66,11 +66,14 @@ def main(argv: list[str] | None = None) -> None:
     # enum objects) would trigger several full passes over them. The window turns it back on, with the
     # start-up objects frozen, once its first frame is painted.
     gc.disable()
-    # The store first: once PySide6 is loaded, its import hook reads the source of every module imported
-    # after it (to see whether the module uses PySide6), and the store never does.
+    # The store first: once PySide6 is loaded, its import hook reads the source of every module it has not
+    # seen (to see whether the module uses PySide6); import_pyside tells it about those loaded before it.
     import sponsortrack.store  # noqa: F401
 
     try:
+        from sponsortrack.ui.lazy_qt import import_pyside
+
+        import_pyside()
         from sponsortrack.ui.app import run_gui
     except ImportError as exc:
         print(f"The desktop window is not available: {exc}", file=sys.stderr)

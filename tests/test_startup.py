@@ -135,8 +135,7 @@ def test_the_system_scheme_is_remembered_and_a_wrong_guess_corrected(qapp, tmp_p
 def test_enum_properties_are_set_by_name_and_a_wrong_name_is_refused(qapp):
     from PySide6.QtWidgets import QLabel, QListWidget
 
-    from sponsortrack.ui.lazy_qt import Qt
-    from sponsortrack.ui.mainwindow import set_enum_property
+    from sponsortrack.ui.lazy_qt import Qt, set_enum_property
 
     lst = QListWidget()
     set_enum_property(lst, "focusPolicy", 0)

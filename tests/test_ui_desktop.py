@@ -203,7 +203,7 @@ def test_contrast_formula():
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_import_wizard_text_meets_wcag_aa_in_both_themes(qtbot, demo_store, tmp_path, theme):
-    from sponsortrack.ui.theme import apply_theme
+    from sponsortrack.ui.theme import apply_theme, set_role
 
     app = QApplication.instance()
     old_palette, old_sheet = app.palette(), app.styleSheet()
@@ -226,7 +226,7 @@ def test_import_wizard_text_meets_wcag_aa_in_both_themes(qtbot, demo_store, tmp_
         # the muted and error roles the wizard's hints and messages use, on window and base
         for role in ("muted", "error"):
             probe = QLabel("x")
-            probe.setProperty("role", role)
+            set_role(probe, role)
             qtbot.addWidget(probe)
             probe.ensurePolished()
             fg = probe.palette().color(probe.foregroundRole())

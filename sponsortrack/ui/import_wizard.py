@@ -39,6 +39,7 @@ from sponsortrack.importers import tabular
 from sponsortrack.services.imports import summary
 from sponsortrack.ui import context as C
 from sponsortrack.ui.text import rich
+from sponsortrack.ui.theme import set_role, table_grid
 
 KINDS = [
     ("rss", "RSS feed of a show", "Creates or updates the show and its episodes (matched by GUID) and "
@@ -80,7 +81,7 @@ class KindPage(QWizardPage):
             hint = QLabel(help_text)
             hint.setWordWrap(True)
             hint.setContentsMargins(24, 0, 0, 8)
-            hint.setProperty("role", "muted")  # the theme's muted text, AA contrast in both themes
+            set_role(hint, "muted")  # the theme's muted text, AA contrast in both themes
             lay.addWidget(hint)
         self.group.button(0).setChecked(True)
         lay.addStretch(1)
@@ -189,6 +190,7 @@ class PreviewPage(QWizardPage):
         self.mapping_holder.setLayout(mcol)
         tl.addWidget(self.mapping_holder)
         self.table = QTableView()
+        table_grid(self.table)
         self.table.setObjectName("preview_table")
         self.model = QStandardItemModel(self)
         self.table.setModel(self.model)

@@ -14,6 +14,7 @@ without it.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 
@@ -31,7 +32,37 @@ class _LazyQt:
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
 else:
     Qt = _LazyQt()
 
-__all__ = ["Qt"]
+
+def set_enum_property(widget: QWidget, name: str, value: int) -> None:
+    """Set a ``Qt``-enum property by its Qt property name and the enum's value: what the window sets
+    before its first frame must not build the ``Qt`` namespace's enums (10 ms, see above), and the property
+    system converts the number in C++. Refuses a name that is not a property of the widget."""
+    if widget.metaObject().indexOfProperty(name) < 0 or not widget.setProperty(name, value):
+        raise AttributeError(f"{type(widget).__name__} has no property {name!r}")
+
+
+def import_pyside() -> None:
+    """Import PySide6, and spare its import hook the modules that were loaded before it.
+
+    Once PySide6 is loaded it replaces ``__import__``: the first time any module is named by an import
+    statement after that, it reads the module's whole source (``inspect.getsource``) to see whether the
+    text says "PySide6" — the per-module switch for ``from __feature__ import snake_case``. At start-up that
+    was ~2.5 ms of reading ``typing``, ``datetime``, ``pathlib`` and friends (napari#8584 measured the same).
+    A module already loaded before PySide6 cannot be using it, so it is entered as "does not use PySide"
+    (-1, the value the hook would compute) before the window's modules are imported; this package's own
+    modules are left to the hook. ``tests/test_startup.py`` checks each entry against the hook's own test.
+    A PySide6 without the table (a later release) is simply imported."""
+    before = [name for name in sys.modules if not name.startswith("sponsortrack")]
+    import PySide6.QtCore  # noqa: F401
+
+    table = getattr(sys.modules.get("shibokensupport.feature"), "pyside_feature_dict", None)
+    if isinstance(table, dict):
+        for name in before:
+            table.setdefault(name, -1)
+
+
+__all__ = ["Qt", "import_pyside", "set_enum_property"]

@@ -12,8 +12,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QScrollArea,
     QStackedWidget,
@@ -24,10 +22,11 @@ from PySide6.QtWidgets import (
 from sponsortrack import __version__
 from sponsortrack.ui.actions import MENUS, TOOLBAR, Act, build_action_map
 from sponsortrack.ui.context import AppContext
-from sponsortrack.ui.lazy_qt import Qt
+from sponsortrack.ui.lazy_qt import Qt, set_enum_property
 from sponsortrack.ui.pages import PAGES, as_page, create_page
 from sponsortrack.ui.refguard import keeps_refs
 from sponsortrack.ui.text import rich
+from sponsortrack.ui.widgets.sidebar import Sidebar
 
 LINK_RECHECK_EVERY_MS = 15 * 60 * 1000
 
@@ -41,14 +40,6 @@ if TYPE_CHECKING:
 
 DEFAULT_SIZE = (1280, 800)
 MIN_WIDTH = 760  # logical px; pages narrower than their own minimum scroll (issue 14: <= 900)
-
-
-def set_enum_property(widget: QWidget, name: str, value: int) -> None:
-    """Set a ``Qt``-enum property by its Qt property name and the enum's value: what the window sets
-    before its first frame must not build the ``Qt`` namespace's enums (10 ms, see ``ui.lazy_qt``), and the
-    property system converts the number in C++. Refuses a name that is not a property of the widget."""
-    if widget.metaObject().indexOfProperty(name) < 0 or not widget.setProperty(name, value):
-        raise AttributeError(f"{type(widget).__name__} has no property {name!r}")
 
 
 def fitting_size(available: QSize | None) -> tuple[int, int]:
@@ -76,16 +67,10 @@ class MainWindow(QMainWindow):
         self.last_error = ""
         self._open_error = ""  # the text of the error box on screen, if any
 
-        self.sidebar = QListWidget()
-        self.sidebar.setObjectName("sidebar")
-        set_enum_property(self.sidebar, "focusPolicy", 0)  # Qt.FocusPolicy.NoFocus
-        self.sidebar.setFixedWidth(168)
-        self.sidebar.setIconSize(QSize(18, 18))
+        self.sidebar = Sidebar()
         self.stack = QStackedWidget()
         for key, title, _target in PAGES:
-            item = QListWidgetItem(title)
-            item.setSizeHint(QSize(150, 36))
-            self.sidebar.addItem(item)
+            self.sidebar.addItem(title)
             holder = QWidget()
             holder.setObjectName(f"holder_{key}")
             QHBoxLayout(holder).setContentsMargins(0, 0, 0, 0)

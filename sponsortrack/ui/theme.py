@@ -1,4 +1,4 @@
-"""The look of the window: the light and dark palettes, the style sheet, and applying a theme.
+"""The look of the window: the light and dark palettes, text roles, and applying a theme.
 
 Its own module so that the Preferences dialog, the start-up code and the benchmarks apply a theme without
 importing the app (``ui.app`` imports the main window, which opens Preferences: that was a cycle).
@@ -18,6 +18,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QWidget
+
     from sponsortrack.ui.config import Config
 
 
@@ -77,22 +79,79 @@ def light_palette() -> QPalette:
     return p
 
 
-STYLE_SHEET = """
-QListWidget#sidebar { border: none; padding-top: 8px; font-size: 10.5pt; background: palette(window); }
-QListWidget#sidebar::item { padding-left: 14px; border-left: 3px solid transparent; }
-QListWidget#sidebar::item:selected { background: palette(highlight); color: palette(highlighted-text);
-                                     border-left: 3px solid palette(link); }
-QLabel[role="error"] { color: @ERROR@; }
-QLabel[role="muted"] { color: palette(placeholder-text); }
-QLabel[role="h1"] { font-size: 15pt; font-weight: 600; }
-QLabel[role="h2"] { font-size: 11pt; font-weight: 600; }
-QFrame[role="card"] { background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }
-QLabel[role="figure"] { font-size: 17pt; font-weight: 600; }
-QLabel[role="banner"] { background: palette(alternate-base); border: 1px solid palette(mid); border-radius: 4px;
-                        padding: 6px; }
-QTableView { gridline-color: palette(midlight); }
-QLineEdit[readOnly="true"] { background: palette(window); }
-"""
+# A table's grid in the theme's midlight (Fusion derives it from the window colour: all but invisible in
+# the dark palette). A style sheet on the table alone: one on the application made every widget of the window
+# go through Qt's style-sheet style, which cost a few milliseconds of start-up and slows painting.
+TABLE_SHEET = "QTableView { gridline-color: palette(midlight); }"
+
+# Text roles: font size (pt) and weight; colours come from the palette, so they follow the theme.
+_ROLE_FONTS = {"h1": (15.0, 600), "h2": (11.0, 600), "figure": (17.0, 600)}
+TEXT_ROLES = frozenset({*_ROLE_FONTS, "muted", "error", "plain"})
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Give a label a text role: ``h1``, ``h2``, ``figure`` (larger, semi-bold), ``muted`` (the palette's
+    placeholder text, AA on window and base), ``error`` (:func:`error_color`) or ``plain``. The ``role``
+    property stays on the widget for whoever asks; a role can change at any time (an error hint turning
+    back into a muted one). Cards and banners are widgets of their own (``ui.widgets.panels``)."""
+    if role not in TEXT_ROLES:
+        raise ValueError(f"role: {role!r} is not one of {', '.join(sorted(TEXT_ROLES))}")
+    widget.setProperty("role", role)
+    if role in _ROLE_FONTS:
+        size, weight = _ROLE_FONTS[role]
+        font = widget.font()
+        font.setPointSizeF(size)
+        font.setWeight(font.Weight(weight))
+        widget.setFont(font)
+    _colour_role(widget, role)
+
+
+def _colour_role(widget: QWidget, role: str) -> None:
+    if role == "muted":
+        widget.setPalette(QPalette())  # nothing of its own: inherits the theme's
+        widget.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    elif role == "error":
+        app = QApplication.instance()
+        pal = QPalette()
+        colour = QColor(error_color(bool(app.property("st_dark")) if app is not None else False))
+        pal.setColor(QPalette.ColorRole.WindowText, colour)
+        pal.setColor(QPalette.ColorRole.Text, colour)
+        widget.setPalette(pal)
+        widget.setForegroundRole(QPalette.ColorRole.WindowText)
+    else:
+        widget.setPalette(QPalette())
+        widget.setForegroundRole(QPalette.ColorRole.WindowText)
+
+
+def mark_read_only(edit: QLineEdit) -> None:
+    """A line edit that shows a value it will not change: read-only, on the window colour, not the base."""
+    edit.setReadOnly(True)
+    edit.setProperty("st_read_only", True)
+    _read_only_colours(edit)
+
+
+def _read_only_colours(edit: QWidget) -> None:
+    pal = QPalette()
+    pal.setBrush(QPalette.ColorRole.Base, QGuiApplication.palette().brush(QPalette.ColorRole.Window))
+    edit.setPalette(pal)
+
+
+def table_grid(view: QAbstractItemView) -> None:
+    """The grid of :data:`TABLE_SHEET` on one table."""
+    view.setStyleSheet(TABLE_SHEET)
+
+
+def _restyle(app: QApplication) -> None:
+    """After a theme change: the colours a widget holds itself (error text, read-only fields, table grids)."""
+    for w in app.allWidgets():
+        role = w.property("role")
+        if role == "error":
+            _colour_role(w, role)
+        if w.property("st_read_only"):
+            _read_only_colours(w)
+        if w.styleSheet() == TABLE_SHEET:
+            w.setStyleSheet("")
+            w.setStyleSheet(TABLE_SHEET)  # palette(midlight) is read when the sheet is set
 
 
 def system_is_dark() -> bool:
@@ -127,7 +186,9 @@ def apply_theme(app: QApplication, theme: str, system_dark: bool | None = None) 
         app.setPalette(light_palette())
         app.setProperty("st_dark", False)
     dark = bool(app.property("st_dark"))
-    app.setStyleSheet(STYLE_SHEET.replace("@ERROR@", error_color(dark)))
+    if app.property("st_themed"):  # a change of theme (the first frame has no widget of its own colours)
+        _restyle(app)
+    app.setProperty("st_themed", True)
     return dark
 
 

@@ -12,7 +12,9 @@ from sponsortrack.ui import operations as ops
 from sponsortrack.ui.context import AppContext
 from sponsortrack.ui.dialogs.records import money_text
 from sponsortrack.ui.text import rich
+from sponsortrack.ui.theme import mark_read_only, table_grid
 from sponsortrack.ui.widgets.form import FormDialog
+from sponsortrack.ui.widgets.panels import Banner
 
 
 def _history_columns():
@@ -62,16 +64,15 @@ class ReadDialog(FormDialog):
 
     def _lock(self, reason: str) -> None:
         """A billed read: every field but the notes is read-only, and the reason stands at the top."""
-        self.locked = QLabel(reason)
+        self.locked = Banner(reason)
         self.locked.setObjectName("read_locked")
         self.locked.setWordWrap(True)
-        self.locked.setProperty("role", "banner")
         self.body.insertWidget(0, self.locked)
         for key, f in self.fields.items():
             if key == "notes":
                 continue
             if isinstance(f.widget, QLineEdit):
-                f.widget.setReadOnly(True)
+                mark_read_only(f.widget)
             else:
                 f.widget.setEnabled(False)
         self.fields["notes"].widget.setFocus()
@@ -87,6 +88,7 @@ class ReadDialog(FormDialog):
             self.history_model = ObjectTableModel(_history_columns(), self)
             self.history_model.set_items(rsvc.read_changes(self.ctx.store, self.read.id))
             view = QTableView()
+            table_grid(view)
             view.setObjectName("read_history")
             view.setModel(self.history_model)
             view.verticalHeader().hide()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from sponsortrack.ui import operations as ops
 from sponsortrack.ui.context import AppContext
 from sponsortrack.ui.models.table import Column, ObjectTableModel, RawSortProxy
+from sponsortrack.ui.theme import set_role, table_grid
 
 
 class ColumnFitter(QObject):
@@ -73,6 +74,7 @@ class ColumnFitter(QObject):
 def record_view(name: str, proxy: RawSortProxy, *, row_height: int) -> QTableView:
     """A read-only table of records over ``proxy``: sorted by its first column, one row selected at a time."""
     view = QTableView()
+    table_grid(view)
     view.setObjectName(name)
     view.setModel(proxy)
     view.setSortingEnabled(True)
@@ -116,7 +118,7 @@ class RecordTable(QWidget):
         self.delete_button = QPushButton("Delete")
         self.delete_button.clicked.connect(self.delete_selected)
         head = QLabel(title)
-        head.setProperty("role", "h2")
+        set_role(head, "h2")
         top = self.top = QHBoxLayout()  # pages add their own filters here
         top.addWidget(head)
         top.addWidget(self.search, 1)

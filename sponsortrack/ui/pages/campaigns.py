@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
-    QFrame,
     QHeaderView,
     QLabel,
     QProgressBar,
@@ -29,7 +28,9 @@ from sponsortrack.ui.models.reads import COL, LINK_COL, ReadsModel, keep_sort_on
 from sponsortrack.ui.models.table import Column
 from sponsortrack.ui.pages.base import ColumnFitter, RecordTable, splitter
 from sponsortrack.ui.text import rich
+from sponsortrack.ui.theme import set_role, table_grid
 from sponsortrack.ui.widgets.badge import BadgeDelegate, MiddleElideDelegate
+from sponsortrack.ui.widgets.panels import Card
 
 
 def _rate(k: Campaign) -> str:
@@ -139,8 +140,7 @@ class CampaignsPage(QWidget):
         self.status_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.table.layout().itemAt(0).layout().insertWidget(2, self.status_filter)  # type: ignore[union-attr]
 
-        side = QFrame()
-        side.setProperty("role", "card")
+        side = Card()
         sl = QVBoxLayout(side)
         self.head = QLabel()
         self.head.setWordWrap(True)
@@ -155,13 +155,14 @@ class CampaignsPage(QWidget):
         self.pace_note = QLabel()
         self.pace_note.setWordWrap(True)
         self.reads_label = QLabel()
-        self.reads_label.setProperty("role", "h2")
+        set_role(self.reads_label, "h2")
         self.reads_model = ReadsModel(ctx.store, self,
                                       tasks=None if str(ctx.db_path) == ":memory:" else ctx.tasks)
         self.reads_model.defer_until_filter()
         self.reads_model.reset_done.connect(self._label_reads)
         self.reads_model.total_known.connect(self._label_reads)
         self.reads_view = QTableView()
+        table_grid(self.reads_view)
         self.reads_view.setObjectName("campaign_reads")
         self.reads_view.setModel(self.reads_model)
         self.reads_view.verticalHeader().hide()
@@ -190,7 +191,7 @@ class CampaignsPage(QWidget):
 
         lay = QVBoxLayout(self)
         title = QLabel("Campaigns")
-        title.setProperty("role", "h1")
+        set_role(title, "h1")
         lay.addWidget(title)
         lay.addWidget(splitter(self.table, side, (790, 420)), 1)
         self.table.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 from sponsortrack.ui import context as c
 from sponsortrack.ui.lazy_qt import Qt  # not built before the first frame (ui.lazy_qt)
 from sponsortrack.ui.text import rich
+from sponsortrack.ui.theme import set_role
 from sponsortrack.ui.widgets.charts import LineChart, StackedBarChart
+from sponsortrack.ui.widgets.panels import Card
 from sponsortrack.wording import count
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -51,12 +53,11 @@ def card_head(lay: QVBoxLayout) -> QLabel:
 
 
 def card(title: str) -> tuple[QFrame, QVBoxLayout]:
-    frame = QFrame()
-    frame.setProperty("role", "card")
+    frame = Card()
     lay = QVBoxLayout(frame)
     lay.setContentsMargins(14, 10, 14, 12)
     head = QLabel(title)
-    head.setProperty("role", "h2")
+    set_role(head, "h2")
     lay.addWidget(head)
     return frame, lay
 
@@ -82,9 +83,9 @@ class DashboardPage(QWidget):
         scroll.setWidget(body)
         lay = QVBoxLayout(body)
         self.title = QLabel("Dashboard")
-        self.title.setProperty("role", "h1")
+        set_role(self.title, "h1")
         self.subtitle = QLabel()
-        self.subtitle.setProperty("role", "muted")
+        set_role(self.subtitle, "muted")
         lay.addWidget(self.title)
         lay.addWidget(self.subtitle)
 
@@ -96,7 +97,7 @@ class DashboardPage(QWidget):
             frame, fl = card(text)
             self.figure_titles[key] = card_head(fl)
             val = QLabel("—")
-            val.setProperty("role", "figure")
+            set_role(val, "figure")
             val.setObjectName(f"figure_{key}")
             fl.addWidget(val)
             self.figure_labels[key] = val
@@ -224,7 +225,7 @@ class DashboardPage(QWidget):
             bar.setToolTip(f"{int(100 * p.elapsed_fraction)} % of the flight has gone")
             bar.setFixedWidth(260)
             gone = QLabel(f"{int(100 * p.elapsed_fraction)} % of flight gone")
-            gone.setProperty("role", "muted")
+            set_role(gone, "muted")
             row.addWidget(name, 1)
             row.addWidget(bar)
             row.addWidget(gone)

@@ -10,6 +10,7 @@ from sponsortrack.ui import context as c
 from sponsortrack.ui.dialogs.records import EpisodeDialog, ShowDialog
 from sponsortrack.ui.models.table import Column
 from sponsortrack.ui.pages.base import RecordTable
+from sponsortrack.ui.theme import set_role
 from sponsortrack.validation import format_duration
 
 SHOW_COLUMNS = [
@@ -54,7 +55,7 @@ class EpisodesPage(QWidget):
         vs.setSizes([200, 560])
         lay = QVBoxLayout(self)
         title = QLabel("Episodes")
-        title.setProperty("role", "h1")
+        set_role(title, "h1")
         self.reconcile_button = QPushButton("Reconcile show notes…")
         self.reconcile_button.setObjectName("episodes_reconcile")
         self.reconcile_button.setToolTip("Where the selected show's notes and logged reads disagree, in the month "

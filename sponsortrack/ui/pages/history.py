@@ -29,6 +29,7 @@ from sponsortrack.ui import context as c
 from sponsortrack.ui import operations as ops
 from sponsortrack.ui.models.reads import COL, LINK_COL, ReadsModel, keep_sort_on_sortable_columns
 from sponsortrack.ui.refguard import keeps_refs
+from sponsortrack.ui.theme import set_role, table_grid
 from sponsortrack.ui.widgets.badge import BadgeDelegate, MiddleElideDelegate
 
 THROTTLE_S = 0.15  # a keystroke after a pause searches at once; fast typing waits for a pause this long
@@ -92,6 +93,7 @@ class HistoryPage(QWidget):
         self.model.total_known.connect(self._rows_arrived)
         self._months: list[str] | None = None  # the months that have reads, until reads or episodes change
         self.view = QTableView()
+        table_grid(self.view)
         self.view.setObjectName("history_view")
         self.view.setModel(self.model)
         self.model.defer_until_filter()
@@ -128,7 +130,7 @@ class HistoryPage(QWidget):
         self.read_dialog: QDialog | None = None
 
         self.count_label = QLabel()
-        self.count_label.setProperty("role", "muted")
+        set_role(self.count_label, "muted")
         self.delete_button = QPushButton("Delete selected")
         self.delete_button.clicked.connect(self.delete_selected)
         self.edit_button = QPushButton("Edit…")
@@ -145,7 +147,7 @@ class HistoryPage(QWidget):
 
         lay = QVBoxLayout(self)
         title = QLabel("History")
-        title.setProperty("role", "h1")
+        set_role(title, "h1")
         lay.addWidget(title)
         lay.addLayout(top)
         lay.addWidget(self.view, 1)

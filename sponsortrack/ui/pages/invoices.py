@@ -37,6 +37,7 @@ from sponsortrack.store.invoices import Invoice
 from sponsortrack.ui import context as c
 from sponsortrack.ui import viewing
 from sponsortrack.ui.models.table import Column, ObjectTableModel, RawSortProxy
+from sponsortrack.ui.theme import set_role, table_grid
 
 if TYPE_CHECKING:
     from sponsortrack.services.payments import Balance
@@ -131,6 +132,7 @@ class InvoicesPage(QWidget):
         self.proxy = RawSortProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
+        table_grid(self.table)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
@@ -145,6 +147,7 @@ class InvoicesPage(QWidget):
         self.lines_model = ObjectTableModel(line_columns(lambda: self._current.currency if self._current else "USD"),
                                             self)
         self.lines = QTableView()
+        table_grid(self.lines)
         self.lines.setModel(self.lines_model)
         self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines.verticalHeader().hide()
@@ -187,7 +190,7 @@ class InvoicesPage(QWidget):
         split.setStretchFactor(1, 3)
 
         title = QLabel("Invoices")
-        title.setProperty("role", "h1")
+        set_role(title, "h1")
 
         lay = QVBoxLayout(self)
         lay.addWidget(title)

@@ -42,6 +42,7 @@ from sponsortrack.ui.models.links import (
 )
 from sponsortrack.ui.tasks import Task
 from sponsortrack.ui.text import Html, rich
+from sponsortrack.ui.theme import table_grid
 from sponsortrack.ui.widgets.badge import BadgeDelegate, MiddleElideDelegate
 
 
@@ -147,6 +148,7 @@ class LinksPage(QWidget):
         self.proxy = LinksProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
+        table_grid(self.table)
         self.table.setObjectName("links_table")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -173,6 +175,7 @@ class LinksPage(QWidget):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.chain_model = ChainModel(self)
         self.chain = QTableView()
+        table_grid(self.chain)
         self.chain.setObjectName("links_chain")
         self.chain.setModel(self.chain_model)
         self.chain.verticalHeader().hide()
@@ -188,6 +191,7 @@ class LinksPage(QWidget):
 
         self.episodes_model = EpisodesToFixModel(self)
         self.episodes = QTableView()
+        table_grid(self.episodes)
         self.episodes.setObjectName("links_episodes")
         self.episodes.setModel(self.episodes_model)
         self.episodes.verticalHeader().hide()

@@ -39,6 +39,8 @@ from sponsortrack.ui.pages.base import ColumnFitter
 from sponsortrack.ui.pages.log_form import EpisodeForm, today
 from sponsortrack.ui.pages.log_table import PromoDelegate, ProposalsView, logged_html, same_spot_warning
 from sponsortrack.ui.refguard import keeps_refs
+from sponsortrack.ui.theme import set_role
+from sponsortrack.ui.widgets.panels import Banner
 from sponsortrack.wording import count
 
 FIELD_WORDS = {"promo_url": "promo URL", "promo_code": "promo code", "read_type": "read type",
@@ -57,7 +59,7 @@ class LogPage(QWidget):
         self._sponsors: dict[str, int] = {}
 
         title = QLabel("Log reads")
-        title.setProperty("role", "h1")
+        set_role(title, "h1")
         self.show_box = QComboBox()
         self.show_box.setObjectName("log_show")
         self.show_box.setMinimumWidth(200)
@@ -82,7 +84,7 @@ class LogPage(QWidget):
         row1.addWidget(self.new_button)
 
         self.mode_label = QLabel()
-        self.mode_label.setProperty("role", "h2")
+        set_role(self.mode_label, "h2")
         self.episode_form = EpisodeForm()
         f = self.episode_form
         self.number, self.date, self.date_hint, self.title, self.title_error = (
@@ -131,15 +133,14 @@ class LogPage(QWidget):
         self.keys_hint = QLabel("Space tick/untick · P/M/B pre/mid/post · T host/produced · F2/Enter edit URL or "
                                 "code · Del remove · Ctrl+S save all")
         self.keys_hint.setWordWrap(True)
-        self.keys_hint.setProperty("role", "muted")
-        self.spot_warning = QLabel()  # before saving: a ticked read at a spot the sponsor already has
+        set_role(self.keys_hint, "muted")
+        self.spot_warning = Banner()  # before saving: a ticked read at a spot the sponsor already has
         self.spot_warning.setObjectName("log_spot_warning")
-        self.spot_warning.setProperty("role", "banner")
         self.spot_warning.setWordWrap(True)
         self.spot_warning.hide()
         self.error = QLabel()
         self.error.setObjectName("log_error")
-        self.error.setProperty("role", "error")
+        set_role(self.error, "error")
         self.error.setWordWrap(True)
         self.error.hide()
         self.save_button = QPushButton("Save")
@@ -157,7 +158,7 @@ class LogPage(QWidget):
         actions.addWidget(self.save_button)
 
         self.logged_label = QLabel()
-        self.logged_label.setProperty("role", "h2")
+        set_role(self.logged_label, "h2")
         self.logged = QLabel()
         self.logged.setWordWrap(True)
         self.logged.setTextFormat(Qt.TextFormat.RichText)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 from sponsortrack import validation as v
 from sponsortrack.errors import ValidationError
 from sponsortrack.ui.refguard import keeps_refs
+from sponsortrack.ui.theme import set_role
 
 
 def today() -> str:
@@ -34,7 +35,7 @@ class EpisodeForm(QWidget):
         self.date.setToolTip("Type the date in one go: 2019-10-23, 10/23 (month/day), 23 Oct, Oct 23, today")
         self.date_hint = QLabel()
         self.date_hint.setObjectName("log_date_hint")
-        self.date_hint.setProperty("role", "muted")
+        set_role(self.date_hint, "muted")
         self.last_date = today()  # the last good date typed
         self.exists_label = QLabel()
         self.exists_label.setObjectName("log_exists")
@@ -46,7 +47,7 @@ class EpisodeForm(QWidget):
         self.title.setObjectName("log_title")
         self.title.setPlaceholderText("Episode title")
         self.title_error = QLabel()
-        self.title_error.setProperty("role", "error")
+        set_role(self.title_error, "error")
         self.title_error.hide()
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
@@ -83,13 +84,11 @@ class EpisodeForm(QWidget):
         try:
             iso = v.parse_day(text, "recorded on")
         except ValidationError as exc:
-            self.date_hint.setProperty("role", "error")
+            set_role(self.date_hint, "error")
             self.date_hint.setText(exc.problem)
         else:
-            self.date_hint.setProperty("role", "muted")
+            set_role(self.date_hint, "muted")
             self.date_hint.setText(dt.date.fromisoformat(iso).strftime("%a %d %b %Y"))
-        self.date_hint.style().unpolish(self.date_hint)
-        self.date_hint.style().polish(self.date_hint)
 
     def date_finished(self) -> bool:
         """The date line lost focus: show the day as ISO; True when it is a new good date."""

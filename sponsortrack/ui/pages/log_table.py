@@ -19,6 +19,7 @@ from sponsortrack.ui.models import proposals as pm
 from sponsortrack.ui.models.reads import price_text
 from sponsortrack.ui.refguard import keeps_refs
 from sponsortrack.ui.text import rich
+from sponsortrack.ui.theme import set_role, table_grid
 
 
 class PromoDelegate(QStyledItemDelegate):
@@ -29,7 +30,7 @@ class PromoDelegate(QStyledItemDelegate):
         self.view = view
         self.error = QLabel(view.viewport())
         self.error.setObjectName("log_cell_error")
-        self.error.setProperty("role", "error")
+        set_role(self.error, "error")
         self.error.setAutoFillBackground(True)
         self.error.setContentsMargins(4, 2, 4, 2)
         self.error.hide()
@@ -71,6 +72,7 @@ class ProposalsView(QTableView):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        table_grid(self)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed

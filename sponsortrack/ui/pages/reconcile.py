@@ -35,6 +35,7 @@ from sponsortrack.ui import operations as ops
 from sponsortrack.ui.models.table import Column, ObjectTableModel, RawSortProxy
 from sponsortrack.ui.pages.base import record_view
 from sponsortrack.ui.pages.invoices import default_month
+from sponsortrack.ui.theme import set_role
 
 if TYPE_CHECKING:
     from sponsortrack.ui.tasks import Task
@@ -100,7 +101,7 @@ class ReconcilePage(QWidget):
         self._gen = 0
         self._task: Task | None = None  # the worker reconciling, when the budget ran out
         head = QLabel("Reconcile show notes and reads")
-        head.setProperty("role", "h1")
+        set_role(head, "h1")
         last = default_month(store=ctx.store)
         self.month_from = QLineEdit(month_shift(last, -2))
         self.month_to = QLineEdit(last)
@@ -130,7 +131,7 @@ class ReconcilePage(QWidget):
         self.summary.setWordWrap(True)
         self.error = QLabel()
         self.error.setObjectName("reconcile_error")
-        self.error.setProperty("role", "error")
+        set_role(self.error, "error")
         self.error.hide()
 
         self.model = ObjectTableModel(COLUMNS, self)
@@ -145,7 +146,7 @@ class ReconcilePage(QWidget):
         self.proxy.layoutChanged.connect(self._place_buttons)
         hint = QLabel("Log read: logs the sponsor the notes name (Undo takes it back). Open read: edit the read "
                       "logged. Episodes with no show notes are not disagreements.")
-        hint.setProperty("role", "muted")
+        set_role(hint, "muted")
         hint.setWordWrap(True)
 
         lay = QVBoxLayout(self)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from sponsortrack.ui import context as c
 from sponsortrack.ui import viewing
 from sponsortrack.ui.pages.invoices import default_month
+from sponsortrack.ui.theme import set_role
 
 NETWORK = "(network summary)"
 
@@ -109,7 +110,7 @@ class ReportsPage(QWidget):
         buttons.addWidget(self.open_btn)
 
         title = QLabel("Reports")
-        title.setProperty("role", "h1")
+        set_role(title, "h1")
         self.progress.hide()  # shown while a PDF is generated
 
         lay = QVBoxLayout(self)

@@ -22,6 +22,8 @@ from sponsortrack.ui.dialogs.records import AgencyDialog, SponsorDialog
 from sponsortrack.ui.models.table import Column
 from sponsortrack.ui.pages.base import RecordTable, splitter
 from sponsortrack.ui.text import Html, rich
+from sponsortrack.ui.theme import set_role
+from sponsortrack.ui.widgets.panels import CardLabel
 
 NO_DOMAINS = Html("<i>none — link checks cannot confirm the landing site</i>")
 NO_ALIASES = Html("<i>no other names — imports know it by its name and domains</i>")
@@ -58,13 +60,12 @@ class SponsorsPage(QWidget):
         self.agencies = RecordTable(ctx, "agency", AGENCY_COLUMNS, AgencyDialog, "Agencies")
         self.sponsors.fit_columns("contact", drop=("agency", "terms"))  # narrow: fits, the detail says the rest
         self.agencies.fit_columns("contact")
-        self.detail = QLabel()
+        self.detail = CardLabel()
         self.detail.setObjectName("sponsor_detail")
         self.detail.setWordWrap(True)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setMinimumWidth(280)
-        self.detail.setProperty("role", "card")
         self.detail.setMargin(12)
         self.reads_button = QPushButton("Its reads in History")
         self.reads_button.setObjectName("sponsor_reads")
@@ -95,7 +96,7 @@ class SponsorsPage(QWidget):
         vs.setSizes([520, 220])
         lay = QVBoxLayout(self)
         title = QLabel("Sponsors")
-        title.setProperty("role", "h1")
+        set_role(title, "h1")
         lay.addWidget(title)
         lay.addWidget(vs, 1)
         self.sponsors.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())

@@ -9,6 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCommandLinkButton, QLabel, QVBoxLayout, QWidget
 
+from sponsortrack.ui.theme import set_role
+
 CHOICES = [
     ("rss", "Import your podcast's RSS feed",
      "Creates the show and every episode from the feed, and proposes the sponsors named in the show notes."),
@@ -42,7 +44,7 @@ class WelcomePanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(32, 24, 32, 24)
         head = QLabel("Welcome to sponsortrack")
-        head.setProperty("role", "h1")
+        set_role(head, "h1")
         sub = QLabel(f"{Path(ctx.db_path).name} is empty. Start with one of these:")
         sub.setWordWrap(True)
         lay.addWidget(head)

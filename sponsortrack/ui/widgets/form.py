@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from sponsortrack.errors import SponsortrackError, ValidationError
+from sponsortrack.ui.theme import set_role
 
 
 @dataclass
@@ -70,7 +71,7 @@ class FormDialog(QDialog):
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.general_error = QLabel()
-        self.general_error.setProperty("role", "error")
+        set_role(self.general_error, "error")
         self.general_error.setWordWrap(True)
         self.general_error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -99,7 +100,7 @@ class FormDialog(QDialog):
         set_widget_value(widget, value)
         err = QLabel()
         err.setObjectName(f"error_{key}")
-        err.setProperty("role", "error")
+        set_role(err, "error")
         err.setWordWrap(True)
         err.hide()
         box = QWidget()
@@ -109,7 +110,7 @@ class FormDialog(QDialog):
         lay.addWidget(widget)
         if hint:
             h = QLabel(hint)
-            h.setProperty("role", "muted")
+            set_role(h, "muted")
             h.setWordWrap(True)
             lay.addWidget(h)
         lay.addWidget(err)

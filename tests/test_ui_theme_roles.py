@@ -1,0 +1,179 @@
+"""The window's look without an application style sheet: text roles, cards, banners, read-only fields,
+table grids and the sidebar — in both themes, and after switching between them."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTableView
+
+from sponsortrack.ui import theme as th
+from tests.ui_helpers import make_window
+
+
+@pytest.fixture
+def light(qapp):
+    th.apply_theme(qapp, "light")
+    yield qapp
+    th.apply_theme(qapp, "light")
+    qapp.processEvents()
+
+
+def _switch(app, theme: str) -> None:
+    th.apply_theme(app, theme)
+    app.processEvents()  # Qt hands the new palette to the widgets from the event loop
+
+
+def _fg(label: QLabel) -> QColor:
+    return label.palette().color(QPalette.ColorGroup.Active, label.foregroundRole())
+
+
+def test_no_application_style_sheet_in_either_theme(light):
+    for theme in ("light", "dark", "light"):
+        th.apply_theme(light, theme)
+        assert light.styleSheet() == ""  # every widget would go through the style-sheet style
+
+
+def test_text_roles_set_size_weight_and_colour(light, qtbot):
+    plain = QLabel("x")
+    qtbot.addWidget(plain)
+    base = plain.font().pointSizeF()
+    for role, size in (("h1", 15.0), ("h2", 11.0), ("figure", 17.0)):
+        lab = QLabel("x")
+        qtbot.addWidget(lab)
+        th.set_role(lab, role)
+        assert lab.property("role") == role
+        assert lab.font().pointSizeF() == size != base
+        assert lab.font().weight() == 600
+    muted = QLabel("x")
+    qtbot.addWidget(muted)
+    th.set_role(muted, "muted")
+    assert _fg(muted) == QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+    err = QLabel("x")
+    qtbot.addWidget(err)
+    th.set_role(err, "error")
+    assert _fg(err) == QColor(th.error_color(False))
+    with pytest.raises(ValueError, match="role: 'loud' is not one of"):
+        th.set_role(err, "loud")
+
+
+def test_roles_follow_a_change_of_theme_and_can_change(light, qtbot):
+    err, muted = QLabel("bad"), QLabel("hint")
+    for w in (err, muted):
+        qtbot.addWidget(w)
+    th.set_role(err, "error")
+    th.set_role(muted, "muted")
+    _switch(light, "dark")
+    assert _fg(err) == QColor(th.error_color(True))
+    assert _fg(muted) == QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+    assert _fg(muted) == th.dark_palette().color(QPalette.ColorRole.PlaceholderText)
+    th.set_role(err, "muted")  # an error hint turning back into a muted one (the Log page's date hint)
+    assert _fg(err) == _fg(muted)
+    th.set_role(muted, "error")
+    assert _fg(muted) == QColor(th.error_color(True))
+    _switch(light, "light")
+    assert _fg(muted) == QColor(th.error_color(False))
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_muted_and_error_text_meet_wcag_aa_on_window_and_base(light, qtbot, theme):
+    from tests.test_ui_desktop import contrast
+
+    _switch(light, theme)
+    for role in ("muted", "error"):
+        probe = QLabel("x")
+        qtbot.addWidget(probe)
+        th.set_role(probe, role)
+        for bg in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+            assert contrast(_fg(probe), QApplication.palette().color(bg)) >= 4.5, (theme, role, bg)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_card_and_a_banner_are_drawn_in_the_theme_colours(light, qtbot, theme):
+    from sponsortrack.ui.widgets.panels import Banner, Card
+
+    _switch(light, theme)
+    pal = QApplication.palette()
+    card, banner = Card(), Banner("A notice")
+    for w, fill in ((card, QPalette.ColorRole.Base), (banner, QPalette.ColorRole.AlternateBase)):
+        qtbot.addWidget(w)
+        w.resize(200, 60)
+        img = w.grab().toImage()
+        assert img.pixelColor(100, 30 if w is card else 3).rgb() == pal.color(fill).rgb()  # inside
+        assert img.pixelColor(100, 0).rgb() == pal.color(QPalette.ColorRole.Mid).rgb()  # the border line
+        assert img.pixelColor(0, 0).alpha() < 255 or img.pixelColor(0, 0).rgb() != pal.color(fill).rgb()  # round
+    assert banner.margin() == 6 and banner.property("role") == "banner"
+
+
+def test_a_read_only_field_shows_the_window_colour_in_both_themes(light, qtbot):
+    edit = QLineEdit("billed")
+    qtbot.addWidget(edit)
+    th.mark_read_only(edit)
+    assert edit.isReadOnly()
+    for theme in ("light", "dark"):
+        _switch(light, theme)
+        assert edit.palette().color(QPalette.ColorRole.Base) == QApplication.palette().color(QPalette.ColorRole.Window)
+
+
+def test_table_grids_are_midlight_after_a_change_of_theme(light, qtbot):
+    view = QTableView()
+    qtbot.addWidget(view)
+    th.table_grid(view)
+    _switch(light, "dark")
+    assert view.styleSheet() == th.TABLE_SHEET
+
+
+def test_the_sidebar_is_buttons_one_checked_and_a_click_opens_its_page(light, qtbot, demo_store, tmp_path):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    from sponsortrack.ui.lazy_qt import Qt
+    from sponsortrack.ui.pages import PAGES
+
+    win = make_window(qtbot, demo_store, tmp_path)
+    bar = win.sidebar
+    assert bar.titles() == [title for _k, title, _t in PAGES]
+    assert bar.currentRow() == 0 and bar.button(0).isChecked()
+    assert bar.button(2).accessibleName() == PAGES[2][1]
+    assert bar.button(0).focusPolicy() == Qt.FocusPolicy.NoFocus
+    QTest.mouseClick(bar.button(2), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(20, 10))
+    assert win.current_key == PAGES[2][0]
+    assert [bar.button(i).isChecked() for i in range(bar.count())].count(True) == 1
+    QTest.mouseClick(bar.button(2), Qt.MouseButton.LeftButton)  # the current page again: stays checked
+    assert bar.button(2).isChecked() and win.current_key == PAGES[2][0]
+    win.show_page("reports")  # Ctrl+N and ctx.navigate go through show_page
+    assert bar.currentRow() == [k for k, _t, _m in PAGES].index("reports")
+    img = bar.grab().toImage()
+    pal = QApplication.palette()
+    y = bar.button(bar.currentRow()).geometry().center().y()
+    assert img.pixelColor(80, y).rgb() == pal.color(QPalette.ColorRole.Highlight).rgb()
+    assert img.pixelColor(1, y).rgb() == pal.color(QPalette.ColorRole.Link).rgb()  # the accent bar
+    with pytest.raises(IndexError, match="row: 99"):
+        bar.setCurrentRow(99)
+    win.ctx.tasks.wait(10_000)
+
+
+def test_pyside_is_told_only_what_its_own_check_would_find(tmp_path):
+    """Modules entered in PySide6's table by ui.lazy_qt.import_pyside are those its hook would mark -1."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from sponsortrack.ui.lazy_qt import import_pyside\n"
+        "before = [n for n in sys.modules if not n.startswith('sponsortrack')]\n"
+        "import_pyside()\n"
+        "f = sys.modules['shibokensupport.feature']\n"
+        "bad = [n for n in before if n in sys.modules and f.pyside_feature_dict.get(n) == -1\n"
+        "       and f._mod_uses_pyside(sys.modules[n])]\n"
+        "import json; print(json.dumps({'n': len(before), 'bad': bad,\n"
+        "    'ours': [n for n in f.pyside_feature_dict if n.startswith('sponsortrack')]}))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr
+    seen = json.loads(res.stdout.strip().splitlines()[-1])
+    assert seen["n"] > 20 and seen["bad"] == []
+    assert seen["ours"] == []  # this package's modules are left to PySide6's own check
