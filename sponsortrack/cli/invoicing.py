@@ -142,7 +142,7 @@ def invoice_show(ctx: click.Context, invoice: str, fmt: str) -> None:
         click.echo(json.dumps(d, ensure_ascii=False, indent=2))
         return
     click.echo(_describe(inv) + f" [{inv.status}]")
-    if inv.kind == "invoice" and inv.status in ("issued", "paid"):
+    if inv.kind == "invoice" and inv.billed:
         from sponsortrack.services import payments
 
         bal = payments.balance(store, inv)
