@@ -53,6 +53,9 @@ def read_records(store, **filters: Any) -> Iterator[tuple[Any, ...]]:
     return _amounts(xstore.read_export_rows(store, rsvc.read_filter(store, **filters)))
 
 
+_EXACT_DIGITS = 10**27  # Decimal's context keeps 28 digits: past them, its own (rounded) text is the rule
+
+
 def _amounts(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     """The store's export rows with the amount cell as text (a CPM amount computed from units and rate)
     and the rate column after the last dropped."""
@@ -76,14 +79,15 @@ def _amounts(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
 
 
 def cpm_minor(units: int, rate_minor: int) -> int:
-    """:func:`sponsortrack.money.cpm_amount` in integers: ``units × rate ÷ 1000``, half-up (away from zero)."""
+    """:func:`sponsortrack.money.cpm_amount` in integers: ``units × rate ÷ 1000``, half-up (away from zero).
+    A product past Decimal's 28 digits (never a real line: units < 10**11, rates < 10**13) is left to
+    ``cpm_amount``, whose context rounds it: the pricing rule's figure, not the exact one."""
     if units.__class__ is not int or rate_minor.__class__ is not int:
         return cpm_amount(units, rate_minor)
     p = units * rate_minor
+    if not -_EXACT_DIGITS < p < _EXACT_DIGITS:
+        return cpm_amount(units, rate_minor)
     return (p + 500) // 1000 if p >= 0 else -((500 - p) // 1000)
-
-
-_EXACT_DIGITS = 10**27  # Decimal's context keeps 28 digits: past them, its own (rounded) text is the rule
 
 
 def minor_text(minor: int, places: int) -> str:
