@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sponsortrack import validation as v
 from sponsortrack.errors import ValidationError
 from sponsortrack.importers import sheet_values
 from sponsortrack.money import MAX_UNITS
@@ -57,3 +58,38 @@ def test_any_count_written_with_or_without_separators_reads_back(n, sep):
     assert read_field("units", written) == n
     assert read_field("units", f" {written} ") == n
     assert int(sheet_values.sheet_count(written, "downloads")) == n
+
+
+SEPARATORS = [",", " ", "\u00a0", "\u202f", ""]
+
+
+def _message(field: str, raw: str) -> str:
+    with pytest.raises(ValidationError) as exc:
+        read_field(field, raw) if field == "units" else v.non_negative_int(
+            sheet_values.sheet_count(raw, field), field, allow_none=False, maximum=MAX_UNITS)
+    return str(exc.value)
+
+
+@given(st.integers(min_value=-MAX_UNITS, max_value=MAX_UNITS), st.sampled_from(SEPARATORS),
+       st.sampled_from(["", "+", "-"]), st.sampled_from(["units", "downloads"]))
+def test_a_signed_count_with_or_without_separators_reads_as_the_plain_number(n, sep, sign, field):
+    """"-15,000" is refused as "-15000" is (must not be negative), not as a malformed number; "+15,000" and
+    "15,000" are 15000; for units (the log screen, the CLI, a reads sheet) and downloads alike."""
+    digits = f"{abs(n):,}".replace(",", sep)
+    written, plain = (f"-{digits}", f"-{abs(n)}") if n < 0 else (f"{sign}{digits}", f"{sign}{n}")
+    if plain.startswith("-"):
+        assert _message(field, written) == _message(field, plain) == f"{field}: must not be negative, not {plain!r}"
+    elif field == "units":
+        assert read_field("units", written) == read_field("units", plain) == n
+    else:
+        assert int(sheet_values.sheet_count(written, field)) == n
+
+
+def test_negative_units_with_separators_say_so_on_the_cli_and_in_a_sheet(net, cli):
+    res = cli("log", "--show", "Practical AI", "--episode", "63", "--sponsor", "Fastly", "--placement",
+              "post", "--units", "-15,000")
+    assert res.exit_code != 0 and res.output.strip().splitlines()[-1].endswith(
+        "units: must not be negative, not '-15000'"), res.output
+    assert "Traceback" not in res.output and not net.query("SELECT id FROM ad_reads")
+    res = imp.import_reads_csv(net, _sheet("-15,000"), dry_run=True)
+    assert [str(p) for p in res.problems] == ["row 2: units: must not be negative, not '-15000'"]

@@ -142,7 +142,7 @@ def invoice_show(ctx: click.Context, invoice: str, fmt: str) -> None:
         click.echo(json.dumps(d, ensure_ascii=False, indent=2))
         return
     click.echo(_describe(inv) + f" [{inv.status}]")
-    if inv.kind == "invoice" and inv.status in ("issued", "paid"):
+    if inv.kind == "invoice" and inv.billed:
         from sponsortrack.services import payments
 
         bal = payments.balance(store, inv)
@@ -288,7 +288,12 @@ def export_csv(ctx: click.Context, what: str, month: str | None, sponsor: str | 
 
     store = _store(ctx)
     if what == "reads":
-        filters = {k: val for k, val in (("month", month), ("sponsor", sponsor)) if val}
+        filters: dict[str, Any] = {k: val for k, val in (("month", month), ("sponsor", sponsor)) if val}
+        if output != "-":
+            written = export.export_reads(store, output, **filters)  # History ▸ Export CSV makes this call too
+            assert written is not None  # None only when cancelled
+            click.echo(f"Wrote {count_of(written[1], what)} to {written[0]}.")
+            return
         records: Iterable[Sequence[Any]] = export.read_records(store, **filters)  # cells as written
         columns = export.READ_COLUMNS
     else:

@@ -29,13 +29,15 @@ def placement(raw: str, field_name: str = "placement") -> str:
     return hit
 
 
-# thousands grouped by a comma or a space (a no-break or a thin one too): "15,000", "15 000", "1,234,567"
-_GROUPED_RE = re.compile(r"^\+?\d{1,3}(?:(?P<sep>[, \u00a0\u202f])\d{3})(?:(?P=sep)\d{3})*$")
+# thousands grouped by a comma or a space (a no-break or a thin one too): "15,000", "15 000", "1,234,567";
+# signed too, so "-15,000" reaches the number rule as "-15000" (must not be negative), not as a malformed number
+_GROUPED_RE = re.compile(r"^[+-]?\d{1,3}(?:(?P<sep>[, \u00a0\u202f])\d{3})(?:(?P=sep)\d{3})*$")
 
 
 def sheet_count(raw: str, field_name: str) -> str:
-    """A count as sheets write it, digits only: "15,000" and "15 000" are 15000. A value that is not a whole
-    number ("15,5", "1.5") is left as it is for the number rule to refuse in one line."""
+    """A count as sheets write it, digits only (a minus kept): "15,000" and "15 000" are 15000, "-15,000" is
+    "-15000". A value that is not a whole number ("15,5", "1.5") is left as it is for the number rule to
+    refuse in one line."""
     s = raw.strip()
     if _GROUPED_RE.match(s):
         return re.sub(r"[, \u00a0\u202f+]", "", s)

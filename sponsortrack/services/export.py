@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,44 @@ def read_records(store, **filters: Any) -> Iterator[tuple[Any, ...]]:
     return _amounts(xstore.read_export_rows(store, rsvc.read_filter(store, **filters)))
 
 
+#: How many rows :func:`export_reads` writes between two progress reports (and cancel checks).
+PROGRESS_EVERY = 1000
+
+
+class _Cancelled(Exception):
+    """Raised between rows when the caller cancels: the temporary file is dropped, the target left alone."""
+
+
+def export_reads(store, path: str | os.PathLike[str], *, progress: Callable[[int, int, str], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None, **filters: Any) -> tuple[Path, int] | None:
+    """The reads ``filters`` select (``reads.read_filter``'s keywords) as a CSV file, streamed from one query
+    (:func:`read_records`, memory flat in the rows): ``(path, rows written)``. The one export of reads to a
+    file, for ``export csv --what reads`` and History ▸ Export CSV alike. Every ``PROGRESS_EVERY`` rows
+    ``progress(rows, 0, text)`` is called (the total is not counted first) and ``cancelled()`` asked; when it
+    says yes, nothing is written (``path`` stays as it was) and the result is ``None``."""
+    records = read_records(store, **filters)  # the filters are checked here, before any file is opened
+    if progress is None and cancelled is None:
+        return stream_csv(records, READ_COLUMNS, path, guarded=True)
+
+    def watched() -> Iterator[tuple[Any, ...]]:
+        every = PROGRESS_EVERY
+        for n, cells in enumerate(records, 1):
+            if n % every == 0:
+                if cancelled is not None and cancelled():
+                    raise _Cancelled
+                if progress is not None:
+                    progress(n, 0, f"{n:,} reads written")
+            yield cells
+
+    try:
+        return stream_csv(watched(), READ_COLUMNS, path, guarded=True)
+    except _Cancelled:
+        return None
+
+
+_EXACT_DIGITS = 10**27  # Decimal's context keeps 28 digits: past them, its own (rounded) text is the rule
+
+
 def _amounts(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     """The store's export rows with the amount cell as text (a CPM amount computed from units and rate)
     and the rate column after the last dropped."""
@@ -76,14 +114,15 @@ def _amounts(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
 
 
 def cpm_minor(units: int, rate_minor: int) -> int:
-    """:func:`sponsortrack.money.cpm_amount` in integers: ``units × rate ÷ 1000``, half-up (away from zero)."""
+    """:func:`sponsortrack.money.cpm_amount` in integers: ``units × rate ÷ 1000``, half-up (away from zero).
+    A product past Decimal's 28 digits (never a real line: units < 10**11, rates < 10**13) is left to
+    ``cpm_amount``, whose context rounds it: the pricing rule's figure, not the exact one."""
     if units.__class__ is not int or rate_minor.__class__ is not int:
         return cpm_amount(units, rate_minor)
     p = units * rate_minor
+    if not -_EXACT_DIGITS < p < _EXACT_DIGITS:
+        return cpm_amount(units, rate_minor)
     return (p + 500) // 1000 if p >= 0 else -((500 - p) // 1000)
-
-
-_EXACT_DIGITS = 10**27  # Decimal's context keeps 28 digits: past them, its own (rounded) text is the rule
 
 
 def minor_text(minor: int, places: int) -> str:
@@ -106,7 +145,7 @@ def _read_cells(r) -> list[Any]:
 
 def read_rows(store, **filters: Any) -> list[dict[str, Any]]:
     """The reads as ``READ_COLUMNS`` dicts of typed values (amounts as ``Decimal``, text unguarded), for
-    the faces that hold a sponsor's month; an export of any size streams :func:`read_records` instead."""
+    the faces that hold a sponsor's month; an export of any size streams (:func:`export_reads`)."""
     from sponsortrack.services import reads as rsvc
 
     return [dict(zip(READ_COLUMNS, _read_cells(r), strict=True))

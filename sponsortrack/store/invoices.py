@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sponsortrack.errors import ConflictError
-from sponsortrack.pricing import DELIVERED_STATUSES
+from sponsortrack.pricing import BILLED_INVOICE_STATUSES, DELIVERED_STATUSES
 from sponsortrack.store import base, unbilled
 from sponsortrack.store.db import Store, utc_now
 from sponsortrack.store.models import from_row
@@ -90,6 +90,12 @@ class Invoice:
     def label(self) -> str:
         what = "credit note" if self.kind == "credit_note" else "invoice"
         return f"{what} {self.number}" if self.number else f"draft {what} {self.id}"
+
+    @property
+    def billed(self) -> bool:
+        """Issued or paid (``pricing.BILLED_INVOICE_STATUSES``): in effect, the reads it claims are billed;
+        a draft bills nothing yet, a void one nothing any more."""
+        return self.status in BILLED_INVOICE_STATUSES
 
     @property
     def bill_to_name(self) -> str:
@@ -177,7 +183,7 @@ def billed_by_invoice(store: Store, campaign_id: int) -> list[tuple[str, int]]:
     """The campaign's billed reads (their invoice issued or paid): ``[(invoice number, reads)]``."""
     return [(r[0], int(r[1])) for r in store.conn.execute(
         "SELECT i.number, count(*) FROM ad_reads r JOIN invoices i ON i.id = r.invoice_id "
-        "WHERE r.campaign_id = ? AND i.status IN ('issued', 'paid') GROUP BY i.id ORDER BY i.number",
+        f"WHERE r.campaign_id = ? AND i.status IN {unbilled.BILLED} GROUP BY i.id ORDER BY i.number",
         [campaign_id])]
 
 
@@ -431,7 +437,7 @@ def unbilled_before(store: Store, before: str) -> list[dict]:
 def invoiced_in_period(store: Store, date_from: str, date_to: str) -> list[Invoice]:
     """Issued or paid invoices and credit notes dated in the period."""
     return [_invoice(r, False) for r in store.query(
-        _SELECT + " WHERE i.status IN ('issued', 'paid') AND i.issue_date BETWEEN ? AND ? "
+        _SELECT + f" WHERE i.status IN {unbilled.BILLED} AND i.issue_date BETWEEN ? AND ? "
                   "ORDER BY i.issue_date, i.number", [date_from, date_to])]
 
 

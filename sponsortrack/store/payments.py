@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sponsortrack.errors import ConflictError
 from sponsortrack.store.db import Store
 from sponsortrack.store.invoices import _SELECT, Invoice, _invoice
+from sponsortrack.store.unbilled import BILLED
 
 
 @dataclass
@@ -59,7 +60,7 @@ def credited_by_invoice(store: Store, as_of: str | None = None) -> dict[int, int
     deducted from its balance, as a positive amount. Refunded credit notes are left out."""
     sql = ("SELECT n.credit_of AS inv, -sum(n.total_minor) AS s FROM invoices n "
            "LEFT JOIN credit_settlements cs ON cs.credit_note_id = n.id "
-           "WHERE n.kind = 'credit_note' AND n.status IN ('issued', 'paid') AND n.credit_of IS NOT NULL "
+           f"WHERE n.kind = 'credit_note' AND n.status IN {BILLED} AND n.credit_of IS NOT NULL "
            "AND coalesce(cs.settlement, 'deduct') = 'deduct'")
     params: list = []
     if as_of:
@@ -86,7 +87,7 @@ def receivable_as_of(store: Store, as_of: str) -> list[Invoice]:
     caller's balances as of that day say what was still owed)."""
     return [_invoice(r, False) for r in store.query(
         _SELECT + " WHERE i.kind = 'invoice' AND i.issue_date IS NOT NULL AND i.issue_date <= ? "
-                  "AND (i.status IN ('issued', 'paid') OR (i.status = 'void' AND substr(i.voided_at, 1, 10) > ?)) "
+                  f"AND (i.status IN {BILLED} OR (i.status = 'void' AND substr(i.voided_at, 1, 10) > ?)) "
                   "ORDER BY i.due_date, i.number", [as_of, as_of])]
 
 

@@ -54,7 +54,7 @@ def invoice_document(store: Store, ref: str | int, *, as_issued: bool = False) -
     if inv.status == "void":
         doc.void_date = (inv.voided_at or "")[:10] or None
         doc.void_reason = void_reason(inv.notes)
-    elif inv.kind == "invoice" and inv.status in ("issued", "paid"):
+    elif inv.kind == "invoice" and inv.billed:
         bal = psvc.balance(store, inv)
         if bal.paid_minor or bal.credited_minor or inv.status == "paid":
             doc.balance = bal

@@ -127,7 +127,7 @@ def create_credit_note(store: Store, ref: str | int, *, positions: list[int] | N
     their amounts negated, same commission and tax rates, same bill-to. Issue it like an invoice; once
     issued, the credited reads are released so they can be corrected and billed again."""
     orig = resolve_invoice(store, ref)
-    if orig.kind != "invoice" or orig.status not in ("issued", "paid"):
+    if orig.kind != "invoice" or not orig.billed:
         raise ConflictError(f"{orig.label} is {orig.status}; a credit note corrects an issued or paid invoice")
     credited = istore.credited_read_ids(store, orig.id)
     chosen = orig.lines if not positions else [ln for ln in orig.lines if ln.position in set(positions)]

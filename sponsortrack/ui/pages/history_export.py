@@ -1,5 +1,7 @@
 """History ▸ Export CSV: the reads the current filter shows (search, month, sponsor, show, status), all
-of them, written off the GUI thread with the same columns and formula guard as ``reads list -f csv``."""
+of them, written off the GUI thread by the call ``export csv --what reads`` makes
+(``services.export.export_reads``): the same filter writes the same bytes, rows streamed from one query
+so memory stays flat in their number, and Cancel leaves the chosen file as it was."""
 
 from __future__ import annotations
 
@@ -20,15 +22,15 @@ def export_task(control, db_path, filters: dict[str, Any], target: str) -> tuple
     from sponsortrack.services import export
     from sponsortrack.store import Store
 
-    control.progress(0, 2, "Reading the reads")
+    control.progress(0, 0, "Writing the reads")
     with Store(db_path) as store:
-        rows = export.read_rows(store, **filters)
-    if control.cancelled:
+        written = export.export_reads(store, target, progress=control.progress,
+                                      cancelled=lambda: control.cancelled, **filters)
+    if written is None:
         return "", 0
-    control.progress(1, 2, f"Writing {len(rows):,} rows")
-    path = export.write_csv(rows, export.READ_COLUMNS, target)
-    control.progress(2, 2, "Done")
-    return str(path), len(rows)
+    path, n = written
+    control.progress(n, n, "Done")
+    return str(path), n
 
 
 def suggested_name(flt: ReadFilter) -> str:

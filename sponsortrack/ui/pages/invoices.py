@@ -290,7 +290,7 @@ class InvoicesPage(QWidget):
             if inv.tax_minor:
                 parts.append(f"tax {format_money(inv.tax_minor, inv.currency)}")
             parts.append(f"total {format_money(inv.total_minor, inv.currency)}")
-            if inv.kind == "invoice" and inv.status in ("issued", "paid"):
+            if inv.kind == "invoice" and inv.billed:
                 from sponsortrack.services import payments
 
                 bal = payments.balance(self.ctx.store, inv)
@@ -312,7 +312,7 @@ class InvoicesPage(QWidget):
         self.pay_btn.setEnabled(status == "issued" and inv is not None and inv.kind == "invoice")
         self.paid_btn.setEnabled(status == "issued")
         self.void_btn.setEnabled(status == "issued")
-        self.credit_btn.setEnabled(inv is not None and inv.kind == "invoice" and status in ("issued", "paid"))
+        self.credit_btn.setEnabled(inv is not None and inv.kind == "invoice" and inv.billed)
         self.pdf_btn.setEnabled(inv is not None)
         self.save_btn.setEnabled(inv is not None)
 
