@@ -123,7 +123,7 @@ def test_table_grids_are_midlight_after_a_change_of_theme(light, qtbot):
     assert view.styleSheet() == th.TABLE_SHEET
 
 
-def test_the_sidebar_is_buttons_one_checked_and_a_click_opens_its_page(light, qtbot, demo_store, tmp_path):
+def test_the_sidebar_lists_the_pages_and_a_click_opens_one(light, qtbot, demo_store, tmp_path):
     from PySide6.QtCore import QPoint
     from PySide6.QtTest import QTest
 
@@ -132,22 +132,38 @@ def test_the_sidebar_is_buttons_one_checked_and_a_click_opens_its_page(light, qt
 
     win = make_window(qtbot, demo_store, tmp_path)
     bar = win.sidebar
-    assert bar.titles() == [title for _k, title, _t in PAGES]
-    assert bar.currentRow() == 0 and bar.button(0).isChecked()
-    assert bar.button(2).accessibleName() == PAGES[2][1]
-    assert bar.button(0).focusPolicy() == Qt.FocusPolicy.NoFocus
-    QTest.mouseClick(bar.button(2), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(20, 10))
-    assert win.current_key == PAGES[2][0]
-    assert [bar.button(i).isChecked() for i in range(bar.count())].count(True) == 1
-    QTest.mouseClick(bar.button(2), Qt.MouseButton.LeftButton)  # the current page again: stays checked
-    assert bar.button(2).isChecked() and win.current_key == PAGES[2][0]
+    keys = [k for k, _t, _m in PAGES]
+    assert bar.titles() == [title for _k, title, _t in PAGES] and bar.count() == len(PAGES)
+    assert bar.currentRow() == 0
+    assert bar.focusPolicy() == Qt.FocusPolicy.NoFocus  # the Go menu is the keyboard's way (Ctrl+1…9)
+    assert "Go menu" in bar.accessibleDescription()
+    third = bar.row_rect(2)
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, third.center())
+    assert win.current_key == keys[2] and bar.currentRow() == 2
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, third.center())
+    assert win.current_key == keys[2]  # the current page again: nothing changes
+    below = QPoint(20, bar.row_rect(bar.count() - 1).bottom() + 20)
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, below)
+    assert win.current_key == keys[2]  # below the last page: no page
+    assert bar.row_at(below.y()) == -1 and bar.row_at(0) == -1
     win.show_page("reports")  # Ctrl+N and ctx.navigate go through show_page
-    assert bar.currentRow() == [k for k, _t, _m in PAGES].index("reports")
+    assert bar.currentRow() == keys.index("reports")
+    QTest.mouseMove(bar, bar.row_rect(1).center())
+    qtbot.waitUntil(lambda: bar.toolTip() == PAGES[1][1], timeout=2000)
     img = bar.grab().toImage()
     pal = QApplication.palette()
-    y = bar.button(bar.currentRow()).geometry().center().y()
-    assert img.pixelColor(80, y).rgb() == pal.color(QPalette.ColorRole.Highlight).rgb()
-    assert img.pixelColor(1, y).rgb() == pal.color(QPalette.ColorRole.Link).rgb()  # the accent bar
+    cur, hover = bar.row_rect(bar.currentRow()), bar.row_rect(1)
+    assert img.pixelColor(cur.width() - 5, cur.center().y()).rgb() == pal.color(QPalette.ColorRole.Highlight).rgb()
+    assert img.pixelColor(1, cur.center().y()).rgb() == pal.color(QPalette.ColorRole.Link).rgb()  # the accent bar
+    assert img.pixelColor(hover.width() - 5, hover.center().y()).rgb() == pal.color(QPalette.ColorRole.Button).rgb()
+    plain = bar.row_rect(4)
+    assert img.pixelColor(plain.width() - 5, plain.center().y()).rgb() == pal.color(QPalette.ColorRole.Window).rgb()
+    # the current title is drawn in the highlighted text colour, the others in the window text colour
+    def inks(rect):
+        return {img.pixelColor(x, y).rgb() for x in range(rect.x() + 20, rect.x() + 90)
+                for y in range(rect.y() + 8, rect.bottom() - 8)}
+    assert pal.color(QPalette.ColorRole.HighlightedText).rgb() in inks(cur)
+    assert pal.color(QPalette.ColorRole.WindowText).rgb() in inks(plain)
     with pytest.raises(IndexError, match="row: 99"):
         bar.setCurrentRow(99)
     win.ctx.tasks.wait(10_000)
