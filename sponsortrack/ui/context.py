@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -196,9 +197,19 @@ class UndoCommand(QUndoCommand):
 
     entities: frozenset[str] = frozenset()
 
+    @property
+    def ctx(self) -> AppContext:
+        ctx = self._ctx()
+        if ctx is None:
+            raise RuntimeError(f"the window of “{self.text()}” is closed")
+        return ctx
+
     def __init__(self, ctx: AppContext, text: str):
         super().__init__(text)
-        self.ctx = ctx
+        # A weak reference: the context's undo stack owns this command (in C++), so a strong one made a
+        # cycle through Qt that only the garbage collector could free — and freeing it deleted the stack's
+        # commands while the collector was tearing the same objects down (a crash in QUndoStack::clear).
+        self._ctx = weakref.ref(ctx)
         self.done_first = False
         self._skip_redo = False
         self._skip_undo = False

@@ -430,6 +430,11 @@ class MainWindow(QMainWindow):
         self.ctx.config.sync()
         self.ctx.tasks.cancel_all()
         super().closeEvent(event)
+        if event.isAccepted():
+            # The commands go while the window, its context and their Python objects are all alive: left to
+            # the garbage collector, the stack was freed together with the objects its commands use
+            # (a crash in QUndoStack::clear once the collector happened to take them in that order).
+            self.ctx.undo_stack.clear()
 
     @Slot()
     def _recheck_links(self) -> None:
