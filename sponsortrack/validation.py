@@ -192,6 +192,9 @@ def parse_day(value: object, field: str, *, today: dt.date | None = None) -> str
             candidates.append(dt.date(y, month, day))
         except ValueError:
             continue
+    if not candidates and (month, day) == (2, 29):  # and no leap year within a year of today
+        raise ValidationError(field, f"{s[:40]!r} needs its year: no year near today has that day "
+                                     "(type it as 2/29/YYYY)")
     if not candidates:
         raise ValidationError(field, f"{s[:40]!r} is not a real date")
     return min(candidates, key=lambda d: (abs((d - today).days), d > today)).isoformat()
