@@ -24,6 +24,8 @@ def spy(*a, **k):  # the benchmark's clock stops at this line: the first frame p
         from sponsortrack.ui import app
         seen["painted"] = bool(app._windows) and all(w.ctx._painted for w in app._windows)
         seen["qt_built"] = "Qt" in vars(QtCore)
+        from PySide6.QtWidgets import QApplication
+        seen["sheet"] = QApplication.instance().styleSheet()
         seen["modules"] = sorted(m for m in sys.modules if m.startswith("sponsortrack"))
     _print(*a, **k)
 
@@ -52,6 +54,7 @@ def test_first_frame_builds_no_qt_namespace_and_loads_only_the_page_shown(tmp_pa
     seen = first_frame(tmp_path, demo_store.path, SPONSORTRACK_THEME=theme)
     assert seen["painted"] is True
     assert seen["qt_built"] is False  # a Qt.* on the way to the first frame costs ~10 ms: use ui.lazy_qt
+    assert seen["sheet"] == ""  # an application style sheet routes every widget through the style-sheet style
     pages = [m for m in seen["modules"] if m.startswith("sponsortrack.ui.pages.")]
     assert pages == ["sponsortrack.ui.pages.dashboard"]
     for later in ("sponsortrack.services", "sponsortrack.cli", "sponsortrack.ui.dialogs",
