@@ -170,26 +170,47 @@ def test_the_sidebar_lists_the_pages_and_a_click_opens_one(light, qtbot, demo_st
 
 
 def test_pyside_is_told_only_what_its_own_check_would_find(tmp_path):
-    """Modules entered in PySide6's table by ui.lazy_qt.import_pyside are those its hook would mark -1."""
+    """ui.lazy_qt.import_pyside: the modules entered in PySide6's table before the window's imports, and
+    the faster source check used after, give what PySide6's own check gives — for every module loaded
+    once the window has painted its first frame."""
     import json
     import os
     import subprocess
     import sys
 
     probe = (
-        "import sys\n"
-        "from sponsortrack.ui.lazy_qt import import_pyside\n"
-        "before = [n for n in sys.modules if not n.startswith('sponsortrack')]\n"
-        "import_pyside()\n"
-        "f = sys.modules['shibokensupport.feature']\n"
-        "bad = [n for n in before if n in sys.modules and f.pyside_feature_dict.get(n) == -1\n"
-        "       and f._mod_uses_pyside(sys.modules[n])]\n"
-        "import json; print(json.dumps({'n': len(before), 'bad': bad,\n"
-        "    'ours': [n for n in f.pyside_feature_dict if n.startswith('sponsortrack')]}))\n"
+        "import builtins, json, os, sys\n"
+        "seen = {}\n"
+        "_print = builtins.print\n"
+        "def spy(*a, **k):\n"
+        "    if a == ('idle',) and not seen:\n"
+        "        f = sys.modules['shibokensupport.feature']\n"
+        "        fast, slow = f._mod_uses_pyside, f._mod_uses_pyside.slow\n"
+        "        mods = [m for m in list(sys.modules.values()) if hasattr(m, '__name__')]\n"
+        "        seen['n'] = len(mods)\n"
+        "        seen['differ'] = [m.__name__ for m in mods if bool(fast(m)) != bool(slow(m))]\n"
+        "        seen['wrong'] = [n for n, v in f.pyside_feature_dict.items()\n"
+        "                         if v == -1 and n in sys.modules and slow(sys.modules[n])]\n"
+        "        seen['ours'] = sorted(n for n, v in f.pyside_feature_dict.items()\n"
+        "                              if n.startswith('sponsortrack.ui') and v == 0)\n"
+        "    _print(*a, **k)\n"
+        "builtins.print = spy\n"
+        "from sponsortrack.launch import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "_print('PROBE', json.dumps(seen))\n"
     )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    from sponsortrack.store import Store
+
+    Store(tmp_path / "t.db").close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SPONSORTRACK_QUIT_WHEN_IDLE": "1",
+           "SPONSORTRACK_SETTINGS": str(tmp_path / "s.ini")}
+    res = subprocess.run([sys.executable, "-c", probe, "--db", str(tmp_path / "t.db"), "gui"],
+                         capture_output=True, text=True, env=env, timeout=120)
     assert res.returncode == 0, res.stderr
-    seen = json.loads(res.stdout.strip().splitlines()[-1])
-    assert seen["n"] > 20 and seen["bad"] == []
-    assert seen["ours"] == []  # this package's modules are left to PySide6's own check
+    line = next(x for x in res.stdout.splitlines() if x.startswith("PROBE "))
+    seen = json.loads(line.removeprefix("PROBE "))
+    assert seen["n"] > 150 and seen["differ"] == [] and seen["wrong"] == []
+    assert "sponsortrack.ui.mainwindow" in seen["ours"]  # the window's modules do say PySide6
