@@ -149,7 +149,7 @@ def test_the_sidebar_lists_the_pages_and_a_click_opens_one(light, qtbot, demo_st
     win.show_page("reports")  # Ctrl+N and ctx.navigate go through show_page
     assert bar.currentRow() == keys.index("reports")
     QTest.mouseMove(bar, bar.row_rect(1).center())
-    qtbot.waitUntil(lambda: bar.toolTip() == PAGES[1][1], timeout=2000)
+    qtbot.waitUntil(lambda: bar.toolTip() == f"{PAGES[1][1]} (Ctrl+2)", timeout=2000)  # its Go key
     img = bar.grab().toImage()
     pal = QApplication.palette()
     cur, hover = bar.row_rect(bar.currentRow()), bar.row_rect(1)

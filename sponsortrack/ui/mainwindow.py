@@ -86,6 +86,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.actions_map = build_action_map(self)
+        for row, (key, title, _target) in enumerate(PAGES):
+            go = self.actions_map.get(Act[f"GO_{key.upper()}"])
+            keys = go.shortcut().toString() if go is not None else ""
+            self.sidebar.set_tip(row, f"{title} ({keys})" if keys else title)
         self._build_menus()
         self._build_status_bar()
         # promo links are re-checked on their schedule while the window is open (the Links page does it,

@@ -4,7 +4,7 @@ One widget that paints its rows, rather than a ``QListWidget`` (its model, deleg
 enums, and a style sheet for this look) or a button per page (ten widgets to build, lay out and paint from
 Python): the sidebar is on every first frame, and this is the cheapest way to draw it. It duplicates the
 Go menu, which is where the keyboard and screen readers reach the pages (Ctrl+1…9); the sidebar never
-takes the focus, says so in its accessible description, and names the page under the mouse in its tooltip.
+takes the focus and says so in its accessible description; the tooltip over a page gives its Go key.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class Sidebar(QWidget):
         font.setPointSizeF(POINT_SIZE)
         self.setFont(font)
         self._titles: list[str] = []
+        self._tips: dict[int, str] = {}
         self._current = -1
         self._hover = -1
 
@@ -57,6 +58,10 @@ class Sidebar(QWidget):
         self._titles.append(title)
         self.setMinimumHeight(TOP + ROW_HEIGHT * len(self._titles))
         self.update()
+
+    def set_tip(self, row: int, tip: str) -> None:
+        """What the tooltip says over a row (the main window gives each page its Go key)."""
+        self._tips[row] = tip
 
     def count(self) -> int:
         return len(self._titles)
@@ -94,7 +99,7 @@ class Sidebar(QWidget):
         row = self.row_at(event.position().y())
         if row != self._hover:
             self._hover = row
-            self.setToolTip(self._titles[row] if row >= 0 else "")
+            self.setToolTip(self._tips.get(row, self._titles[row]) if row >= 0 else "")
             self.update()
 
     def leaveEvent(self, event: QEvent) -> None:
