@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
-    QProgressBar,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -108,11 +107,11 @@ class DashboardPage(QWidget):
         f1, l1 = card("Reads per sponsor per month")
         self.reads_chart = StackedBarChart()
         self.reads_chart.setObjectName("reads_chart")
-        l1.addWidget(self.reads_chart)
+        l1.addWidget(self.reads_chart, 1)  # the chart takes the card's spare height, not its title
         f2, l2 = card("Revenue per month")
         self.revenue_chart = LineChart()
         self.revenue_chart.setObjectName("revenue_chart")
-        l2.addWidget(self.revenue_chart)
+        l2.addWidget(self.revenue_chart, 1)
         grid.addWidget(f1, 0, 0)
         grid.addWidget(f2, 0, 1)
         f3, self.behind_layout = card("Campaigns behind pace")
@@ -208,6 +207,8 @@ class DashboardPage(QWidget):
         behind = sorted((p for p in running if p.behind),
                         key=lambda p: (p.delivered_fraction or 0) - p.elapsed_fraction)
         self._clear(self.behind_box)
+        from PySide6.QtWidgets import QProgressBar  # with the figures, after the first frame
+
         if not behind:
             self.behind_box.addWidget(QLabel("Every running campaign is on pace."))
         for p in behind[:8]:

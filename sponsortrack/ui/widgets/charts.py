@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QWidget
 
 from sponsortrack.ui.lazy_qt import Qt
 
@@ -47,7 +47,8 @@ class Chart(QWidget):
         self.format_value: Callable[[float], str] = lambda x: f"{x:,.0f}"
         self.empty_text = "Nothing to show yet."
         self.loaded = False  # set_data() was called: until then the chart is blank (its data is loading)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # The card gives a chart its spare room with a stretch factor (a QSizePolicy here would build that
+        # class's enums before the first frame: ~0.3 ms of start-up).
         self.setMinimumHeight(180)
 
     def sizeHint(self) -> QSize:
