@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication
 
@@ -150,7 +150,7 @@ class AppContext(QObject):
                     app = QApplication.instance()
                     if app is not None:
                         app.processEvents()
-                    QThread.msleep(10)
+                    time.sleep(0.01)
         raise DatabaseLocked(
             f"the database {self.db_path} is locked by another program (another sponsortrack window or a "
             "sync tool?). Your changes are kept here: close the other program and try again.")
