@@ -48,6 +48,26 @@ def test_no_page_scrolls_sideways(qtbot, demo_store, tmp_path, size):
             assert not holder.horizontalScrollBar().isVisible(), key
         if key in REFLOWED:
             assert _sideways(page) == [], (key, size)
+        own = getattr(page, "scroll_area", None)  # the dashboard scrolls itself
+        if own is not None:
+            assert not own.horizontalScrollBar().isVisible(), (key, size)
+
+
+def test_the_dashboard_puts_its_figures_two_by_two_when_four_do_not_fit(qtbot, demo_store, tmp_path):
+    win = make_window(qtbot, demo_store, tmp_path)
+    win.resize(960, 540)  # narrow before the figures arrive: their titles ("Reads in December 2019") widen them
+    dash = win.show_page("dashboard")
+    _settle(win)  # the figures and the "episodes without logged reads" card have arrived
+    grid = dash.figures
+    for size, rows, cols in (((960, 540), 2, 2), ((1280, 720), 1, 4), ((960, 540), 2, 2)):
+        win.resize(*size)
+        _settle(win)
+        places = [grid.getItemPosition(grid.indexOf(card))[:2] for card in dash.figure_cards]
+        assert (max(r for r, _c in places) + 1, max(c for _r, c in places) + 1) == (rows, cols), size
+        cards = [dash.grid.getItemPosition(dash.grid.indexOf(c))[:2] for c in dash.grid_cards]
+        assert len(cards) == 5 and (max(c for _r, c in cards) + 1) == (2 if cols == 4 else 1), size
+        assert not dash.scroll_area.horizontalScrollBar().isVisible(), size
+        assert all(card.width() >= card.minimumSizeHint().width() for card in dash.figure_cards), size
 
 
 def test_the_detail_goes_below_the_list_when_both_do_not_fit(qtbot, demo_store, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QFrame,
@@ -24,6 +25,9 @@ from sponsortrack.ui.theme import set_role
 from sponsortrack.ui.widgets.charts import LineChart, StackedBarChart
 from sponsortrack.ui.widgets.panels import Card
 from sponsortrack.wording import count
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -81,6 +85,7 @@ class DashboardPage(QWidget):
         body = QWidget()
         scroll.setWidget(body)
         lay = QVBoxLayout(body)
+        self._body = lay
         self.title = QLabel("Dashboard")
         set_role(self.title, "h1")
         self.subtitle = QLabel()
@@ -88,7 +93,9 @@ class DashboardPage(QWidget):
         lay.addWidget(self.title)
         lay.addWidget(self.subtitle)
 
-        figures = QHBoxLayout()
+        figures = QGridLayout()
+        self.figures = figures
+        self.figure_cards: list[QWidget] = []
         self.figure_labels: dict[str, QLabel] = {}
         self.figure_titles: dict[str, QLabel] = {}
         for key, text in (("reads", "Reads this month"), ("revenue", "Revenue this month"),
@@ -100,7 +107,8 @@ class DashboardPage(QWidget):
             val.setObjectName(f"figure_{key}")
             fl.addWidget(val)
             self.figure_labels[key] = val
-            figures.addWidget(frame)
+            figures.addWidget(frame, 0, len(self.figure_cards))
+            self.figure_cards.append(frame)
         lay.addLayout(figures)
 
         grid = QGridLayout()
@@ -119,6 +127,8 @@ class DashboardPage(QWidget):
         grid.addWidget(f3, 1, 0)
         grid.addWidget(f4, 1, 1)
         self.grid = grid  # the "episodes without logged reads" card joins it when its figures arrive
+        self.grid_cards: list[QWidget] = [f1, f2, f3, f4]
+        self.wide = True
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         grid.setRowStretch(0, 1)  # the charts take the height; the lists below are as tall as their rows
@@ -130,6 +140,43 @@ class DashboardPage(QWidget):
         self.unbilled_box = QVBoxLayout()
         self.unbilled_layout.addLayout(self.unbilled_box)
         self.unbilled_layout.addStretch(1)
+
+    # -- reflow: four figures in a row and two columns of cards when they fit, else 2 x 2 and one column --
+    def wide_width(self) -> int:
+        """The narrowest page at which the four figures fit in a row (a 1920x1080 screen at 200 % gives the
+        page some 790 px: the figures go two by two, the cards one below the other, and nothing scrolls
+        sideways)."""
+        margins = self._body.contentsMargins()
+        side = margins.left() + margins.right()
+        spacing = max(self.figures.horizontalSpacing(), 0)
+        need = sum(card.minimumSizeHint().width() for card in self.figure_cards) + spacing * 3
+        return need + side + 24  # room for the vertical scroll bar and the layout's own margins
+
+    def reflow(self, width: int) -> None:
+        """Lay the figures and cards out for a page ``width`` px wide (on resizing, and when the figures'
+        texts change their cards' widths)."""
+        wide = width >= self.wide_width()
+        if wide == self.wide:
+            return
+        self.wide = wide
+        for card in self.figure_cards:
+            self.figures.removeWidget(card)
+        for i, card in enumerate(self.figure_cards):
+            self.figures.addWidget(card, *((0, i) if wide else divmod(i, 2)))
+        for card in self.grid_cards:
+            self.grid.removeWidget(card)
+        for i, card in enumerate(self.grid_cards):
+            if i == 4:  # the "episodes without logged reads" card spans the row
+                self.grid.addWidget(card, *((2, 0, 1, 2) if wide else (4, 0, 1, 1)))
+            else:
+                self.grid.addWidget(card, *(divmod(i, 2) if wide else (i, 0)))
+        self.grid.setColumnStretch(1, 2 if wide else 0)
+        for row in range(5):  # the charts take the height, the lists are as tall as their rows
+            self.grid.setRowStretch(row, 1 if row in ((0,) if wide else (0, 1)) else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.reflow(event.size().width())
+        super().resizeEvent(event)
 
     @staticmethod
     def _clear(box: QLayout) -> None:
@@ -247,6 +294,7 @@ class DashboardPage(QWidget):
             self.unbilled_box.addWidget(QLabel(f"… and {len(unbilled) - 8} more sponsors"))
         n_unlogged, unlogged_episodes = data["unlogged"]
         self._show_unlogged(n_unlogged, unlogged_episodes, figs.months)
+        self.reflow(self.width())  # the figures' titles now name the month: wider than before
 
     def _build_unlogged_card(self) -> None:
         """Built with the first figures, not with the page: nothing of it is on the start-up path."""
@@ -260,8 +308,8 @@ class DashboardPage(QWidget):
         self.unlogged_button.setObjectName("unlogged_button")
         self.unlogged_button.clicked.connect(self._open_unlogged)
         self.unlogged_layout.addWidget(self.unlogged_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.grid.addWidget(f5, 2, 0, 1, 2)
-        self.grid.setRowStretch(2, 0)
+        self.grid_cards.append(f5)
+        self.grid.addWidget(f5, *((2, 0, 1, 2) if self.wide else (4, 0, 1, 1)))
 
     def _show_unlogged(self, n: int, episodes: list, months: list[str]) -> None:
         if not hasattr(self, "unlogged_box"):
