@@ -88,6 +88,9 @@ class Sidebar(QWidget):
     def row_rect(self, row: int) -> QRect:
         return QRect(0, TOP + row * ROW_HEIGHT, self.width(), ROW_HEIGHT)
 
+    def _title_rect(self, row: int) -> QRect:
+        return self.row_rect(row).adjusted(ACCENT + INDENT, 0, -4, 0)
+
     # -- the mouse --------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
         row = self.row_at(event.position().y())
@@ -125,13 +128,12 @@ class Sidebar(QWidget):
         for row, title in enumerate(self._titles):
             if row == self._current:
                 continue
-            p.drawText(self.row_rect(row).adjusted(ACCENT + INDENT, 0, -4, 0), align, title)
+            p.drawText(self._title_rect(row), align, title)
         p.end()
         if self._current >= 0:  # its own painter, whose pen is the highlighted text colour
             self.setForegroundRole(QPalette.ColorRole.HighlightedText)
             p = QPainter(self)
-            p.drawText(self.row_rect(self._current).adjusted(ACCENT + INDENT, 0, -4, 0), align,
-                       self._titles[self._current])
+            p.drawText(self._title_rect(self._current), align, self._titles[self._current])
             p.end()
             self.setForegroundRole(QPalette.ColorRole.WindowText)
 
